@@ -61,7 +61,7 @@ class Fault:
 
     @classmethod
     def rewrite(cls, fn: Callable[[httpx.Response], httpx.Response]) -> Fault:
-        """Run the handler, then pass its response through ``fn`` (e.g. point ``next`` elsewhere)."""
+        """Run the handler, then pass its response through ``fn`` (e.g. move a ``next`` link)."""
         return cls("rewrite", rewrite_fn=fn)
 
 

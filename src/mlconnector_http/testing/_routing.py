@@ -29,7 +29,8 @@ class SimRequest:
 
     def query(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter ``name``."""
-        return self.params.get(name, default)
+        value = self.params.get(name)
+        return default if value is None else str(value)
 
     def query_all(self, name: str) -> list[str]:
         """Every value of a repeated query parameter."""
@@ -44,9 +45,7 @@ class SimRequest:
         return dict(parse_qsl(self.content.decode("utf-8"), keep_blank_values=True))
 
 
-def json_response(
-    status: int, data: Any, headers: dict[str, str] | None = None
-) -> httpx.Response:
+def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> httpx.Response:
     """A JSON response with the given status, body and extra headers."""
     body = json.dumps(data, default=str).encode("utf-8")
     all_headers = {"content-type": "application/json"}
@@ -73,8 +72,10 @@ class Router:
 
     def add(self, method: str, template: str, handler: Handler) -> None:
         """Register ``handler`` for ``method`` on paths matching ``template``."""
-        pattern = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(template).replace(
-            r"\{", "{").replace(r"\}", "}"))
+        pattern = _PARAM.sub(
+            lambda m: f"(?P<{m.group(1)}>[^/]+)",
+            re.escape(template).replace(r"\{", "{").replace(r"\}", "}"),
+        )
         self._routes.append((method.upper(), re.compile(f"^{pattern}$"), handler))
 
     def route(self, method: str, template: str) -> Callable[[Handler], Handler]:

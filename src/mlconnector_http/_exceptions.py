@@ -1,0 +1,299 @@
+"""The toolkit's exception tree; every vendor package derives its own family from it.
+
+::
+
+    APIError
+    ├── ConfigurationError            bad arguments, found before any request
+    ├── PaginationError               a next link that loops or leaves the API's origin
+    ├── TransportError                no response (carries the request)
+    │   └── APITimeoutError
+    └── APIStatusError                a response with an error status or an error body
+        ├── AuthError                 401
+        ├── PermissionDenied          403
+        ├── NotFound                  404
+        ├── Conflict                  409 (stale concurrency hash, duplicate)
+        ├── ValidationError           400 / 422 and in-body business errors
+        ├── RateLimited               429, or a wait longer than the retry cap
+        └── ServerError               5xx, and bodies that are not what was promised
+
+A vendor declares ``class ProcoreError(APIError)`` and one subclass per meaning, e.g.
+``class ProcoreNotFound(ProcoreError, NotFound)``. :func:`error_class` finds the vendor's class
+for a meaning, so ``except NotFound`` and ``except ProcoreError`` both work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+__all__ = [
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthError",
+    "ConfigurationError",
+    "Conflict",
+    "FieldError",
+    "NotFound",
+    "PaginationError",
+    "PermissionDenied",
+    "RateLimited",
+    "ServerError",
+    "TransportError",
+    "ValidationError",
+    "decode_body",
+    "error_class",
+    "error_from_response",
+    "field_errors_from_body",
+    "message_from_body",
+    "request_id_of",
+]
+
+DEFAULT_REQUEST_ID_HEADERS = (
+    "x-request-id",
+    "x-procurify-request-id",
+    "request-id",
+    "x-amzn-requestid",
+)
+
+
+class APIError(Exception):
+    """Base of every error raised by mlconnector clients."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(APIError, ValueError):
+    """Arguments that cannot work; raised at construction, says how to fix them."""
+
+
+class PaginationError(APIError):
+    """A pagination ``next`` link that repeats or points at another origin."""
+
+
+class TransportError(APIError):
+    """The request got no response (connection refused, dropped, timed out)."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+    def __str__(self) -> str:
+        if self.request is None:
+            return self.message
+        return f"{self.message} ({self.request.method} {self.request.url.path})"
+
+
+class APITimeoutError(TransportError):
+    """The server did not answer within the timeout."""
+
+
+@attrs.frozen
+class FieldError:
+    """One problem with one field, as the server reported it."""
+
+    field: str
+    message: str
+    code: str | None = None
+    value: Any = None
+
+
+class APIStatusError(APIError):
+    """The server answered, and the answer is an error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        body: Any = None,
+        method: str | None = None,
+        path: str | None = None,
+        errors: tuple[FieldError, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body = body
+        self.method = method
+        self.path = path
+        self.errors = errors
+
+    def __str__(self) -> str:
+        where = f" {self.method} {self.path}" if self.method and self.path else ""
+        rid = f" [request_id={self.request_id}]" if self.request_id else ""
+        detail = "".join(f"\n  - {e.field}: {e.message}" for e in self.errors)
+        return f"{self.status_code}{where}: {self.message}{rid}{detail}"
+
+
+class AuthError(APIStatusError):
+    """401: credentials missing, wrong or expired (after one refresh was tried)."""
+
+
+class PermissionDenied(APIStatusError):
+    """403: authenticated, but not allowed to do this."""
+
+
+class NotFound(APIStatusError):
+    """404: no such record, or not visible to these credentials."""
+
+
+class Conflict(APIStatusError):
+    """409: a duplicate, or a record changed since it was read."""
+
+
+class ValidationError(APIStatusError):
+    """400/422, or a 200 whose body reports business errors; ``errors`` names each field."""
+
+
+class RateLimited(APIStatusError):
+    """429, or a server-requested wait longer than the retry policy allows."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def __str__(self) -> str:
+        base = super().__str__()
+        return base if self.retry_after is None else f"{base} (retry after {self.retry_after:g}s)"
+
+
+class ServerError(APIStatusError):
+    """5xx, or a body that is not what the API promised (HTML page, truncated JSON)."""
+
+
+_BY_STATUS: Mapping[int, type[APIStatusError]] = {
+    400: ValidationError,
+    401: AuthError,
+    403: PermissionDenied,
+    404: NotFound,
+    409: Conflict,
+    422: ValidationError,
+    429: RateLimited,
+}
+
+
+_E = TypeVar("_E", bound=APIError)
+_CLASS_CACHE: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
+
+
+def error_class(family: type[APIError], meaning: type[_E]) -> type[_E]:
+    """The vendor class that is both ``family`` and ``meaning`` (``meaning`` itself if none)."""
+    found = _CLASS_CACHE.get((family, meaning))
+    if found is None:
+        found = meaning
+        todo: list[type[APIError]] = [family]
+        while todo:
+            candidate = todo.pop(0)
+            if issubclass(candidate, meaning):
+                found = candidate
+                break
+            todo.extend(candidate.__subclasses__())
+        _CLASS_CACHE[(family, meaning)] = found
+    return found  # type: ignore[return-value]
+
+
+def _status_meaning(status: int) -> type[APIStatusError]:
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500:
+        return ServerError
+    return APIStatusError
+
+
+def message_from_body(body: Any) -> str:
+    """The human message in an error body, read leniently across the shapes vendors use."""
+    if body is None:
+        return ""
+    if isinstance(body, str):
+        return body.strip()[:300]
+    if isinstance(body, list):
+        return "; ".join(filter(None, (message_from_body(item) for item in body)))[:300]
+    if isinstance(body, dict):
+        for key in ("detail", "message", "error_description", "error", "errors", "description"):
+            if body.get(key):
+                return message_from_body(body[key])
+        return "; ".join(f"{k}: {message_from_body(v)}" for k, v in body.items())[:300]
+    return str(body)[:300]
+
+
+def field_errors_from_body(body: Any) -> tuple[FieldError, ...]:
+    """Field errors from ``{field: [msg]}`` or ``{"errors": {field: [msg]}}`` bodies."""
+    if isinstance(body, dict) and isinstance(body.get("errors"), dict):
+        body = body["errors"]
+    if not isinstance(body, dict):
+        return ()
+    found: list[FieldError] = []
+    for field, value in body.items():
+        if field in ("detail", "message", "error", "code", "status"):
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            found.extend(FieldError(str(field), v) for v in value)
+        elif isinstance(value, str):
+            found.append(FieldError(str(field), value))
+    return tuple(found)
+
+
+def decode_body(response: httpx.Response) -> Any:
+    """The body as JSON when it is JSON, else as text; never raises."""
+    try:
+        content = response.read()
+    except httpx.HTTPError:
+        return None
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", errors="replace")[:2000]
+
+
+def request_id_of(
+    response: httpx.Response, names: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
+) -> str | None:
+    """The server's request id, from the first of ``names`` present."""
+    for name in names:
+        value = response.headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
+def error_from_response(
+    response: httpx.Response,
+    *,
+    family: type[APIError] = APIError,
+    retry_after: float | None = None,
+    request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS,
+) -> APIStatusError:
+    """The one status -> exception map: build the ``family`` error for an error response."""
+    body = decode_body(response)
+    status = response.status_code
+    cls = error_class(family, _status_meaning(status))
+    message = message_from_body(body) or response.reason_phrase or f"HTTP {status}"
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "request_id": request_id_of(response, request_id_headers),
+        "body": body,
+        "method": response.request.method if _has_request(response) else None,
+        "path": response.request.url.path if _has_request(response) else None,
+        "errors": field_errors_from_body(body) if issubclass(cls, ValidationError) else (),
+    }
+    if issubclass(cls, RateLimited):
+        return cls(message, retry_after=retry_after, **kwargs)
+    return cls(message, **kwargs)
+
+
+def _has_request(response: httpx.Response) -> bool:
+    try:
+        response.request  # noqa: B018
+    except RuntimeError:
+        return False
+    return True

@@ -1,0 +1,371 @@
+"""The only I/O in the toolkit: one attempt flow (a generator) and its sync and async drivers.
+
+:func:`attempt_flow` holds every rule of one attempt (pace, attach token, send, one refresh
+and resend on 401, classify, decide on a retry). It yields effects (sleep, send, authorize)
+and never does I/O itself. :class:`SyncExecutor` and :class:`AsyncExecutor` drive it with
+httpx, ``time``/``asyncio`` sleeps and thread/task locks, and wrap it in ``backoff`` for
+retries. Nothing else in the code base talks to the network.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Generator
+from typing import Any, Generic, TypeVar, cast
+
+import attrs
+import backoff
+import httpx
+
+from mlconnector_http._config import ClientConfig
+from mlconnector_http._events import AttemptEvent
+from mlconnector_http._exceptions import (
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    RateLimited,
+    ServerError,
+    TransportError,
+    error_class,
+    request_id_of,
+)
+from mlconnector_http._operation import Operation
+from mlconnector_http._tokens import Token
+
+__all__ = ["AsyncExecutor", "SyncExecutor", "attempt_flow"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class _Sleep:
+    seconds: float
+
+
+@attrs.frozen
+class _Send:
+    request: httpx.Request
+
+
+@attrs.frozen
+class _Authorize:
+    stale: str | None
+
+
+_Effect = _Sleep | _Send | _Authorize
+_Reply = httpx.Response | httpx.TransportError | str | None
+
+
+@attrs.frozen
+class _Attempt(Generic[T]):
+    value: T | None = None
+    error: APIError | None = None
+    retry_wait: float | None = None
+
+
+def attempt_flow(
+    config: ClientConfig, op: Operation[T], attempt: int
+) -> Generator[_Effect, _Reply, _Attempt[T]]:
+    """One attempt of ``op``: every rule, no I/O."""
+    waited = config.budget.reserve(config.key)
+    if waited > 0:
+        yield _Sleep(waited)
+    token: str | None = None
+    if op.authenticated and config.auth is not None:
+        token = cast(str, (yield _Authorize(None)))
+    request = op.build(config.base_url, config.headers, token)
+    started = config.clock.monotonic()
+    reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
+    if isinstance(reply, httpx.Response) and reply.status_code == 401 and token is not None:
+        config.budget.observe(config.key, reply.status_code, reply.headers)
+        _report(config, op, request, attempt, reply, started, waited, error="401, refreshing")
+        token = cast(str, (yield _Authorize(token)))
+        again = config.budget.reserve(config.key)
+        if again > 0:
+            yield _Sleep(again)
+        waited += again
+        request = op.build(config.base_url, config.headers, token)
+        started = config.clock.monotonic()
+        reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
+    result = _classify(config, op, request, reply, attempt)
+    error_name = type(result.error).__name__ if result.error is not None else None
+    _report(config, op, request, attempt, reply, started, waited, error_name, result.retry_wait)
+    return result
+
+
+def _classify(
+    config: ClientConfig,
+    op: Operation[T],
+    request: httpx.Request,
+    reply: httpx.Response | httpx.TransportError,
+    attempt: int,
+) -> _Attempt[T]:
+    policy = config.retry
+    safe = op.retry_safe or policy.method_is_safe(op.method)
+    last = attempt >= policy.max_attempts
+    if isinstance(reply, httpx.TransportError):
+        meaning = APITimeoutError if isinstance(reply, httpx.TimeoutException) else TransportError
+        lost = error_class(config.family, meaning)(
+            f"{type(reply).__name__}: {reply}", request=request
+        )
+        if last or not policy.is_retryable_transport(reply, retry_safe=safe):
+            return _Attempt(error=lost)
+        return _Attempt(error=lost, retry_wait=policy.computed_delay(attempt))
+    config.budget.observe(config.key, reply.status_code, reply.headers)
+    if reply.is_success:
+        try:
+            return _Attempt(value=op.parse(reply))
+        except APIError as in_body:
+            return _Attempt(error=in_body)
+        except ValueError as exc:
+            retry = None if last or not safe else policy.computed_delay(attempt)
+            return _Attempt(error=_malformed(config, reply, exc), retry_wait=retry)
+    status = reply.status_code
+    server_wait = policy.server_wait(
+        reply.headers,
+        now=config.clock.time(),
+        rate_headers=config.rate_headers if status == 429 else None,
+    )
+    error = config.error_parser(reply, config.family, server_wait)
+    retryable = policy.is_retryable_status(status) and (safe or status == 429)
+    if not retryable or last:
+        return _Attempt(error=error)
+    if server_wait is not None and server_wait > policy.max_server_wait:
+        too_long = (
+            f"server asked to wait {server_wait:g}s, over the {policy.max_server_wait:g}s cap"
+        )
+        return _Attempt(
+            error=error_class(config.family, RateLimited)(
+                too_long,
+                retry_after=server_wait,
+                status_code=status,
+                request_id=error.request_id,
+                body=error.body,
+                method=request.method,
+                path=request.url.path,
+            )
+        )
+    wait = server_wait if server_wait is not None else policy.computed_delay(attempt)
+    return _Attempt(error=error, retry_wait=wait)
+
+
+def _malformed(config: ClientConfig, reply: httpx.Response, exc: ValueError) -> APIStatusError:
+    kind = reply.headers.get("content-type", "unknown content type")
+    return error_class(config.family, ServerError)(
+        f"unreadable response body ({kind}): {type(exc).__name__}",
+        status_code=reply.status_code,
+        request_id=request_id_of(reply, config.request_id_headers),
+        body=reply.text[:500],
+        method=reply.request.method,
+        path=reply.request.url.path,
+    )
+
+
+def _report(
+    config: ClientConfig,
+    op: Operation[Any],
+    request: httpx.Request,
+    attempt: int,
+    reply: httpx.Response | httpx.TransportError,
+    started: float,
+    waited: float,
+    error: str | None = None,
+    retry_in: float | None = None,
+) -> None:
+    status = reply.status_code if isinstance(reply, httpx.Response) else None
+    event = AttemptEvent(
+        operation=op.name,
+        method=request.method,
+        path=request.url.path,
+        attempt=attempt,
+        status=status,
+        duration=config.clock.monotonic() - started,
+        waited=waited,
+        error=error if status is not None else f"{type(reply).__name__}",
+        request_id=request_id_of(reply, config.request_id_headers)
+        if isinstance(reply, httpx.Response)
+        else None,
+        retry_in=retry_in,
+    )
+    config.logger.debug(
+        "%s %s -> %s attempt=%d duration=%.3fs waited=%.3fs%s%s",
+        event.method,
+        event.path,
+        event.status if event.status is not None else "no response",
+        event.attempt,
+        event.duration,
+        event.waited,
+        f" error={event.error}" if event.error else "",
+        f" retry_in={event.retry_in:.3f}s" if event.retry_in is not None else "",
+    )
+    if config.event_hook is not None:
+        config.event_hook(event)
+
+
+def _retrying(config: ClientConfig, attempt: Callable[[], Any]) -> Callable[[], Any]:
+    policy = config.retry
+    decorate = backoff.on_predicate(
+        backoff.runtime,
+        predicate=lambda result: result.retry_wait is not None,
+        value=lambda result: result.retry_wait if policy.sleep else 0,
+        max_tries=policy.max_attempts,
+        jitter=None,
+        logger=None,
+    )
+    return decorate(attempt)
+
+
+class SyncExecutor:
+    """Drives operations over an ``httpx.Client``."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        self.config = config
+        self._owns_client = http_client is None
+        self.http = http_client or httpx.Client(
+            transport=transport, timeout=config.timeout, follow_redirects=False
+        )
+
+    def with_config(self, config: ClientConfig) -> SyncExecutor:
+        """An executor with other settings over the same connection pool."""
+        executor = SyncExecutor(config, http_client=self.http)
+        executor._owns_client = False
+        return executor
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.http.close()
+
+    def send(self, op: Operation[T]) -> T:
+        """Run ``op`` with pacing, auth and retries; return its parsed value or raise."""
+        counter = itertools.count(1)
+
+        def attempt() -> _Attempt[T]:
+            return self._drive(attempt_flow(self.config, op, next(counter)))
+
+        result: _Attempt[T] = _retrying(self.config, attempt)()
+        if result.error is not None:
+            raise result.error
+        return cast(T, result.value)
+
+    def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
+        reply: _Reply = None
+        try:
+            while True:
+                effect = flow.send(reply)
+                if isinstance(effect, _Sleep):
+                    self.config.clock.sleep(effect.seconds)
+                    reply = None
+                elif isinstance(effect, _Send):
+                    reply = self._transmit(effect.request)
+                else:
+                    reply = self._authorize(effect.stale)
+        except StopIteration as stop:
+            return cast(_Attempt[T], stop.value)
+
+    def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
+        try:
+            response = self.http.send(request)
+            response.read()
+            return response
+        except httpx.TransportError as error:
+            return error
+
+    def _authorize(self, stale: str | None) -> str:
+        manager = self.config.auth
+        assert manager is not None
+        with manager.lock():
+            flow = manager.refresh_flow(stale)
+            outcome: Token | APIError | None = None
+            try:
+                while True:
+                    op = flow.send(outcome)  # type: ignore[arg-type]
+                    try:
+                        outcome = self.send(op)
+                    except APIError as error:
+                        outcome = error
+            except StopIteration as stop:
+                return cast(str, stop.value)
+
+
+class AsyncExecutor:
+    """Drives operations over an ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.config = config
+        self._owns_client = http_client is None
+        self.http = http_client or httpx.AsyncClient(
+            transport=transport, timeout=config.timeout, follow_redirects=False
+        )
+
+    def with_config(self, config: ClientConfig) -> AsyncExecutor:
+        """An executor with other settings over the same connection pool."""
+        executor = AsyncExecutor(config, http_client=self.http)
+        executor._owns_client = False
+        return executor
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self.http.aclose()
+
+    async def send(self, op: Operation[T]) -> T:
+        """Run ``op`` with pacing, auth and retries; return its parsed value or raise."""
+        counter = itertools.count(1)
+
+        async def attempt() -> _Attempt[T]:
+            return await self._drive(attempt_flow(self.config, op, next(counter)))
+
+        result: _Attempt[T] = await _retrying(self.config, attempt)()
+        if result.error is not None:
+            raise result.error
+        return cast(T, result.value)
+
+    async def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
+        reply: _Reply = None
+        try:
+            while True:
+                effect = flow.send(reply)
+                if isinstance(effect, _Sleep):
+                    await self.config.clock.asleep(effect.seconds)
+                    reply = None
+                elif isinstance(effect, _Send):
+                    reply = await self._transmit(effect.request)
+                else:
+                    reply = await self._authorize(effect.stale)
+        except StopIteration as stop:
+            return cast(_Attempt[T], stop.value)
+
+    async def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
+        try:
+            response = await self.http.send(request)
+            await response.aread()
+            return response
+        except httpx.TransportError as error:
+            return error
+
+    async def _authorize(self, stale: str | None) -> str:
+        manager = self.config.auth
+        assert manager is not None
+        async with manager.async_lock():
+            flow = manager.refresh_flow(stale)
+            outcome: Token | APIError | None = None
+            try:
+                while True:
+                    op = flow.send(outcome)  # type: ignore[arg-type]
+                    try:
+                        outcome = await self.send(op)
+                    except APIError as error:
+                        outcome = error
+            except StopIteration as stop:
+                return cast(str, stop.value)

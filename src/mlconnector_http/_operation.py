@@ -1,0 +1,73 @@
+"""An API operation as data: a pure request description plus a pure response parser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+__all__ = ["Operation", "Params"]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+Params = Sequence[tuple[str, str]]
+
+
+@attrs.frozen(kw_only=True)
+class Operation(Generic[T]):
+    """One call: what to send and how to read a successful answer.
+
+    Args:
+        name: dotted label for logs and events (``"vendors.create"``).
+        method: HTTP method.
+        path: path relative to the client's base URL, or an absolute URL on the same origin.
+        params: query parameters, in order (repeatable names allowed).
+        json: JSON body, or ``None``.
+        form: form body (``application/x-www-form-urlencoded``), or ``None``.
+        headers: extra headers for this call only.
+        parse: turns a 2xx response into ``T``; may raise a vendor error for in-body failures.
+        retry_safe: a write that may be sent again without a second effect (reads always are).
+        authenticated: attach the bearer token (token requests themselves do not).
+    """
+
+    name: str
+    method: str
+    path: str
+    parse: Callable[[httpx.Response], T]
+    params: Params = ()
+    json: Any = None
+    form: Mapping[str, str] | str | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    retry_safe: bool = False
+    authenticated: bool = True
+
+    def build(
+        self,
+        base_url: httpx.URL,
+        headers: Mapping[str, str],
+        token: str | None,
+    ) -> httpx.Request:
+        """The request to send: pure, so sync and async send the very same bytes."""
+        url = (
+            base_url.join(self.path)
+            if not self.path.startswith(("http://", "https://"))
+            else httpx.URL(self.path)
+        )
+        if self.params:
+            url = url.copy_merge_params(httpx.QueryParams(list(self.params)))
+        all_headers = {**headers, **self.headers}
+        if token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        content: bytes | None = None
+        if self.form is not None:
+            form = (
+                self.form if isinstance(self.form, str) else str(httpx.QueryParams(dict(self.form)))
+            )
+            content = form.encode("utf-8")
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            return httpx.Request(self.method, url, headers=all_headers, content=content)
+        if self.json is not None:
+            return httpx.Request(self.method, url, headers=all_headers, json=self.json)
+        return httpx.Request(self.method, url, headers=all_headers)
