@@ -45,8 +45,8 @@ def follow_next(
     url = base_url.join(page.next_url)
     if _origin(url) != _origin(base_url):
         raise PaginationError(
-            f"refusing to follow a next link to {url.scheme}://{url.host}: "
-            f"it is not the API origin {base_url.scheme}://{base_url.host}"
+            f"refusing to follow a next link to {url.scheme}://{url.netloc.decode()}: "
+            f"it is not the API origin {base_url.scheme}://{base_url.netloc.decode()}"
         )
     key = str(url)
     if key in seen:

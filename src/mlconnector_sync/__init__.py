@@ -1,0 +1,3 @@
+"""mlconnector_sync: flows, ledger, state backends, audit, replay, runner and CLI."""
+
+__all__: list[str] = []
