@@ -1,0 +1,114 @@
+"""The package's private converter: the toolkit's hooks plus Procurify's wire names.
+
+Models mark a renamed field with ``metadata["wire"]``; one hook factory turns that into
+cattrs overrides, so renames are declared once, beside the field. Input models dump without
+their ``None`` fields (left to the server's default or current value). A bill's ``items`` is
+a list of ids in the bill list and of line records in the detail; both are read.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from mlconnector_http import make_converter, structure
+from procurify_client import _models as models
+
+__all__ = ["converter", "dump", "load"]
+
+T = TypeVar("T")
+
+_INPUTS: frozenset[type] = frozenset({models.VendorInput, models.AccountCodeInput})
+
+
+def _ours(cls: Any) -> bool:
+    return attrs.has(cls) and getattr(cls, "__module__", None) == models.__name__
+
+
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, enum.Enum)
+
+
+def _enum_value(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _renames(cls: type) -> dict[str, Any]:
+    return {
+        field.name: override(rename=field.metadata["wire"])
+        for field in attrs.fields(cls)
+        if "wire" in field.metadata
+    }
+
+
+def _bill_items(data: Any) -> Any:
+    """Split a bill's ``items`` into ``line_ids`` (list shape) or line records (detail shape)."""
+    if not isinstance(data, Mapping):
+        return data
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        return data
+    copy = dict(data)
+    if all(isinstance(item, int) and not isinstance(item, bool) for item in items):
+        copy["line_ids"] = items
+        copy["items"] = []
+    else:
+        copy["line_ids"] = [item["id"] for item in items if isinstance(item, Mapping)]
+    return copy
+
+
+def _id_of(value: Any) -> Any:
+    """An embedded record reduced to its id (``orderitem`` is an object in some answers)."""
+    return value.get("id") if isinstance(value, Mapping) else value
+
+
+def _structure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any, Any], Any]]:
+    def factory(cls: type) -> Callable[[Any, Any], Any]:
+        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **_renames(cls))
+        if cls is models.Bill:
+            return lambda data, t: generated(_bill_items(data), t)
+        if cls is models.BillLine:
+            return lambda data, t: generated(
+                {**data, "orderitem": _id_of(data.get("orderitem"))}
+                if isinstance(data, Mapping)
+                else data,
+                t,
+            )
+        return generated
+
+    return factory
+
+
+def _unstructure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any], Any]]:
+    def factory(cls: type) -> Callable[[Any], Any]:
+        return make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=cls in _INPUTS, **_renames(cls)
+        )
+
+    return factory
+
+
+def _build() -> cattrs.Converter:
+    conv = make_converter()
+    conv.register_unstructure_hook_func(_is_enum, _enum_value)
+    conv.register_structure_hook_factory(_ours, _structure_factory(conv))
+    conv.register_unstructure_hook_factory(_ours, _unstructure_factory(conv))
+    return conv
+
+
+converter = _build()
+
+
+def load(data: Any, cls: type[T], *, record: str) -> T:
+    """One wire record as ``cls``; a record that does not fit raises ``DecodeError``."""
+    return structure(converter, data, cls, record=record)
+
+
+def dump(value: Any) -> Any:
+    """A model as its JSON body (wire names, Decimal as string, ``None`` inputs left out)."""
+    return converter.unstructure(value)

@@ -1,0 +1,132 @@
+"""Procurify's error family: every failure of this client is a ``ProcurifyError``.
+
+::
+
+    ProcurifyError (mlconnector_http.APIError)
+    ├── ProcurifyConfigurationError   bad arguments, found before any request (ConfigurationError)
+    ├── ProcurifyTransportError       no response (TransportError)
+    │   └── ProcurifyTimeoutError     no response in time (APITimeoutError)
+    ├── ProcurifyAuthError            401: wrong client id/secret, or a token that stays refused
+    ├── ProcurifyPermissionDenied     403: the API user's role, an inactive user, a missing header
+    ├── ProcurifyNotFound             404
+    ├── ProcurifyConflict             409
+    ├── ProcurifyValidationError      400 / 422, with one FieldError per field
+    ├── ProcurifyRateLimited          429, or a server wait over the retry cap
+    └── ProcurifyServerError          5xx, or a body that is not what the API promised
+
+Each class is also the toolkit's class of the same meaning, so ``except NotFound`` and
+``except ProcurifyError`` both work. :func:`parse_error` is the client's ``error_parser``: it
+ends in the toolkit's one status map and adds what to check on a 401 or 403.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from mlconnector_http import (
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthError,
+    ConfigurationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    TransportError,
+    ValidationError,
+    error_from_response,
+)
+
+__all__ = [
+    "ProcurifyAuthError",
+    "ProcurifyConfigurationError",
+    "ProcurifyConflict",
+    "ProcurifyError",
+    "ProcurifyNotFound",
+    "ProcurifyPermissionDenied",
+    "ProcurifyRateLimited",
+    "ProcurifyServerError",
+    "ProcurifyTimeoutError",
+    "ProcurifyTransportError",
+    "ProcurifyValidationError",
+    "parse_error",
+]
+
+
+class ProcurifyError(APIError):
+    """Base of every error raised by the Procurify client."""
+
+
+class ProcurifyConfigurationError(ProcurifyError, ConfigurationError):
+    """Arguments that cannot work (unknown filter, naive datetime...); says how to fix them."""
+
+
+class ProcurifyTransportError(ProcurifyError, TransportError):
+    """Procurify did not answer (connection refused or dropped)."""
+
+
+class ProcurifyTimeoutError(ProcurifyTransportError, APITimeoutError):
+    """Procurify did not answer within the timeout."""
+
+
+class ProcurifyAuthError(ProcurifyError, AuthError):
+    """401: the client id/secret were refused, or a fresh token was refused too."""
+
+
+class ProcurifyPermissionDenied(ProcurifyError, PermissionDenied):
+    """403: the API user may not do this (role, inactive user, missing client header)."""
+
+
+class ProcurifyNotFound(ProcurifyError, NotFound):
+    """404: no such record in this tenant."""
+
+
+class ProcurifyConflict(ProcurifyError, Conflict):
+    """409: a duplicate, or a record changed since it was read."""
+
+
+class ProcurifyValidationError(ProcurifyError, ValidationError):
+    """400/422: the server refused the values; ``errors`` lists each field's problem."""
+
+
+class ProcurifyRateLimited(ProcurifyError, RateLimited):
+    """429, or a server-requested wait longer than the retry policy allows."""
+
+
+class ProcurifyServerError(ProcurifyError, ServerError):
+    """5xx, or a response body that is not the JSON Procurify promised."""
+
+
+_TOKEN_HINT = (
+    "check client_id and client_secret (Settings > Integrations > Procurify API), "
+    "and that the application was not deleted"
+)
+_FORBIDDEN_HINT = (
+    "check that the X-Procurify-Client: api header reaches Procurify (a proxy may strip it), "
+    "that the API user who created the application is still active, and that its role "
+    "grants this permission"
+)
+
+
+def parse_error(
+    response: httpx.Response, family: type[APIError], retry_after: float | None
+) -> APIStatusError:
+    """The toolkit's error for ``response``, with what to check added to a 401/403 message."""
+    error = error_from_response(response, family=family, retry_after=retry_after)
+    if isinstance(error, PermissionDenied):
+        hint = _FORBIDDEN_HINT
+    elif isinstance(error, AuthError) and error.path is not None and "/oauth/" in error.path:
+        hint = _TOKEN_HINT
+    else:
+        return error
+    return type(error)(
+        f"{error.message} ({hint})",
+        status_code=error.status_code,
+        request_id=error.request_id,
+        body=error.body,
+        method=error.method,
+        path=error.path,
+        errors=error.errors,
+    )

@@ -1,0 +1,237 @@
+"""Query strings and list bodies the Procurify way, checked before anything is sent.
+
+Procurify silently ignores a query parameter it does not know, so a misspelt filter returns
+every record. Each list declares its filters as a name -> :class:`Kind` table; anything else
+is refused here with the allowed names. Dates go out as ``YYYY-MM-DD``, datetimes as UTC
+ISO-8601, and a naive datetime is refused (its zone would be a guess).
+
+List bodies come in two shapes, ``{"metadata": {"pagination": ...}, "data": [...]}`` and
+``{"pagination": ..., "data": [...]}``; :func:`page_parser` reads both and hands ``next`` to
+the toolkit's paginator, which keeps to the API origin and refuses loops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+
+from mlconnector_http import Page, Params
+from procurify_client._convert import load
+from procurify_client._exceptions import ProcurifyConfigurationError, ProcurifyServerError
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "Kind",
+    "body_data",
+    "format_value",
+    "list_params",
+    "page_parser",
+    "record_parser",
+]
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 100
+
+
+class Kind(enum.Enum):
+    """How a filter's value goes on the wire."""
+
+    TEXT = "text"
+    INT = "int"
+    BOOL = "bool"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    REPEAT = "repeat"
+    CSV = "csv"
+    IDS = "ids"
+
+
+def _low_bound(name: str) -> bool:
+    return name.endswith(("_0", "_after"))
+
+
+def _aware(name: str, value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ProcurifyConfigurationError(
+            f"filter {name!r} got a naive datetime ({value.isoformat()}); pass an aware one, "
+            "e.g. datetime(2026, 1, 1, tzinfo=UTC), so the instant is not a guess"
+        )
+    return value
+
+
+def _date_text(name: str, value: object) -> str:
+    """A whole-day bound: an aware datetime widens to the day that keeps every match."""
+    if isinstance(value, dt.datetime):
+        moment = _aware(name, value)
+        days = (moment.date(), moment.astimezone(dt.UTC).date())
+        return (min(days) if _low_bound(name) else max(days)).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise ProcurifyConfigurationError(
+        f"filter {name!r} takes a date or an aware datetime, not {type(value).__name__}"
+    )
+
+
+def _datetime_text(name: str, value: object) -> str:
+    """An instant bound in UTC; a plain date means the start (low) or end (high) of that day."""
+    if isinstance(value, dt.datetime):
+        moment = _aware(name, value).astimezone(dt.UTC)
+    elif isinstance(value, dt.date):
+        bound = dt.time.min if _low_bound(name) else dt.time.max
+        moment = dt.datetime.combine(value, bound, dt.UTC)
+    else:
+        raise ProcurifyConfigurationError(
+            f"filter {name!r} takes an aware datetime or a date, not {type(value).__name__}"
+        )
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _scalar(name: str, kind: Kind, value: object) -> str:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if kind is Kind.BOOL:
+        if not isinstance(value, bool):
+            raise ProcurifyConfigurationError(f"filter {name!r} takes True or False")
+        return "true" if value else "false"
+    if kind is Kind.INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProcurifyConfigurationError(f"filter {name!r} takes an int (an id)")
+        return str(value)
+    if kind is Kind.DECIMAL:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+            raise ProcurifyConfigurationError(f"filter {name!r} takes a number")
+        return str(Decimal(repr(value)) if isinstance(value, float) else value)
+    if kind is Kind.DATE:
+        return _date_text(name, value)
+    if kind is Kind.DATETIME:
+        return _datetime_text(name, value)
+    if isinstance(value, dt.date | Decimal) or not isinstance(value, str | int):
+        raise ProcurifyConfigurationError(
+            f"filter {name!r} takes a string, not {type(value).__name__}"
+        )
+    return str(value)
+
+
+def _many(value: object) -> list[object]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def format_value(name: str, kind: Kind, value: object) -> list[tuple[str, str]]:
+    """The query pairs for one filter value (a list for repeated or comma-joined filters)."""
+    if kind is Kind.IDS:
+        ids = [_scalar(name, Kind.INT, item) for item in _many(value)]
+        return [(name, ids[0])] if len(ids) == 1 else [(f"{name}[]", i) for i in ids]
+    if kind is Kind.REPEAT:
+        return [(name, _scalar(name, Kind.TEXT, item)) for item in _many(value)]
+    if kind is Kind.CSV:
+        return [(name, ",".join(_scalar(name, Kind.TEXT, item) for item in _many(value)))]
+    return [(name, _scalar(name, kind, value))]
+
+
+def list_params(
+    what: str,
+    allowed: Mapping[str, Kind],
+    filters: Mapping[str, object],
+    *,
+    page_size: object,
+) -> Params:
+    """Checked query pairs for a list: refuses unknown names, skips ``None`` values."""
+    unknown = sorted(set(filters) - set(allowed))
+    if unknown:
+        raise ProcurifyConfigurationError(
+            f"unknown filter{'s' if len(unknown) > 1 else ''} for {what}: "
+            f"{', '.join(unknown)} (Procurify would silently ignore "
+            f"{'them' if len(unknown) > 1 else 'it'} and return every record); "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+    pairs: list[tuple[str, str]] = []
+    for name, value in filters.items():
+        if value is not None:
+            pairs.extend(format_value(name, allowed[name], value))
+    if page_size is not None:
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise ProcurifyConfigurationError(
+                f"page_size must be a positive int, not {page_size!r}"
+            )
+        pairs.append(("page_size", str(page_size)))
+    return pairs
+
+
+def _malformed(response: httpx.Response, problem: str) -> ProcurifyServerError:
+    return ProcurifyServerError(
+        f"unexpected response body: {problem}",
+        status_code=response.status_code,
+        method=response.request.method,
+        path=response.request.url.path,
+    )
+
+
+def body_data(response: httpx.Response) -> Any:
+    """The ``data`` of a ``{"metadata": ..., "data": ...}`` body (or the body itself)."""
+    body = response.json()
+    if isinstance(body, dict) and "data" in body:
+        return body["data"]
+    return body
+
+
+def _label(noun: str, key: str) -> Callable[[Any], str]:
+    def label(item: Any) -> str:
+        value = item.get(key) if isinstance(item, Mapping) else None
+        return f"{noun} {value}" if value is not None else noun
+
+    return label
+
+
+def record_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Response], T]:
+    """A parser for a single-record answer (wrapped in ``data`` or not)."""
+
+    label = _label(noun, key)
+
+    def parse(response: httpx.Response) -> T:
+        data = body_data(response)
+        if not isinstance(data, dict):
+            raise _malformed(response, f"expected one record, got {type(data).__name__}")
+        return load(data, cls, record=label(data))
+
+    return parse
+
+
+def _pagination(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    metadata = body.get("metadata")
+    if isinstance(metadata, Mapping) and isinstance(metadata.get("pagination"), Mapping):
+        found: Mapping[str, Any] = metadata["pagination"]
+        return found
+    top = body.get("pagination")
+    return top if isinstance(top, Mapping) else None
+
+
+def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Response], Page[T]]:
+    """A parser for one page of a list, in either pagination shape."""
+
+    label = _label(noun, key)
+
+    def parse(response: httpx.Response) -> Page[T]:
+        body = response.json()
+        if isinstance(body, list):
+            return Page([load(item, cls, record=label(item)) for item in body])
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise _malformed(response, "a list answer without a data array")
+        pagination = _pagination(body) or {}
+        next_url = pagination.get("next")
+        count = pagination.get("count")
+        return Page(
+            [load(item, cls, record=label(item)) for item in body["data"]],
+            next_url=next_url if isinstance(next_url, str) and next_url else None,
+            total=count if isinstance(count, int) else None,
+        )
+
+    return parse

@@ -1,0 +1,1 @@
+"""One module per Procurify resource: pure operation builders plus sync and async facades."""
