@@ -1,0 +1,624 @@
+"""Records to Procore's v1 JSON shapes, field names and formats taken from the endpoint specs.
+
+Money renders as a two-decimal string ("5000.00") where the specs say ``string``; times as
+``2018-10-25T16:47:35Z``; dates as ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from procore_client.testing._models import (
+    App,
+    BusinessRegister,
+    Commitment,
+    Company,
+    ContractLineItem,
+    ContractPayment,
+    CostCode,
+    DirectCost,
+    DirectCostLineItem,
+    LineItemType,
+    Project,
+    Requisition,
+    Vendor,
+)
+from procore_client.testing._state import ProcoreState
+
+__all__ = [
+    "commitment_detail",
+    "commitment_row",
+    "commitment_summary",
+    "company",
+    "contract_line_item",
+    "cost_code",
+    "day",
+    "direct_cost_detail",
+    "direct_cost_row",
+    "iso",
+    "line_item_type",
+    "me",
+    "money",
+    "payment",
+    "project",
+    "register",
+    "requisition",
+    "vendor",
+]
+
+_CURRENCY = {"currency_iso_code": "USD"}
+_ZERO = Decimal("0.00")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 UTC with a ``Z`` and whole seconds, as Procore writes timestamps."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(value: date | None) -> str | None:
+    """``YYYY-MM-DD`` or None."""
+    return None if value is None else value.isoformat()
+
+
+def money(value: Decimal | None) -> str | None:
+    """A two-decimal string, Procore's wire form for amounts."""
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def company(record: Company) -> dict[str, Any]:
+    """``GET /rest/v1.0/companies`` item."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "is_active": record.is_active,
+        "logo_url": None,
+        "my_company": False,
+        "pcn_business_experience": False,
+    }
+
+
+def me(app: App) -> dict[str, Any]:
+    """``GET /rest/v1.0/me``: the app's service-account user."""
+    return {"id": app.user_id, "login": f"{app.client_id}@dmsa.procore.example", "name": app.name}
+
+
+def project(record: Project, owner: Company, *, compact: bool = False) -> dict[str, Any]:
+    """A project as the v1.0/v1.1 project lists render it."""
+    if compact:
+        return {"id": record.id, "name": record.name, "display_name": _display(record)}
+    return {
+        "id": record.id,
+        "name": record.name,
+        "display_name": _display(record),
+        "project_number": record.project_number,
+        "is_demo": False,
+        "active": record.active,
+        "address": record.address,
+        "city": record.city,
+        "state_code": record.state_code,
+        "country_code": record.country_code,
+        "zip": record.zip,
+        "county": None,
+        "time_zone": "US/Pacific",
+        "latitude": None,
+        "longitude": None,
+        "stage": record.stage,
+        "phone": None,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+        "origin_code": record.origin_code,
+        "owners_project_id": None,
+        "total_value": money(record.total_value),
+        "estimated_value": money(record.total_value),
+        "estimated_budget": None if record.total_value is None else float(record.total_value),
+        "start_date": day(record.start_date),
+        "completion_date": day(record.completion_date),
+        "projected_finish_date": day(record.completion_date),
+        "parent_job_id": None,
+        "parent_job": None,
+        "company": {"id": owner.id, "name": owner.name},
+        "custom_fields": {},
+    }
+
+
+def _display(record: Project) -> str:
+    return f"{record.project_number} - {record.name}"
+
+
+def register(record: BusinessRegister | None) -> dict[str, Any] | None:
+    """A vendor's business register (ABN/EIN)."""
+    if record is None:
+        return None
+    return {
+        "id": record.id,
+        "type": record.type,
+        "identifier": record.identifier,
+        "verified_at": iso(record.verified_at),
+        "verification_status": record.verification_status,
+    }
+
+
+def vendor(record: Vendor, children: int = 0, *, view: str | None = None) -> dict[str, Any]:
+    """A company vendor; ``view=compact`` gives id and name, everything else the extended view."""
+    fields = record.fields
+    if view == "compact":
+        return {"id": record.id, "name": record.name}
+    data: dict[str, Any] = {
+        "id": record.id,
+        "name": record.name,
+        "abbreviated_name": fields.get("abbreviated_name"),
+        "address": fields.get("address"),
+        "city": fields.get("city"),
+        "state_code": fields.get("state_code"),
+        "zip": fields.get("zip"),
+        "country_code": fields.get("country_code"),
+        "business_phone": fields.get("business_phone"),
+        "mobile_phone": fields.get("mobile_phone"),
+        "fax_number": fields.get("fax_number"),
+        "email_address": fields.get("email_address"),
+        "website": fields.get("website"),
+        "is_active": fields.get("is_active", True),
+        "authorized_bidder": fields.get("authorized_bidder", False),
+        "prequalified": fields.get("prequalified", False),
+        "labor_union": fields.get("labor_union"),
+        "union_member": fields.get("union_member", False),
+        "non_union_prevailing_wage": fields.get("non_union_prevailing_wage", False),
+        "license_number": fields.get("license_number"),
+        "notes": fields.get("notes"),
+        "trade_name": fields.get("trade_name"),
+        "legal_name": fields.get("legal_name", record.name),
+        "keywords": fields.get("keywords"),
+        "parent_id": fields.get("parent_id"),
+        "vendor_group": None,
+        "vendor_group_id": fields.get("vendor_group_id"),
+        "primary_contact": None,
+        "primary_contact_id": fields.get("primary_contact_id"),
+        "trade_ids": fields.get("trade_ids", []),
+        "standard_cost_code_ids": fields.get("standard_cost_code_ids", []),
+        "bidding_distribution_ids": fields.get("bidding_distribution_ids", []),
+        "trades": [],
+        "bidding": fields.get("bidding", {}),
+        "business_id": None,
+        "business_register": register(record.business_register),
+        "origin_id": record.origin_id,
+        "origin_data": fields.get("origin_data"),
+        "origin_code": fields.get("origin_code"),
+        "synced_to_erp": record.origin_id is not None,
+        "is_connected": False,
+        "contact_count": 0,
+        "children_count": children,
+        "project_ids": [],
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+    if record.business_register is not None:
+        data["business_id"] = record.business_register.identifier
+    return data
+
+
+def line_item_type(record: LineItemType) -> dict[str, Any]:
+    """A line item type (cost type)."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "code": record.code,
+        "base_type": record.base_type,
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+    }
+
+
+def cost_code(record: CostCode, owner: Project, types: list[LineItemType]) -> dict[str, Any]:
+    """A project cost code with the company's line item types."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "code": record.code,
+        "full_code": record.full_code,
+        "sortable_code": record.full_code,
+        "position": record.position,
+        "parent": None if record.parent_id is None else {"id": record.parent_id},
+        "biller": owner.name,
+        "biller_id": owner.id,
+        "biller_type": "Project",
+        "budgeted": False,
+        "standard_cost_code_id": None,
+        "standard_cost_code_list_id": None,
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "deleted_at": None,
+        "line_item_types": [line_item_type(t) for t in types],
+    }
+
+
+def _vendor_ref(state: ProcoreState, vendor_id: int | None) -> dict[str, Any] | None:
+    found = state.vendors.get(vendor_id) if vendor_id is not None else None
+    if found is None:
+        return None
+    return {
+        "id": found.id,
+        "company": found.name,
+        "origin_id": found.origin_id,
+        "origin_data": found.fields.get("origin_data"),
+    }
+
+
+def commitment_row(
+    record: Commitment, state: ProcoreState, *, compact: bool = True
+) -> dict[str, Any]:
+    """A WO/PO contract as its list renders it (compact view by default, as Procore does)."""
+    owner = state.projects[record.project_id]
+    paid, claimed = state.commitment_totals(record)
+    total = record.grand_total
+    data: dict[str, Any] = {
+        "id": record.id,
+        "number": record.number,
+        "title": record.title,
+        "status": record.status,
+        "executed": record.executed,
+        "private": record.private,
+        "vendor": _vendor_ref(state, record.vendor_id),
+        "project": {"id": owner.id, "name": owner.name},
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+        "origin_code": record.origin_code,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "deleted_at": iso(record.deleted_at),
+        "grand_total": money(total),
+    }
+    if compact:
+        return data
+    data.update(
+        {
+            "description": record.description,
+            "accounting_method": record.accounting_method,
+            "contract_date": day(record.contract_date),
+            "retainage_percent": money(record.retainage_percent),
+            "revised_contract": money(total),
+            "approved_change_orders": money(_ZERO),
+            "pending_change_orders": money(_ZERO),
+            "draft_change_orders_amount": money(_ZERO),
+            "pending_revised_contract": money(total),
+            "total_payments": money(paid),
+            "total_requisitions_amount": money(claimed),
+            "total_draw_requests_amount": money(_ZERO),
+            "remaining_balance_outstanding": money(total - paid),
+            "percentage_paid": money(paid * 100 / total if total else _ZERO),
+            "requisitions_are_enabled": record.kind == "WorkOrderContract",
+            "show_line_items_to_non_admins": False,
+            "currency_configuration": dict(_CURRENCY),
+        }
+    )
+    return data
+
+
+def commitment_detail(record: Commitment, state: ProcoreState) -> dict[str, Any]:
+    """``GET /work_order_contracts/{id}`` (or purchase order): extended fields plus children."""
+    data = commitment_row(record, state, compact=False)
+    data["line_items"] = [contract_line_item(i, record, state) for i in record.line_items]
+    data["payments_issued"] = [
+        {
+            "id": p.id,
+            "amount": money(p.amount),
+            "check_number": p.check_number,
+            "created_at": iso(p.created_at),
+            "date": day(p.date),
+            "draw_request_number": p.draw_request_number,
+            "invoice_number": p.invoice_number,
+            "notes": p.notes,
+            "payment_number": p.payment_number,
+            "origin_id": p.origin_id,
+            "origin_data": p.origin_data,
+        }
+        for p in state.payments_by_commitment.get(record.id, {}).values()
+    ]
+    data["change_order_packages"] = []
+    data["potential_change_orders"] = []
+    data["change_order_requests"] = []
+    return data
+
+
+def commitment_summary(record: Commitment, state: ProcoreState) -> dict[str, Any]:
+    """``GET /rest/v1.0/commitments`` item (the generic list of both contract types)."""
+    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    return {
+        "id": record.id,
+        "title": record.title,
+        "number": record.number,
+        "status": record.status,
+        "description": record.description,
+        "executed": record.executed,
+        "delivery_date": None,
+        "created_at": iso(record.created_at),
+        "private": record.private,
+        "vendor": None if found is None else {"id": found.id, "name": found.name},
+    }
+
+
+def contract_line_item(
+    item: ContractLineItem, owner: Commitment, state: ProcoreState
+) -> dict[str, Any]:
+    """A schedule-of-values line of a WO/PO contract."""
+    project_record = state.projects[owner.project_id]
+    company_record = state.companies[project_record.company_id]
+    code = state.cost_codes.get(item.cost_code_id) if item.cost_code_id is not None else None
+    kind = (
+        state.line_item_types.get(item.line_item_type_id)
+        if item.line_item_type_id is not None
+        else None
+    )
+    return {
+        "id": item.id,
+        "amount": money(item.amount),
+        "description": item.description,
+        "position": item.position,
+        "quantity": money(item.quantity),
+        "unit_cost": money(item.unit_cost),
+        "uom": item.uom,
+        "total_amount": money(item.amount),
+        "extended_amount": money(item.amount),
+        "extended_type": "manual",
+        "tax_code_id": None,
+        "cost_code": None
+        if code is None
+        else {"id": code.id, "full_code": code.full_code, "name": code.name},
+        "wbs_code": None
+        if code is None
+        else {"id": code.id, "flat_code": code.full_code, "description": code.name},
+        "line_item_type": None if kind is None else line_item_type(kind),
+        "holder": {"id": owner.id, "holder_type": owner.kind},
+        "project": {"id": project_record.id, "name": project_record.name},
+        "company": {"id": company_record.id, "name": company_record.name},
+        "origin_id": item.origin_id,
+        "origin_data": item.origin_data,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "currency_configuration": dict(_CURRENCY),
+    }
+
+
+def requisition(
+    record: Requisition, state: ProcoreState, *, version: str, items: bool = False
+) -> dict[str, Any]:
+    """A requisition (subcontractor invoice) in its v1.0 or v1.1 shape."""
+    owner = state.commitments[record.commitment_id]
+    found = state.vendors.get(owner.vendor_id) if owner.vendor_id is not None else None
+    contract_sum = owner.grand_total
+    earlier = [
+        r for r in state.requisitions_by_commitment.get(owner.id, []) if r.number < record.number
+    ]
+    previous = sum((r.total_claimed for r in earlier), _ZERO)
+    to_date = previous + record.total_claimed
+    retainage = (to_date * owner.retainage_percent / 100).quantize(Decimal("0.01"))
+    previous_net = (previous * (100 - owner.retainage_percent) / 100).quantize(Decimal("0.01"))
+    earned = to_date - retainage
+    summary = {
+        "original_contract_sum": money(contract_sum),
+        "net_change_by_change_orders": money(_ZERO),
+        "contract_sum_to_date": money(contract_sum),
+        "total_completed_and_stored_to_date": money(to_date),
+        "completed_work_retainage_percent": money(owner.retainage_percent),
+        "completed_work_retainage_amount": money(retainage),
+        "stored_materials_retainage_percent": money(_ZERO),
+        "stored_materials_retainage_amount": money(_ZERO),
+        "total_retainage": money(retainage),
+        "total_earned_less_retainage": money(earned),
+        "less_previous_certificates_for_payment": money(previous_net),
+        "current_payment_due": money(earned - previous_net),
+        "balance_to_finish_including_retainage": money(contract_sum - earned),
+        "tax_applicable_to_this_payment": money(_ZERO),
+        "formatted_period": None,
+        "positive_change_order_item_total": money(_ZERO),
+        "negative_change_order_item_total": money(_ZERO),
+        "positive_new_change_order_item_total": money(_ZERO),
+        "negative_new_change_order_item_total": money(_ZERO),
+        "positive_previous_change_order_item_total": money(_ZERO),
+        "negative_previous_change_order_item_total": money(_ZERO),
+    }
+    percent = to_date * 100 / contract_sum if contract_sum else _ZERO
+    data: dict[str, Any] = {
+        "id": record.id,
+        "number": record.number,
+        "project_id": record.project_id,
+        "commitment_id": record.commitment_id,
+        "commitment_type": owner.kind,
+        "contract_name": owner.title,
+        "vendor_name": None if found is None else found.name,
+        "invoice_number": record.invoice_number,
+        "status": record.status,
+        "erp_status": record.erp_status,
+        "billing_date": day(record.billing_date),
+        "payment_date": day(record.payment_date),
+        "submitted_at": day(record.submitted_at),
+        "period_id": record.period_id,
+        "requisition_start": day(record.requisition_start),
+        "requisition_end": day(record.requisition_end),
+        "percent_complete": money(percent),
+        "total_claimed_amount": money(record.total_claimed),
+        "final": record.final,
+        "deletable": record.origin_id is None,
+        "electronic_signature_id": None,
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "created_by": None,
+        "custom_fields": {},
+        "attachments": [],
+        "summary": summary,
+        "currency_configuration": dict(_CURRENCY),
+    }
+    if version == "v1.0":
+        data["comment"] = record.comment
+        return data
+    data.update(
+        {
+            "vendor_id": owner.vendor_id,
+            "invoice_type": "progress",
+            "previous_requisition_id": record.previous_requisition_id,
+            "move_materials_to_previous_work_completed": False,
+            "summary_text": {
+                "project_name": state.projects[record.project_id].name,
+                "subcontractor_name": None if found is None else found.name,
+                "application_number": str(record.number),
+                "contract_for": owner.title,
+                "requisition_period_start": day(record.requisition_start),
+                "requisition_period_end": day(record.requisition_end),
+            },
+        }
+    )
+    if items:
+        data["items"] = _requisition_items(record, owner, contract_sum)
+        data["item_packages"] = []
+    return data
+
+
+def _requisition_items(
+    record: Requisition, owner: Commitment, contract_sum: Decimal
+) -> list[dict[str, Any]]:
+    rows = []
+    for line in owner.line_items:
+        share = line.amount / contract_sum if contract_sum else _ZERO
+        this_period = (record.total_claimed * share).quantize(Decimal("0.01"))
+        rows.append(
+            {
+                "id": record.id * 1000 + line.position,
+                "item_type": "contract_item",
+                "accounting_method": owner.accounting_method,
+                "cost_code_id": line.cost_code_id,
+                "line_item_id": line.id,
+                "description_of_work": line.description,
+                "scheduled_value": money(line.amount),
+                "work_completed_this_period": money(this_period),
+                "net_amount": money(this_period),
+                "gross_amount": money(this_period),
+                "position": line.position,
+                "line_number": str(line.position),
+                "status": "approved" if record.status.startswith("approved") else "pending",
+            }
+        )
+    return rows
+
+
+def payment(record: ContractPayment) -> dict[str, Any]:
+    """A contract payment (payment issued)."""
+    return {
+        "id": record.id,
+        "project_id": record.project_id,
+        "contract_id": record.commitment_id,
+        "requisition_id": record.requisition_id,
+        "amount": money(record.amount),
+        "date": day(record.date),
+        "invoice_number": record.invoice_number,
+        "check_number": record.check_number,
+        "payment_number": record.payment_number,
+        "draw_request_number": record.draw_request_number,
+        "notes": record.notes,
+        "status": record.status,
+        "external_payment_id": None,
+        "date_payment_initiated": None,
+        "date_payment_settled": None,
+        "attachments": [],
+        "origin_id": record.origin_id,
+        "origin_code": record.origin_code,
+        "origin_data": record.origin_data,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+    }
+
+
+def direct_cost_row(record: DirectCost, state: ProcoreState) -> dict[str, Any]:
+    """A direct cost as ``GET /rest/v1.1/projects/{id}/direct_costs`` lists it."""
+    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    total = record.grand_total
+    return {
+        "id": record.id,
+        "amount": money(total),
+        "grand_total": money(total),
+        "direct_cost_type": record.direct_cost_type,
+        "direct_cost_date": day(record.direct_cost_date),
+        "invoice_number": record.invoice_number,
+        "description": record.description,
+        "status": record.status,
+        "terms": record.terms,
+        "payment_date": day(record.payment_date),
+        "received_date": day(record.received_date),
+        "vendor": None if found is None else found.name,
+        "vendor_id": record.vendor_id,
+        "vendor_name": None if found is None else found.name,
+        "employee": None,
+        "origin_id": record.origin_id,
+        "origin_data": record.origin_data,
+        "created_at": iso(record.created_at),
+        "updated_at": iso(record.updated_at),
+        "deleted_at": iso(record.deleted_at),
+        "currency_configuration": dict(_CURRENCY),
+    }
+
+
+def direct_cost_detail(record: DirectCost, state: ProcoreState) -> dict[str, Any]:
+    """A direct cost with its line items, as the show action renders it."""
+    owner = state.projects[record.project_id]
+    company_record = state.companies[owner.company_id]
+    data = direct_cost_row(record, state)
+    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    data.update(
+        {
+            "vendor": None if found is None else {"id": found.id, "name": found.name},
+            "project": {"id": owner.id, "name": owner.name},
+            "company": {"id": company_record.id, "name": company_record.name},
+            "attachments": [],
+            "attachments_count": 0,
+            "line_items_count": len(record.line_items),
+            "line_items": [direct_cost_line(i, state, company_record) for i in record.line_items],
+        }
+    )
+    return data
+
+
+def direct_cost_line(
+    item: DirectCostLineItem, state: ProcoreState, owner: Company
+) -> dict[str, Any]:
+    """One line of a direct cost."""
+    code = state.cost_codes.get(item.cost_code_id)
+    kind = (
+        state.line_item_types.get(item.line_item_type_id)
+        if item.line_item_type_id is not None
+        else None
+    )
+    return {
+        "id": item.id,
+        "amount": money(item.amount),
+        "total_amount": money(item.amount),
+        "extended_amount": money(item.amount),
+        "extended_type": "manual",
+        "description": item.description,
+        "quantity": money(item.quantity),
+        "unit_cost": money(item.unit_cost),
+        "uom": item.uom,
+        "position": item.position,
+        "ref": item.ref,
+        "tax_code_id": None,
+        "cost_code": None
+        if code is None
+        else {"id": code.id, "full_code": code.full_code, "name": code.name},
+        "wbs_code": None
+        if code is None
+        else {"id": code.id, "flat_code": code.full_code, "description": code.name},
+        "line_item_type": None if kind is None else line_item_type(kind),
+        "company": {"id": owner.id, "name": owner.name},
+        "origin_id": item.origin_id,
+        "origin_data": item.origin_data,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "currency_configuration": dict(_CURRENCY),
+    }

@@ -1,0 +1,1204 @@
+"""The simulated Procore back end: companies, projects, financial records and their rules.
+
+No HTTP here (moto's ``models.py``): handlers translate requests into these calls and the
+domain errors from ``_errors`` back into Procore's bodies. Changes made through the ``create_*``
+and ``update_*`` methods are announced to subscribers (the webhook engine); the ``put_*``
+methods insert silently, for seeding and test set-up.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from mlconnector_http._clock import Clock
+from procore_client.testing._errors import (
+    AlreadyExists,
+    DuplicateOrigin,
+    Forbidden,
+    RecordLocked,
+    RecordNotFound,
+    TooLarge,
+    ValidationFailed,
+)
+from procore_client.testing._models import (
+    BusinessRegister,
+    ChangeEvent,
+    Commitment,
+    Company,
+    ContractLineItem,
+    ContractPayment,
+    CostCode,
+    DirectCost,
+    DirectCostLineItem,
+    LineItemType,
+    Project,
+    Requisition,
+    Vendor,
+)
+
+__all__ = [
+    "BASE_TYPES",
+    "DIRECT_COST_STATUSES",
+    "DIRECT_COST_TYPES",
+    "PO_STATUSES",
+    "REQUISITION_STATUSES",
+    "RESOURCE_NAMES",
+    "SYNC_BATCH_LIMIT",
+    "VENDOR_FIELDS",
+    "WO_STATUSES",
+    "ProcoreState",
+]
+
+T = TypeVar("T")
+
+REQUISITION_STATUSES = (
+    "draft",
+    "under_review",
+    "revise_and_resubmit",
+    "approved",
+    "approved_as_noted",
+    "pending_owner_approval",
+)
+WO_STATUSES = (
+    "Draft",
+    "Out For Bid",
+    "Out For Signature",
+    "Approved",
+    "Complete",
+    "Terminated",
+    "Void",
+)
+PO_STATUSES = (
+    "Draft",
+    "Processing",
+    "Submitted",
+    "Partially Received",
+    "Received",
+    "Approved",
+    "Closed",
+)
+DIRECT_COST_TYPES = ("invoice", "expense", "payroll")
+DIRECT_COST_STATUSES = ("draft", "pending", "revise_and_resubmit", "approved")
+BASE_TYPES = (
+    "equipment",
+    "materials",
+    "commitment",
+    "owner_cost",
+    "professional_services",
+    "other",
+)
+SYNC_BATCH_LIMIT = 1000
+
+RESOURCE_NAMES: Mapping[str, str] = {
+    "vendor": "Company Vendors",
+    "project": "Projects",
+    "requisition": "Requisitions",
+    "direct_cost": "Direct Costs",
+    "direct_cost_line_item": "Direct Cost Line Items",
+    "work_order_contract": "Work Order Contracts",
+    "purchase_order_contract": "Purchase Order Contracts",
+    "contract_payment": "Contract Payments",
+}
+
+_STR, _BOOL, _INT, _IDS, _OBJ = "str", "bool", "int", "ids", "obj"
+VENDOR_FIELDS: Mapping[str, str] = {
+    "name": _STR,
+    "abbreviated_name": _STR,
+    "address": _STR,
+    "city": _STR,
+    "state_code": _STR,
+    "zip": _STR,
+    "country_code": _STR,
+    "business_phone": _STR,
+    "mobile_phone": _STR,
+    "fax_number": _STR,
+    "email_address": _STR,
+    "website": _STR,
+    "is_active": _BOOL,
+    "authorized_bidder": _BOOL,
+    "prequalified": _BOOL,
+    "labor_union": _STR,
+    "union_member": _BOOL,
+    "non_union_prevailing_wage": _BOOL,
+    "license_number": _STR,
+    "notes": _STR,
+    "vendor_group_id": _INT,
+    "parent_id": _INT,
+    "primary_contact_id": _INT,
+    "trade_ids": _IDS,
+    "standard_cost_code_ids": _IDS,
+    "bidding_distribution_ids": _IDS,
+    "trade_name": _STR,
+    "bidding": _OBJ,
+    "origin_id": _STR,
+    "origin_data": _STR,
+    "origin_code": _STR,
+    "keywords": _STR,
+}
+
+_ID_BASES = {
+    "project": 562_949_953_421_312,
+    "vendor": 3_000_000_001,
+    "commitment": 2_500_000_001,
+    "contract_line_item": 5_000_000_001,
+    "requisition": 7_000_000_001,
+    "direct_cost": 8_000_000_001,
+    "direct_cost_line_item": 9_000_000_001,
+    "cost_code": 1_000_001,
+    "line_item_type": 2_000_001,
+    "contract_payment": 40_001,
+    "business_register": 100_001,
+    "company": 4_000_001,
+}
+_REGISTER_DIGITS = {"abn": 11, "ein": 9}
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _parse_date(value: object, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    raise ValidationFailed({field: ["is not a valid date"]})
+
+
+def _parse_money(value: object, field: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValidationFailed({field: ["is not a number"]})
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed({field: ["is not a number"]}) from None
+
+
+def _origin(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+class ProcoreState:
+    """Every company's records plus the rules Procore enforces on them.
+
+    Not thread-safe on its own: the simulator serialises calls under its lock.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._listeners: list[Callable[[ChangeEvent], None]] = []
+        self._cache_lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every record (listeners stay subscribed)."""
+        self.version = 0
+        self._next: dict[str, int] = dict(_ID_BASES)
+        self.companies: dict[int, Company] = {}
+        self.projects: dict[int, Project] = {}
+        self.projects_by_company: dict[int, dict[int, Project]] = {}
+        self.vendors: dict[int, Vendor] = {}
+        self.vendors_by_company: dict[int, dict[int, Vendor]] = {}
+        self.line_item_types: dict[int, LineItemType] = {}
+        self.line_item_types_by_company: dict[int, dict[int, LineItemType]] = {}
+        self.cost_codes: dict[int, CostCode] = {}
+        self.cost_codes_by_project: dict[int, dict[int, CostCode]] = {}
+        self.commitments: dict[int, Commitment] = {}
+        self.commitments_by_project: dict[int, dict[int, Commitment]] = {}
+        self.requisitions: dict[int, Requisition] = {}
+        self.requisitions_by_project: dict[int, dict[int, Requisition]] = {}
+        self.requisitions_by_commitment: dict[int, list[Requisition]] = {}
+        self.payments: dict[int, ContractPayment] = {}
+        self.payments_by_commitment: dict[int, dict[int, ContractPayment]] = {}
+        self.direct_costs: dict[int, DirectCost] = {}
+        self.direct_costs_by_project: dict[int, dict[int, DirectCost]] = {}
+        self._origins: dict[tuple[int, str], dict[str, int]] = {}
+        self._cache: dict[Hashable, tuple[int, list[Any]]] = {}
+
+    def subscribe(self, listener: Callable[[ChangeEvent], None]) -> None:
+        """Call ``listener`` with every announced change."""
+        self._listeners.append(listener)
+
+    def next_id(self, kind: str) -> int:
+        """A fresh id for a record of ``kind`` (ranges chosen so several exceed 2**31)."""
+        value = self._next[kind]
+        self._next[kind] = value + 1
+        return value
+
+    def touch(self) -> None:
+        """Note a mutation so cached list results are recomputed."""
+        self.version += 1
+
+    def cached(self, key: Hashable, compute: Callable[[], list[T]]) -> list[T]:
+        """``compute()`` memoised per ``key`` until the next mutation (fast deep paging)."""
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == self.version:
+                return hit[1]
+        value = compute()
+        with self._cache_lock:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = (self.version, value)
+        return value
+
+    def _emit(
+        self,
+        kind: str,
+        record_id: int,
+        event_type: str,
+        company_id: int,
+        project_id: int | None,
+        actor: str | None,
+        related: tuple[tuple[int, str], ...] = (),
+    ) -> None:
+        event = ChangeEvent(
+            RESOURCE_NAMES.get(kind, kind),
+            record_id,
+            event_type,
+            company_id,
+            project_id,
+            self.clock.now(),
+            actor,
+            related,
+        )
+        for listener in self._listeners:
+            listener(event)
+
+    # -- companies and projects -------------------------------------------------------------
+
+    def add_company(self, company_id: int, name: str, installed_for: Iterable[str] = ()) -> Company:
+        """Create a company with the given apps installed."""
+        company = Company(company_id, name, set(installed_for))
+        self.companies[company_id] = company
+        self.projects_by_company.setdefault(company_id, {})
+        self.vendors_by_company.setdefault(company_id, {})
+        self.line_item_types_by_company.setdefault(company_id, {})
+        self.touch()
+        return company
+
+    def company(self, company_id: int) -> Company:
+        """The company ``company_id``."""
+        try:
+            return self.companies[company_id]
+        except KeyError:
+            raise RecordNotFound("Company", company_id) from None
+
+    def add_project(
+        self,
+        company_id: int,
+        *,
+        project_id: int | None = None,
+        name: str | None = None,
+        project_number: str | None = None,
+        permitted_for: Iterable[str] | None = None,
+        active: bool = True,
+        created_at: datetime | None = None,
+        origin_id: str | None = None,
+    ) -> Project:
+        """Create a project; ``permitted_for=None`` lets every installed app's DMSA see it."""
+        self.company(company_id)
+        if project_id is None:
+            project_id = self.next_id("project")
+            while project_id in self.projects:
+                project_id = self.next_id("project")
+        now = created_at or self.clock.now()
+        project = Project(
+            id=project_id,
+            company_id=company_id,
+            name=name or f"Project {project_id}",
+            project_number=project_number or str(project_id)[-6:],
+            created_at=now,
+            updated_at=now,
+            active=active,
+            permitted_for=None if permitted_for is None else set(permitted_for),
+            origin_id=origin_id,
+        )
+        self.put_project(project)
+        return project
+
+    def put_project(self, project: Project) -> None:
+        """Insert a ready-made project (its origin id indexed)."""
+        if project.origin_id is not None:
+            self._claim_origin(project.company_id, "project", project.origin_id, project.id)
+        self.projects[project.id] = project
+        self.projects_by_company.setdefault(project.company_id, {})[project.id] = project
+        self.cost_codes_by_project.setdefault(project.id, {})
+        self.commitments_by_project.setdefault(project.id, {})
+        self.requisitions_by_project.setdefault(project.id, {})
+        self.direct_costs_by_project.setdefault(project.id, {})
+        self.touch()
+
+    def project(self, project_id: int) -> Project:
+        """The project ``project_id``."""
+        try:
+            return self.projects[project_id]
+        except KeyError:
+            raise RecordNotFound("Project", project_id) from None
+
+    def app_installed(self, client_id: str, company_id: int) -> bool:
+        """Whether ``client_id`` is installed in the company."""
+        company = self.companies.get(company_id)
+        return company is not None and client_id in company.installed_for
+
+    def app_permitted(self, client_id: str, project: Project) -> bool:
+        """Whether the app's DMSA was granted this project (and the app is installed)."""
+        if not self.app_installed(client_id, project.company_id):
+            return False
+        return project.permitted_for is None or client_id in project.permitted_for
+
+    def check_project(self, client_id: str, project_id: int) -> Project:
+        """The project, if the app may read it; 404 unknown, 403 not permitted."""
+        project = self.project(project_id)
+        if not self.app_installed(client_id, project.company_id):
+            raise Forbidden("App is not connected to this company")
+        if not self.app_permitted(client_id, project):
+            raise Forbidden("This project has not been granted to the app's service account")
+        return project
+
+    # -- origin ids ---------------------------------------------------------------------------
+
+    def _claim_origin(self, company_id: int, kind: str, origin_id: str, record_id: int) -> None:
+        index = self._origins.setdefault((company_id, kind), {})
+        owner = index.get(origin_id)
+        if owner is not None and owner != record_id:
+            raise DuplicateOrigin(origin_id)
+        index[origin_id] = record_id
+
+    def _move_origin(
+        self, company_id: int, kind: str, old: str | None, new: str | None, record_id: int
+    ) -> None:
+        if old == new:
+            return
+        if new is not None:
+            self._claim_origin(company_id, kind, new, record_id)
+        if old is not None:
+            self._origins.get((company_id, kind), {}).pop(old, None)
+
+    def find_origin(self, company_id: int, kind: str, origin_id: str) -> int | None:
+        """The id of the ``kind`` record in the company that owns ``origin_id``."""
+        return self._origins.get((company_id, kind), {}).get(origin_id)
+
+    # -- vendors ------------------------------------------------------------------------------
+
+    def put_vendor(self, vendor: Vendor) -> None:
+        """Insert a ready-made vendor (origin id indexed, no validation, no event)."""
+        origin = vendor.origin_id
+        if origin is not None:
+            self._claim_origin(vendor.company_id, "vendor", origin, vendor.id)
+        self.vendors[vendor.id] = vendor
+        self.vendors_by_company.setdefault(vendor.company_id, {})[vendor.id] = vendor
+        self.touch()
+
+    def vendor(self, company_id: int, vendor_id: int) -> Vendor:
+        """The company's vendor ``vendor_id``."""
+        vendor = self.vendors_by_company.get(company_id, {}).get(vendor_id)
+        if vendor is None:
+            raise RecordNotFound("Vendor", vendor_id)
+        return vendor
+
+    def _clean_vendor_fields(
+        self, company_id: int, raw: Mapping[str, Any], vendor_id: int | None
+    ) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        clean: dict[str, Any] = {}
+        for key, value in raw.items():
+            kind = VENDOR_FIELDS.get(key)
+            if kind is None:
+                continue
+            if value is None:
+                clean[key] = None
+            elif kind == _STR:
+                if key in ("origin_id", "origin_code") and isinstance(value, int):
+                    value = str(value)
+                if not isinstance(value, str):
+                    errors.setdefault(key, []).append("must be a string")
+                else:
+                    clean[key] = value
+            elif kind == _BOOL:
+                if not isinstance(value, bool):
+                    errors.setdefault(key, []).append("must be true or false")
+                else:
+                    clean[key] = value
+            elif kind == _INT:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    errors.setdefault(key, []).append("must be an integer")
+                else:
+                    clean[key] = value
+            elif kind == _IDS:
+                if not isinstance(value, list) or not all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in value
+                ):
+                    errors.setdefault(key, []).append("must be an array of integers")
+                else:
+                    clean[key] = list(value)
+            elif isinstance(value, dict):
+                clean[key] = dict(value)
+            else:
+                errors.setdefault(key, []).append("must be an object")
+        if "name" in clean and not str(clean["name"] or "").strip():
+            errors.setdefault("name", []).append("can't be blank")
+        country = clean.get("country_code")
+        if isinstance(country, str):
+            if not _COUNTRY.match(country.upper()):
+                errors.setdefault("country_code", []).append("is not a valid ISO-3166 code")
+            else:
+                clean["country_code"] = country.upper()
+        email = clean.get("email_address")
+        if isinstance(email, str) and email and "@" not in email:
+            errors.setdefault("email_address", []).append("is invalid")
+        parent_id = clean.get("parent_id")
+        if isinstance(parent_id, int):
+            parent = self.vendors_by_company.get(company_id, {}).get(parent_id)
+            if parent is None:
+                errors.setdefault("parent_id", []).append("must be a vendor of this company")
+            elif parent_id == vendor_id:
+                errors.setdefault("parent_id", []).append("can't be the vendor itself")
+            elif parent.fields.get("parent_id") is not None:
+                errors.setdefault("parent_id", []).append("can't be a child vendor")
+        if errors:
+            raise ValidationFailed(errors)
+        return clean
+
+    def create_vendor(
+        self, company_id: int, fields: Mapping[str, Any], *, actor: str | None = None
+    ) -> Vendor:
+        """Validate and create a vendor; announces ``Company Vendors``/create."""
+        self.company(company_id)
+        clean = self._clean_vendor_fields(company_id, fields, None)
+        if not str(clean.get("name") or "").strip():
+            raise ValidationFailed({"name": ["can't be blank"]})
+        clean.setdefault("is_active", True)
+        vendor_id = self.next_id("vendor")
+        origin = _origin(clean.get("origin_id"))
+        if origin is not None:
+            self._claim_origin(company_id, "vendor", origin, vendor_id)
+        now = self.clock.now()
+        vendor = Vendor(vendor_id, company_id, now, now, clean)
+        self.vendors[vendor_id] = vendor
+        self.vendors_by_company.setdefault(company_id, {})[vendor_id] = vendor
+        self.touch()
+        self._emit("vendor", vendor_id, "create", company_id, None, actor)
+        return vendor
+
+    def update_vendor(
+        self,
+        company_id: int,
+        vendor_id: int,
+        fields: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> Vendor:
+        """Validate and apply a partial update; announces ``Company Vendors``/update."""
+        vendor = self.vendor(company_id, vendor_id)
+        clean = self._clean_vendor_fields(company_id, fields, vendor_id)
+        if "origin_id" in clean:
+            clean["origin_id"] = _origin(clean["origin_id"])
+            self._move_origin(company_id, "vendor", vendor.origin_id, clean["origin_id"], vendor_id)
+        vendor.fields.update(clean)
+        vendor.updated_at = self.clock.now()
+        self.touch()
+        self._emit("vendor", vendor_id, "update", company_id, None, actor)
+        return vendor
+
+    def sync_vendors(
+        self, company_id: int, updates: list[Any], *, actor: str | None = None
+    ) -> tuple[list[Vendor], list[dict[str, Any]]]:
+        """Upsert up to 1000 vendors matched by ``id`` then ``origin_id``; errors per item.
+
+        Returns the vendors written and, for each failed item, the item itself with an
+        ``errors`` mapping added (Procore answers 200 either way).
+        """
+        self.company(company_id)
+        if len(updates) > SYNC_BATCH_LIMIT:
+            raise TooLarge(f"A maximum of {SYNC_BATCH_LIMIT} updates can be synced at once")
+        entities: list[Vendor] = []
+        errors: list[dict[str, Any]] = []
+        for item in updates:
+            if not isinstance(item, dict):
+                errors.append({"item": item, "errors": {"base": ["must be an object"]}})
+                continue
+            try:
+                entities.append(self._sync_one_vendor(company_id, item, actor))
+            except ValidationFailed as failure:
+                errors.append({**item, "errors": failure.fields})
+            except DuplicateOrigin:
+                errors.append({**item, "errors": {"origin_id": ["has already been taken"]}})
+            except RecordNotFound:
+                errors.append({**item, "errors": {"id": ["not found"]}})
+        return entities, errors
+
+    def _sync_one_vendor(self, company_id: int, item: dict[str, Any], actor: str | None) -> Vendor:
+        fields = {k: v for k, v in item.items() if k not in ("id", "business_register_attributes")}
+        register = item.get("business_register_attributes")
+        vendor_id = item.get("id")
+        if vendor_id is not None:
+            if not isinstance(vendor_id, int) or isinstance(vendor_id, bool):
+                raise ValidationFailed({"id": ["must be an integer"]})
+            self.vendor(company_id, vendor_id)
+        else:
+            origin = _origin(item.get("origin_id"))
+            if origin is None:
+                raise ValidationFailed({"base": ["id or origin_id is required"]})
+            vendor_id = self.find_origin(company_id, "vendor", origin)
+        if register is not None and not isinstance(register, dict):
+            raise ValidationFailed({"business_register_attributes": ["must be an object"]})
+        if register is not None:
+            self._check_register(register.get("type"), register.get("identifier"))
+        if vendor_id is None:
+            vendor = self.create_vendor(company_id, fields, actor=actor)
+        else:
+            vendor = self.update_vendor(company_id, vendor_id, fields, actor=actor)
+        if register is not None:
+            kind, identifier = self._check_register(
+                register.get("type"), register.get("identifier")
+            )
+            if vendor.business_register is None:
+                vendor.business_register = BusinessRegister(
+                    self.next_id("business_register"), kind, identifier
+                )
+            else:
+                self._apply_register(vendor.business_register, kind, identifier)
+        return vendor
+
+    @staticmethod
+    def _check_register(kind: object, identifier: object) -> tuple[str, str]:
+        errors: dict[str, list[str]] = {}
+        kind_text = str(kind or "").lower()
+        if kind_text not in _REGISTER_DIGITS:
+            errors["type"] = ["is not included in the list"]
+        digits = re.sub(r"[\s-]", "", str(identifier or ""))
+        if not digits:
+            errors["identifier"] = ["can't be blank"]
+        elif kind_text in _REGISTER_DIGITS and (
+            not digits.isdigit() or len(digits) != _REGISTER_DIGITS[kind_text]
+        ):
+            errors["identifier"] = [f"must be {_REGISTER_DIGITS[kind_text]} digits"]
+        if errors:
+            raise ValidationFailed(errors)
+        return kind_text, digits
+
+    @staticmethod
+    def _apply_register(register: BusinessRegister, kind: str, identifier: str) -> None:
+        if identifier != register.identifier:
+            register.verification_status = None
+            register.verified_at = None
+        register.type = kind
+        register.identifier = identifier
+
+    def create_business_register(
+        self,
+        company_id: int,
+        vendor_id: int,
+        kind: object,
+        identifier: object,
+        *,
+        actor: str | None = None,
+    ) -> BusinessRegister:
+        """Attach an ABN/EIN to a vendor; a second one is a conflict (409)."""
+        vendor = self.vendor(company_id, vendor_id)
+        if vendor.business_register is not None:
+            raise AlreadyExists("A Business Register is already associated with the Vendor.")
+        clean_kind, digits = self._check_register(kind, identifier)
+        vendor.business_register = BusinessRegister(
+            self.next_id("business_register"), clean_kind, digits
+        )
+        vendor.updated_at = self.clock.now()
+        self.touch()
+        self._emit("vendor", vendor_id, "update", company_id, None, actor)
+        return vendor.business_register
+
+    def update_business_register(
+        self,
+        company_id: int,
+        vendor_id: int,
+        kind: object,
+        identifier: object,
+        *,
+        actor: str | None = None,
+    ) -> BusinessRegister:
+        """Change a vendor's ABN/EIN; a new identifier clears its verification."""
+        vendor = self.vendor(company_id, vendor_id)
+        register = vendor.business_register
+        if register is None:
+            raise RecordNotFound("BusinessRegister", vendor_id)
+        clean_kind, digits = self._check_register(kind or register.type, identifier)
+        self._apply_register(register, clean_kind, digits)
+        vendor.updated_at = self.clock.now()
+        self.touch()
+        self._emit("vendor", vendor_id, "update", company_id, None, actor)
+        return register
+
+    # -- cost codes and line item types ------------------------------------------------------
+
+    def put_line_item_type(self, item: LineItemType) -> None:
+        """Insert a ready-made line item type."""
+        if item.origin_id is not None:
+            self._claim_origin(item.company_id, "line_item_type", item.origin_id, item.id)
+        self.line_item_types[item.id] = item
+        self.line_item_types_by_company.setdefault(item.company_id, {})[item.id] = item
+        self.touch()
+
+    def add_line_item_type(
+        self,
+        company_id: int,
+        name: str,
+        code: str,
+        base_type: str = "other",
+        *,
+        origin_id: str | None = None,
+    ) -> LineItemType:
+        """Create a company line item type (cost type)."""
+        self.company(company_id)
+        if base_type not in BASE_TYPES:
+            raise ValidationFailed({"base_type": ["is not included in the list"]})
+        now = self.clock.now()
+        item = LineItemType(
+            self.next_id("line_item_type"), company_id, name, code, base_type, now, now, origin_id
+        )
+        self.put_line_item_type(item)
+        return item
+
+    def put_cost_code(self, code: CostCode) -> None:
+        """Insert a ready-made cost code, deriving ``full_code`` from its parent."""
+        if code.parent_id is not None:
+            parent = self.cost_codes.get(code.parent_id)
+            if parent is not None and not code.full_code:
+                code.full_code = f"{parent.full_code}-{code.code}"
+        if not code.full_code:
+            code.full_code = code.code
+        if code.origin_id is not None:
+            company_id = self.project(code.project_id).company_id
+            self._claim_origin(company_id, "cost_code", code.origin_id, code.id)
+        self.cost_codes[code.id] = code
+        self.cost_codes_by_project.setdefault(code.project_id, {})[code.id] = code
+        self.touch()
+
+    def add_cost_code(
+        self,
+        project_id: int,
+        code: str,
+        name: str,
+        *,
+        parent_id: int | None = None,
+        origin_id: str | None = None,
+    ) -> CostCode:
+        """Create a project cost code."""
+        self.project(project_id)
+        if parent_id is not None and parent_id not in self.cost_codes_by_project[project_id]:
+            raise ValidationFailed({"parent_id": ["must be a cost code of this project"]})
+        now = self.clock.now()
+        position = len(self.cost_codes_by_project[project_id]) + 1
+        item = CostCode(
+            self.next_id("cost_code"), project_id, code, name, position, now, now, parent_id
+        )
+        item.origin_id = origin_id
+        self.put_cost_code(item)
+        return item
+
+    # -- commitments, requisitions, payments -------------------------------------------------
+
+    def put_commitment(self, commitment: Commitment) -> None:
+        """Insert a ready-made work order or purchase order contract."""
+        if commitment.origin_id is not None:
+            company_id = self.project(commitment.project_id).company_id
+            self._claim_origin(company_id, "commitment", commitment.origin_id, commitment.id)
+        self.commitments[commitment.id] = commitment
+        self.commitments_by_project.setdefault(commitment.project_id, {})[commitment.id] = (
+            commitment
+        )
+        self.requisitions_by_commitment.setdefault(commitment.id, [])
+        self.payments_by_commitment.setdefault(commitment.id, {})
+        self.touch()
+
+    def add_commitment(
+        self,
+        project_id: int,
+        *,
+        kind: str = "WorkOrderContract",
+        vendor_id: int | None = None,
+        title: str = "Subcontract",
+        status: str = "Approved",
+        amounts: Iterable[Decimal | int | str] = (),
+        origin_id: str | None = None,
+    ) -> Commitment:
+        """Create a commitment with one line item per amount."""
+        project = self.project(project_id)
+        statuses = WO_STATUSES if kind == "WorkOrderContract" else PO_STATUSES
+        if kind not in ("WorkOrderContract", "PurchaseOrderContract"):
+            raise ValidationFailed({"type": ["is not included in the list"]})
+        if status not in statuses:
+            raise ValidationFailed({"status": ["is not included in the list"]})
+        if vendor_id is not None:
+            self.vendor(project.company_id, vendor_id)
+        now = self.clock.now()
+        commitment_id = self.next_id("commitment")
+        number = len(self.commitments_by_project[project_id]) + 1
+        commitment = Commitment(
+            commitment_id,
+            project_id,
+            kind,
+            f"{'SC' if kind == 'WorkOrderContract' else 'PO'}-{number:03d}",
+            title,
+            status,
+            vendor_id,
+            now,
+            now,
+            executed=status in ("Approved", "Complete"),
+            origin_id=origin_id,
+        )
+        for position, amount in enumerate(amounts, start=1):
+            value = _parse_money(amount, "amount")
+            commitment.line_items.append(
+                ContractLineItem(
+                    self.next_id("contract_line_item"),
+                    commitment_id,
+                    position,
+                    f"Line {position}",
+                    value,
+                    Decimal("1"),
+                    value,
+                    "ls",
+                    None,
+                    None,
+                    now,
+                    now,
+                )
+            )
+        self.put_commitment(commitment)
+        return commitment
+
+    def commitment(
+        self, project_id: int, commitment_id: int, kind: str | None = None
+    ) -> Commitment:
+        """The project's commitment (of ``kind`` when given)."""
+        commitment = self.commitments_by_project.get(project_id, {}).get(commitment_id)
+        if commitment is None or (kind is not None and commitment.kind != kind):
+            raise RecordNotFound(kind or "Commitment", commitment_id)
+        return commitment
+
+    def put_requisition(self, requisition: Requisition) -> None:
+        """Insert a ready-made requisition (subcontractor invoice)."""
+        if requisition.origin_id is not None:
+            company_id = self.project(requisition.project_id).company_id
+            self._claim_origin(company_id, "requisition", requisition.origin_id, requisition.id)
+        self.requisitions[requisition.id] = requisition
+        self.requisitions_by_project.setdefault(requisition.project_id, {})[requisition.id] = (
+            requisition
+        )
+        self.requisitions_by_commitment.setdefault(requisition.commitment_id, []).append(
+            requisition
+        )
+        self.touch()
+
+    def add_requisition(
+        self,
+        project_id: int,
+        commitment_id: int,
+        *,
+        status: str = "draft",
+        total_claimed: Decimal | int | str = 0,
+        invoice_number: str | None = None,
+        origin_id: str | None = None,
+    ) -> Requisition:
+        """Create the next requisition on a commitment."""
+        self.commitment(project_id, commitment_id)
+        if status not in REQUISITION_STATUSES:
+            raise ValidationFailed({"status": ["is not included in the list"]})
+        previous = self.requisitions_by_commitment.get(commitment_id) or []
+        now = self.clock.now()
+        requisition = Requisition(
+            self.next_id("requisition"),
+            project_id,
+            commitment_id,
+            len(previous) + 1,
+            status,
+            now,
+            now,
+            invoice_number=invoice_number,
+            total_claimed=_parse_money(total_claimed, "total_claimed"),
+            previous_requisition_id=previous[-1].id if previous else None,
+            origin_id=origin_id,
+        )
+        self.put_requisition(requisition)
+        return requisition
+
+    def requisition(self, project_id: int, requisition_id: int) -> Requisition:
+        """The project's requisition ``requisition_id``."""
+        requisition = self.requisitions_by_project.get(project_id, {}).get(requisition_id)
+        if requisition is None:
+            raise RecordNotFound("Requisition", requisition_id)
+        return requisition
+
+    _REQUISITION_WRITABLE = (
+        "period_id",
+        "requisition_start",
+        "requisition_end",
+        "billing_date",
+        "final",
+        "invoice_number",
+        "payment_date",
+        "origin_data",
+        "origin_id",
+        "status",
+        "submitted_at",
+        "comment",
+    )
+
+    def update_requisition(
+        self,
+        project_id: int,
+        requisition_id: int,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> Requisition:
+        """Apply a PATCH; once ``origin_id`` is set only origin fields may change (ERP lock)."""
+        requisition = self.requisition(project_id, requisition_id)
+        company_id = self.project(project_id).company_id
+        wanted = {k: v for k, v in changes.items() if k in self._REQUISITION_WRITABLE}
+        if requisition.origin_id is not None:
+            blocked = sorted(k for k in wanted if k not in ("origin_id", "origin_data"))
+            if blocked:
+                raise RecordLocked(
+                    "This Subcontractor Invoice is synced with ERP and cannot be edited "
+                    f"({', '.join(blocked)})."
+                )
+        errors: dict[str, list[str]] = {}
+        parsed: dict[str, Any] = {}
+        for key, value in wanted.items():
+            try:
+                if key in (
+                    "requisition_start",
+                    "requisition_end",
+                    "billing_date",
+                    "payment_date",
+                    "submitted_at",
+                ):
+                    parsed[key] = _parse_date(value, key)
+                elif key == "status":
+                    if value not in REQUISITION_STATUSES:
+                        raise ValidationFailed({key: ["is not included in the list"]})
+                    parsed[key] = value
+                elif key == "final":
+                    if not isinstance(value, bool):
+                        raise ValidationFailed({key: ["must be true or false"]})
+                    parsed[key] = value
+                elif key == "period_id":
+                    if value is not None and (
+                        isinstance(value, bool) or not isinstance(value, int)
+                    ):
+                        raise ValidationFailed({key: ["must be an integer"]})
+                    parsed[key] = value
+                elif key == "origin_id":
+                    parsed[key] = _origin(value)
+                else:
+                    parsed[key] = None if value is None else str(value)
+            except ValidationFailed as failure:
+                for field, messages in failure.fields.items():
+                    errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationFailed(errors)
+        if "origin_id" in parsed:
+            self._move_origin(
+                company_id,
+                "requisition",
+                requisition.origin_id,
+                parsed["origin_id"],
+                requisition.id,
+            )
+        for key, value in parsed.items():
+            setattr(requisition, key, value)
+        requisition.updated_at = self.clock.now()
+        self.touch()
+        self._emit("requisition", requisition.id, "update", company_id, project_id, actor)
+        return requisition
+
+    def put_payment(self, payment: ContractPayment) -> None:
+        """Insert a ready-made contract payment."""
+        self.payments[payment.id] = payment
+        self.payments_by_commitment.setdefault(payment.commitment_id, {})[payment.id] = payment
+        self.touch()
+
+    def add_payment(
+        self,
+        project_id: int,
+        commitment_id: int,
+        amount: Decimal | int | str,
+        *,
+        paid_on: date | None = None,
+        requisition_id: int | None = None,
+    ) -> ContractPayment:
+        """Record a payment issued on a commitment."""
+        self.commitment(project_id, commitment_id)
+        now = self.clock.now()
+        existing = self.payments_by_commitment.get(commitment_id, {})
+        payment = ContractPayment(
+            self.next_id("contract_payment"),
+            project_id,
+            commitment_id,
+            paid_on or now.date(),
+            _parse_money(amount, "amount"),
+            now,
+            now,
+            requisition_id=requisition_id,
+            payment_number=len(existing) + 1,
+        )
+        self.put_payment(payment)
+        return payment
+
+    def payment(self, project_id: int, commitment_id: int, payment_id: int) -> ContractPayment:
+        """A payment of the commitment."""
+        self.commitment(project_id, commitment_id)
+        payment = self.payments_by_commitment.get(commitment_id, {}).get(payment_id)
+        if payment is None:
+            raise RecordNotFound("ContractPayment", payment_id)
+        return payment
+
+    def commitment_totals(self, commitment: Commitment) -> tuple[Decimal, Decimal]:
+        """(total payments, total requisitions claimed) on a commitment."""
+        paid = sum(
+            (p.amount for p in self.payments_by_commitment.get(commitment.id, {}).values()),
+            Decimal("0.00"),
+        )
+        claimed = sum(
+            (r.total_claimed for r in self.requisitions_by_commitment.get(commitment.id, [])),
+            Decimal("0.00"),
+        )
+        return paid, claimed
+
+    # -- direct costs -------------------------------------------------------------------------
+
+    def put_direct_cost(self, cost: DirectCost) -> None:
+        """Insert a ready-made direct cost."""
+        if cost.origin_id is not None:
+            company_id = self.project(cost.project_id).company_id
+            self._claim_origin(company_id, "direct_cost", cost.origin_id, cost.id)
+        self.direct_costs[cost.id] = cost
+        self.direct_costs_by_project.setdefault(cost.project_id, {})[cost.id] = cost
+        self.touch()
+
+    def direct_cost(self, project_id: int, cost_id: int) -> DirectCost:
+        """The project's direct cost ``cost_id`` (deleted ones are gone)."""
+        cost = self.direct_costs_by_project.get(project_id, {}).get(cost_id)
+        if cost is None or cost.deleted_at is not None:
+            raise RecordNotFound("DirectCost", cost_id)
+        return cost
+
+    def _direct_cost_header(
+        self, company_id: int, body: Mapping[str, Any], *, creating: bool
+    ) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        parsed: dict[str, Any] = {}
+        if creating or "vendor_id" in body:
+            vendor_id = body.get("vendor_id")
+            if vendor_id is None:
+                if creating:
+                    errors["vendor_id"] = ["can't be blank"]
+            elif (
+                isinstance(vendor_id, bool)
+                or not isinstance(vendor_id, int)
+                or vendor_id not in self.vendors_by_company.get(company_id, {})
+            ):
+                errors["vendor_id"] = ["must be a vendor of this company"]
+            else:
+                parsed["vendor_id"] = vendor_id
+        if creating or "direct_cost_type" in body:
+            kind = body.get("direct_cost_type")
+            if kind not in DIRECT_COST_TYPES:
+                errors["direct_cost_type"] = ["is not included in the list"]
+            else:
+                parsed["direct_cost_type"] = kind
+        if "status" in body:
+            if body["status"] not in DIRECT_COST_STATUSES:
+                errors["status"] = ["is not included in the list"]
+            else:
+                parsed["status"] = body["status"]
+        for key in ("direct_cost_date", "received_date", "payment_date"):
+            if key in body:
+                try:
+                    parsed[key] = _parse_date(body[key], key)
+                except ValidationFailed as failure:
+                    errors.update(failure.fields)
+        for key in ("invoice_number", "description", "terms", "origin_data"):
+            if key in body:
+                parsed[key] = None if body[key] is None else str(body[key])
+        if "origin_id" in body:
+            parsed["origin_id"] = _origin(body["origin_id"])
+        if "employee_id" in body:
+            parsed["employee_id"] = body["employee_id"]
+        if errors:
+            raise ValidationFailed(errors)
+        return parsed
+
+    def _direct_cost_lines(
+        self, project_id: int, lines: object, cost_id: int, start: int
+    ) -> list[DirectCostLineItem]:
+        if not isinstance(lines, list):
+            raise ValidationFailed({"line_items": ["must be an array"]})
+        codes = self.cost_codes_by_project.get(project_id, {})
+        company_id = self.project(project_id).company_id
+        types = self.line_item_types_by_company.get(company_id, {})
+        now = self.clock.now()
+        built: list[DirectCostLineItem] = []
+        for offset, line in enumerate(lines):
+            where = f"line_items[{offset}]"
+            if not isinstance(line, dict):
+                raise ValidationFailed({where: ["must be an object"]})
+            code_id = line.get("wbs_code_id", line.get("cost_code_id"))
+            if code_id not in codes:
+                raise ValidationFailed(
+                    {f"{where}.wbs_code_id": ["must be a cost code of this project"]}
+                )
+            type_id = line.get("line_item_type_id")
+            if type_id is not None and type_id not in types:
+                raise ValidationFailed({f"{where}.line_item_type_id": ["is invalid"]})
+            quantity = _parse_money(line.get("quantity", 1), f"{where}.quantity")
+            unit_cost = _parse_money(line.get("unit_cost", 0), f"{where}.unit_cost")
+            if "amount" in line:
+                amount = _parse_money(line["amount"], f"{where}.amount")
+            else:
+                amount = (quantity * unit_cost).quantize(Decimal("0.01"))
+            built.append(
+                DirectCostLineItem(
+                    self.next_id("direct_cost_line_item"),
+                    cost_id,
+                    int(code_id),
+                    type_id,
+                    str(line.get("description") or ""),
+                    amount,
+                    quantity,
+                    unit_cost,
+                    str(line.get("uom") or "ls"),
+                    start + offset,
+                    now,
+                    now,
+                    ref=line.get("ref"),
+                    origin_id=_origin(line.get("origin_id")),
+                    origin_data=line.get("origin_data"),
+                )
+            )
+        return built
+
+    def create_direct_cost(
+        self, project_id: int, body: Mapping[str, Any], *, actor: str | None = None
+    ) -> DirectCost:
+        """Validate and create a direct cost with its line items; announces both."""
+        project = self.project(project_id)
+        parsed = self._direct_cost_header(project.company_id, body, creating=True)
+        if parsed.get("direct_cost_type") == "invoice" and not parsed.get("invoice_number"):
+            raise ValidationFailed({"invoice_number": ["can't be blank"]})
+        cost_id = self.next_id("direct_cost")
+        lines = self._direct_cost_lines(project_id, body.get("line_items", []), cost_id, 1)
+        origin = parsed.pop("origin_id", None)
+        if origin is not None:
+            self._claim_origin(project.company_id, "direct_cost", origin, cost_id)
+        now = self.clock.now()
+        cost = DirectCost(
+            cost_id,
+            project_id,
+            parsed.pop("vendor_id"),
+            parsed.pop("direct_cost_type"),
+            parsed.pop("status", "draft"),
+            now,
+            now,
+            origin_id=origin,
+            line_items=lines,
+        )
+        for key, value in parsed.items():
+            setattr(cost, key, value)
+        self.direct_costs[cost_id] = cost
+        self.direct_costs_by_project[project_id][cost_id] = cost
+        self.touch()
+        self._emit("direct_cost", cost_id, "create", project.company_id, project_id, actor)
+        for line in lines:
+            self._emit(
+                "direct_cost_line_item",
+                line.id,
+                "create",
+                project.company_id,
+                project_id,
+                actor,
+                ((cost_id, RESOURCE_NAMES["direct_cost"]),),
+            )
+        return cost
+
+    def update_direct_cost(
+        self,
+        project_id: int,
+        cost_id: int,
+        body: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> DirectCost:
+        """Apply a PATCH; a direct cost with an ``origin_id`` is immutable but for origin fields."""
+        project = self.project(project_id)
+        cost = self.direct_cost(project_id, cost_id)
+        if cost.origin_id is not None:
+            blocked = sorted(k for k in body if k not in ("origin_id", "origin_data"))
+            if blocked:
+                raise RecordLocked(
+                    "This Direct Cost is synced with ERP and cannot be edited "
+                    f"({', '.join(blocked)})."
+                )
+        parsed = self._direct_cost_header(project.company_id, body, creating=False)
+        new_lines: list[DirectCostLineItem] = []
+        if "line_items" in body:
+            new_lines = self._direct_cost_lines(
+                project_id, body["line_items"], cost_id, len(cost.line_items) + 1
+            )
+        if "origin_id" in parsed:
+            self._move_origin(
+                project.company_id, "direct_cost", cost.origin_id, parsed["origin_id"], cost_id
+            )
+        for key, value in parsed.items():
+            setattr(cost, key, value)
+        cost.line_items.extend(new_lines)
+        cost.updated_at = self.clock.now()
+        self.touch()
+        self._emit("direct_cost", cost_id, "update", project.company_id, project_id, actor)
+        for line in new_lines:
+            self._emit(
+                "direct_cost_line_item",
+                line.id,
+                "create",
+                project.company_id,
+                project_id,
+                actor,
+                ((cost_id, RESOURCE_NAMES["direct_cost"]),),
+            )
+        return cost
+
+    def delete_direct_cost(
+        self, project_id: int, cost_id: int, *, actor: str | None = None
+    ) -> None:
+        """Soft-delete a direct cost; ERP-synced ones refuse."""
+        project = self.project(project_id)
+        cost = self.direct_cost(project_id, cost_id)
+        if cost.origin_id is not None:
+            raise RecordLocked("This Direct Cost is synced with ERP and cannot be deleted.")
+        cost.deleted_at = self.clock.now()
+        cost.updated_at = cost.deleted_at
+        self.touch()
+        self._emit("direct_cost", cost_id, "delete", project.company_id, project_id, actor)
+
+    def announce(
+        self,
+        kind: str,
+        record_id: int,
+        event_type: str,
+        company_id: int,
+        project_id: int | None = None,
+    ) -> None:
+        """Announce a change made behind the API's back (a user editing in Procore's UI).
+
+        ``kind`` is a key of ``RESOURCE_NAMES`` or any webhook resource name ("RFIs").
+        """
+        self._emit(kind, record_id, event_type, company_id, project_id, None)
