@@ -463,7 +463,7 @@ class Payment:
     id: int
     uuid: str | None = None
     amount: Decimal
-    currency: str | None = None
+    currency: Currency | None = None
     status: PaymentStatus | None = None
     processing_date: dt.datetime | None = None
     posted_date: dt.date | None = None
@@ -486,6 +486,7 @@ class ReceiptItem:
     pass_quantity: Decimal
     fail_quantity: Decimal
     total_quantity: Decimal | None = None
-    received_at: dt.datetime | None = None
+    received_at: dt.date | None = None
     created_at: dt.datetime | None = None
+    created_by: UserSummary | None = None
     is_edited: bool | None = None
