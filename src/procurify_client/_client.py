@@ -84,7 +84,7 @@ def _base_url(subdomain: object, base_url: object) -> httpx.URL:
                 f"subdomain must be the tenant's name only, e.g. 'acme' for "
                 f"https://acme.procurify.com, not {subdomain!r}"
             )
-        return httpx.URL(f"https://{subdomain.lower()}.procurify.com")
+        return httpx.URL(f"https://{subdomain.lower()}.procurify.com/")
     try:
         url = httpx.URL(str(base_url))
     except httpx.InvalidURL as error:

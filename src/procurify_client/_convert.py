@@ -35,7 +35,7 @@ def _is_enum(cls: Any) -> bool:
 
 
 def _enum_value(member: enum.Enum) -> Any:
-    return member.value
+    return getattr(member, "value", member)
 
 
 def _renames(cls: type) -> dict[str, Any]:

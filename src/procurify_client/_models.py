@@ -250,7 +250,9 @@ class VendorInput:
 
     name: str
     active: bool | None = None
-    type: VendorType | None = None
+    type: VendorType | None = attrs.field(
+        default=None, converter=attrs.converters.optional(VendorType)
+    )
     external_id: str | None = None
     email: tuple[str, ...] | None = attrs.field(
         default=None, converter=attrs.converters.optional(tuple)
@@ -293,7 +295,9 @@ class AccountCodeInput:
 
     code: str
     description: str
-    account_type: AccountType | None = None
+    account_type: AccountType | None = attrs.field(
+        default=None, converter=attrs.converters.optional(AccountType)
+    )
     parent: int | None = None
     departments: tuple[int, ...] | None = attrs.field(
         default=None, converter=attrs.converters.optional(tuple)
