@@ -1,0 +1,510 @@
+"""Every vendor-facing name the simulator speaks, in one table, so a tenant correction is one line.
+
+The left column of each ``fields`` table is the simulator's own attribute name; the right column
+is what goes over the wire. Names marked ``# guess`` were not seen in any QAD source (see
+``/work/shared/api-notes/qad.md`` section 10); the rest were observed in public code calling QAD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+__all__ = [
+    "BASES",
+    "BROWSE_PREFIX",
+    "CHILD_TABLES",
+    "CONTROL",
+    "DATA_TYPES",
+    "DOMAIN",
+    "ENVELOPE",
+    "ERROR",
+    "GRID",
+    "HEADERS",
+    "META",
+    "METADATA",
+    "OAUTH",
+    "PATHS",
+    "QUERY",
+    "RESOURCES",
+    "Names",
+]
+
+
+@attrs.frozen
+class Names:
+    """The wire names of one QAD table: its collection key, browse, URN and fields."""
+
+    plural: str
+    row_object: str
+    browse_id: str
+    entity_uri: str
+    fields: Mapping[str, str]
+    writable: bool = True
+    permission: str = ""
+
+    @property
+    def permission_name(self) -> str:
+        """The name a user's permission list uses for this table (its plural by default)."""
+        return self.permission or self.plural
+
+    def wire(self, attribute: str) -> str:
+        """The wire name of ``attribute``, falling back to the shared meta names."""
+        return (
+            self.fields.get(attribute) or META.get(attribute) or CONTROL.get(attribute, attribute)
+        )
+
+
+BROWSE_PREFIX = "urn:browse:bebrowse:com.qad.erp."
+
+BASES = ("clouderp", "qad-central")  # the first is the one base URLs are built with
+
+PATHS = {
+    "token": "/oauth/token",
+    "security_control": "/api/qracore/securityControl",
+    "browses": "/api/qracore/browses",
+    "entity_metadata": "/api/qracore/entitymetadatas",  # response shape: guess
+    "erp": "/api/erp",
+    "line_grid": "/api/erp/purchaseOrderLinesGrid",
+    "line_field_change": "/api/erp/purchaseOrderLines/fieldChangeV2",
+    "line_is_received": "/api/erp/purchaseOrderLines/isReceivedPurchaseOrderLineV2",
+}
+
+HEADERS = {
+    "workspace": "x-qad-workspace-id",
+}
+
+QUERY = {
+    "domain": "domainCode",
+    "view": "viewUri",
+    "browse": "browseId",
+    "page": "page",
+    "page_size": "pageSize",
+    "page_action": "pageAction",
+    "filter": "filter",
+    "call_id": "callId",
+    "initialize": "initialize",
+    "field_name": "fieldName",
+    "entity_uri": "entityURI",
+}
+
+OAUTH = {
+    "grant_type": "grant_type",
+    "client_id": "client_id",
+    "client_secret": "client_secret",
+    "username": "username",
+    "password": "password",
+    "refresh_token": "refresh_token",
+    "access_token": "access_token",
+    "token_type": "token_type",
+    "expires_in": "expires_in",
+    "security_controls": "securityControls",
+    "session_length": "sessionLength",
+    "timeout_minutes": "timeoutMinutes",
+    "sc_client_id": "clientId",
+}
+
+ENVELOPE = {
+    "data": "data",
+    "submit_result": "submitResult",
+    "success": "success",
+    "error_severity": "errorSeverity",
+    "errors": "errors",
+    "code": "code",
+    "field_name": "fieldName",
+    "field_value": "fieldValue",
+    "message": "message",
+    "severity": "severity",
+    "aux": "auxillaryData",  # sic, as QAD spells it
+    "has_more": "HasMoreParams",
+    "total": "TotalRecords",  # guess
+}
+
+ERROR = {
+    "status": "status",  # guess: Spring Boot error body
+    "error": "error",
+    "message": "message",
+    "path": "path",
+    "oauth_error": "error",
+    "oauth_description": "error_description",
+}
+
+CONTROL = {
+    "data_operation": "dataOperation",
+    "concurrency_hash": "concurrencyHash",
+    "domain": "domainCode",
+    "shared_set": "sharedSetCode",
+}
+
+META = {
+    "uri": "uri",
+    "concurrency_hash": "concurrencyHash",
+    "modified_date": "lastModifiedDate",
+    "modified_time": "lastModifiedTime",
+    "modified_user": "lastModifiedUser",
+    "modified_datetime": "lastModifiedDateTime",  # the browse filter field; guess
+}
+
+GRID = {
+    "is_received": "isReceivedPurchaseOrderLine",  # guess
+}
+
+METADATA = {  # the whole entitymetadatas body is a guess
+    "list": "entityMetadatas",
+    "uri": "entityURI",
+    "name": "entityName",
+    "fields": "fields",
+    "field_name": "fieldName",
+    "data_type": "dataType",
+    "read_only": "isReadOnly",
+    "tables": "childTables",
+    "table_name": "tableName",
+}
+
+DATA_TYPES = {  # Progress ABL type names
+    "str": "character",
+    "dec": "decimal",
+    "int": "integer",
+    "bool": "logical",
+    "date": "date",
+    "datetime": "datetime-tz",
+}
+
+# --- master data -----------------------------------------------------------------------------
+
+SUPPLIER = Names(
+    plural="supplierV2s",  # guess, by analogy with customerV2s
+    row_object="supplierV2",
+    browse_id=BROWSE_PREFIX + "base.supplierV2s",
+    entity_uri="urn:be:com.qad.base.supplier.ISupplierV2",  # guess
+    fields={
+        "shared_set": "sharedSetCode",
+        "code": "supplierCode",
+        "name": "name",
+        "business_relation": "businessRelationCode",
+        "street1": "addressStreet1",
+        "street2": "addressStreet2",
+        "street3": "addressStreet3",
+        "city": "city",
+        "zip": "zip",
+        "country": "countryCode",
+        "tax_id_federal": "taxIdFederal",
+        "tax_id_state": "taxIdState",
+        "currency": "currencyCode",
+        "credit_terms": "creditTermsCode",
+        "is_active": "isActive",
+        "external_reference": "externalReference",
+    },
+)
+
+ITEM = Names(
+    plural="itemV2s",  # guess
+    row_object="itemV2",
+    browse_id=BROWSE_PREFIX + "base.itemV2s",
+    entity_uri="urn:be:com.qad.base.item.IItem",
+    fields={
+        "domain": "domainCode",
+        "code": "itemCode",
+        "description1": "description1",
+        "description2": "description2",
+        "unit_of_measure": "unitOfMeasure",
+        "item_type": "itemType",
+        "status": "status",
+        "purchase_cost": "purchaseCost",
+        "gl_account": "glAccountCode",
+        "is_active": "isActive",
+    },
+)
+
+GL_ACCOUNT = Names(
+    plural="glAccounts",  # guess
+    row_object="glAccount",
+    browse_id=BROWSE_PREFIX + "base.glAccounts",
+    entity_uri="urn:be:com.qad.financials.generalledger.IGLAccount",  # guess
+    fields={
+        "shared_set": "sharedSetCode",
+        "code": "glCode",
+        "description": "description",
+        "gl_type": "glType",
+        "analysis_type": "analysisType",
+        "allow_sub_account": "allowSubAccount",
+        "is_active": "isActive",
+    },
+)
+
+COST_CENTRE = Names(
+    plural="costCentres",  # guess
+    row_object="costCentre",
+    browse_id=BROWSE_PREFIX + "base.costCentres",
+    entity_uri="urn:be:com.qad.financials.generalledger.ICostCentre",  # guess
+    fields={
+        "shared_set": "sharedSetCode",
+        "code": "costCentreCode",
+        "description": "description",
+        "is_active": "isActive",
+    },
+)
+
+SUB_ACCOUNT = Names(
+    plural="subAccounts",  # guess
+    row_object="subAccount",
+    browse_id=BROWSE_PREFIX + "base.subAccounts",
+    entity_uri="urn:be:com.qad.financials.generalledger.ISubAccount",  # guess
+    fields={
+        "shared_set": "sharedSetCode",
+        "code": "subAccountCode",
+        "description": "description",
+        "is_active": "isActive",
+    },
+)
+
+PROJECT = Names(
+    plural="projects",  # guess
+    row_object="project",
+    browse_id=BROWSE_PREFIX + "base.projects",
+    entity_uri="urn:be:com.qad.financials.generalledger.IProject",  # guess
+    fields={
+        "shared_set": "sharedSetCode",
+        "code": "projectCode",
+        "description": "description",
+        "is_active": "isActive",
+    },
+)
+
+DOMAIN = Names(
+    plural="domainV3s",
+    row_object="domainV3",
+    browse_id=BROWSE_PREFIX + "base.domainV3s",
+    entity_uri="urn:be:com.qad.base.domain.IDomainV3",  # guess
+    fields={
+        "code": "domainCode",  # guess
+        "context": "domainContext",
+        "entity": "entityContext",
+        "description": "description",  # guess
+    },
+    writable=False,
+)
+
+# --- purchasing ------------------------------------------------------------------------------
+
+PURCHASE_ORDER = Names(
+    plural="purchaseOrderHeaders",
+    row_object="purchaseOrder",  # guess
+    browse_id=BROWSE_PREFIX + "purchasing.purchaseOrders",  # guess
+    entity_uri="urn:be:com.qad.purchasing.purchaseorders.IPurchaseOrderHeader",
+    fields={
+        "domain": "domainCode",
+        "number": "purchaseOrderNumber",
+        "supplier": "supplierCode",
+        "order_date": "orderDate",
+        "due_date": "dueDate",
+        "currency": "currencyCode",
+        "exchange_rate": "exchangeRate",
+        "credit_terms": "creditTermsCode",
+        "ship_to": "shipToSite",
+        "status": "orderStatus",
+        "remarks": "remarks",
+        "external_reference": "externalReference",  # guess (po_user1 underneath)
+        "lines": "purchaseOrderLines",  # guess: lines nested in the header
+    },
+)
+
+PURCHASE_ORDER_LINE = Names(
+    plural="purchaseOrderLines",
+    row_object="purchaseOrderLine",  # guess
+    browse_id=BROWSE_PREFIX + "purchasing.purchaseOrderLines",  # guess
+    entity_uri="urn:be:com.qad.purchasing.purchaseorders.IPurchaseOrderLine",  # guess
+    fields={
+        "domain": "domainCode",
+        "po_number": "purchaseOrderNumber",
+        "line": "purchaseOrderLine",
+        "site": "siteCode",
+        "item": "itemCode",
+        "description": "description",  # guess
+        "quantity_ordered": "quantityOrdered",
+        "unit_of_measure": "unitOfMeasure",  # guess
+        "purchase_cost": "purchaseCost",
+        "due_date": "dueDate",
+        "gl_account": "glAccountCode",  # guess
+        "sub_account": "subAccountCode",  # guess
+        "cost_centre": "costCentreCode",  # guess
+        "project": "projectCode",  # guess
+        "quantity_received": "quantityReceived",  # guess
+        "quantity_invoiced": "quantityInvoiced",  # guess
+        "status": "lineStatus",  # guess
+    },
+    permission="purchaseOrderHeaders",
+)
+
+RECEIPT = Names(
+    plural="purchaseOrderReceipts",  # guess
+    row_object="purchaseOrderReceipt",
+    browse_id=BROWSE_PREFIX + "purchasing.purchaseOrderReceipts",  # guess
+    entity_uri="urn:be:com.qad.purchasing.receipts.IPurchaseOrderReceipt",  # guess
+    fields={
+        "domain": "domainCode",
+        "receiver": "receiverNumber",
+        "po_number": "purchaseOrderNumber",
+        "supplier": "supplierCode",
+        "receipt_date": "receiptDate",
+        "effective_date": "effectiveDate",
+        "external_reference": "externalReference",  # guess
+        "lines": "lines",
+    },
+)
+
+RECEIPT_LINE = Names(
+    plural="lines",
+    row_object="purchaseOrderReceiptLine",
+    browse_id="",
+    entity_uri="",
+    fields={
+        "po_line": "purchaseOrderLine",
+        "item": "itemCode",
+        "quantity": "quantityReceived",
+        "unit_of_measure": "unitOfMeasure",
+        "site": "siteCode",
+        "location": "location",
+        "lot_serial": "lotSerial",
+    },
+)
+
+OPEN_RECEIVER = Names(
+    plural="openReceivers",
+    row_object="openReceiver",  # guess
+    browse_id=BROWSE_PREFIX + "purchasing.openReceivers",  # guess (legacy browse ap007)
+    entity_uri="",
+    fields={
+        "domain": "domainCode",
+        "receiver": "receiverNumber",
+        "po_number": "purchaseOrderNumber",
+        "po_line": "purchaseOrderLine",
+        "supplier": "supplierCode",
+        "item": "itemCode",
+        "receipt_date": "receiptDate",
+        "quantity_received": "quantityReceived",
+        "quantity_matched": "quantityMatched",
+        "open_quantity": "openQuantity",
+        "unit_cost": "unitCost",
+        "currency": "currencyCode",
+        "is_finished": "isFinished",
+    },
+    writable=False,
+    permission="purchaseOrderReceipts",
+)
+
+# --- financials ------------------------------------------------------------------------------
+
+SUPPLIER_INVOICE = Names(
+    plural="supplierInvoices",  # guess
+    row_object="supplierInvoice",
+    browse_id=BROWSE_PREFIX + "financials.supplierInvoices",  # guess
+    entity_uri="urn:be:com.qad.financials.purchaseledger.supplierinvoice.ISupplierInvoice",
+    fields={
+        "id": "supplierInvoiceId",  # guess
+        "domain": "domainCode",
+        "entity": "entityCode",
+        "supplier": "supplierCode",
+        "reference": "supplierInvoiceReference",
+        "invoice_type": "invoiceType",
+        "invoice_date": "invoiceDate",
+        "posting_date": "postingDate",
+        "due_date": "dueDate",
+        "currency": "currencyCode",
+        "total": "totalAmountTC",
+        "tax": "taxAmountTC",
+        "status": "status",
+        "is_open": "isOpen",
+        "balance": "balanceTC",
+        "external_reference": "externalReference",
+        "matching_lines": "matchingLines",
+        "expense_lines": "expenseLines",
+    },
+)
+
+MATCHING_LINE = Names(
+    plural="matchingLines",
+    row_object="matchingLine",
+    browse_id="",
+    entity_uri="",
+    fields={
+        "po_number": "purchaseOrderNumber",
+        "po_line": "purchaseOrderLine",
+        "receiver": "receiverNumber",
+        "quantity": "matchQuantity",
+        "unit_price": "matchUnitPrice",
+        "is_pvod_finished": "isPvodFinished",
+    },
+)
+
+EXPENSE_LINE = Names(
+    plural="expenseLines",
+    row_object="expenseLine",
+    browse_id="",
+    entity_uri="",
+    fields={
+        "gl_account": "glAccountCode",
+        "sub_account": "subAccountCode",
+        "cost_centre": "costCentreCode",
+        "project": "projectCode",
+        "amount": "amountTC",
+        "text": "lineText",
+    },
+)
+
+SUPPLIER_PAYMENT = Names(
+    plural="supplierPayments",  # guess
+    row_object="supplierPayment",
+    browse_id=BROWSE_PREFIX + "financials.supplierPayments",  # guess
+    entity_uri="urn:be:com.qad.financials.purchaseledger.supplierpayment.ISupplierPayment",  # guess
+    fields={
+        "domain": "domainCode",
+        "entity": "entityCode",
+        "number": "paymentNumber",
+        "supplier": "supplierCode",
+        "payment_date": "paymentDate",
+        "bank_gl_account": "bankGLAccount",
+        "currency": "currencyCode",
+        "amount": "amountTC",
+        "status": "status",
+        "external_reference": "externalReference",
+        "allocations": "allocations",
+    },
+)
+
+ALLOCATION = Names(
+    plural="allocations",
+    row_object="allocation",
+    browse_id="",
+    entity_uri="",
+    fields={
+        "invoice_id": "supplierInvoiceId",
+        "invoice_reference": "supplierInvoiceReference",
+        "amount": "amountTC",
+        "discount": "discountTC",
+    },
+)
+
+RESOURCES: Mapping[str, Names] = {
+    "supplier": SUPPLIER,
+    "item": ITEM,
+    "gl_account": GL_ACCOUNT,
+    "cost_centre": COST_CENTRE,
+    "sub_account": SUB_ACCOUNT,
+    "project": PROJECT,
+    "domain": DOMAIN,
+    "purchase_order": PURCHASE_ORDER,
+    "purchase_order_line": PURCHASE_ORDER_LINE,
+    "receipt": RECEIPT,
+    "open_receiver": OPEN_RECEIVER,
+    "supplier_invoice": SUPPLIER_INVOICE,
+    "supplier_payment": SUPPLIER_PAYMENT,
+}
+
+CHILD_TABLES: Mapping[str, Names] = {
+    "receipt_line": RECEIPT_LINE,
+    "matching_line": MATCHING_LINE,
+    "expense_line": EXPENSE_LINE,
+    "allocation": ALLOCATION,
+}

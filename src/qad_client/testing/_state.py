@@ -1,0 +1,1746 @@
+"""One tenant's data and every business rule the simulator enforces, with no HTTP in sight.
+
+Writes go through :meth:`TenantState.write`: each record is checked, then applied through a
+journal; if any record of the request fails, the journal rolls the whole request back, the way
+a QXtend ``scopeTransaction=true`` call behaves. Keys compare case-insensitively, as Progress
+character fields do. Every collection is indexed by its natural key, so creates are O(1).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from qad_client.testing import _messages as m
+from qad_client.testing._codec import Values
+from qad_client.testing._journal import Journal
+from qad_client.testing._messages import Issue
+from qad_client.testing._records import (
+    ZERO,
+    Allocation,
+    AnalysisCode,
+    CostCentre,
+    Domain,
+    ExpenseLine,
+    GLAccount,
+    Item,
+    MatchingLine,
+    OpenReceiver,
+    POLine,
+    Project,
+    PurchaseOrder,
+    Receipt,
+    ReceiptLine,
+    Record,
+    SubAccount,
+    Supplier,
+    SupplierInvoice,
+    SupplierPayment,
+)
+
+__all__ = [
+    "ANALYSIS_TYPES",
+    "LINE_FIELD_GROUPS",
+    "Table",
+    "TenantState",
+    "Tolerances",
+    "WriteResult",
+    "key_of",
+]
+
+T = TypeVar("T", bound=Record)
+M = TypeVar("M", bound=Record)
+
+ANALYSIS_TYPES = ("None", "CostCentre", "Project", "Both")
+ORDER_STATUSES = ("O", "C", "X")
+INVOICE_TYPES = ("INVOICE", "CREDITNOTE")
+HUNDRED = Decimal(100)
+
+LINE_FIELD_GROUPS: Mapping[str, str] = {
+    "site": "site",
+    "item": "item",
+    "quantity_ordered": "quantity_ordered",
+    "purchase_cost": "purchase_cost",
+    "gl_account": "coding",
+    "sub_account": "coding",
+    "cost_centre": "coding",
+    "project": "coding",
+    "status": "status",
+    "due_date": "due_date",
+    "description": "",
+    "unit_of_measure": "",
+}
+
+
+def key_of(code: str) -> str:
+    """How codes are compared: trimmed and case-insensitive."""
+    return code.strip().upper()
+
+
+@attrs.frozen
+class Tolerances:
+    """How far an invoice price may stray from the PO price, and how far a receipt may exceed it.
+
+    The allowed price difference is ``max(price_pct% x PO price, price_amount)`` (QAD's
+    ``poc_tol_pct``/``poc_tol_cst``). Outside it, ``strict_price`` rejects the invoice; otherwise
+    it passes with a warning and status ``HOLD``. ``over_receipt_pct`` lets receipts exceed the
+    ordered quantity by that percentage.
+    """
+
+    price_pct: Decimal = ZERO
+    price_amount: Decimal = ZERO
+    strict_price: bool = True
+    over_receipt_pct: Decimal = ZERO
+
+    def price_limit(self, po_price: Decimal) -> Decimal:
+        """The largest price difference accepted against ``po_price``."""
+        return max(abs(po_price) * self.price_pct / HUNDRED, self.price_amount)
+
+
+class Table(Generic[T]):
+    """Records grouped by scope (domain or shared set), each scope indexed by natural key."""
+
+    def __init__(self) -> None:
+        self.scopes: dict[str, dict[str, T]] = {}
+
+    def get(self, scope: str, key: str) -> T | None:
+        """The record at ``key`` within ``scope``, if any."""
+        found = self.scopes.get(key_of(scope))
+        return None if found is None else found.get(key_of(key))
+
+    def scope(self, scope: str) -> dict[str, T]:
+        """The (mutable) index of one scope, created on first use."""
+        return self.scopes.setdefault(key_of(scope), {})
+
+    def records(self, scope: str) -> Iterable[T]:
+        """The records of one scope in insertion order."""
+        return self.scopes.get(key_of(scope), {}).values()
+
+    def count(self) -> int:
+        """How many records all scopes hold."""
+        return sum(len(s) for s in self.scopes.values())
+
+
+@attrs.define
+class WriteResult:
+    """What a write request did: the records written (on success) and every issue raised."""
+
+    success: bool
+    records: list[Record]
+    issues: list[Issue]
+
+
+class _Call:
+    """The context of one write request: who, when, the default domain, and its journal."""
+
+    def __init__(self, user: str, default_domain: Domain | None, now: datetime) -> None:
+        self.user = user
+        self.default_domain = default_domain
+        self.now = now
+        self.journal = Journal()
+        self.issues: list[Issue] = []
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def flag(
+        self,
+        table: type,
+        field: str,
+        field_value: object,
+        msg: m.Msg,
+        /,
+        *,
+        warning: bool = False,
+        **values: object,
+    ) -> None:
+        """Record an issue whose text is ``msg`` filled with ``values``."""
+        self.issues.append(Issue.of(table, field, field_value, msg, warning=warning, **values))
+
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+
+class TenantState:
+    """Domains, shared sets, master data, documents and the rules that guard them."""
+
+    def __init__(
+        self,
+        *,
+        tolerances: Tolerances,
+        currencies: Iterable[str],
+        base_currency: str,
+        credit_terms: Mapping[str, int],
+    ) -> None:
+        self.tolerances = tolerances
+        self.currencies = {key_of(c) for c in currencies}
+        self.base_currency = base_currency
+        self.credit_terms = {key_of(k): v for k, v in credit_terms.items()}
+        self.domains: dict[str, Domain] = {}
+        self.shared_sets: set[str] = set()
+        self.suppliers: Table[Supplier] = Table()
+        self.items: Table[Item] = Table()
+        self.gl_accounts: Table[GLAccount] = Table()
+        self.cost_centres: Table[CostCentre] = Table()
+        self.sub_accounts: Table[SubAccount] = Table()
+        self.projects: Table[Project] = Table()
+        self.purchase_orders: Table[PurchaseOrder] = Table()
+        self.receipts: Table[Receipt] = Table()
+        self.receivers: Table[OpenReceiver] = Table()
+        self.receivers_by_line: dict[tuple[str, str, int], list[str]] = {}
+        self.invoices: Table[SupplierInvoice] = Table()
+        self.invoice_refs: dict[tuple[str, str, str], SupplierInvoice] = {}
+        self.payments: Table[SupplierPayment] = Table()
+        self.sequences: dict[str, int] = {}
+        self._rowids = itertools.count(1)
+        self._writers: dict[type, Callable[[Values, _Call], Record | None]] = {
+            Supplier: self._write_supplier,
+            Item: self._write_item,
+            GLAccount: self._write_gl_account,
+            CostCentre: self._write_analysis_code,
+            SubAccount: self._write_analysis_code,
+            Project: self._write_analysis_code,
+            PurchaseOrder: self._write_purchase_order,
+            POLine: self._write_po_line,
+            Receipt: self._write_receipt,
+            SupplierInvoice: self._write_invoice,
+            SupplierPayment: self._write_payment,
+        }
+
+    # --- setup ----------------------------------------------------------------------------------
+
+    def add_domain(self, domain: Domain, *, now: datetime) -> None:
+        """Register a domain and the shared sets it points to."""
+        self._stamp_new(domain, "", now)
+        self.domains[key_of(domain.code)] = domain
+        self.shared_sets.update({key_of(domain.supplier_set), key_of(domain.account_set)})
+
+    def domain(self, code: str) -> Domain | None:
+        """The domain named ``code``, if any."""
+        return self.domains.get(key_of(code))
+
+    def next_po_number(self, domain: Domain) -> str:
+        """Take the next free purchase order number of ``domain`` (for seeding)."""
+        return self._po_number(domain, None)
+
+    def insert(self, record: Record, *, user: str, now: datetime) -> None:
+        """Store a record as-is, bypassing the rules (seeding); it must already be valid."""
+        self._stamp_new(record, user, now)
+        if isinstance(record, Supplier):
+            self.suppliers.scope(record.shared_set)[key_of(record.code)] = record
+        elif isinstance(record, Item):
+            self.items.scope(record.domain)[key_of(record.code)] = record
+        elif isinstance(record, AnalysisCode | GLAccount):
+            self._account_table(type(record)).scope(record.shared_set)[key_of(record.code)] = record
+        elif isinstance(record, PurchaseOrder):
+            for line in record.lines.values():
+                self._stamp_new(line, user, now)
+            self.purchase_orders.scope(record.domain)[key_of(record.number)] = record
+        else:
+            raise TypeError(f"cannot seed a {type(record).__name__}")
+
+    def _account_table(self, table: type) -> Table[Any]:
+        tables: dict[type, Table[Any]] = {
+            GLAccount: self.gl_accounts,
+            CostCentre: self.cost_centres,
+            SubAccount: self.sub_accounts,
+            Project: self.projects,
+        }
+        return tables[table]
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def source(self, table: type, domain: Domain | None, shared_set: str = "") -> Iterator[Record]:
+        """Every record of ``table`` visible from ``domain`` (or in ``shared_set``)."""
+        if table is Domain:
+            yield from self.domains.values()
+            return
+        if table is Supplier:
+            yield from self.suppliers.records(shared_set or _set(domain, "supplier"))
+            return
+        if table in (GLAccount, CostCentre, SubAccount, Project):
+            yield from self._account_table(table).records(shared_set or _set(domain, "account"))
+            return
+        if domain is None:
+            return
+        if table is OpenReceiver:
+            yield from (r for r in self.receivers.records(domain.code) if r.open_quantity > 0)
+            return
+        if table is POLine:
+            for order in self.purchase_orders.records(domain.code):
+                yield from order.lines.values()
+            return
+        tables: dict[type, Table[Any]] = {
+            Item: self.items,
+            PurchaseOrder: self.purchase_orders,
+            Receipt: self.receipts,
+            SupplierInvoice: self.invoices,
+            SupplierPayment: self.payments,
+        }
+        yield from tables[table].records(domain.code)
+
+    def find(
+        self,
+        table: type,
+        domain: Domain | None,
+        shared_set: str,
+        params: Mapping[str, str],
+    ) -> list[Record]:
+        """Records whose attributes equal ``params``; a natural key is looked up, not scanned."""
+        candidates = self._by_key(table, domain, shared_set, params)
+        if candidates is None:
+            candidates = self.source(table, domain, shared_set)
+        return [r for r in candidates if all(_equals(getattr(r, a), v) for a, v in params.items())]
+
+    def _by_key(
+        self,
+        table: type,
+        domain: Domain | None,
+        shared_set: str,
+        params: Mapping[str, str],
+    ) -> Iterable[Record] | None:
+        found: Record | None
+        if table is Supplier and "code" in params:
+            found = self.suppliers.get(shared_set or _set(domain, "supplier"), params["code"])
+        elif table in (GLAccount, CostCentre, SubAccount, Project) and "code" in params:
+            scope = shared_set or _set(domain, "account")
+            found = self._account_table(table).get(scope, params["code"])
+        elif domain is None:
+            return None
+        elif table is Item and "code" in params:
+            found = self.items.get(domain.code, params["code"])
+        elif table is PurchaseOrder and "number" in params:
+            found = self.purchase_orders.get(domain.code, params["number"])
+        elif table is POLine and "po_number" in params:
+            order = self.purchase_orders.get(domain.code, params["po_number"])
+            return [] if order is None else order.lines.values()
+        elif table is Receipt and "receiver" in params:
+            found = self.receipts.get(domain.code, params["receiver"])
+        elif table is SupplierPayment and "number" in params:
+            found = self.payments.get(domain.code, params["number"])
+        elif table is SupplierInvoice and "id" in params:
+            found = self.invoices.get(domain.code, params["id"])
+        else:
+            return None
+        return [] if found is None else [found]
+
+    def purchase_order(self, domain: Domain, number: str) -> PurchaseOrder | None:
+        """The purchase order ``number`` of ``domain``, if any."""
+        return self.purchase_orders.get(domain.code, number)
+
+    def line_template(self, domain: Domain, order: PurchaseOrder) -> POLine:
+        """A new, unsaved line for ``order`` with QAD's defaults (the grid ``initialize`` call)."""
+        return POLine(
+            domain=domain.code,
+            po_number=order.number,
+            line=order.next_line,
+            site=order.ship_to,
+            due_date=order.due_date,
+        )
+
+    def open_receivers(self, domain: Domain, po_number: str, po_line: int) -> list[OpenReceiver]:
+        """The receivers of one PO line that still have quantity to match."""
+        keys = self.receivers_by_line.get((key_of(domain.code), key_of(po_number), po_line), [])
+        found = (self.receivers.get(domain.code, k) for k in keys)
+        return [r for r in found if r is not None and r.open_quantity > 0]
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def write(
+        self,
+        table: type,
+        entries: Iterable[Values],
+        *,
+        user: str,
+        default_domain: Domain | None,
+        now: datetime,
+        issues: Iterable[Issue] = (),
+    ) -> WriteResult:
+        """Apply every entry, or none of them if any fails."""
+        call = _Call(user, default_domain, now)
+        call.issues.extend(issues)
+        writer = self._writers[table]
+        records: list[Record] = []
+        for values in entries:
+            record = writer(values, call)
+            if record is not None:
+                records.append(record)
+        if call.errors():
+            call.journal.rollback()
+            return WriteResult(False, [], call.issues)
+        return WriteResult(True, records, call.issues)
+
+    def field_change(
+        self, values: Values, attribute: str, *, default_domain: Domain | None, now: datetime
+    ) -> tuple[POLine | None, list[Issue]]:
+        """Default and check one changed field of an unsaved PO line (``fieldChangeV2``)."""
+        call = _Call("", default_domain, now)
+        if attribute not in LINE_FIELD_GROUPS:
+            call.flag(
+                POLine,
+                attribute,
+                attribute,
+                m.UNKNOWN_FIELD,
+                value=attribute,
+                label="a purchase order line",
+            )
+            return None, call.issues
+        domain = self._domain(values, call, POLine)
+        order = self._order_of_line(domain, values, call) if domain else None
+        if domain is None or order is None:
+            return None, call.issues
+        existing = order.lines.get(values.integer("line")) if values.has("line") else None
+        line = attrs.evolve(existing) if existing else self.line_template(domain, order)
+        values.assign(line, exclude=("domain", "po_number"))
+        if attribute == "item":
+            item = self.items.get(domain.code, line.item)
+            if item is not None:
+                line.description = item.description1
+                line.unit_of_measure = item.unit_of_measure
+                line.purchase_cost = item.purchase_cost
+                line.gl_account = item.gl_account
+        group = LINE_FIELD_GROUPS[attribute]
+        if group:
+            self._check_line(domain, order, line, call, only=group)
+        return line, call.issues
+
+    # --- helpers shared by the writers ----------------------------------------------------------
+
+    def _stamp_new(self, record: Record, user: str, now: datetime) -> None:
+        record.rowid = next(self._rowids)
+        record.version = 1
+        record.modified_at = now
+        record.modified_by = user
+
+    def _stamp_draft(self, draft: Record, old: Record, call: _Call) -> None:
+        draft.version = old.version + 1
+        draft.modified_at = call.now
+        draft.modified_by = call.user
+
+    def _touch(self, record: Record, call: _Call) -> None:
+        call.journal.set(record, "version", record.version + 1)
+        call.journal.set(record, "modified_at", call.now)
+        call.journal.set(record, "modified_by", call.user)
+
+    def _next(self, name: str, call: _Call | None) -> int:
+        value = self.sequences.get(name, 0) + 1
+        if call is None:
+            self.sequences[name] = value
+        else:
+            call.journal.put(self.sequences, name, value)
+        return value
+
+    def _domain(self, values: Values, call: _Call, table: type) -> Domain | None:
+        code = values.text("domain") if values.has("domain") else values.domain_code
+        if code:
+            domain = self.domain(code)
+            if domain is None:
+                call.flag(table, "domain", code, m.NOT_FOUND, label="Domain", value=code)
+            return domain
+        if call.default_domain is not None:
+            return call.default_domain
+        call.flag(table, "domain", "", m.REQUIRED, label="Domain")
+        return None
+
+    def _shared_set(
+        self, values: Values, call: _Call, table: type, kind: str
+    ) -> tuple[str, Domain | None] | None:
+        if values.shared_set_code:
+            if key_of(values.shared_set_code) not in self.shared_sets:
+                call.flag(
+                    table,
+                    "shared_set",
+                    values.shared_set_code,
+                    m.NOT_FOUND,
+                    label="Shared set",
+                    value=values.shared_set_code,
+                )
+                return None
+            domain = self.domain(values.domain_code) if values.domain_code else None
+            return values.shared_set_code, domain or call.default_domain
+        domain = self._domain(values, call, table)
+        if domain is None:
+            return None
+        return _set(domain, kind), domain
+
+    def _hash_ok(self, existing: Record, values: Values, call: _Call, table: type) -> bool:
+        if not values.concurrency_hash:
+            call.flag(table, "concurrency_hash", "", m.HASH_REQUIRED)
+            return False
+        if values.concurrency_hash != existing.concurrency_hash:
+            call.flag(table, "concurrency_hash", values.concurrency_hash, m.STALE)
+            return False
+        return True
+
+    def _unchanged(
+        self, existing: object, values: Values, attributes: Iterable[str], call: _Call, table: type
+    ) -> bool:
+        ok = True
+        for attribute in attributes:
+            if not values.has(attribute):
+                continue
+            sent = values.data.get(attribute)
+            current = getattr(existing, attribute)
+            same = (
+                key_of(sent) == key_of(current)
+                if isinstance(sent, str) and isinstance(current, str)
+                else sent == current
+            )
+            if not same:
+                call.flag(table, attribute, sent, m.NOT_CHANGEABLE, label=attribute)
+                ok = False
+        return ok
+
+    def _lookup(
+        self,
+        store: Table[M],
+        scope: str,
+        code: str,
+        call: _Call,
+        table: type,
+        field: str,
+        label: str,
+        *,
+        required: bool = True,
+    ) -> M | None:
+        if not code.strip():
+            if required:
+                call.flag(table, field, code, m.REQUIRED, label=label)
+            return None
+        found = store.get(scope, code)
+        if found is None:
+            call.flag(table, field, code, m.NOT_FOUND, label=label, value=code)
+            return None
+        if not getattr(found, "is_active", True):
+            call.flag(table, field, code, m.INACTIVE, label=label, value=code)
+        return found
+
+    def _supplier(self, domain: Domain, code: str, call: _Call, table: type) -> Supplier | None:
+        return self._lookup(
+            self.suppliers, domain.supplier_set, code, call, table, "supplier", "Supplier"
+        )
+
+    def _check_currency(self, code: str, call: _Call, table: type) -> None:
+        if key_of(code) not in self.currencies:
+            call.flag(table, "currency", code, m.NOT_FOUND, label="Currency", value=code)
+
+    def _check_terms(self, code: str, call: _Call, table: type) -> None:
+        if code and key_of(code) not in self.credit_terms:
+            call.flag(table, "credit_terms", code, m.NOT_FOUND, label="Credit terms", value=code)
+
+    def _check_coding(
+        self,
+        domain: Domain,
+        line: POLine | ExpenseLine,
+        call: _Call,
+        table: type,
+    ) -> None:
+        """GL account, sub-account, cost centre and project as the account's analysis demands."""
+        scope = domain.account_set
+        account = self._lookup(
+            self.gl_accounts, scope, line.gl_account, call, table, "gl_account", "GL account"
+        )
+        if account is None:
+            return
+        wants = {
+            "cost_centre": account.analysis_type in ("CostCentre", "Both"),
+            "project": account.analysis_type in ("Project", "Both"),
+        }
+        stores: dict[str, tuple[Table[Any], str]] = {
+            "cost_centre": (self.cost_centres, "cost centre"),
+            "project": (self.projects, "project"),
+            "sub_account": (self.sub_accounts, "sub-account"),
+        }
+        for attribute, (store, label) in stores.items():
+            code: str = getattr(line, attribute)
+            allowed = account.allow_sub_account if attribute == "sub_account" else wants[attribute]
+            needed = wants.get(attribute, False)
+            if needed and not code:
+                call.flag(
+                    table, attribute, code, m.ANALYSIS_REQUIRED, account=account.code, label=label
+                )
+            elif code and not allowed:
+                call.flag(
+                    table,
+                    attribute,
+                    code,
+                    m.ANALYSIS_NOT_ALLOWED,
+                    account=account.code,
+                    label=label,
+                )
+            elif code:
+                self._lookup(store, scope, code, call, table, attribute, label.capitalize())
+
+    # --- master data ----------------------------------------------------------------------------
+
+    def _write_master(
+        self,
+        table: type[M],
+        store: Table[M],
+        values: Values,
+        call: _Call,
+        *,
+        scope_attribute: str,
+        scope: tuple[str, Domain | None] | None,
+        label: str,
+        check: Callable[[M, Domain | None, _Call], None],
+    ) -> M | None:
+        if scope is None:
+            return None
+        scope_code, domain = scope
+        code = values.text("code").strip()
+        if not code:
+            call.flag(table, "code", "", m.REQUIRED, label=label)
+            return None
+        index = store.scope(scope_code)
+        existing = index.get(key_of(code))
+        before = call.errors()
+        if values.operation == "C":
+            if existing is not None:
+                call.flag(table, "code", code, m.ALREADY_EXISTS, label=label, value=code)
+                return None
+            record = table()
+            values.assign(record)
+            setattr(record, scope_attribute, scope_code)
+            record.code = code  # type: ignore[attr-defined]
+            check(record, domain, call)
+            if call.errors() > before:
+                return None
+            self._stamp_new(record, call.user, call.now)
+            call.journal.put(index, key_of(code), record)
+            return record
+        if existing is None:
+            call.flag(table, "code", code, m.NOT_FOUND, label=label, value=code)
+            return None
+        if not self._hash_ok(existing, values, call, table):
+            return None
+        if values.operation == "D":
+            call.journal.pop(index, key_of(code))
+            return existing
+        draft = attrs.evolve(existing)
+        values.assign(draft, exclude=("code", scope_attribute))
+        check(draft, domain, call)
+        if call.errors() > before:
+            return None
+        self._stamp_draft(draft, existing, call)
+        call.journal.put(index, key_of(code), draft)
+        return draft
+
+    def _write_supplier(self, values: Values, call: _Call) -> Record | None:
+        def check(record: Supplier, domain: Domain | None, call: _Call) -> None:
+            if not record.name.strip():
+                call.flag(Supplier, "name", record.name, m.REQUIRED, label="Name")
+            record.currency = record.currency or self.base_currency
+            self._check_currency(record.currency, call, Supplier)
+            self._check_terms(record.credit_terms, call, Supplier)
+
+        scope = self._shared_set(values, call, Supplier, "supplier")
+        return self._write_master(
+            Supplier, self.suppliers, values, call,
+            scope_attribute="shared_set", scope=scope, label="Supplier", check=check,
+        )  # fmt: skip
+
+    def _write_item(self, values: Values, call: _Call) -> Record | None:
+        def check(record: Item, domain: Domain | None, call: _Call) -> None:
+            if record.purchase_cost < 0:
+                call.flag(
+                    Item, "purchase_cost", record.purchase_cost, m.NEGATIVE, label="Purchase cost"
+                )
+            if record.gl_account and domain is not None:
+                self._lookup(
+                    self.gl_accounts,
+                    domain.account_set,
+                    record.gl_account,
+                    call,
+                    Item,
+                    "gl_account",
+                    "GL account",
+                )
+
+        domain = self._domain(values, call, Item)
+        scope = None if domain is None else (domain.code, domain)
+        return self._write_master(
+            Item, self.items, values, call,
+            scope_attribute="domain", scope=scope, label="Item", check=check,
+        )  # fmt: skip
+
+    def _write_gl_account(self, values: Values, call: _Call) -> Record | None:
+        def check(record: GLAccount, domain: Domain | None, call: _Call) -> None:
+            if record.analysis_type not in ANALYSIS_TYPES:
+                call.flag(
+                    GLAccount,
+                    "analysis_type",
+                    record.analysis_type,
+                    m.INVALID,
+                    label="Analysis type",
+                    reason="expected one of " + ", ".join(ANALYSIS_TYPES),
+                )
+
+        scope = self._shared_set(values, call, GLAccount, "account")
+        return self._write_master(
+            GLAccount, self.gl_accounts, values, call,
+            scope_attribute="shared_set", scope=scope, label="GL account", check=check,
+        )  # fmt: skip
+
+    def _write_analysis_code(self, values: Values, call: _Call) -> Record | None:
+        table: type[AnalysisCode] = values.table
+        labels = {CostCentre: "Cost centre", SubAccount: "Sub-account", Project: "Project"}
+
+        def check(record: AnalysisCode, domain: Domain | None, call: _Call) -> None:
+            """Analysis codes carry no rules beyond their key."""
+
+        scope = self._shared_set(values, call, table, "account")
+        return self._write_master(
+            table, self._account_table(table), values, call,
+            scope_attribute="shared_set", scope=scope, label=labels[table], check=check,
+        )  # fmt: skip
+
+    # --- purchase orders ------------------------------------------------------------------------
+
+    def _check_header(self, domain: Domain, order: PurchaseOrder, call: _Call) -> None:
+        self._check_currency(order.currency, call, PurchaseOrder)
+        self._check_terms(order.credit_terms, call, PurchaseOrder)
+        if key_of(order.ship_to) not in {key_of(s) for s in domain.sites}:
+            call.flag(
+                PurchaseOrder,
+                "ship_to",
+                order.ship_to,
+                m.NOT_FOUND,
+                label="Site",
+                value=order.ship_to,
+            )
+        if order.status not in ORDER_STATUSES:
+            call.flag(
+                PurchaseOrder,
+                "status",
+                order.status,
+                m.INVALID,
+                label="Order status",
+                reason="expected O, C or X",
+            )
+        if order.exchange_rate <= 0:
+            call.flag(
+                PurchaseOrder,
+                "exchange_rate",
+                order.exchange_rate,
+                m.NOT_POSITIVE,
+                label="Exchange rate",
+            )
+        if order.order_date and order.due_date and order.due_date < order.order_date:
+            call.flag(
+                PurchaseOrder,
+                "due_date",
+                order.due_date.isoformat(),
+                m.DUE_BEFORE_ORDER,
+                warning=True,
+                due=order.due_date.isoformat(),
+                ordered=order.order_date.isoformat(),
+            )
+
+    def _write_purchase_order(self, values: Values, call: _Call) -> Record | None:
+        domain = self._domain(values, call, PurchaseOrder)
+        if domain is None:
+            return None
+        index = self.purchase_orders.scope(domain.code)
+        number = values.text("number").strip()
+        existing = index.get(key_of(number)) if number else None
+        label = "Purchase order"
+        before = call.errors()
+        if values.operation == "C":
+            if existing is not None:
+                call.flag(
+                    PurchaseOrder, "number", number, m.ALREADY_EXISTS, label=label, value=number
+                )
+                return None
+            supplier = self._supplier(domain, values.text("supplier"), call, PurchaseOrder)
+            order = PurchaseOrder(domain=domain.code)
+            values.assign(order, exclude=("domain", "number"))
+            if supplier is not None:
+                order.supplier = supplier.code
+                order.currency = order.currency or supplier.currency
+                order.credit_terms = order.credit_terms or supplier.credit_terms
+            order.order_date = order.order_date or call.today
+            order.due_date = order.due_date or order.order_date
+            order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
+            self._check_header(domain, order, call)
+            if call.errors() > before:
+                return None
+            order.number = number or self._po_number(domain, call)
+            for line_values in values.lines("lines"):
+                if line_values.operation != "C":
+                    call.flag(
+                        POLine,
+                        "data_operation",
+                        line_values.operation,
+                        m.UNSUPPORTED_OPERATION,
+                        operation=line_values.operation,
+                        label="a line of a new purchase order",
+                    )
+                    continue
+                self._line_create(domain, order, line_values, call)
+            if call.errors() > before:
+                return None
+            self._stamp_new(order, call.user, call.now)
+            call.journal.put(index, key_of(order.number), order)
+            return order
+        if existing is None:
+            call.flag(
+                PurchaseOrder, "number", number, m.NOT_FOUND, label=label, value=number or "''"
+            )
+            return None
+        if not self._hash_ok(existing, values, call, PurchaseOrder):
+            return None
+        if values.operation == "D":
+            if any(line.quantity_received > 0 for line in existing.lines.values()):
+                call.flag(
+                    PurchaseOrder, "number", number, m.HAS_RECEIPTS, label=label, value=number
+                )
+                return None
+            call.journal.pop(index, key_of(number))
+            return existing
+        if not self._unchanged(existing, values, ("supplier", "currency"), call, PurchaseOrder):
+            return None
+        draft = attrs.evolve(existing, lines=dict(existing.lines))
+        values.assign(draft, exclude=("domain", "number", "supplier", "currency"))
+        self._check_header(domain, draft, call)
+        for line_values in values.lines("lines"):
+            self._line_write(domain, draft, line_values, call, require_hash=False)
+        if call.errors() > before:
+            return None
+        self._stamp_draft(draft, existing, call)
+        call.journal.put(index, key_of(number), draft)
+        return draft
+
+    def _po_number(self, domain: Domain, call: _Call | None) -> str:
+        while True:
+            number = f"PO{self._next('po:' + key_of(domain.code), call):06d}"
+            if self.purchase_orders.get(domain.code, number) is None:
+                return number
+
+    def _order_of_line(self, domain: Domain, values: Values, call: _Call) -> PurchaseOrder | None:
+        number = values.text("po_number")
+        return self._lookup(
+            self.purchase_orders, domain.code, number, call, POLine, "po_number", "Purchase order"
+        )
+
+    def _write_po_line(self, values: Values, call: _Call) -> Record | None:
+        domain = self._domain(values, call, POLine)
+        order = self._order_of_line(domain, values, call) if domain else None
+        if domain is None or order is None:
+            return None
+        line = self._line_write(domain, order, values, call, require_hash=True)
+        if line is not None:
+            self._touch(order, call)
+        return line
+
+    def _line_write(
+        self,
+        domain: Domain,
+        order: PurchaseOrder,
+        values: Values,
+        call: _Call,
+        *,
+        require_hash: bool,
+    ) -> POLine | None:
+        if values.operation == "C":
+            return self._line_create(domain, order, values, call)
+        number = values.integer("line")
+        existing = order.lines.get(number)
+        ref = f"{order.number}/{number}"
+        if existing is None:
+            call.flag(POLine, "line", number, m.NOT_FOUND, label="Purchase order line", value=ref)
+            return None
+        if require_hash and not self._hash_ok(existing, values, call, POLine):
+            return None
+        if values.operation == "D":
+            if existing.quantity_received > 0:
+                call.flag(
+                    POLine, "line", number, m.HAS_RECEIPTS, label="Purchase order line", value=ref
+                )
+                return None
+            call.journal.pop(order.lines, number)
+            return existing
+        before = call.errors()
+        draft = attrs.evolve(existing)
+        values.assign(draft, exclude=("domain", "po_number", "line"))
+        self._default_line(domain, draft, values)
+        self._check_line(domain, order, draft, call)
+        if call.errors() > before:
+            return None
+        self._stamp_draft(draft, existing, call)
+        call.journal.put(order.lines, number, draft)
+        return draft
+
+    def _line_create(
+        self, domain: Domain, order: PurchaseOrder, values: Values, call: _Call
+    ) -> POLine | None:
+        number = values.integer("line") if values.has("line") else 0
+        number = number if number > 0 else order.next_line
+        if number in order.lines:
+            call.flag(
+                POLine,
+                "line",
+                number,
+                m.ALREADY_EXISTS,
+                label="Purchase order line",
+                value=f"{order.number}/{number}",
+            )
+            return None
+        before = call.errors()
+        line = self.line_template(domain, order)
+        line.line = number
+        values.assign(line, exclude=("domain", "po_number", "line"))
+        self._default_line(domain, line, values)
+        self._check_line(domain, order, line, call)
+        if call.errors() > before:
+            return None
+        self._stamp_new(line, call.user, call.now)
+        call.journal.put(order.lines, number, line)
+        call.journal.set(order, "next_line", max(order.next_line, number + 1))
+        return line
+
+    def _default_line(self, domain: Domain, line: POLine, values: Values) -> None:
+        item = self.items.get(domain.code, line.item)
+        if item is None:
+            return
+        if not values.has("description"):
+            line.description = line.description or item.description1
+        line.unit_of_measure = line.unit_of_measure or item.unit_of_measure
+        if not values.has("purchase_cost") and not line.purchase_cost:
+            line.purchase_cost = item.purchase_cost
+        line.gl_account = line.gl_account or item.gl_account
+
+    def _check_line(
+        self,
+        domain: Domain,
+        order: PurchaseOrder,
+        line: POLine,
+        call: _Call,
+        *,
+        only: str = "",
+    ) -> None:
+        def wanted(group: str) -> bool:
+            return not only or only == group
+
+        if wanted("site") and key_of(line.site) not in {key_of(s) for s in domain.sites}:
+            call.flag(POLine, "site", line.site, m.NOT_FOUND, label="Site", value=line.site or "''")
+        if wanted("item"):
+            self._lookup(self.items, domain.code, line.item, call, POLine, "item", "Item")
+        if wanted("quantity_ordered"):
+            if line.quantity_ordered <= 0:
+                call.flag(
+                    POLine,
+                    "quantity_ordered",
+                    line.quantity_ordered,
+                    m.NOT_POSITIVE,
+                    label="Quantity ordered",
+                )
+            elif line.quantity_ordered < line.quantity_received:
+                call.flag(
+                    POLine,
+                    "quantity_ordered",
+                    line.quantity_ordered,
+                    m.BELOW_RECEIVED,
+                    quantity=line.quantity_ordered,
+                    received=line.quantity_received,
+                )
+        if wanted("purchase_cost") and line.purchase_cost < 0:
+            call.flag(
+                POLine, "purchase_cost", line.purchase_cost, m.NEGATIVE, label="Purchase cost"
+            )
+        if wanted("status") and line.status not in ORDER_STATUSES:
+            call.flag(
+                POLine,
+                "status",
+                line.status,
+                m.INVALID,
+                label="Line status",
+                reason="expected O, C or X",
+            )
+        if wanted("coding"):
+            self._check_coding(domain, line, call, POLine)
+        due, ordered = line.due_date, order.order_date
+        if wanted("due_date") and due and ordered and due < ordered:
+            call.flag(
+                POLine,
+                "due_date",
+                due.isoformat(),
+                m.DUE_BEFORE_ORDER,
+                warning=True,
+                due=due.isoformat(),
+                ordered=ordered.isoformat(),
+            )
+
+    # --- receipts -------------------------------------------------------------------------------
+
+    def _write_receipt(self, values: Values, call: _Call) -> Record | None:
+        domain = self._domain(values, call, Receipt)
+        if domain is None:
+            return None
+        if values.operation != "C":
+            call.flag(
+                Receipt,
+                "data_operation",
+                values.operation,
+                m.UNSUPPORTED_OPERATION,
+                operation=values.operation,
+                label="a purchase order receipt",
+            )
+            return None
+        before = call.errors()
+        index = self.receipts.scope(domain.code)
+        receiver = values.text("receiver").strip()
+        if receiver and key_of(receiver) in index:
+            call.flag(
+                Receipt, "receiver", receiver, m.ALREADY_EXISTS, label="Receiver", value=receiver
+            )
+            return None
+        order = self._lookup(
+            self.purchase_orders,
+            domain.code,
+            values.text("po_number"),
+            call,
+            Receipt,
+            "po_number",
+            "Purchase order",
+        )
+        if order is None:
+            return None
+        if order.status != "O":
+            call.flag(Receipt, "po_number", order.number, m.ORDER_NOT_OPEN, value=order.number)
+        supplier = values.text("supplier")
+        if supplier and key_of(supplier) != key_of(order.supplier):
+            call.flag(
+                Receipt,
+                "supplier",
+                supplier,
+                m.SUPPLIER_MISMATCH,
+                label="Purchase order",
+                value=order.number,
+                owner=order.supplier,
+                supplier=supplier,
+            )
+        receipt = Receipt(domain=domain.code)
+        values.assign(receipt, exclude=("domain", "receiver", "lines"))
+        receipt.po_number = order.number
+        receipt.supplier = order.supplier
+        receipt.receipt_date = receipt.receipt_date or call.today
+        receipt.effective_date = receipt.effective_date or receipt.receipt_date
+        lines = values.lines("lines")
+        if not lines:
+            call.flag(Receipt, "lines", "", m.NO_LINES, label="A receipt")
+        seen: set[int] = set()
+        for line_values in lines:
+            line = self._receipt_line(order, line_values, seen, call)
+            if line is not None:
+                receipt.lines.append(line)
+        if call.errors() > before:
+            return None
+        receipt.receiver = receiver or self._receiver_number(domain, call)
+        self._stamp_new(receipt, call.user, call.now)
+        call.journal.put(index, key_of(receipt.receiver), receipt)
+        for line in receipt.lines:
+            self._post_receipt_line(domain, order, receipt, line, call)
+        self._touch(order, call)
+        return receipt
+
+    def _receipt_line(
+        self, order: PurchaseOrder, values: Values, seen: set[int], call: _Call
+    ) -> ReceiptLine | None:
+        number = values.integer("po_line")
+        ref = f"{order.number}/{number}"
+        po_line = order.lines.get(number)
+        if po_line is None:
+            call.flag(
+                ReceiptLine, "po_line", number, m.NOT_FOUND, label="Purchase order line", value=ref
+            )
+            return None
+        if number in seen:
+            call.flag(
+                ReceiptLine, "po_line", number, m.DUPLICATE_LINE, po=order.number, line=number
+            )
+            return None
+        seen.add(number)
+        line = ReceiptLine(po_line=number)
+        values.assign(line, exclude=("po_line",))
+        if line.item and key_of(line.item) != key_of(po_line.item):
+            call.flag(
+                ReceiptLine,
+                "item",
+                line.item,
+                m.ITEM_MISMATCH,
+                value=line.item,
+                expected=po_line.item,
+                po=order.number,
+                line=number,
+            )
+        line.item = po_line.item
+        line.unit_of_measure = line.unit_of_measure or po_line.unit_of_measure
+        line.site = line.site or po_line.site
+        if po_line.status != "O":
+            call.flag(ReceiptLine, "po_line", number, m.LINE_NOT_OPEN, po=order.number, line=number)
+        if line.quantity <= 0:
+            call.flag(
+                ReceiptLine, "quantity", line.quantity, m.NOT_POSITIVE, label="Quantity received"
+            )
+            return None
+        allowed = po_line.quantity_ordered * (HUNDRED + self.tolerances.over_receipt_pct) / HUNDRED
+        if po_line.quantity_received + line.quantity > allowed:
+            call.flag(
+                ReceiptLine,
+                "quantity",
+                line.quantity,
+                m.OVER_RECEIPT,
+                quantity=line.quantity,
+                open=allowed - po_line.quantity_received,
+                po=order.number,
+                line=number,
+            )
+        return line
+
+    def _post_receipt_line(
+        self,
+        domain: Domain,
+        order: PurchaseOrder,
+        receipt: Receipt,
+        line: ReceiptLine,
+        call: _Call,
+    ) -> None:
+        po_line = order.lines[line.po_line]
+        call.journal.set(po_line, "quantity_received", po_line.quantity_received + line.quantity)
+        self._touch(po_line, call)
+        receiver = OpenReceiver(
+            domain=domain.code,
+            receiver=receipt.receiver,
+            po_number=order.number,
+            po_line=line.po_line,
+            supplier=order.supplier,
+            item=po_line.item,
+            receipt_date=receipt.receipt_date,
+            quantity_received=line.quantity,
+            unit_cost=po_line.purchase_cost,
+            currency=order.currency,
+        )
+        self._stamp_new(receiver, call.user, call.now)
+        key = _receiver_key(receipt.receiver, line.po_line)
+        call.journal.put(self.receivers.scope(domain.code), key, receiver)
+        by_line = self.receivers_by_line.setdefault(
+            (key_of(domain.code), key_of(order.number), line.po_line), []
+        )
+        call.journal.append(by_line, key)
+
+    def _receiver_number(self, domain: Domain, call: _Call) -> str:
+        while True:
+            number = f"RC{self._next('rc:' + key_of(domain.code), call):06d}"
+            if self.receipts.get(domain.code, number) is None:
+                return number
+
+    # --- supplier invoices ----------------------------------------------------------------------
+
+    def _find_invoice(self, domain: Domain, values: Values, call: _Call) -> SupplierInvoice | None:
+        if values.has("id"):
+            found = self.invoices.get(domain.code, str(values.integer("id")))
+            value: object = values.integer("id")
+        else:
+            ref_key = (
+                key_of(domain.entity),
+                key_of(values.text("supplier")),
+                key_of(values.text("reference")),
+            )
+            found = self.invoice_refs.get(ref_key)
+            value = values.text("reference")
+        if found is None:
+            field = "id" if values.has("id") else "reference"
+            call.flag(
+                SupplierInvoice, field, value, m.NOT_FOUND, label="Supplier invoice", value=value
+            )
+        return found
+
+    def _write_invoice(self, values: Values, call: _Call) -> Record | None:
+        domain = self._domain(values, call, SupplierInvoice)
+        if domain is None:
+            return None
+        entity = values.text("entity")
+        if entity and key_of(entity) != key_of(domain.entity):
+            call.flag(
+                SupplierInvoice,
+                "entity",
+                entity,
+                m.ENTITY_MISMATCH,
+                value=entity,
+                domain=domain.code,
+            )
+            return None
+        if values.operation == "C":
+            return self._create_invoice(domain, values, call)
+        existing = self._find_invoice(domain, values, call)
+        if existing is None or not self._hash_ok(existing, values, call, SupplierInvoice):
+            return None
+        if values.operation == "D":
+            return self._delete_invoice(domain, existing, call)
+        fixed = (
+            "supplier",
+            "reference",
+            "invoice_type",
+            "currency",
+            "total",
+            "tax",
+            "invoice_date",
+        )
+        if not self._unchanged(existing, values, fixed, call, SupplierInvoice):
+            return None
+        for attribute in ("matching_lines", "expense_lines"):
+            if values.has(attribute) and not _same_rows(
+                getattr(existing, attribute), values.lines(attribute)
+            ):
+                call.flag(SupplierInvoice, attribute, "", m.NOT_CHANGEABLE, label=attribute)
+                return None
+        draft = attrs.evolve(existing)
+        values.assign(draft, exclude=("domain", "entity", *fixed))
+        self._stamp_draft(draft, existing, call)
+        call.journal.put(self.invoices.scope(domain.code), str(existing.id), draft)
+        ref_key = (key_of(domain.entity), key_of(existing.supplier), key_of(existing.reference))
+        call.journal.put(self.invoice_refs, ref_key, draft)
+        return draft
+
+    def _create_invoice(
+        self, domain: Domain, values: Values, call: _Call
+    ) -> SupplierInvoice | None:
+        before = call.errors()
+        supplier = self._supplier(domain, values.text("supplier"), call, SupplierInvoice)
+        reference = values.text("reference").strip()
+        if not reference:
+            call.flag(
+                SupplierInvoice, "reference", "", m.REQUIRED, label="Supplier invoice reference"
+            )
+        if supplier is None or not reference:
+            return None
+        ref_key = (key_of(domain.entity), key_of(supplier.code), key_of(reference))
+        if ref_key in self.invoice_refs:
+            call.flag(
+                SupplierInvoice,
+                "reference",
+                reference,
+                m.ALREADY_EXISTS,
+                label="Supplier invoice",
+                value=reference,
+            )
+            return None
+        invoice = SupplierInvoice(domain=domain.code, entity=domain.entity)
+        values.assign(invoice, exclude=("domain", "entity"))
+        invoice.supplier = supplier.code
+        invoice.reference = reference
+        invoice.currency = invoice.currency or supplier.currency
+        invoice.invoice_date = invoice.invoice_date or call.today
+        invoice.posting_date = invoice.posting_date or invoice.invoice_date
+        if invoice.due_date is None:
+            days = self.credit_terms.get(key_of(supplier.credit_terms), 0)
+            invoice.due_date = invoice.invoice_date + timedelta(days=days)
+        self._check_currency(invoice.currency, call, SupplierInvoice)
+        if invoice.invoice_type not in INVOICE_TYPES:
+            call.flag(
+                SupplierInvoice,
+                "invoice_type",
+                invoice.invoice_type,
+                m.INVALID,
+                label="Invoice type",
+                reason="expected INVOICE or CREDITNOTE",
+            )
+        if invoice.tax < 0:
+            call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
+        matches = [self._match_line(domain, invoice, v) for v in values.lines("matching_lines")]
+        expenses = [self._expense_line(domain, v, call) for v in values.lines("expense_lines")]
+        if not matches and not expenses:
+            call.flag(SupplierInvoice, "matching_lines", "", m.NO_LINES, label="A supplier invoice")
+        if matches and invoice.invoice_type == "CREDITNOTE":
+            call.flag(SupplierInvoice, "matching_lines", "", m.CREDIT_NOTE_MATCH)
+            return None
+        on_hold = self._check_matches(domain, invoice, matches, call)
+        if call.errors() > before:
+            return None
+        lines_total = sum((x.quantity * x.unit_price for x in matches), ZERO) + sum(
+            (x.amount for x in expenses), ZERO
+        )
+        expected = lines_total + invoice.tax
+        if values.has("total") and invoice.total != expected:
+            call.flag(
+                SupplierInvoice,
+                "total",
+                invoice.total,
+                m.TOTAL_MISMATCH,
+                value=invoice.total,
+                expected=expected,
+            )
+            return None
+        invoice.total = expected
+        invoice.balance = expected
+        invoice.is_open = expected != 0
+        invoice.status = "HOLD" if on_hold else ("MATCHED" if matches else "INITIAL")
+        invoice.matching_lines = matches
+        invoice.expense_lines = expenses
+        invoice.id = self._next("invoice", call)
+        self._stamp_new(invoice, call.user, call.now)
+        call.journal.put(self.invoices.scope(domain.code), str(invoice.id), invoice)
+        call.journal.put(self.invoice_refs, ref_key, invoice)
+        for match in matches:
+            self._post_match(domain, match, match.quantity, call)
+        return invoice
+
+    def _match_line(self, domain: Domain, invoice: SupplierInvoice, values: Values) -> MatchingLine:
+        line = MatchingLine()
+        values.assign(line)
+        return line
+
+    def _expense_line(self, domain: Domain, values: Values, call: _Call) -> ExpenseLine:
+        line = ExpenseLine()
+        values.assign(line)
+        self._check_coding(domain, line, call, ExpenseLine)
+        if line.amount <= 0:
+            call.flag(ExpenseLine, "amount", line.amount, m.NOT_POSITIVE, label="Amount")
+        return line
+
+    def _check_matches(
+        self,
+        domain: Domain,
+        invoice: SupplierInvoice,
+        matches: list[MatchingLine],
+        call: _Call,
+    ) -> bool:
+        """The three-way match: each line against its receiver, quantity and price."""
+        pending: dict[str, Decimal] = {}
+        on_hold = False
+        for match in matches:
+            ref = f"{match.po_number}/{match.po_line}"
+            order = self._lookup(
+                self.purchase_orders,
+                domain.code,
+                match.po_number,
+                call,
+                MatchingLine,
+                "po_number",
+                "Purchase order",
+            )
+            if order is None:
+                continue
+            if key_of(order.supplier) != key_of(invoice.supplier):
+                call.flag(
+                    MatchingLine,
+                    "po_number",
+                    match.po_number,
+                    m.SUPPLIER_MISMATCH,
+                    label="Purchase order",
+                    value=order.number,
+                    owner=order.supplier,
+                    supplier=invoice.supplier,
+                )
+                continue
+            if key_of(order.currency) != key_of(invoice.currency):
+                call.flag(
+                    MatchingLine,
+                    "po_number",
+                    match.po_number,
+                    m.CURRENCY_MISMATCH,
+                    value=invoice.currency,
+                    label="purchase order",
+                    other=order.currency,
+                )
+                continue
+            if match.po_line not in order.lines:
+                call.flag(
+                    MatchingLine,
+                    "po_line",
+                    match.po_line,
+                    m.NOT_FOUND,
+                    label="Purchase order line",
+                    value=ref,
+                )
+                continue
+            match.po_number = order.number
+            if match.quantity <= 0:
+                call.flag(
+                    MatchingLine, "quantity", match.quantity, m.NOT_POSITIVE, label="Match quantity"
+                )
+                continue
+            if match.unit_price < 0:
+                call.flag(
+                    MatchingLine,
+                    "unit_price",
+                    match.unit_price,
+                    m.NEGATIVE,
+                    label="Match unit price",
+                )
+                continue
+            receiver = self._receiver_for(domain, order, match, pending, call)
+            if receiver is None:
+                continue
+            key = _receiver_key(receiver.receiver, receiver.po_line)
+            available = receiver.open_quantity - pending.get(key, ZERO)
+            if match.quantity > available:
+                call.flag(
+                    MatchingLine,
+                    "quantity",
+                    match.quantity,
+                    m.OVER_MATCH,
+                    quantity=match.quantity,
+                    open=available,
+                    receiver=receiver.receiver,
+                    po=order.number,
+                    line=match.po_line,
+                )
+                continue
+            pending[key] = pending.get(key, ZERO) + match.quantity
+            limit = self.tolerances.price_limit(receiver.unit_cost)
+            if abs(match.unit_price - receiver.unit_cost) > limit:
+                strict = self.tolerances.strict_price
+                call.flag(
+                    MatchingLine,
+                    "unit_price",
+                    match.unit_price,
+                    m.PRICE_TOLERANCE if strict else m.PRICE_HOLD,
+                    warning=not strict,
+                    price=match.unit_price,
+                    po_price=receiver.unit_cost,
+                    tolerance=limit,
+                )
+                on_hold = on_hold or not strict
+        return on_hold
+
+    def _receiver_for(
+        self,
+        domain: Domain,
+        order: PurchaseOrder,
+        match: MatchingLine,
+        pending: Mapping[str, Decimal],
+        call: _Call,
+    ) -> OpenReceiver | None:
+        open_ones = [
+            r
+            for r in self.open_receivers(domain, order.number, match.po_line)
+            if r.open_quantity > pending.get(_receiver_key(r.receiver, r.po_line), ZERO)
+        ]
+        if not match.receiver.strip():
+            if open_ones:
+                call.flag(MatchingLine, "receiver", "", m.REQUIRED, label="Receiver number")
+            else:
+                call.flag(
+                    MatchingLine,
+                    "receiver",
+                    "",
+                    m.NO_OPEN_RECEIVER,
+                    po=order.number,
+                    line=match.po_line,
+                    detail="",
+                )
+            return None
+        for receiver in open_ones:
+            if key_of(receiver.receiver) == key_of(match.receiver):
+                match.receiver = receiver.receiver
+                return receiver
+        call.flag(
+            MatchingLine,
+            "receiver",
+            match.receiver,
+            m.NO_OPEN_RECEIVER,
+            po=order.number,
+            line=match.po_line,
+            detail=f" on receiver {match.receiver}",
+        )
+        return None
+
+    def _post_match(
+        self, domain: Domain, match: MatchingLine, quantity: Decimal, call: _Call
+    ) -> None:
+        """Move ``quantity`` (negative to reverse) between a receiver and its PO line."""
+        receiver = self.receivers.get(domain.code, _receiver_key(match.receiver, match.po_line))
+        order = self.purchase_orders.get(domain.code, match.po_number)
+        assert receiver is not None
+        assert order is not None
+        call.journal.set(receiver, "quantity_matched", receiver.quantity_matched + quantity)
+        if match.is_pvod_finished:
+            call.journal.set(receiver, "is_finished", quantity > 0)
+        self._touch(receiver, call)
+        po_line = order.lines[match.po_line]
+        call.journal.set(po_line, "quantity_invoiced", po_line.quantity_invoiced + quantity)
+        self._touch(po_line, call)
+        self._touch(order, call)
+
+    def _delete_invoice(
+        self, domain: Domain, invoice: SupplierInvoice, call: _Call
+    ) -> SupplierInvoice | None:
+        if invoice.balance != invoice.total:
+            call.flag(
+                SupplierInvoice,
+                "reference",
+                invoice.reference,
+                m.HAS_PAYMENTS,
+                value=invoice.reference,
+            )
+            return None
+        for match in invoice.matching_lines:
+            self._post_match(domain, match, -match.quantity, call)
+        call.journal.pop(self.invoices.scope(domain.code), str(invoice.id))
+        call.journal.pop(
+            self.invoice_refs,
+            (key_of(domain.entity), key_of(invoice.supplier), key_of(invoice.reference)),
+        )
+        return invoice
+
+    # --- supplier payments ----------------------------------------------------------------------
+
+    def _write_payment(self, values: Values, call: _Call) -> Record | None:
+        domain = self._domain(values, call, SupplierPayment)
+        if domain is None:
+            return None
+        index = self.payments.scope(domain.code)
+        number = values.text("number").strip()
+        existing = index.get(key_of(number)) if number else None
+        if values.operation == "C":
+            if existing is not None:
+                call.flag(
+                    SupplierPayment,
+                    "number",
+                    number,
+                    m.ALREADY_EXISTS,
+                    label="Payment",
+                    value=number,
+                )
+                return None
+            return self._create_payment(domain, values, number, call)
+        if existing is None:
+            call.flag(
+                SupplierPayment,
+                "number",
+                number,
+                m.NOT_FOUND,
+                label="Payment",
+                value=number or "''",
+            )
+            return None
+        if not self._hash_ok(existing, values, call, SupplierPayment):
+            return None
+        if values.operation == "D":
+            return self._void_payment(domain, existing, call)
+        fixed = ("supplier", "payment_date", "bank_gl_account", "currency", "amount")
+        if not self._unchanged(existing, values, fixed, call, SupplierPayment):
+            return None
+        if values.has("allocations") and not _same_rows(
+            existing.allocations, values.lines("allocations")
+        ):
+            call.flag(SupplierPayment, "allocations", "", m.NOT_CHANGEABLE, label="allocations")
+            return None
+        draft = attrs.evolve(existing)
+        values.assign(draft, exclude=("domain", "entity", "number", *fixed))
+        self._stamp_draft(draft, existing, call)
+        call.journal.put(index, key_of(number), draft)
+        return draft
+
+    def _create_payment(
+        self, domain: Domain, values: Values, number: str, call: _Call
+    ) -> SupplierPayment | None:
+        before = call.errors()
+        supplier = self._supplier(domain, values.text("supplier"), call, SupplierPayment)
+        if supplier is None:
+            return None
+        payment = SupplierPayment(domain=domain.code, entity=domain.entity)
+        values.assign(payment, exclude=("domain", "entity", "number", "allocations"))
+        payment.supplier = supplier.code
+        payment.currency = payment.currency or supplier.currency
+        payment.payment_date = payment.payment_date or call.today
+        self._lookup(
+            self.gl_accounts,
+            domain.account_set,
+            payment.bank_gl_account,
+            call,
+            SupplierPayment,
+            "bank_gl_account",
+            "Bank GL account",
+        )
+        allocations = values.lines("allocations")
+        if not allocations:
+            call.flag(SupplierPayment, "allocations", "", m.NO_LINES, label="A payment")
+        settled: dict[int, Decimal] = {}
+        targets: list[tuple[Allocation, SupplierInvoice]] = []
+        for allocation_values in allocations:
+            allocation = Allocation()
+            allocation_values.assign(allocation)
+            invoice = self._allocation_invoice(domain, payment, allocation, settled, call)
+            if invoice is not None:
+                targets.append((allocation, invoice))
+        if call.errors() > before:
+            return None
+        expected = sum((a.amount for a, _ in targets), ZERO)
+        if values.has("amount") and payment.amount != expected:
+            call.flag(
+                SupplierPayment,
+                "amount",
+                payment.amount,
+                m.TOTAL_MISMATCH,
+                value=payment.amount,
+                expected=expected,
+            )
+            return None
+        payment.amount = expected
+        payment.allocations = [a for a, _ in targets]
+        year = payment.payment_date.year
+        payment.number = number or self._payment_number(domain, year, call)
+        self._stamp_new(payment, call.user, call.now)
+        call.journal.put(self.payments.scope(domain.code), key_of(payment.number), payment)
+        for allocation, invoice in targets:
+            self._settle(invoice, allocation.amount + allocation.discount, call)
+        return payment
+
+    def _allocation_invoice(
+        self,
+        domain: Domain,
+        payment: SupplierPayment,
+        allocation: Allocation,
+        settled: dict[int, Decimal],
+        call: _Call,
+    ) -> SupplierInvoice | None:
+        if allocation.invoice_id:
+            invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
+            field, value = "invoice_id", str(allocation.invoice_id)
+        else:
+            ref_key = (
+                key_of(domain.entity),
+                key_of(payment.supplier),
+                key_of(allocation.invoice_reference),
+            )
+            invoice = self.invoice_refs.get(ref_key)
+            field, value = "invoice_reference", allocation.invoice_reference
+        if invoice is None:
+            call.flag(
+                Allocation, field, value, m.NOT_FOUND, label="Supplier invoice", value=value or "''"
+            )
+            return None
+        allocation.invoice_id = invoice.id
+        allocation.invoice_reference = invoice.reference
+        if key_of(invoice.supplier) != key_of(payment.supplier):
+            call.flag(
+                Allocation,
+                field,
+                value,
+                m.SUPPLIER_MISMATCH,
+                label="Supplier invoice",
+                value=invoice.reference,
+                owner=invoice.supplier,
+                supplier=payment.supplier,
+            )
+            return None
+        if key_of(invoice.currency) != key_of(payment.currency):
+            call.flag(
+                Allocation,
+                field,
+                value,
+                m.CURRENCY_MISMATCH,
+                value=payment.currency,
+                label="invoice",
+                other=invoice.currency,
+            )
+            return None
+        if not invoice.is_open:
+            call.flag(Allocation, field, value, m.INVOICE_CLOSED, value=invoice.reference)
+            return None
+        if allocation.amount <= 0:
+            call.flag(
+                Allocation, "amount", allocation.amount, m.NOT_POSITIVE, label="Allocation amount"
+            )
+            return None
+        if allocation.discount < 0:
+            call.flag(Allocation, "discount", allocation.discount, m.NEGATIVE, label="Discount")
+            return None
+        already = settled.get(invoice.id, ZERO)
+        wanted = allocation.amount + allocation.discount
+        if already + wanted > invoice.balance:
+            call.flag(
+                Allocation,
+                "amount",
+                allocation.amount,
+                m.OVER_ALLOCATION,
+                amount=wanted,
+                balance=invoice.balance - already,
+                invoice=invoice.reference,
+            )
+            return None
+        settled[invoice.id] = already + wanted
+        return invoice
+
+    def _settle(self, invoice: SupplierInvoice, amount: Decimal, call: _Call) -> None:
+        """Reduce (or, negative, restore) an invoice's balance and keep ``is_open`` in step."""
+        balance = invoice.balance - amount
+        call.journal.set(invoice, "balance", balance)
+        call.journal.set(invoice, "is_open", balance != 0)
+        self._touch(invoice, call)
+
+    def _void_payment(
+        self, domain: Domain, payment: SupplierPayment, call: _Call
+    ) -> SupplierPayment | None:
+        if payment.status == "VOID":
+            call.flag(
+                SupplierPayment, "number", payment.number, m.ALREADY_VOID, value=payment.number
+            )
+            return None
+        for allocation in payment.allocations:
+            invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
+            if invoice is not None:
+                self._settle(invoice, -(allocation.amount + allocation.discount), call)
+        call.journal.set(payment, "status", "VOID")
+        self._touch(payment, call)
+        return payment
+
+    def _payment_number(self, domain: Domain, year: int, call: _Call) -> str:
+        while True:
+            number = f"{year}{self._next(f'pay:{key_of(domain.code)}:{year}', call):06d}"
+            if self.payments.get(domain.code, number) is None:
+                return number
+
+
+def _set(domain: Domain | None, kind: str) -> str:
+    if domain is None:
+        return ""
+    return domain.supplier_set if kind == "supplier" else domain.account_set
+
+
+def _equals(value: object, text: str) -> bool:
+    """Whether a stored value equals a query-string value, compared by type."""
+    if isinstance(value, bool):
+        return value == (text.strip().lower() in ("true", "yes", "1"))
+    if isinstance(value, Decimal):
+        try:
+            return value == Decimal(text)
+        except ArithmeticError:
+            return False
+    if isinstance(value, date):
+        return value.isoformat() == text.strip()[:10]
+    if value is None:
+        return text == ""
+    return key_of(str(value)) == key_of(text)
+
+
+def _receiver_key(receiver: str, po_line: int) -> str:
+    return f"{key_of(receiver)}#{po_line}"
+
+
+def _same_rows(existing: Iterable[object], sent: list[Values]) -> bool:
+    """Whether every sent line repeats the stored line at its position."""
+    stored = list(existing)
+    if len(stored) != len(sent):
+        return False
+    for row, values in zip(stored, sent, strict=True):
+        for attribute, value in values.data.items():
+            current = getattr(row, attribute)
+            if isinstance(value, str) and isinstance(current, str):
+                if key_of(value) != key_of(current):
+                    return False
+            elif value != current:
+                return False
+    return True
