@@ -203,7 +203,7 @@ class _Generator:
         self.t = tenant
         self.rng = rng
         self.start = start
-        self.end = end
+        self.end = end - timedelta(seconds=1)
         self.span = int((end - start).total_seconds())
 
     def _at(self) -> datetime:
