@@ -1,0 +1,727 @@
+"""Typed Procore records: frozen attrs classes, Decimal money, aware datetimes, open enums.
+
+Field names are Procore's wire names (v1 JSON). Every field but ``id`` is optional because
+Procore's views (compact, normal, extended) return different subsets. Statuses are open enums:
+a value Procore adds later becomes an ``UNKNOWN_<value>`` member instead of failing a sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from mlconnector_http import FieldError, OpenStrEnum, Secret
+from procore_client._exceptions import ProcoreSyncError
+
+__all__ = [
+    "AccountingMethod",
+    "BulkTriggerResult",
+    "BusinessRegister",
+    "BusinessRegisterType",
+    "Commitment",
+    "CommitmentStatus",
+    "Company",
+    "ContractPayment",
+    "CostCode",
+    "Delivery",
+    "DeliveryOutcome",
+    "DeliveryStatus",
+    "DirectCost",
+    "DirectCostStatus",
+    "DirectCostType",
+    "Hook",
+    "LineItem",
+    "LineItemBaseType",
+    "LineItemType",
+    "Me",
+    "Project",
+    "PurchaseOrderContract",
+    "PurchaseOrderContractStatus",
+    "Ref",
+    "Requisition",
+    "RequisitionStatus",
+    "RequisitionSummary",
+    "SyncFailure",
+    "SyncResult",
+    "Trigger",
+    "TriggerEventType",
+    "TriggerSpec",
+    "Vendor",
+    "VendorInput",
+    "VendorRef",
+    "VerificationStatus",
+    "WorkOrderContract",
+    "WorkOrderContractStatus",
+]
+
+T = TypeVar("T")
+
+
+class _FoldedEnum(OpenStrEnum):
+    """An open enum that also matches a known value in another case (``EIN``, ``CREATE``)."""
+
+    @classmethod
+    def _missing_(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.casefold() == value.casefold():
+                    return member
+        return super()._missing_(value)
+
+
+class RequisitionStatus(OpenStrEnum):
+    """Subcontractor invoice (requisition) status."""
+
+    DRAFT = "draft"
+    UNDER_REVIEW = "under_review"
+    REVISE_AND_RESUBMIT = "revise_and_resubmit"
+    APPROVED = "approved"
+    APPROVED_AS_NOTED = "approved_as_noted"
+    PENDING_OWNER_APPROVAL = "pending_owner_approval"
+
+
+class WorkOrderContractStatus(OpenStrEnum):
+    """Work order contract (subcontract) status; Procore writes these in title case."""
+
+    DRAFT = "Draft"
+    OUT_FOR_BID = "Out For Bid"
+    OUT_FOR_SIGNATURE = "Out For Signature"
+    APPROVED = "Approved"
+    COMPLETE = "Complete"
+    TERMINATED = "Terminated"
+    VOID = "Void"
+
+
+class PurchaseOrderContractStatus(OpenStrEnum):
+    """Purchase order contract status."""
+
+    DRAFT = "Draft"
+    PROCESSING = "Processing"
+    SUBMITTED = "Submitted"
+    PARTIALLY_RECEIVED = "Partially Received"
+    RECEIVED = "Received"
+    APPROVED = "Approved"
+    CLOSED = "Closed"
+
+
+class CommitmentStatus(OpenStrEnum):
+    """Status of a commitment of either kind (the union of both contract status sets)."""
+
+    DRAFT = "Draft"
+    OUT_FOR_BID = "Out For Bid"
+    OUT_FOR_SIGNATURE = "Out For Signature"
+    PROCESSING = "Processing"
+    SUBMITTED = "Submitted"
+    PARTIALLY_RECEIVED = "Partially Received"
+    RECEIVED = "Received"
+    APPROVED = "Approved"
+    COMPLETE = "Complete"
+    CLOSED = "Closed"
+    TERMINATED = "Terminated"
+    VOID = "Void"
+
+
+class DirectCostType(OpenStrEnum):
+    """Kind of direct cost."""
+
+    INVOICE = "invoice"
+    EXPENSE = "expense"
+    PAYROLL = "payroll"
+
+
+class DirectCostStatus(OpenStrEnum):
+    """Direct cost status."""
+
+    DRAFT = "draft"
+    PENDING = "pending"
+    REVISE_AND_RESUBMIT = "revise_and_resubmit"
+    APPROVED = "approved"
+
+
+class LineItemBaseType(OpenStrEnum):
+    """The base type of a cost type ("line item type")."""
+
+    EQUIPMENT = "equipment"
+    MATERIALS = "materials"
+    COMMITMENT = "commitment"
+    OWNER_COST = "owner_cost"
+    PROFESSIONAL_SERVICES = "professional_services"
+    OTHER = "other"
+
+
+class AccountingMethod(OpenStrEnum):
+    """How a contract is billed."""
+
+    AMOUNT = "amount"
+    UNIT = "unit"
+
+
+class BusinessRegisterType(_FoldedEnum):
+    """Kind of tax registration: Australian Business Number or US Employer Identification Number."""
+
+    ABN = "abn"
+    EIN = "ein"
+
+
+class VerificationStatus(OpenStrEnum):
+    """Whether Procore verified a business register."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    DOES_NOT_EXIST = "does_not_exist"
+
+
+class TriggerEventType(_FoldedEnum):
+    """The change a webhook trigger fires on (Procore answers these upper case)."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class DeliveryOutcome(OpenStrEnum):
+    """What happened to one webhook delivery attempt."""
+
+    OK = "ok"
+    RETRIED = "retried"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+
+
+class DeliveryStatus(OpenStrEnum):
+    """The ``filters[status]`` values of the deliveries listing."""
+
+    ANY = "any"
+    SUCCESSFUL = "successful"
+    FAILING = "failing"
+    DISCARDED = "discarded"
+
+
+@attrs.frozen(kw_only=True)
+class Ref:
+    """A nested reference to another record (``{"id": ..., "name": ...}``)."""
+
+    id: int | None = None
+    name: str | None = None
+    code: str | None = None
+    full_code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class VendorRef:
+    """The vendor of a contract; Procore names it ``name`` or ``company`` depending on the view."""
+
+    id: int | None = None
+    name: str | None = None
+    company: str | None = None
+
+    @property
+    def display_name(self) -> str | None:
+        """Whichever of ``name`` / ``company`` Procore sent."""
+        return self.name or self.company
+
+
+@attrs.frozen(kw_only=True)
+class Company:
+    """A company that installed the app (``GET /rest/v1.0/companies``)."""
+
+    id: int
+    name: str | None = None
+    is_active: bool | None = None
+    logo_url: str | None = None
+    my_company: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Me:
+    """The user the token acts as (for a DMSA app: its service account)."""
+
+    id: int
+    login: str | None = None
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Project:
+    """A project of the company (only those the DMSA was granted are listed)."""
+
+    id: int
+    name: str | None = None
+    display_name: str | None = None
+    project_number: str | None = None
+    active: bool | None = None
+    company: Ref | None = None
+    address: str | None = None
+    city: str | None = None
+    state_code: str | None = None
+    country_code: str | None = None
+    zip: str | None = None
+    time_zone: str | None = None
+    stage: str | None = None
+    start_date: dt.date | None = None
+    completion_date: dt.date | None = None
+    total_value: Decimal | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    origin_code: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BusinessRegister:
+    """A vendor's tax registration, Procore's only home for a tax ID."""
+
+    id: int | None = None
+    type: BusinessRegisterType | None = None
+    identifier: str | None = None
+    verified_at: dt.datetime | None = None
+    verification_status: VerificationStatus | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Vendor:
+    """A company vendor (Directory)."""
+
+    id: int
+    name: str | None = None
+    abbreviated_name: str | None = None
+    trade_name: str | None = None
+    legal_name: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state_code: str | None = None
+    zip: str | None = None
+    country_code: str | None = None
+    business_phone: str | None = None
+    mobile_phone: str | None = None
+    fax_number: str | None = None
+    email_address: str | None = None
+    website: str | None = None
+    is_active: bool | None = None
+    authorized_bidder: bool | None = None
+    prequalified: bool | None = None
+    license_number: str | None = None
+    notes: str | None = None
+    parent_id: int | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    origin_code: str | None = None
+    business_id: str | None = None
+    business_register: BusinessRegister | None = None
+    synced_to_erp: bool | None = None
+    is_connected: bool | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class VendorInput:
+    """The writable fields of a vendor; ``None`` fields are not sent.
+
+    ``id`` matters only to ``vendors.sync`` (match by id, else by ``origin_id``; giving both is
+    how an ``origin_id`` is changed). To send an explicit ``null``, pass a mapping instead.
+    """
+
+    name: str | None = None
+    id: int | None = None
+    abbreviated_name: str | None = None
+    trade_name: str | None = None
+    address: str | None = None
+    city: str | None = None
+    state_code: str | None = None
+    zip: str | None = None
+    country_code: str | None = None
+    business_phone: str | None = None
+    mobile_phone: str | None = None
+    fax_number: str | None = None
+    email_address: str | None = None
+    website: str | None = None
+    is_active: bool | None = None
+    authorized_bidder: bool | None = None
+    prequalified: bool | None = None
+    license_number: str | None = None
+    notes: str | None = None
+    vendor_group_id: int | None = None
+    parent_id: int | None = None
+    primary_contact_id: int | None = None
+    trade_ids: tuple[int, ...] | None = None
+    standard_cost_code_ids: tuple[int, ...] | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    origin_code: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON object Procore expects, without the unset fields."""
+        return {
+            field.name: list(value) if isinstance(value, tuple) else value
+            for field in attrs.fields(VendorInput)
+            if (value := getattr(self, field.name)) is not None
+        }
+
+
+@attrs.frozen(kw_only=True)
+class LineItemType:
+    """A cost type ("line item type")."""
+
+    id: int
+    name: str | None = None
+    code: str | None = None
+    base_type: LineItemBaseType | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CostCode:
+    """A project cost code; ``code`` excludes the parent's prefix, ``full_code`` includes it."""
+
+    id: int
+    code: str | None = None
+    full_code: str | None = None
+    name: str | None = None
+    position: int | None = None
+    parent: Ref | None = None
+    biller_id: int | None = None
+    biller_type: str | None = None
+    budgeted: bool | None = None
+    standard_cost_code_id: int | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    line_item_types: tuple[LineItemType, ...] = ()
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RequisitionSummary:
+    """The G702-style totals of a requisition."""
+
+    original_contract_sum: Decimal | None = None
+    net_change_by_change_orders: Decimal | None = None
+    contract_sum_to_date: Decimal | None = None
+    total_completed_and_stored_to_date: Decimal | None = None
+    total_retainage: Decimal | None = None
+    total_earned_less_retainage: Decimal | None = None
+    less_previous_certificates_for_payment: Decimal | None = None
+    current_payment_due: Decimal | None = None
+    balance_to_finish_including_retainage: Decimal | None = None
+    tax_applicable_to_this_payment: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Requisition:
+    """A subcontractor invoice (the API keeps the name "requisition")."""
+
+    id: int
+    number: int | None = None
+    project_id: int | None = None
+    commitment_id: int | None = None
+    commitment_type: str | None = None
+    contract_name: str | None = None
+    vendor_id: int | None = None
+    vendor_name: str | None = None
+    invoice_number: str | None = None
+    status: RequisitionStatus | None = None
+    erp_status: str | None = None
+    billing_date: dt.date | None = None
+    payment_date: dt.date | None = None
+    submitted_at: dt.date | None = None
+    period_id: int | None = None
+    requisition_start: dt.date | None = None
+    requisition_end: dt.date | None = None
+    percent_complete: Decimal | None = None
+    total_claimed_amount: Decimal | None = None
+    final: bool | None = None
+    deletable: bool | None = None
+    previous_requisition_id: int | None = None
+    summary: RequisitionSummary | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """A line of a contract's schedule of values or of a direct cost."""
+
+    id: int
+    description: str | None = None
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    unit_cost: Decimal | None = None
+    uom: str | None = None
+    total_amount: Decimal | None = None
+    extended_amount: Decimal | None = None
+    extended_type: str | None = None
+    position: int | None = None
+    ref: str | None = None
+    tax_code_id: int | None = None
+    cost_code: Ref | None = None
+    wbs_code: Ref | None = None
+    line_item_type: Ref | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DirectCost:
+    """A direct cost (invoice, expense or payroll); ``get`` includes its line items."""
+
+    id: int
+    direct_cost_type: DirectCostType | None = None
+    status: DirectCostStatus | None = None
+    invoice_number: str | None = None
+    description: str | None = None
+    terms: str | None = None
+    direct_cost_date: dt.date | None = None
+    received_date: dt.date | None = None
+    payment_date: dt.date | None = None
+    vendor_id: int | None = None
+    vendor_name: str | None = None
+    employee: Ref | None = None
+    amount: Decimal | None = None
+    grand_total: Decimal | None = None
+    line_items_count: int | None = None
+    line_items: tuple[LineItem, ...] = ()
+    origin_id: str | None = None
+    origin_data: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _Contract:
+    """Fields shared by work order and purchase order contracts."""
+
+    id: int
+    number: str | None = None
+    title: str | None = None
+    description: str | None = None
+    executed: bool | None = None
+    private: bool | None = None
+    accounting_method: AccountingMethod | None = None
+    vendor: VendorRef | None = None
+    project: Ref | None = None
+    contract_date: dt.date | None = None
+    grand_total: Decimal | None = None
+    revised_contract: Decimal | None = None
+    approved_change_orders: Decimal | None = None
+    pending_change_orders: Decimal | None = None
+    draft_change_orders_amount: Decimal | None = None
+    total_payments: Decimal | None = None
+    total_requisitions_amount: Decimal | None = None
+    remaining_balance_outstanding: Decimal | None = None
+    percentage_paid: Decimal | None = None
+    retainage_percent: Decimal | None = None
+    line_items: tuple[LineItem, ...] = ()
+    origin_id: str | None = None
+    origin_data: str | None = None
+    origin_code: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WorkOrderContract(_Contract):
+    """A work order contract (subcontract); ``get`` includes its line items."""
+
+    status: WorkOrderContractStatus | None = None
+    contract_start_date: dt.date | None = None
+    contract_estimated_completion_date: dt.date | None = None
+    actual_completion_date: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PurchaseOrderContract(_Contract):
+    """A purchase order contract; ``get`` includes its line items."""
+
+    status: PurchaseOrderContractStatus | None = None
+    delivery_date: dt.date | None = None
+    issued_on_date: dt.date | None = None
+    payment_terms: str | None = None
+    ship_to_address: str | None = None
+    ship_via: str | None = None
+    bill_to_address: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Commitment:
+    """A commitment of either kind, as the generic ``/commitments`` listing shows it."""
+
+    id: int
+    number: str | None = None
+    title: str | None = None
+    status: CommitmentStatus | None = None
+    description: str | None = None
+    executed: bool | None = None
+    private: bool | None = None
+    delivery_date: dt.date | None = None
+    vendor: VendorRef | None = None
+    created_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContractPayment:
+    """A payment issued on a commitment."""
+
+    id: int
+    contract_id: int | None = None
+    project_id: int | None = None
+    requisition_id: int | None = None
+    amount: Decimal | None = None
+    date: dt.date | None = None
+    invoice_number: str | None = None
+    check_number: str | None = None
+    payment_number: int | None = None
+    draw_request_number: int | None = None
+    notes: str | None = None
+    status: str | None = None
+    external_payment_id: str | None = None
+    date_payment_initiated: dt.datetime | None = None
+    date_payment_settled: dt.datetime | None = None
+    origin_id: str | None = None
+    origin_data: str | None = None
+    origin_code: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Hook:
+    """A webhook hook; the ``Authorization`` value Procore will echo is kept as a Secret."""
+
+    id: int
+    api_version: str | None = None
+    namespace: str | None = None
+    destination_url: str | None = None
+    destination_headers: Mapping[str, Secret] = attrs.field(factory=dict)
+    owned_by_company_id: int | None = None
+    owned_by_project_id: int | None = None
+    owned_by_user_id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Trigger:
+    """A webhook trigger: which resource and change fire the hook."""
+
+    id: int
+    webhook_hook_id: int | None = None
+    resource_name: str | None = None
+    resource_id: int | None = None
+    event_type: TriggerEventType | None = None
+    company_id: int | None = None
+    project_id: int | None = None
+    user_id: int | None = None
+
+
+@attrs.frozen
+class TriggerSpec:
+    """A trigger to create: the resource name (``"Company Vendors"``) and the change."""
+
+    resource_name: str
+    event_type: TriggerEventType = attrs.field(converter=TriggerEventType)
+
+
+@attrs.frozen(kw_only=True)
+class BulkTriggerResult:
+    """What a bulk trigger call did: created (or deleted) triggers and the ones refused.
+
+    ``failed`` keeps Procore's raw entries: the 207 body shape is UNCONFIRMED.
+    """
+
+    succeeded: tuple[Trigger, ...] = ()
+    failed: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether every trigger went through."""
+        return not self.failed
+
+
+@attrs.frozen(kw_only=True)
+class Delivery:
+    """One webhook delivery attempt as Procore recorded it.
+
+    ``event`` is the payload that was sent, parsed like an incoming webhook
+    (:class:`procore_client.webhooks.WebhookEvent`), or ``None`` when it could not be read.
+    """
+
+    id: int | None = None
+    event_id: int | None = None
+    outcome: DeliveryOutcome | None = None
+    response_status: int | None = None
+    response_headers: Mapping[str, Any] = attrs.field(factory=dict)
+    response_body: str | None = None
+    response_error: str | None = None
+    started_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    event: Any = None
+
+
+@attrs.frozen(kw_only=True)
+class SyncFailure:
+    """One item a ``/sync`` call refused: the item as Procore echoed it and why."""
+
+    item: Mapping[str, Any]
+    errors: tuple[FieldError, ...]
+
+    @property
+    def id(self) -> int | None:
+        """The Procore id of the item, when it was matched by id."""
+        value = self.item.get("id")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def origin_id(self) -> str | None:
+        """The item's ``origin_id``, when it had one."""
+        value = self.item.get("origin_id")
+        return None if value is None else str(value)
+
+
+@attrs.frozen(kw_only=True)
+class SyncResult(Generic[T]):
+    """The answer of a ``/sync`` batch: Procore says 200 even when items failed."""
+
+    succeeded: tuple[T, ...] = ()
+    failed: tuple[SyncFailure, ...] = ()
+    requests: int = 1
+
+    @property
+    def ok(self) -> bool:
+        """Whether every item was accepted."""
+        return not self.failed
+
+    @classmethod
+    def combine(cls, results: Iterable[SyncResult[T]]) -> SyncResult[T]:
+        """One result for several batches of the same logical sync."""
+        succeeded: list[T] = []
+        failed: list[SyncFailure] = []
+        requests = 0
+        for result in results:
+            succeeded.extend(result.succeeded)
+            failed.extend(result.failed)
+            requests += result.requests
+        return cls(succeeded=tuple(succeeded), failed=tuple(failed), requests=requests)
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`~procore_client.ProcoreSyncError` when any item failed."""
+        if self.failed:
+            names = ", ".join(
+                sorted({error.field for failure in self.failed for error in failure.errors})
+            )
+            raise ProcoreSyncError(
+                f"{len(self.failed)} of {len(self.failed) + len(self.succeeded)} items failed"
+                + (f" (fields: {names})" if names else ""),
+                failures=self.failed,
+            )

@@ -1,0 +1,209 @@
+"""Pure helpers shared by the resource modules: v1 paging, filters, ids and write bodies.
+
+Procore v1 lists page with ``page``/``per_page`` and answer ``Total``, ``Per-Page`` and an
+RFC 8288 ``Link`` header; webhook deliveries page with a ``page_start`` keyset cursor instead.
+Date-range filters are ``filters[attr]=<start>...<end>`` in ISO-8601 UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from mlconnector_http import Operation, Page, Params
+from procore_client._convert import json_body, structure_list, structure_one
+from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
+
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_ID",
+    "MAX_PER_PAGE",
+    "check_id",
+    "cursor_page_parser",
+    "date_range",
+    "format_instant",
+    "get_op",
+    "is_int",
+    "is_text",
+    "list_op",
+    "page_parser",
+    "paging_params",
+    "v1",
+    "v11",
+]
+
+T = TypeVar("T")
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+MAX_ID = 2**63 - 1
+_OPEN_START = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_OPEN_END = dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def v1(path: str) -> str:
+    """A v1.0 REST path."""
+    return f"/rest/v1.0/{path}"
+
+
+def v11(path: str) -> str:
+    """A v1.1 REST path."""
+    return f"/rest/v1.1/{path}"
+
+
+def is_int(value: object) -> bool:
+    """Whether ``value`` is a real int (``True`` is not an id); for runtime argument checks."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_text(value: object) -> bool:
+    """Whether ``value`` is a string with something other than whitespace in it."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def check_id(name: str, value: int) -> str:
+    """A Procore id (a positive 64-bit int) as it goes in a path or query; else a clear error."""
+    if not is_int(value) or not 0 < value <= MAX_ID:
+        raise ProcoreConfigurationError(
+            f"{name} must be a positive 64-bit integer Procore id, got {value!r}"
+        )
+    return str(value)
+
+
+def paging_params(per_page: int) -> Params:
+    """``per_page`` checked against the documented range (1 to 1000)."""
+    if isinstance(per_page, bool) or not isinstance(per_page, int):
+        raise ProcoreConfigurationError(f"per_page must be an int, got {per_page!r}")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ProcoreConfigurationError(
+            f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}"
+        )
+    return [("per_page", str(per_page))]
+
+
+def format_instant(moment: dt.datetime, *, round_up: bool = False) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` in UTC; sub-second parts are rounded outwards when asked.
+
+    Naive datetimes are refused: a range off by the local UTC offset silently skips records.
+    """
+    if not isinstance(moment, dt.datetime):
+        raise ProcoreConfigurationError(f"expected a datetime, got {type(moment).__name__}")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ProcoreConfigurationError(
+            f"datetime {moment.isoformat()} has no time zone: pass an aware datetime "
+            "(e.g. datetime.now(UTC))"
+        )
+    utc = moment.astimezone(dt.UTC)
+    whole = utc.replace(microsecond=0)
+    if round_up and utc.microsecond and whole < _OPEN_END:
+        whole += dt.timedelta(seconds=1)
+    return whole.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def date_range(
+    name: str, after: dt.datetime | None, before: dt.datetime | None
+) -> list[tuple[str, str]]:
+    """``filters[name]=<after>...<before>``, widened to whole seconds so no record is missed.
+
+    An open end is filled with 1970-01-01 or 2999-12-31 (Procore wants both ends; how it reads
+    an open range is UNCONFIRMED).
+    """
+    if after is None and before is None:
+        return []
+    start = format_instant(after if after is not None else _OPEN_START)
+    end = format_instant(before if before is not None else _OPEN_END, round_up=True)
+    if end < start:
+        raise ProcoreConfigurationError(
+            f"{name} range ends ({end}) before it starts ({start}): swap the two datetimes"
+        )
+    return [(f"filters[{name}]", f"{start}...{end}")]
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    raw = response.headers.get(name)
+    try:
+        return None if raw is None else int(raw)
+    except ValueError:
+        return None
+
+
+def _next_url(response: httpx.Response) -> str | None:
+    """``Link rel="next"``; with no ``Link`` header at all, the page after per ``Total``."""
+    if "link" in response.headers:
+        url = response.links.get("next", {}).get("url")
+        return str(url) if url else None
+    total = _int_header(response, "total")
+    if total is None:
+        return None
+    request_url = response.request.url
+    try:
+        page = int(request_url.params.get("page") or 1)
+        per_page = _int_header(response, "per-page") or int(
+            request_url.params.get("per_page") or DEFAULT_PER_PAGE
+        )
+    except ValueError:
+        return None
+    if page >= math.ceil(total / max(per_page, 1)):
+        return None
+    return str(request_url.copy_set_param("page", page + 1))
+
+
+def page_parser(cls: type[T], kind: str) -> Callable[[httpx.Response], Page[T]]:
+    """The parser of a v1 list page: a JSON array of ``cls``, its next link and ``Total``."""
+
+    def parse(response: httpx.Response) -> Page[T]:
+        items = structure_list(json_body(response), cls, kind=kind)
+        return Page(items=items, next_url=_next_url(response), total=_int_header(response, "total"))
+
+    return parse
+
+
+def cursor_page_parser(
+    read: Callable[[Any], T], page_size: int, kind: str
+) -> Callable[[httpx.Response], Page[T]]:
+    """The parser of a ``page_start`` keyset page (webhook deliveries).
+
+    A full page points to the next one at ``page_start=<last id>``; the id read is the row's
+    ``id``, else its ``event_id`` (which one Procore means by "the last id" is UNCONFIRMED).
+    """
+
+    def parse(response: httpx.Response) -> Page[T]:
+        rows = json_body(response)
+        if not isinstance(rows, list):
+            raise ProcoreDecodeError(f"{kind} list", ["expected a JSON array"])
+        items = [read(row) for row in rows]
+        next_url = None
+        if rows and len(rows) >= page_size:
+            last = rows[-1]
+            cursor = last.get("id") if isinstance(last, Mapping) else None
+            if cursor is None and isinstance(last, Mapping):
+                cursor = last.get("event_id")
+            if cursor is not None:
+                next_url = str(response.request.url.copy_set_param("page_start", str(cursor)))
+        return Page(items=items, next_url=next_url, total=_int_header(response, "total"))
+
+    return parse
+
+
+def list_op(
+    name: str, path: str, params: Sequence[tuple[str, str]], cls: type[T], kind: str
+) -> Operation[Page[T]]:
+    """A GET of one v1 page of ``cls`` records."""
+    return Operation(
+        name=name, method="GET", path=path, params=list(params), parse=page_parser(cls, kind)
+    )
+
+
+def get_op(
+    name: str, path: str, params: Sequence[tuple[str, str]], cls: type[T], record: str
+) -> Operation[T]:
+    """A GET of one record."""
+
+    def parse(response: httpx.Response) -> T:
+        return structure_one(json_body(response), cls, record=record)
+
+    return Operation(name=name, method="GET", path=path, params=list(params), parse=parse)

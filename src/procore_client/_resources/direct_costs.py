@@ -1,0 +1,106 @@
+"""Direct costs, v1.1 per project (``/rest/v1.1/projects/{project_id}/direct_costs``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from procore_client._models import DirectCost
+from procore_client._paging import (
+    DEFAULT_PER_PAGE,
+    check_id,
+    date_range,
+    get_op,
+    list_op,
+    paging_params,
+    v11,
+)
+from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
+
+__all__ = ["AsyncDirectCosts", "DirectCosts", "get_direct_cost", "list_direct_costs"]
+
+
+def list_direct_costs(
+    project_id: int,
+    *,
+    updated_after: dt.datetime | None = None,
+    updated_before: dt.datetime | None = None,
+    origin_id: str | None = None,
+    invoice_number: str | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+) -> Operation[Page[DirectCost]]:
+    """One project's direct costs (headers only; ``get`` adds the line items)."""
+    path = v11(f"projects/{check_id('project_id', project_id)}/direct_costs")
+    params = [*paging_params(per_page), *date_range("updated_at", updated_after, updated_before)]
+    if origin_id is not None:
+        params.append(("filters[origin_id]", origin_id))
+    if invoice_number is not None:
+        params.append(("filters[invoice_number]", invoice_number))
+    return list_op("direct_costs.list", path, params, DirectCost, "direct cost")
+
+
+def get_direct_cost(project_id: int, direct_cost_id: int) -> Operation[DirectCost]:
+    """One direct cost with its line items."""
+    project = check_id("project_id", project_id)
+    path = v11(f"projects/{project}/direct_costs/{check_id('direct_cost_id', direct_cost_id)}")
+    return get_op("direct_costs.get", path, (), DirectCost, f"direct cost {direct_cost_id}")
+
+
+class DirectCosts(ProcoreResource):
+    """``client.direct_costs``."""
+
+    def list(
+        self,
+        project_id: int,
+        *,
+        updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
+        origin_id: str | None = None,
+        invoice_number: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Paginator[DirectCost]:
+        """One project's direct costs."""
+        return self._paginate(
+            list_direct_costs(
+                project_id,
+                updated_after=updated_after,
+                updated_before=updated_before,
+                origin_id=origin_id,
+                invoice_number=invoice_number,
+                per_page=per_page,
+            )
+        )
+
+    def get(self, project_id: int, direct_cost_id: int) -> DirectCost:
+        """One direct cost with its line items."""
+        return self._send(get_direct_cost(project_id, direct_cost_id))
+
+
+class AsyncDirectCosts(AsyncProcoreResource):
+    """``client.direct_costs`` (async)."""
+
+    def list(
+        self,
+        project_id: int,
+        *,
+        updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
+        origin_id: str | None = None,
+        invoice_number: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> AsyncPaginator[DirectCost]:
+        """One project's direct costs."""
+        return self._paginate(
+            list_direct_costs(
+                project_id,
+                updated_after=updated_after,
+                updated_before=updated_before,
+                origin_id=origin_id,
+                invoice_number=invoice_number,
+                per_page=per_page,
+            )
+        )
+
+    async def get(self, project_id: int, direct_cost_id: int) -> DirectCost:
+        """One direct cost with its line items."""
+        return await self._send(get_direct_cost(project_id, direct_cost_id))

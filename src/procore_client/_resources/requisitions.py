@@ -1,0 +1,192 @@
+"""Subcontractor invoices, which the API still calls requisitions (``/rest/v1.1/requisitions``).
+
+Writing ``origin_id`` marks an invoice as synced with the ERP, and Procore then locks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import httpx
+
+from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from procore_client._convert import json_body, structure_one
+from procore_client._exceptions import ProcoreConfigurationError
+from procore_client._models import Requisition, RequisitionStatus
+from procore_client._paging import (
+    DEFAULT_PER_PAGE,
+    check_id,
+    date_range,
+    get_op,
+    list_op,
+    paging_params,
+    v11,
+)
+from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
+
+__all__ = [
+    "AsyncRequisitions",
+    "Requisitions",
+    "get_requisition",
+    "list_requisitions",
+    "update_requisition",
+]
+
+
+def list_requisitions(
+    project_id: int,
+    *,
+    status: RequisitionStatus | str | None = None,
+    updated_after: dt.datetime | None = None,
+    updated_before: dt.datetime | None = None,
+    commitment_id: int | None = None,
+    origin_id: str | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
+) -> Operation[Page[Requisition]]:
+    """One project's invoices, optionally by status, commitment or update time."""
+    params = [
+        ("project_id", check_id("project_id", project_id)),
+        *paging_params(per_page),
+        *date_range("updated_at", updated_after, updated_before),
+    ]
+    if status is not None:
+        params.append(("filters[status]", str(status)))
+    if commitment_id is not None:
+        params.append(("filters[commitment_id]", check_id("commitment_id", commitment_id)))
+    if origin_id is not None:
+        params.append(("filters[origin_id]", origin_id))
+    return list_op("requisitions.list", v11("requisitions"), params, Requisition, "requisition")
+
+
+def get_requisition(project_id: int, requisition_id: int) -> Operation[Requisition]:
+    """One invoice."""
+    params = [("project_id", check_id("project_id", project_id))]
+    path = v11(f"requisitions/{check_id('requisition_id', requisition_id)}")
+    return get_op("requisitions.get", path, params, Requisition, f"requisition {requisition_id}")
+
+
+def update_requisition(
+    project_id: int,
+    requisition_id: int,
+    *,
+    origin_id: str | None = None,
+    origin_data: str | None = None,
+) -> Operation[Requisition]:
+    """Record the ERP's id (and free text) on an invoice; sending it twice is harmless."""
+    changes: dict[str, Any] = {}
+    if origin_id is not None:
+        changes["origin_id"] = origin_id
+    if origin_data is not None:
+        changes["origin_data"] = origin_data
+    if not changes:
+        raise ProcoreConfigurationError("update_requisition needs origin_id= or origin_data=")
+    path = v11(f"requisitions/{check_id('requisition_id', requisition_id)}")
+
+    def parse(response: httpx.Response) -> Requisition:
+        return structure_one(
+            json_body(response), Requisition, record=f"requisition {requisition_id}"
+        )
+
+    return Operation(
+        name="requisitions.update",
+        method="PATCH",
+        path=path,
+        json={"project_id": int(check_id("project_id", project_id)), "requisition": changes},
+        parse=parse,
+        retry_safe=True,
+    )
+
+
+class Requisitions(ProcoreResource):
+    """``client.requisitions``."""
+
+    def list(
+        self,
+        project_id: int,
+        *,
+        status: RequisitionStatus | str | None = None,
+        updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
+        commitment_id: int | None = None,
+        origin_id: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> Paginator[Requisition]:
+        """One project's invoices."""
+        return self._paginate(
+            list_requisitions(
+                project_id,
+                status=status,
+                updated_after=updated_after,
+                updated_before=updated_before,
+                commitment_id=commitment_id,
+                origin_id=origin_id,
+                per_page=per_page,
+            )
+        )
+
+    def get(self, project_id: int, requisition_id: int) -> Requisition:
+        """One invoice."""
+        return self._send(get_requisition(project_id, requisition_id))
+
+    def update(
+        self,
+        project_id: int,
+        requisition_id: int,
+        *,
+        origin_id: str | None = None,
+        origin_data: str | None = None,
+    ) -> Requisition:
+        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore)."""
+        return self._send(
+            update_requisition(
+                project_id, requisition_id, origin_id=origin_id, origin_data=origin_data
+            )
+        )
+
+
+class AsyncRequisitions(AsyncProcoreResource):
+    """``client.requisitions`` (async)."""
+
+    def list(
+        self,
+        project_id: int,
+        *,
+        status: RequisitionStatus | str | None = None,
+        updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
+        commitment_id: int | None = None,
+        origin_id: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+    ) -> AsyncPaginator[Requisition]:
+        """One project's invoices."""
+        return self._paginate(
+            list_requisitions(
+                project_id,
+                status=status,
+                updated_after=updated_after,
+                updated_before=updated_before,
+                commitment_id=commitment_id,
+                origin_id=origin_id,
+                per_page=per_page,
+            )
+        )
+
+    async def get(self, project_id: int, requisition_id: int) -> Requisition:
+        """One invoice."""
+        return await self._send(get_requisition(project_id, requisition_id))
+
+    async def update(
+        self,
+        project_id: int,
+        requisition_id: int,
+        *,
+        origin_id: str | None = None,
+        origin_data: str | None = None,
+    ) -> Requisition:
+        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore)."""
+        return await self._send(
+            update_requisition(
+                project_id, requisition_id, origin_id=origin_id, origin_data=origin_data
+            )
+        )

@@ -1,0 +1,753 @@
+"""Webhook management (``/rest/v1.0/webhooks/hooks``): hooks, triggers and delivery history.
+
+Every call is scoped to the client's company, or to one project when ``project_id`` is given
+(a hook and its triggers must share scope and API version). Deliveries page with a
+``page_start`` keyset cursor instead of page numbers.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import httpx
+
+from mlconnector_http import AsyncPaginator, Operation, Page, Paginator, Secret
+from procore_client._convert import json_body, structure_list, structure_one
+from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
+from procore_client._models import (
+    BulkTriggerResult,
+    Delivery,
+    DeliveryStatus,
+    Hook,
+    Trigger,
+    TriggerEventType,
+    TriggerSpec,
+)
+from procore_client._paging import check_id, cursor_page_parser, is_int, is_text, list_op, v1
+from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
+from procore_client.webhooks import WebhookPayloadError, parse_event
+
+if TYPE_CHECKING:
+    from procore_client._client import AsyncProcoreClient, ProcoreClient
+
+__all__ = [
+    "BULK_TRIGGER_LIMIT",
+    "DEFAULT_API_VERSION",
+    "AsyncDeliveries",
+    "AsyncHooks",
+    "AsyncTriggers",
+    "AsyncWebhooks",
+    "Deliveries",
+    "Hooks",
+    "Triggers",
+    "Webhooks",
+    "bulk_create_triggers",
+    "bulk_delete_triggers",
+    "create_hook",
+    "create_trigger",
+    "delete_hook",
+    "delete_trigger",
+    "list_deliveries",
+    "list_hooks",
+    "list_triggers",
+    "update_hook",
+]
+
+BULK_TRIGGER_LIMIT = 500
+DEFAULT_API_VERSION = "v2"
+_NAMESPACE = re.compile(r"^[a-z0-9-]+$")
+
+
+def _scope(company_id: int, project_id: int | None) -> tuple[str, int]:
+    """``("project_id", id)`` when a project is given, else the company."""
+    if project_id is not None:
+        return "project_id", int(check_id("project_id", project_id))
+    return "company_id", int(check_id("company_id", company_id))
+
+
+def _hook_path(hook_id: int, rest: str = "") -> str:
+    return v1(f"webhooks/hooks/{check_id('hook_id', hook_id)}{rest}")
+
+
+def _done(response: httpx.Response) -> None:
+    return None
+
+
+def _authorization(value: str | Secret) -> str:
+    text = value.reveal() if isinstance(value, Secret) else value
+    if not is_text(text):
+        raise ProcoreConfigurationError("authorization must be a non-empty header value")
+    return text
+
+
+def _hook_fields(
+    *,
+    destination_url: str | None,
+    authorization: str | Secret | None,
+    namespace: str | None,
+    api_version: str | None,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if api_version is not None:
+        fields["api_version"] = api_version
+    if namespace is not None:
+        if not _NAMESPACE.match(namespace):
+            raise ProcoreConfigurationError(
+                f"namespace {namespace!r} must be lowercase a-z, 0-9 and '-' only"
+            )
+        fields["namespace"] = namespace
+    if destination_url is not None:
+        if not destination_url.startswith(("https://", "http://")):
+            raise ProcoreConfigurationError("destination_url must be an http(s) URL")
+        fields["destination_url"] = destination_url
+    if authorization is not None:
+        fields["destination_headers"] = {"Authorization": _authorization(authorization)}
+    return fields
+
+
+def _hook_parser(label: str) -> Callable[[httpx.Response], Hook]:
+    def parse(response: httpx.Response) -> Hook:
+        return structure_one(json_body(response), Hook, record=label)
+
+    return parse
+
+
+def create_hook(
+    company_id: int,
+    destination_url: str,
+    *,
+    namespace: str,
+    authorization: str | Secret,
+    api_version: str = DEFAULT_API_VERSION,
+    project_id: int | None = None,
+) -> Operation[Hook]:
+    """A hook that POSTs events to ``destination_url`` with ``Authorization: <authorization>``."""
+    scope, scope_id = _scope(company_id, project_id)
+    fields = _hook_fields(
+        destination_url=destination_url,
+        authorization=authorization,
+        namespace=namespace,
+        api_version=api_version,
+    )
+    return Operation(
+        name="webhooks.hooks.create",
+        method="POST",
+        path=v1("webhooks/hooks"),
+        json={scope: scope_id, "hook": fields},
+        parse=_hook_parser("created hook"),
+    )
+
+
+def list_hooks(
+    company_id: int,
+    *,
+    namespace: str | None = None,
+    api_version: str | None = None,
+    project_id: int | None = None,
+) -> Operation[Page[Hook]]:
+    """Hooks of the scope (``namespace="*"`` lists every namespace)."""
+    scope, scope_id = _scope(company_id, project_id)
+    params = [(scope, str(scope_id))]
+    if namespace is not None:
+        params.append(("namespace", namespace))
+    if api_version is not None:
+        params.append(("api_version", api_version))
+    return list_op("webhooks.hooks.list", v1("webhooks/hooks"), params, Hook, "hook")
+
+
+def update_hook(
+    company_id: int,
+    hook_id: int,
+    *,
+    destination_url: str | None = None,
+    authorization: str | Secret | None = None,
+    namespace: str | None = None,
+    api_version: str | None = None,
+    project_id: int | None = None,
+) -> Operation[Hook]:
+    """Change a hook (e.g. rotate its Authorization value: accept both while it propagates)."""
+    scope, scope_id = _scope(company_id, project_id)
+    fields = _hook_fields(
+        destination_url=destination_url,
+        authorization=authorization,
+        namespace=namespace,
+        api_version=api_version,
+    )
+    if not fields:
+        raise ProcoreConfigurationError("update_hook needs at least one field to change")
+    return Operation(
+        name="webhooks.hooks.update",
+        method="PATCH",
+        path=_hook_path(hook_id),
+        json={scope: scope_id, "hook": fields},
+        parse=_hook_parser(f"hook {hook_id}"),
+        retry_safe=True,
+    )
+
+
+def delete_hook(company_id: int, hook_id: int, *, project_id: int | None = None) -> Operation[None]:
+    """Delete a hook and its triggers."""
+    scope, scope_id = _scope(company_id, project_id)
+    return Operation(
+        name="webhooks.hooks.delete",
+        method="DELETE",
+        path=_hook_path(hook_id),
+        params=[(scope, str(scope_id))],
+        parse=_done,
+        retry_safe=True,
+    )
+
+
+def create_trigger(
+    company_id: int,
+    hook_id: int,
+    resource_name: str,
+    event_type: TriggerEventType | str,
+    *,
+    api_version: str = DEFAULT_API_VERSION,
+    project_id: int | None = None,
+) -> Operation[Trigger]:
+    """Fire the hook on ``event_type`` of ``resource_name`` (e.g. ``"Company Vendors"``)."""
+    scope, scope_id = _scope(company_id, project_id)
+    spec = TriggerSpec(resource_name, event_type)
+
+    def parse(response: httpx.Response) -> Trigger:
+        return structure_one(json_body(response), Trigger, record="created trigger")
+
+    return Operation(
+        name="webhooks.triggers.create",
+        method="POST",
+        path=_hook_path(hook_id, "/triggers"),
+        json={
+            scope: scope_id,
+            "api_version": api_version,
+            "trigger": {"resource_name": spec.resource_name, "event_type": spec.event_type.value},
+        },
+        parse=parse,
+    )
+
+
+def _parse_bulk(response: httpx.Response) -> BulkTriggerResult:
+    body = json_body(response)
+    if not isinstance(body, Mapping):
+        raise ProcoreDecodeError("bulk trigger response", ["expected a JSON object"])
+    succeeded = structure_list(body.get("success") or [], Trigger, kind="trigger")
+    failed: list[Mapping[str, Any]] = []
+    for key, value in body.items():
+        if key != "success" and isinstance(value, list):
+            failed.extend(v if isinstance(v, Mapping) else {"error": v} for v in value)
+    return BulkTriggerResult(succeeded=tuple(succeeded), failed=tuple(failed))
+
+
+def _specs(triggers: Sequence[TriggerSpec | tuple[str, str]]) -> list[TriggerSpec]:
+    return [t if isinstance(t, TriggerSpec) else TriggerSpec(*t) for t in triggers]
+
+
+def bulk_create_triggers(
+    company_id: int,
+    hook_id: int,
+    triggers: Sequence[TriggerSpec | tuple[str, str]],
+    *,
+    api_version: str = DEFAULT_API_VERSION,
+    project_id: int | None = None,
+) -> list[Operation[BulkTriggerResult]]:
+    """Create many triggers, 500 per call (Procore's cap); 207 answers list the refused ones."""
+    scope, scope_id = _scope(company_id, project_id)
+    specs = _specs(triggers)
+    return [
+        Operation(
+            name="webhooks.triggers.bulk_create",
+            method="POST",
+            path=_hook_path(hook_id, "/triggers/bulk"),
+            json={
+                scope: scope_id,
+                "api_version": api_version,
+                "triggers": [
+                    {"resource_name": s.resource_name, "event_type": s.event_type.value}
+                    for s in specs[start : start + BULK_TRIGGER_LIMIT]
+                ],
+            },
+            parse=_parse_bulk,
+        )
+        for start in range(0, len(specs), BULK_TRIGGER_LIMIT)
+    ]
+
+
+def bulk_delete_triggers(
+    company_id: int,
+    hook_id: int,
+    trigger_ids: Sequence[int],
+    *,
+    api_version: str = DEFAULT_API_VERSION,
+    project_id: int | None = None,
+) -> list[Operation[BulkTriggerResult]]:
+    """Delete many triggers, 500 per call (the body shape ``{"triggers": [{"id"}]}`` is a guess)."""
+    scope, scope_id = _scope(company_id, project_id)
+    ids = [int(check_id("trigger_id", i)) for i in trigger_ids]
+    return [
+        Operation(
+            name="webhooks.triggers.bulk_delete",
+            method="DELETE",
+            path=_hook_path(hook_id, "/triggers/bulk"),
+            json={
+                scope: scope_id,
+                "api_version": api_version,
+                "triggers": [{"id": i} for i in ids[start : start + BULK_TRIGGER_LIMIT]],
+            },
+            parse=_parse_bulk,
+            retry_safe=True,
+        )
+        for start in range(0, len(ids), BULK_TRIGGER_LIMIT)
+    ]
+
+
+def list_triggers(
+    company_id: int, hook_id: int, *, project_id: int | None = None
+) -> Operation[Page[Trigger]]:
+    """A hook's triggers."""
+    scope, scope_id = _scope(company_id, project_id)
+    path = _hook_path(hook_id, "/triggers")
+    return list_op("webhooks.triggers.list", path, [(scope, str(scope_id))], Trigger, "trigger")
+
+
+def delete_trigger(
+    company_id: int, hook_id: int, trigger_id: int, *, project_id: int | None = None
+) -> Operation[None]:
+    """Delete one trigger."""
+    scope, scope_id = _scope(company_id, project_id)
+    return Operation(
+        name="webhooks.triggers.delete",
+        method="DELETE",
+        path=_hook_path(hook_id, f"/triggers/{check_id('trigger_id', trigger_id)}"),
+        params=[(scope, str(scope_id))],
+        parse=_done,
+        retry_safe=True,
+    )
+
+
+def _delivery(row: Any) -> Delivery:
+    if not isinstance(row, Mapping):
+        raise ProcoreDecodeError("delivery", ["expected a JSON object"])
+    fields = {key: value for key, value in row.items() if key != "event"}
+    label = f"delivery of event {row.get('event_id')}"
+    delivery = structure_one(fields, Delivery, record=label)
+    try:
+        event = parse_event(row.get("event"))
+    except WebhookPayloadError:
+        event = None
+    return attrs.evolve(delivery, event=event)
+
+
+def list_deliveries(
+    company_id: int,
+    hook_id: int,
+    *,
+    status: DeliveryStatus | str | None = None,
+    page_size: int = 100,
+    project_id: int | None = None,
+) -> Operation[Page[Delivery]]:
+    """A hook's delivery attempts, newest first, ``page_size`` per page via ``page_start``."""
+    if not is_int(page_size) or not 1 <= page_size <= 1000:
+        raise ProcoreConfigurationError(f"page_size must be between 1 and 1000, got {page_size!r}")
+    scope, scope_id = _scope(company_id, project_id)
+    params = [(scope, str(scope_id)), ("page_size", str(page_size))]
+    if status is not None:
+        params.append(("filters[status]", str(DeliveryStatus(status))))
+    return Operation(
+        name="webhooks.deliveries.list",
+        method="GET",
+        path=_hook_path(hook_id, "/deliveries"),
+        params=params,
+        parse=cursor_page_parser(_delivery, page_size, "delivery"),
+    )
+
+
+class Hooks(ProcoreResource):
+    """``client.webhooks.hooks``."""
+
+    def create(
+        self,
+        destination_url: str,
+        *,
+        namespace: str,
+        authorization: str | Secret,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> Hook:
+        """Create a hook; Procore will send ``Authorization: <authorization>`` with each event."""
+        return self._send(
+            create_hook(
+                self._company_id,
+                destination_url,
+                namespace=namespace,
+                authorization=authorization,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        namespace: str | None = None,
+        api_version: str | None = None,
+        project_id: int | None = None,
+    ) -> Paginator[Hook]:
+        """Hooks of the company (or project)."""
+        return self._paginate(
+            list_hooks(
+                self._company_id,
+                namespace=namespace,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    def update(
+        self,
+        hook_id: int,
+        *,
+        destination_url: str | None = None,
+        authorization: str | Secret | None = None,
+        namespace: str | None = None,
+        api_version: str | None = None,
+        project_id: int | None = None,
+    ) -> Hook:
+        """Change a hook."""
+        return self._send(
+            update_hook(
+                self._company_id,
+                hook_id,
+                destination_url=destination_url,
+                authorization=authorization,
+                namespace=namespace,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    def delete(self, hook_id: int, *, project_id: int | None = None) -> None:
+        """Delete a hook."""
+        return self._send(delete_hook(self._company_id, hook_id, project_id=project_id))
+
+
+class Triggers(ProcoreResource):
+    """``client.webhooks.triggers``."""
+
+    def create(
+        self,
+        hook_id: int,
+        resource_name: str,
+        event_type: TriggerEventType | str,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> Trigger:
+        """Fire ``hook_id`` on one kind of change of one resource."""
+        return self._send(
+            create_trigger(
+                self._company_id,
+                hook_id,
+                resource_name,
+                event_type,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    def bulk_create(
+        self,
+        hook_id: int,
+        triggers: Sequence[TriggerSpec | tuple[str, str]],
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> BulkTriggerResult:
+        """Create many triggers (500 per call)."""
+        return _combine(
+            [
+                self._send(op)
+                for op in bulk_create_triggers(
+                    self._company_id,
+                    hook_id,
+                    triggers,
+                    api_version=api_version,
+                    project_id=project_id,
+                )
+            ]
+        )
+
+    def bulk_delete(
+        self,
+        hook_id: int,
+        trigger_ids: Sequence[int],
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> BulkTriggerResult:
+        """Delete many triggers (500 per call)."""
+        return _combine(
+            [
+                self._send(op)
+                for op in bulk_delete_triggers(
+                    self._company_id,
+                    hook_id,
+                    trigger_ids,
+                    api_version=api_version,
+                    project_id=project_id,
+                )
+            ]
+        )
+
+    def list(self, hook_id: int, *, project_id: int | None = None) -> Paginator[Trigger]:
+        """A hook's triggers."""
+        return self._paginate(list_triggers(self._company_id, hook_id, project_id=project_id))
+
+    def delete(self, hook_id: int, trigger_id: int, *, project_id: int | None = None) -> None:
+        """Delete one trigger."""
+        return self._send(
+            delete_trigger(self._company_id, hook_id, trigger_id, project_id=project_id)
+        )
+
+
+class Deliveries(ProcoreResource):
+    """``client.webhooks.deliveries``."""
+
+    def list(
+        self,
+        hook_id: int,
+        *,
+        status: DeliveryStatus | str | None = None,
+        page_size: int = 100,
+        project_id: int | None = None,
+    ) -> Paginator[Delivery]:
+        """A hook's delivery attempts (``status``: any, successful, failing, discarded)."""
+        return self._paginate(
+            list_deliveries(
+                self._company_id, hook_id, status=status, page_size=page_size, project_id=project_id
+            )
+        )
+
+
+class AsyncHooks(AsyncProcoreResource):
+    """``client.webhooks.hooks`` (async)."""
+
+    async def create(
+        self,
+        destination_url: str,
+        *,
+        namespace: str,
+        authorization: str | Secret,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> Hook:
+        """Create a hook; Procore will send ``Authorization: <authorization>`` with each event."""
+        return await self._send(
+            create_hook(
+                self._company_id,
+                destination_url,
+                namespace=namespace,
+                authorization=authorization,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    def list(
+        self,
+        *,
+        namespace: str | None = None,
+        api_version: str | None = None,
+        project_id: int | None = None,
+    ) -> AsyncPaginator[Hook]:
+        """Hooks of the company (or project)."""
+        return self._paginate(
+            list_hooks(
+                self._company_id,
+                namespace=namespace,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    async def update(
+        self,
+        hook_id: int,
+        *,
+        destination_url: str | None = None,
+        authorization: str | Secret | None = None,
+        namespace: str | None = None,
+        api_version: str | None = None,
+        project_id: int | None = None,
+    ) -> Hook:
+        """Change a hook."""
+        return await self._send(
+            update_hook(
+                self._company_id,
+                hook_id,
+                destination_url=destination_url,
+                authorization=authorization,
+                namespace=namespace,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    async def delete(self, hook_id: int, *, project_id: int | None = None) -> None:
+        """Delete a hook."""
+        return await self._send(delete_hook(self._company_id, hook_id, project_id=project_id))
+
+
+class AsyncTriggers(AsyncProcoreResource):
+    """``client.webhooks.triggers`` (async)."""
+
+    async def create(
+        self,
+        hook_id: int,
+        resource_name: str,
+        event_type: TriggerEventType | str,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> Trigger:
+        """Fire ``hook_id`` on one kind of change of one resource."""
+        return await self._send(
+            create_trigger(
+                self._company_id,
+                hook_id,
+                resource_name,
+                event_type,
+                api_version=api_version,
+                project_id=project_id,
+            )
+        )
+
+    async def bulk_create(
+        self,
+        hook_id: int,
+        triggers: Sequence[TriggerSpec | tuple[str, str]],
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> BulkTriggerResult:
+        """Create many triggers (500 per call)."""
+        return _combine(
+            [
+                await self._send(op)
+                for op in bulk_create_triggers(
+                    self._company_id,
+                    hook_id,
+                    triggers,
+                    api_version=api_version,
+                    project_id=project_id,
+                )
+            ]
+        )
+
+    async def bulk_delete(
+        self,
+        hook_id: int,
+        trigger_ids: Sequence[int],
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        project_id: int | None = None,
+    ) -> BulkTriggerResult:
+        """Delete many triggers (500 per call)."""
+        return _combine(
+            [
+                await self._send(op)
+                for op in bulk_delete_triggers(
+                    self._company_id,
+                    hook_id,
+                    trigger_ids,
+                    api_version=api_version,
+                    project_id=project_id,
+                )
+            ]
+        )
+
+    def list(self, hook_id: int, *, project_id: int | None = None) -> AsyncPaginator[Trigger]:
+        """A hook's triggers."""
+        return self._paginate(list_triggers(self._company_id, hook_id, project_id=project_id))
+
+    async def delete(self, hook_id: int, trigger_id: int, *, project_id: int | None = None) -> None:
+        """Delete one trigger."""
+        return await self._send(
+            delete_trigger(self._company_id, hook_id, trigger_id, project_id=project_id)
+        )
+
+
+class AsyncDeliveries(AsyncProcoreResource):
+    """``client.webhooks.deliveries`` (async)."""
+
+    def list(
+        self,
+        hook_id: int,
+        *,
+        status: DeliveryStatus | str | None = None,
+        page_size: int = 100,
+        project_id: int | None = None,
+    ) -> AsyncPaginator[Delivery]:
+        """A hook's delivery attempts (``status``: any, successful, failing, discarded)."""
+        return self._paginate(
+            list_deliveries(
+                self._company_id, hook_id, status=status, page_size=page_size, project_id=project_id
+            )
+        )
+
+
+def _combine(results: Sequence[BulkTriggerResult]) -> BulkTriggerResult:
+    return BulkTriggerResult(
+        succeeded=tuple(t for r in results for t in r.succeeded),
+        failed=tuple(f for r in results for f in r.failed),
+    )
+
+
+class Webhooks(ProcoreResource):
+    """``client.webhooks``: ``.hooks``, ``.triggers``, ``.deliveries``."""
+
+    def __init__(self, client: ProcoreClient) -> None:
+        super().__init__(client)
+        self._procore = client
+
+    @functools.cached_property
+    def hooks(self) -> Hooks:
+        """Hooks (where events go)."""
+        return Hooks(self._procore)
+
+    @functools.cached_property
+    def triggers(self) -> Triggers:
+        """Triggers (which changes fire a hook)."""
+        return Triggers(self._procore)
+
+    @functools.cached_property
+    def deliveries(self) -> Deliveries:
+        """Delivery history of a hook."""
+        return Deliveries(self._procore)
+
+
+class AsyncWebhooks(AsyncProcoreResource):
+    """``client.webhooks`` (async): ``.hooks``, ``.triggers``, ``.deliveries``."""
+
+    def __init__(self, client: AsyncProcoreClient) -> None:
+        super().__init__(client)
+        self._procore = client
+
+    @functools.cached_property
+    def hooks(self) -> AsyncHooks:
+        """Hooks (where events go)."""
+        return AsyncHooks(self._procore)
+
+    @functools.cached_property
+    def triggers(self) -> AsyncTriggers:
+        """Triggers (which changes fire a hook)."""
+        return AsyncTriggers(self._procore)
+
+    @functools.cached_property
+    def deliveries(self) -> AsyncDeliveries:
+        """Delivery history of a hook."""
+        return AsyncDeliveries(self._procore)
