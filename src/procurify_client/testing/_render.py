@@ -123,6 +123,20 @@ def _shared_vendor(t: Tenant, vendor_id: int) -> JSON:
     return t.memo(("vendor", vendor_id), lambda: vendor(t.vendors[vendor_id]))
 
 
+def _user_brief(t: Tenant, user_id: int) -> JSON:
+    """SimpleUserSummary."""
+    u = t.users[user_id]
+    return {
+        "id": u.id,
+        "firstName": u.first_name,
+        "lastName": u.last_name,
+        "email": u.email,
+        "position": u.position,
+        "profile_image": None,
+        "approval_delegatee": None,
+    }
+
+
 def _simple_user(t: Tenant, user_id: int) -> JSON:
     u = t.users[user_id]
     department = t.departments[u.department_id]
@@ -221,7 +235,7 @@ def _line(t: Tenant, po: PurchaseOrder, line: OrderItem) -> JSON:
         "purchase_order_uuid": po.uuid,
         "po_version": po.version,
         "orderNum": None,
-        "requester": _simple_user(t, line.requester_id),
+        "requester": _user_brief(t, line.requester_id),
         "purchaser": _shared_user_summary(t, po.purchaser_id),
         "status": line.status,
         "type": 0,
@@ -344,8 +358,31 @@ def purchase_order(t: Tenant, po: PurchaseOrder, *, detail: bool) -> JSON:
     return body
 
 
+def _list_approver(t: Tenant, user_id: int | None) -> JSON | None:
+    """BillListViewApproverUserDocs: a name, no id."""
+    if user_id is None:
+        return None
+    u = t.users[user_id]
+    return {
+        "firstName": u.first_name,
+        "lastName": u.last_name,
+        "profile_image": None,
+        "approval_delegatee": None,
+    }
+
+
 def _approver(t: Tenant, user_id: int | None) -> JSON | None:
-    return None if user_id is None else _simple_user(t, user_id)
+    """ApproverRead: the approver's user and approval limit."""
+    if user_id is None:
+        return None
+    return {
+        "id": user_id,
+        "user": _user_brief(t, user_id),
+        "amount_limit": "100000.00",
+        "item_variance_amount_limit": None,
+        "item_variance_percentage_limit": None,
+        "approval_level": 1,
+    }
 
 
 def bill_summary(t: Tenant, b: Bill) -> JSON:
@@ -373,7 +410,7 @@ def bill_summary(t: Tenant, b: Bill) -> JSON:
         "group": b.group,
         "type": b.type,
         "user": _simple_user(t, b.creator_id),
-        "approver": _approver(t, b.approver_id),
+        "approver": _list_approver(t, b.approver_id),
         "past_due": b.status not in (4, 6) and b.due_date < t.now(),
         "payment_uuid": b.payment_uuid,
         "invoice_uuid": "",
@@ -448,7 +485,9 @@ def bill_detail(t: Tenant, b: Bill) -> JSON:
             }
         )
     body = bill_summary(t, b)
+    del body["past_due"]
     body.update(
+        approver=_approver(t, b.approver_id),
         user=_user_summary(t, b.creator_id),
         vendor=vendor(v),
         currency=_currency(currency),
@@ -550,9 +589,44 @@ def receipt(t: Tenant, r: ReceiptItem) -> JSON:
 
 def me(t: Tenant) -> JSON:
     """UserProfileMe for the user that owns the API credentials."""
-    body = _user_summary(t, t.api_user_id)
+    user = t.api_user
+    department = t.departments[user.department_id]
+    location = t.locations[department.location_id]
+    body = _user_summary(t, user.id)
     body.update(
-        domains=None,
+        department={
+            "id": department.id,
+            "branch": {
+                "id": location.id,
+                "name": location.name,
+                "url": None,
+                "logo": "",
+                "currency": _currency(t.base_currency),
+                "phoneOne": "+1-555-0100",
+                "fax": None,
+                "email": None,
+                "primary_billing_address": _address(t, location.id),
+                "primary_shipping_address": _address(t, location.id),
+                "shipping_addresses": [],
+                "language": 1,
+                "locationTimezone": "UTC",
+                "headquarter": location.id == 1,
+                "department_count": sum(
+                    d.location_id == location.id for d in t.departments.values()
+                ),
+                "active": True,
+                "external_id": None,
+            },
+            "external_id": department.external_id,
+            "name": department.name,
+            "active": department.active,
+            "punchout_email": None,
+            "is_active_for_account_code": True,
+        },
+        domains={
+            "active": False,
+            "procurify_domains": [{"subdomain": t.subdomain, "name": t.subdomain.title()}],
+        },
         headquarter_logo="",
         systemaccess_cache={},
         is_approval_delegatee=False,

@@ -51,7 +51,7 @@ CENT = Decimal("0.01")
 
 PURCHASED, CANCELLED, CLOSED, PAID, REOPENED = 0, 1, 3, 4, 5
 PO_STATES = (PURCHASED, CANCELLED, CLOSED, PAID, REOPENED)
-PO_TABS = ("open", "partial", "closed", "cancelled", "paid")
+PO_COUNTED_TABS = ("open", "partial", "closed", "cancelled")
 VENDOR_GROUPS: dict[str, frozenset[int] | None] = {
     "all": None,
     "default": frozenset({3}),
@@ -678,18 +678,23 @@ class Tenant:
         return _ordered(found, query.order_by, _PO_ORDERINGS)
 
     def purchase_order_counts(self, query: PurchaseOrderQuery) -> dict[str, dict[str, int]]:
-        """Per role, how many POs each status tab holds under the query's other filters."""
+        """Per role, how many POs each tab holds under the query's other filters.
+
+        The spec's counts have no ``paid`` key, so paid POs only count towards ``all``.
+        """
         base = attrs.evolve(query, role="purchased", status="all", order_by="id")
 
         def count() -> dict[str, dict[str, int]]:
             counts = {
-                role: dict.fromkeys(("all", *PO_TABS), 0) for role in ("purchased", "receivable")
+                role: dict.fromkeys(("all", *PO_COUNTED_TABS), 0)
+                for role in ("purchased", "receivable")
             }
             for po in self.query_purchase_orders(base):
                 roles = ("purchased", "receivable") if po.receivable else ("purchased",)
                 for role in roles:
                     counts[role]["all"] += 1
-                    counts[role][po.tab] += 1
+                    if po.tab in counts[role]:
+                        counts[role][po.tab] += 1
             return counts
 
         return self._cached(("po-counts", base), count)
