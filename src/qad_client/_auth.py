@@ -1,0 +1,208 @@
+"""QAD sign-in: the password grant with single-use refresh tokens, and the client-id lookup.
+
+A QAD tenant issues tokens from ``POST {base}/oauth/token`` for a *user* (``grant_type=password``
+with the tenant's OAuth ``client_id``). The ``client_id`` is not a secret: when the caller does
+not know it, it is read from ``GET {base}/api/qracore/securityControl`` with Basic auth, which
+also tells how long a session lives. Before the access token expires the refresh token is
+spent (QAD rotates it: each one works once) while the session lasts; when refreshing fails, or
+the session has ended, the user signs in again.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Generator, Sequence
+from typing import Any, cast
+
+import attrs
+import httpx
+
+from mlconnector_http import (
+    APIError,
+    Clock,
+    Operation,
+    Secret,
+    Token,
+    TokenManager,
+    TokenProvider,
+    TokenStore,
+    credential_key,
+    parse_token_response,
+)
+from qad_client import _names as n
+from qad_client._exceptions import QADError
+
+__all__ = ["PasswordLogin", "QADTokenManager", "SecurityControl", "security_control"]
+
+# A refresh is not attempted this close to the end of the session: it would die in flight.
+_SESSION_MARGIN = 30.0
+
+
+@attrs.frozen
+class SecurityControl:
+    """The tenant's sign-in settings: OAuth client id and session limits (minutes)."""
+
+    client_id: str
+    session_length: float | None = None
+    timeout_minutes: float | None = None
+
+
+def _minutes(value: Any) -> float | None:
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        return None
+    return minutes if minutes > 0 else None
+
+
+def security_control(base_url: str, username: str, password: Secret) -> Operation[SecurityControl]:
+    """``GET api/qracore/securityControl`` with Basic auth: the client id and session limits."""
+    basic = base64.b64encode(f"{username}:{password.reveal()}".encode()).decode("ascii")
+    s = n.SECURITY
+
+    def parse(response: httpx.Response) -> SecurityControl:
+        body = response.json()
+        try:
+            control = body[s["data"]][s["controls"]][0]
+            client_id = str(control[s["client_id"]])
+        except (KeyError, IndexError, TypeError):
+            raise ValueError("securityControl answered without a clientId") from None
+        return SecurityControl(
+            client_id,
+            _minutes(control.get(s["session_length"])),
+            _minutes(control.get(s["timeout_minutes"])),
+        )
+
+    return Operation(
+        name="oauth.security_control",
+        method="GET",
+        path=base_url + n.PATHS["security_control"],
+        headers={"Authorization": f"Basic {basic}"},
+        parse=parse,
+        authenticated=False,
+    )
+
+
+class PasswordLogin:
+    """QAD's user sign-in as a ``TokenProvider``: refresh the session, else log in again.
+
+    Args:
+        base_url: the tenant URL, ending in ``/``.
+        username: the QAD user.
+        password: the user's password.
+        client_id: the tenant's OAuth client id; ``None`` reads it from securityControl.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        username: str,
+        password: Secret | str,
+        client_id: str | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.username = username
+        self._password = Secret(password)
+        self._control = SecurityControl(client_id) if client_id else None
+
+    @property
+    def key(self) -> str:
+        """Non-secret credential key: tenant plus user."""
+        return credential_key(self.base_url, "password", self.username)
+
+    @property
+    def control(self) -> SecurityControl | None:
+        """The tenant's sign-in settings once known."""
+        return self._control
+
+    def security_control_operation(self) -> Operation[SecurityControl]:
+        """The lookup of the client id, sent before the first login when it is not known."""
+        return security_control(self.base_url, self.username, self._password)
+
+    def learn(self, control: SecurityControl) -> None:
+        """Remember the client id and session limits read from the tenant."""
+        self._control = control
+
+    def token_operations(self, current: Token | None, now: float) -> Sequence[Operation[Token]]:
+        """Refresh while the session lasts (the token is single-use), then a fresh login."""
+        control = self._control
+        if control is None:
+            return []
+        o = n.OAUTH
+        login = {
+            o["grant_type"]: o["password_grant"],
+            o["client_id"]: control.client_id,
+            o["username"]: self.username,
+            o["password"]: self._password.reveal(),
+        }
+        session_ends = now + control.session_length * 60 if control.session_length else None
+        operations = []
+        if current is not None and current.refresh_token is not None:
+            ends = current.refresh_expires_at
+            if ends is None or now < ends - _SESSION_MARGIN:
+                refresh = {
+                    o["grant_type"]: o["refresh_grant"],
+                    o["refresh_token"]: current.refresh_token.reveal(),
+                    o["client_id"]: control.client_id,
+                }
+                operations.append(self._token_op("oauth.refresh", refresh, now, ends))
+        operations.append(self._token_op("oauth.login", login, now, session_ends))
+        return operations
+
+    def _token_op(
+        self, name: str, form: dict[str, str], now: float, session_ends: float | None
+    ) -> Operation[Token]:
+        idle = self._control.timeout_minutes if self._control else None
+
+        def parse(response: httpx.Response) -> Token:
+            token = parse_token_response(response, now=now, family=QADError)
+            if token.refresh_expires_at is None and session_ends is not None:
+                token = attrs.evolve(token, refresh_expires_at=session_ends)
+            if token.expires_at is None and idle is not None:
+                token = attrs.evolve(token, expires_at=now + idle * 60)
+            return token
+
+        return Operation(
+            name=name,
+            method="POST",
+            path=self.base_url + n.PATHS["token"],
+            form=form,
+            parse=parse,
+            retry_safe=name == "oauth.login",
+            authenticated=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"PasswordLogin(base_url={self.base_url!r}, username={self.username!r})"
+
+
+class QADTokenManager(TokenManager):
+    """The toolkit's token manager, plus the client-id lookup a first QAD login needs.
+
+    ``TokenProvider.token_operations`` can only list alternatives, not a request whose answer
+    shapes the next one; the lookup is therefore run here, under the same credential lock,
+    before the provider's refresh/login operations.
+    """
+
+    def __init__(
+        self,
+        provider: TokenProvider,
+        *,
+        store: TokenStore | None = None,
+        leeway: float = 60.0,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(provider, store=store, leeway=leeway, clock=clock, family=QADError)
+
+    def refresh_flow(self, stale: str | None) -> Generator[Operation[Token], Token | APIError, str]:
+        """Look the client id up first when the password provider does not know it yet."""
+        provider = self.provider
+        if isinstance(provider, PasswordLogin) and provider.control is None:
+            # The executor hands back whatever the operation parsed, or the error it raised.
+            lookup = cast(Operation[Token], provider.security_control_operation())
+            outcome: Any = yield lookup
+            if isinstance(outcome, APIError):
+                raise outcome
+            provider.learn(cast(SecurityControl, outcome))
+        return (yield from super().refresh_flow(stale))

@@ -1,0 +1,530 @@
+"""``QADClient`` and ``AsyncQADClient``: the tenant URL, the sign-in and the workspace.
+
+Both are built by one function (:func:`_build_config`) from keyword arguments, so the sync and
+the async client cannot drift; they differ only in the toolkit base they extend. Every request
+carries ``x-qad-workspace-id: {domain}_{entity}``; ``for_domain`` gives a client for another
+domain that shares the connections and the token.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx
+
+from mlconnector_http import (
+    NOT_GIVEN,
+    AsyncAPIClient,
+    AttemptEvent,
+    ClientConfig,
+    ClientCredentials,
+    Clock,
+    NotGiven,
+    RateBudget,
+    RetryPolicy,
+    Secret,
+    StaticToken,
+    SyncAPIClient,
+    SystemClock,
+    TokenProvider,
+    TokenStore,
+    UnlimitedBudget,
+)
+from qad_client import _names as n
+from qad_client._auth import PasswordLogin, QADTokenManager
+from qad_client._exceptions import QADConfigurationError, QADError, parse_error
+from qad_client._models import ValidationReport, Workspace
+from qad_client._resources._base import run_async, run_sync
+from qad_client._validate import validate_tenant
+
+if TYPE_CHECKING:
+    from qad_client._resources.cost_centres import AsyncCostCentres, CostCentres
+    from qad_client._resources.domains import AsyncDomains, Domains
+    from qad_client._resources.gl_accounts import AsyncGLAccounts, GLAccounts
+    from qad_client._resources.items import AsyncItems, Items
+    from qad_client._resources.open_receivers import AsyncOpenReceivers, OpenReceivers
+    from qad_client._resources.projects import AsyncProjects, Projects
+    from qad_client._resources.purchase_order_receipts import (
+        AsyncPurchaseOrderReceipts,
+        PurchaseOrderReceipts,
+    )
+    from qad_client._resources.purchase_orders import AsyncPurchaseOrders, PurchaseOrders
+    from qad_client._resources.sub_accounts import AsyncSubAccounts, SubAccounts
+    from qad_client._resources.supplier_invoices import AsyncSupplierInvoices, SupplierInvoices
+    from qad_client._resources.supplier_payments import AsyncSupplierPayments, SupplierPayments
+    from qad_client._resources.suppliers import AsyncSuppliers, Suppliers
+
+__all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
+
+__version__ = "0.1.0"
+DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
+_LOOPBACK_NAMES = frozenset({"localhost"})
+_BASE_SEGMENTS = ("clouderp", "qad-central")
+_URL_FORMS = (
+    "https://{tenant}.qad.com/clouderp, https://{tenant}-nonprod.qad.com/clouderp/{env} "
+    "or https://{host}:{port}/qad-central"
+)
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def tenant_base_url(tenant_url: str) -> httpx.URL:
+    """The checked tenant URL, ending in ``/`` so that API paths join below it.
+
+    Raises:
+        QADConfigurationError: not https (plain http only on loopback), user info, a query or
+            fragment, or a path that does not end at ``clouderp[/{env}]`` or ``qad-central``.
+    """
+    text = tenant_url.strip()
+    bad = QADConfigurationError
+    if "?" in text or "#" in text:
+        raise bad(f"tenant_url must not carry a query or fragment; use one of {_URL_FORMS}")
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as error:
+        raise bad(f"tenant_url is not a URL ({error}); use one of {_URL_FORMS}") from None
+    if url.scheme not in ("https", "http") or not url.host:
+        raise bad(f"tenant_url must be an absolute https URL such as {_URL_FORMS}")
+    if url.userinfo:
+        raise bad("tenant_url must not contain a user name or password: pass username=")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise bad(
+            "tenant_url must use https: plain http is accepted only for 127.0.0.1, ::1 and "
+            "localhost (a local simulator)"
+        )
+    segments = [s for s in url.path.split("/") if s]
+    at = next((i for i, s in enumerate(segments) if s.lower() in _BASE_SEGMENTS), None)
+    after = len(segments) - 1 - at if at is not None else None
+    allowed = 1 if at is not None and segments[at].lower() == "clouderp" else 0
+    if after is None or after > allowed:
+        raise bad(f"tenant_url must be the tenant's base URL, one of {_URL_FORMS}; got {text!r}")
+    return url.copy_with(path="/" + "/".join(segments) + "/")
+
+
+def _provider(
+    base: str,
+    *,
+    username: str | None,
+    password: str | Secret | None,
+    client_id: str | None,
+    client_secret: str | Secret | None,
+    token: str | Secret | None,
+) -> TokenProvider:
+    bad = QADConfigurationError
+    if token is not None:
+        if username or password or client_secret:
+            raise bad("give token= alone: it replaces username/password and client credentials")
+        return StaticToken(Secret(token), label="qad")
+    if client_secret is not None:
+        if username or password:
+            raise bad("give either username=/password= or client_id=/client_secret=, not both")
+        if not client_id:
+            raise bad("client_secret= needs client_id= (the service account's OAuth client)")
+        return ClientCredentials(
+            token_url=base + n.PATHS["token"],
+            client_id=client_id,
+            client_secret=Secret(client_secret),
+            family=QADError,
+        )
+    if username or password:
+        if not (username and password):
+            raise bad("username= and password= go together")
+        return PasswordLogin(
+            base_url=base, username=username, password=Secret(password), client_id=client_id
+        )
+    raise bad("no credentials: give username=/password=, client_id=/client_secret= or token=")
+
+
+def _workspace(domain: str, entity: str) -> Workspace:
+    try:
+        return Workspace(domain, entity)
+    except (ValueError, TypeError) as error:
+        raise QADConfigurationError(f"bad workspace: {error}") from None
+
+
+def _build_config(
+    *,
+    tenant_url: str,
+    domain: str,
+    entity: str,
+    username: str | None,
+    password: str | Secret | None,
+    client_id: str | None,
+    client_secret: str | Secret | None,
+    token: str | Secret | None,
+    token_store: TokenStore | None,
+    leeway: float,
+    timeout: float | httpx.Timeout,
+    retry: RetryPolicy | NotGiven | None,
+    budget: RateBudget | None,
+    user_agent: str,
+    event_hook: Callable[[AttemptEvent], Any] | None,
+    clock: Clock | None,
+) -> tuple[ClientConfig, Workspace]:
+    base = tenant_base_url(tenant_url)
+    workspace = _workspace(domain, entity)
+    provider = _provider(
+        str(base),
+        username=username,
+        password=password,
+        client_id=client_id,
+        client_secret=client_secret,
+        token=token,
+    )
+    clock = clock or SystemClock()
+    manager = QADTokenManager(provider, store=token_store, leeway=leeway, clock=clock)
+    if isinstance(retry, NotGiven):
+        retry = RetryPolicy()
+    config = ClientConfig(
+        base_url=base,
+        headers={
+            "User-Agent": user_agent,
+            "Accept": "application/json",
+            n.HEADERS["workspace"]: workspace.header,
+        },
+        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+        retry=retry if retry is not None else RetryPolicy.disabled(),
+        budget=budget or UnlimitedBudget(),
+        auth=manager,
+        family=QADError,
+        error_parser=parse_error,
+        event_hook=event_hook,
+        clock=clock,
+    )
+    return config, workspace
+
+
+class _Shared:
+    """What the sync and async clients have in common besides I/O."""
+
+    _workspace: Workspace
+
+    @property
+    def workspace(self) -> Workspace:
+        """The domain and entity this client works in."""
+        return self._workspace
+
+    def for_domain(self, domain: str, entity: str) -> Self:
+        """A client for another domain and entity, sharing connections and token."""
+        workspace = _workspace(domain, entity)
+        headers = {**self.config.headers, n.HEADERS["workspace"]: workspace.header}
+        clone = self.with_options(headers=headers)
+        clone._workspace = workspace
+        return clone
+
+    if TYPE_CHECKING:  # provided by the toolkit base classes
+
+        @property
+        def config(self) -> ClientConfig: ...
+
+        def with_options(self, **changes: Any) -> Self: ...
+
+    def __repr__(self) -> str:
+        base = str(self.config.base_url)
+        return f"{type(self).__name__}(base_url={base!r}, workspace={self._workspace.header!r})"
+
+
+class QADClient(SyncAPIClient, _Shared):
+    """A QAD Adaptive ERP tenant, synchronously.
+
+    Args:
+        tenant_url: the tenant's base URL: ``https://{tenant}.qad.com/clouderp``,
+            ``https://{tenant}-nonprod.qad.com/clouderp/{env}`` or
+            ``https://{host}:{port}/qad-central``.
+        domain: the QAD domain (e.g. ``10USA``).
+        entity: the domain's financial entity (e.g. ``10USACO``).
+        username: a QAD user, with ``password``: signs in with the password grant.
+        password: the user's password.
+        client_id: the tenant's OAuth client id (read from the tenant when omitted), or the
+            service account's id with ``client_secret``.
+        client_secret: signs in with OAuth2 client credentials (service accounts).
+        token: a ready bearer token instead of signing in.
+        token_store: where tokens are kept (shared between clients of one credential).
+        leeway: seconds before expiry at which a token is renewed.
+        timeout: seconds, or an ``httpx.Timeout``.
+        retry: the retry policy; ``None`` disables retries.
+        budget: a rate budget shared by the clients of one credential.
+        user_agent: the ``User-Agent`` header (QAD cloud hosts challenge bare clients).
+        event_hook: called with every attempt, for metrics.
+        clock: time source (a ``FakeClock`` in tests).
+        transport: an httpx transport (e.g. a simulator's).
+        http_client: an ``httpx.Client`` to use instead of creating one.
+    """
+
+    def __init__(
+        self,
+        *,
+        tenant_url: str,
+        domain: str,
+        entity: str,
+        username: str | None = None,
+        password: str | Secret | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        token: str | Secret | None = None,
+        token_store: TokenStore | None = None,
+        leeway: float = 60.0,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        budget: RateBudget | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        event_hook: Callable[[AttemptEvent], Any] | None = None,
+        clock: Clock | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        config, self._workspace = _build_config(
+            tenant_url=tenant_url,
+            domain=domain,
+            entity=entity,
+            username=username,
+            password=password,
+            client_id=client_id,
+            client_secret=client_secret,
+            token=token,
+            token_store=token_store,
+            leeway=leeway,
+            timeout=timeout,
+            retry=retry,
+            budget=budget,
+            user_agent=user_agent,
+            event_hook=event_hook,
+            clock=clock,
+        )
+        super().__init__(config, transport=transport, http_client=http_client)
+
+    def validate(self) -> ValidationReport:
+        """Check every path this client uses on the tenant; report all that fail."""
+        return run_sync(self, validate_tenant(self._workspace))
+
+    __repr__ = _Shared.__repr__
+
+    @functools.cached_property
+    def suppliers(self) -> Suppliers:
+        """Suppliers (creditors)."""
+        from qad_client._resources.suppliers import Suppliers
+
+        return Suppliers(self, self._workspace)
+
+    @functools.cached_property
+    def items(self) -> Items:
+        """Items of the domain."""
+        from qad_client._resources.items import Items
+
+        return Items(self, self._workspace)
+
+    @functools.cached_property
+    def gl_accounts(self) -> GLAccounts:
+        """GL accounts and their analysis requirements."""
+        from qad_client._resources.gl_accounts import GLAccounts
+
+        return GLAccounts(self, self._workspace)
+
+    @functools.cached_property
+    def cost_centres(self) -> CostCentres:
+        """Cost centres."""
+        from qad_client._resources.cost_centres import CostCentres
+
+        return CostCentres(self, self._workspace)
+
+    @functools.cached_property
+    def sub_accounts(self) -> SubAccounts:
+        """Sub-accounts (divisions)."""
+        from qad_client._resources.sub_accounts import SubAccounts
+
+        return SubAccounts(self, self._workspace)
+
+    @functools.cached_property
+    def projects(self) -> Projects:
+        """Projects."""
+        from qad_client._resources.projects import Projects
+
+        return Projects(self, self._workspace)
+
+    @functools.cached_property
+    def domains(self) -> Domains:
+        """Domains and their entities."""
+        from qad_client._resources.domains import Domains
+
+        return Domains(self, self._workspace)
+
+    @functools.cached_property
+    def purchase_orders(self) -> PurchaseOrders:
+        """Purchase orders and their lines."""
+        from qad_client._resources.purchase_orders import PurchaseOrders
+
+        return PurchaseOrders(self, self._workspace)
+
+    @functools.cached_property
+    def purchase_order_receipts(self) -> PurchaseOrderReceipts:
+        """Goods receipts (receivers) against POs."""
+        from qad_client._resources.purchase_order_receipts import PurchaseOrderReceipts
+
+        return PurchaseOrderReceipts(self, self._workspace)
+
+    @functools.cached_property
+    def open_receivers(self) -> OpenReceivers:
+        """Receipt lines not yet invoiced."""
+        from qad_client._resources.open_receivers import OpenReceivers
+
+        return OpenReceivers(self, self._workspace)
+
+    @functools.cached_property
+    def supplier_invoices(self) -> SupplierInvoices:
+        """Supplier invoices (three-way match and expense lines)."""
+        from qad_client._resources.supplier_invoices import SupplierInvoices
+
+        return SupplierInvoices(self, self._workspace)
+
+    @functools.cached_property
+    def supplier_payments(self) -> SupplierPayments:
+        """Supplier payments."""
+        from qad_client._resources.supplier_payments import SupplierPayments
+
+        return SupplierPayments(self, self._workspace)
+
+
+class AsyncQADClient(AsyncAPIClient, _Shared):
+    """A QAD Adaptive ERP tenant, asynchronously; the arguments are those of ``QADClient``."""
+
+    def __init__(
+        self,
+        *,
+        tenant_url: str,
+        domain: str,
+        entity: str,
+        username: str | None = None,
+        password: str | Secret | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        token: str | Secret | None = None,
+        token_store: TokenStore | None = None,
+        leeway: float = 60.0,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        budget: RateBudget | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        event_hook: Callable[[AttemptEvent], Any] | None = None,
+        clock: Clock | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        config, self._workspace = _build_config(
+            tenant_url=tenant_url,
+            domain=domain,
+            entity=entity,
+            username=username,
+            password=password,
+            client_id=client_id,
+            client_secret=client_secret,
+            token=token,
+            token_store=token_store,
+            leeway=leeway,
+            timeout=timeout,
+            retry=retry,
+            budget=budget,
+            user_agent=user_agent,
+            event_hook=event_hook,
+            clock=clock,
+        )
+        super().__init__(config, transport=transport, http_client=http_client)
+
+    async def validate(self) -> ValidationReport:
+        """Check every path this client uses on the tenant; report all that fail."""
+        return await run_async(self, validate_tenant(self._workspace))
+
+    __repr__ = _Shared.__repr__
+
+    @functools.cached_property
+    def suppliers(self) -> AsyncSuppliers:
+        """Suppliers (creditors)."""
+        from qad_client._resources.suppliers import AsyncSuppliers
+
+        return AsyncSuppliers(self, self._workspace)
+
+    @functools.cached_property
+    def items(self) -> AsyncItems:
+        """Items of the domain."""
+        from qad_client._resources.items import AsyncItems
+
+        return AsyncItems(self, self._workspace)
+
+    @functools.cached_property
+    def gl_accounts(self) -> AsyncGLAccounts:
+        """GL accounts and their analysis requirements."""
+        from qad_client._resources.gl_accounts import AsyncGLAccounts
+
+        return AsyncGLAccounts(self, self._workspace)
+
+    @functools.cached_property
+    def cost_centres(self) -> AsyncCostCentres:
+        """Cost centres."""
+        from qad_client._resources.cost_centres import AsyncCostCentres
+
+        return AsyncCostCentres(self, self._workspace)
+
+    @functools.cached_property
+    def sub_accounts(self) -> AsyncSubAccounts:
+        """Sub-accounts (divisions)."""
+        from qad_client._resources.sub_accounts import AsyncSubAccounts
+
+        return AsyncSubAccounts(self, self._workspace)
+
+    @functools.cached_property
+    def projects(self) -> AsyncProjects:
+        """Projects."""
+        from qad_client._resources.projects import AsyncProjects
+
+        return AsyncProjects(self, self._workspace)
+
+    @functools.cached_property
+    def domains(self) -> AsyncDomains:
+        """Domains and their entities."""
+        from qad_client._resources.domains import AsyncDomains
+
+        return AsyncDomains(self, self._workspace)
+
+    @functools.cached_property
+    def purchase_orders(self) -> AsyncPurchaseOrders:
+        """Purchase orders and their lines."""
+        from qad_client._resources.purchase_orders import AsyncPurchaseOrders
+
+        return AsyncPurchaseOrders(self, self._workspace)
+
+    @functools.cached_property
+    def purchase_order_receipts(self) -> AsyncPurchaseOrderReceipts:
+        """Goods receipts (receivers) against POs."""
+        from qad_client._resources.purchase_order_receipts import AsyncPurchaseOrderReceipts
+
+        return AsyncPurchaseOrderReceipts(self, self._workspace)
+
+    @functools.cached_property
+    def open_receivers(self) -> AsyncOpenReceivers:
+        """Receipt lines not yet invoiced."""
+        from qad_client._resources.open_receivers import AsyncOpenReceivers
+
+        return AsyncOpenReceivers(self, self._workspace)
+
+    @functools.cached_property
+    def supplier_invoices(self) -> AsyncSupplierInvoices:
+        """Supplier invoices (three-way match and expense lines)."""
+        from qad_client._resources.supplier_invoices import AsyncSupplierInvoices
+
+        return AsyncSupplierInvoices(self, self._workspace)
+
+    @functools.cached_property
+    def supplier_payments(self) -> AsyncSupplierPayments:
+        """Supplier payments."""
+        from qad_client._resources.supplier_payments import AsyncSupplierPayments
+
+        return AsyncSupplierPayments(self, self._workspace)

@@ -1,0 +1,178 @@
+"""Wire <-> model for QAD, through the name tables and the package's private converter.
+
+Reads: a record (or a browse row with its ``supplierV2.`` prefixes stripped) is renamed
+through its ``Table`` and structured into a frozen model. Writes: an input model becomes a
+wire dict (amounts as plain decimal strings, dates ``YYYY-MM-DD``), ``None`` meaning "not sent".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from mlconnector_http import DecodeError, make_converter, parse_datetime, structure
+from qad_client import _models as m
+from qad_client import _names as n
+from qad_client._exceptions import QADDecodeError
+
+__all__ = ["CONVERTER", "encode_value", "format_datetime", "from_row", "from_wire", "to_wire"]
+
+T = TypeVar("T")
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0", ""})
+
+# Which table names the fields of which model; children are found through Table.children.
+_MODELS: Mapping[type, n.Table] = {
+    m.Supplier: n.SUPPLIER,
+    m.Item: n.ITEM,
+    m.GLAccount: n.GL_ACCOUNT,
+    m.CostCentre: n.COST_CENTRE,
+    m.SubAccount: n.SUB_ACCOUNT,
+    m.Project: n.PROJECT,
+    m.Domain: n.DOMAIN,
+    m.PurchaseOrder: n.PURCHASE_ORDER,
+    m.PurchaseOrderLine: n.PURCHASE_ORDER_LINE,
+    m.Receipt: n.RECEIPT,
+    m.ReceiptLine: n.RECEIPT_LINE,
+    m.OpenReceiver: n.OPEN_RECEIVER,
+    m.SupplierInvoice: n.SUPPLIER_INVOICE,
+    m.MatchingLine: n.MATCHING_LINE,
+    m.ExpenseLine: n.EXPENSE_LINE,
+    m.SupplierPayment: n.SUPPLIER_PAYMENT,
+    m.Allocation: n.ALLOCATION,
+}
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    """``"false"`` is False: QAD browses send flags as strings, and ``bool("false")`` lies."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _text(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | decimal.Decimal | float):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return str(value)
+
+
+def _optional(inner: type[T]) -> Any:
+    def hook(value: Any, _: type) -> T | None:
+        if value is None or value == "":
+            return None
+        return CONVERTER.structure(value, inner)
+
+    return hook
+
+
+def _build() -> cattrs.Converter:
+    converter = make_converter()
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(str, _text)
+    for inner in (decimal.Decimal, dt.date, dt.datetime, int):
+        converter.register_structure_hook(inner | None, _optional(inner))
+    for model, table in _MODELS.items():
+        renames: dict[str, Any] = {
+            a.name: override(rename=table.wire(a.name))
+            for a in attrs.fields(model)
+            if a.name in table.fields or a.name in n.META
+        }
+        converter.register_structure_hook(
+            model, make_dict_structure_fn(model, converter, **renames)
+        )
+    return converter
+
+
+CONVERTER = _build()
+
+
+def _clean(table: n.Table, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop nulls (so defaults apply) and assemble the audit stamp from its split form."""
+    out = {key: value for key, value in data.items() if value is not None}
+    stamp = n.META["modified_at"]
+    day = out.get(n.AUDIT["date"])
+    if stamp not in out and isinstance(day, str) and day:
+        try:
+            start = parse_datetime(day[:10] + "T00:00:00+00:00")
+            seconds = int(out.get(n.AUDIT["time"]) or 0)
+            out[stamp] = (start + dt.timedelta(seconds=seconds)).isoformat()
+        except (ValueError, TypeError):
+            pass
+    for attribute, child in table.children.items():
+        rows = out.get(table.wire(attribute))
+        if isinstance(rows, list):
+            out[table.wire(attribute)] = [
+                _clean(child, row) if isinstance(row, Mapping) else row for row in rows
+            ]
+    return out
+
+
+def from_wire(data: Any, cls: type[T], *, record: str) -> T:
+    """A model from one wire record; a record that does not fit raises ``QADDecodeError``."""
+    table = _MODELS[cls]
+    if not isinstance(data, Mapping):
+        raise QADDecodeError(record, [f"expected an object, got {type(data).__name__}"])
+    try:
+        return structure(CONVERTER, _clean(table, data), cls, record=record)
+    except DecodeError as error:
+        raise QADDecodeError(error.record, error.problems) from None
+
+
+def from_row(row: Any, cls: type[T], *, record: str) -> T:
+    """A model from a flat browse row (``"purchaseOrder.supplierCode": "S1"``)."""
+    if not isinstance(row, Mapping):
+        raise QADDecodeError(record, [f"expected a browse row, got {type(row).__name__}"])
+    prefix = _MODELS[cls].row_object + "."
+    flat = {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in row.items()}
+    return from_wire(flat, cls, record=record)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS.mmmZ`` in UTC, the timestamp form QAD clients send."""
+    if value.tzinfo is None:
+        raise ValueError("datetime values sent to QAD must be timezone-aware")
+    utc = value.astimezone(dt.UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def encode_value(value: Any) -> Any:
+    """One value as QAD takes it: plain decimal strings, ISO dates, enum values."""
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def to_wire(table: n.Table, obj: Any, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The wire dict of a model or input: named fields only, ``None`` left out, lines nested."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        name = field.name
+        value = getattr(obj, name)
+        if value is None or name in exclude or name in table.read_only:
+            continue
+        if name in table.children:
+            child = table.children[name]
+            out[table.wire(name)] = [to_wire(child, row) for row in value]
+        elif name in table.fields:
+            out[table.wire(name)] = encode_value(value)
+    return out

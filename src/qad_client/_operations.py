@@ -1,0 +1,330 @@
+"""The QAD conventions as pure operation builders: browses, keyed reads, enveloped writes.
+
+Every resource module composes these. Nothing here does I/O: each builder returns an
+``Operation`` (a request plus its parser) and multi-step work is a ``Flow``, a generator that
+yields operations and receives their results, driven by the sync or the async facade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import httpx
+
+from mlconnector_http import FieldError, Operation, Page, request_id_of
+from qad_client import _names as n
+from qad_client._convert import format_datetime, from_row, from_wire, to_wire
+from qad_client._exceptions import (
+    QADConfigurationError,
+    QADConflict,
+    QADDuplicate,
+    QADNotFound,
+    QADStatusError,
+    QADValidationError,
+)
+from qad_client._models import Filter, Workspace, WriteResult
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "Flow",
+    "browse",
+    "browse_filters",
+    "find_by_external_reference",
+    "get_one",
+    "read",
+    "read_submit_result",
+    "update",
+    "write",
+]
+
+T = TypeVar("T")
+Flow = Generator[Operation[Any], Any, T]
+
+DEFAULT_PAGE_SIZE = 200
+MAX_PAGE_SIZE = 1000  # the largest page the model promises (qad.md section 10)
+
+
+# --- browses ----------------------------------------------------------------------------------
+
+
+def _filter_text(table: n.Table, flt: Filter) -> str:
+    for value in (flt.value, flt.to):
+        if value is not None and "," in value:
+            raise QADConfigurationError(
+                f"browse filter values cannot contain ',' ({flt.field}={value!r}): "
+                "QAD separates filter parts with commas"
+            )
+    try:
+        field = table.filter_field(flt.field)
+    except KeyError:
+        raise QADConfigurationError(
+            f"{table.plural} cannot be filtered on {flt.field!r}; "
+            f"fields: {', '.join(sorted(table.fields))}"
+        ) from None
+    literal = n.BROWSE["literal"]
+    if flt.op == "rg":
+        if flt.to is None:
+            raise QADConfigurationError(f"a range filter on {flt.field!r} needs to=")
+        return f"{field},rg,{flt.value},{literal},{flt.to},{literal}"
+    return f"{field},{flt.op},{flt.value},{literal}"
+
+
+def browse_filters(
+    table: n.Table,
+    filters: Sequence[Filter] = (),
+    *,
+    modified_since: dt.datetime | None = None,
+    **equal: str | bool | None,
+) -> list[Filter]:
+    """The filters of a list call: the caller's, the ``eq`` shortcuts, and ``modified_since``."""
+    out = list(filters)
+    for attribute, value in equal.items():
+        if value is None:
+            continue
+        text = ("true" if value else "false") if isinstance(value, bool) else value
+        out.append(Filter(attribute, "eq", text))
+    if modified_since is not None:
+        out.append(Filter("modified_at", "ge", format_datetime(modified_since)))
+    return out
+
+
+def browse(
+    table: n.Table,
+    cls: type[T],
+    filters: Sequence[Filter] = (),
+    *,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    call_id: str | None = None,
+) -> Operation[Page[T]]:
+    """The first page of a browse; the next page is the same URL with ``page`` plus one."""
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise QADConfigurationError(f"page_size must be 1..{MAX_PAGE_SIZE}, got {page_size}")
+    q = n.BROWSE
+    params: list[tuple[str, str]] = [
+        (q["browse_id"], table.browse_id),
+        (q["page"], "1"),
+        (q["page_size"], str(page_size)),
+        (q["page_action"], q["first_page"]),
+        (q["call_id"], call_id or str(uuid.uuid4())),
+    ]
+    params += [(q["filter"], _filter_text(table, f)) for f in filters]
+
+    def parse(response: httpx.Response) -> Page[T]:
+        body = response.json()
+        rows = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
+        if not isinstance(rows, list):
+            raise ValueError(f"browse {table.browse_id} answered without a data list")
+        page = int(response.request.url.params.get(q["page"], "1"))
+        items = [
+            from_row(row, cls, record=f"{table.plural} page {page} row {i}")
+            for i, row in enumerate(rows)
+        ]
+        aux = body.get(n.ENVELOPE["aux"]) or {}
+        more = str(aux.get(n.ENVELOPE["has_more"], "false")).strip().lower() == "true"
+        total = aux.get(n.ENVELOPE["total"])
+        next_url = None
+        if more and items:
+            url = response.request.url.copy_set_param(q["page"], str(page + 1))
+            next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
+        return Page(items, next_url, int(total) if isinstance(total, int | str) else None)
+
+    return Operation(
+        name=f"{table.plural}.browse",
+        method="GET",
+        path=n.PATHS["browses"],
+        params=params,
+        parse=parse,
+    )
+
+
+# --- keyed reads ------------------------------------------------------------------------------
+
+
+def _scope_params(ws: Workspace, table: n.Table) -> list[tuple[str, str]]:
+    return [(n.BROWSE["domain"], ws.domain)] if table.scope == "domain" else []
+
+
+def read(
+    ws: Workspace, table: n.Table, cls: type[T], keys: Mapping[str, str]
+) -> Operation[list[T]]:
+    """``GET /api/erp/<plural>?domainCode&<keys>``: every record under the keys (maybe none)."""
+    params = _scope_params(ws, table) + [(table.wire(k), v) for k, v in keys.items()]
+    label = ",".join(f"{k}={v}" for k, v in keys.items())
+
+    def parse(response: httpx.Response) -> list[T]:
+        body = response.json()
+        data = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
+        rows = data.get(table.plural) if isinstance(data, dict) else None
+        if not isinstance(rows, list):
+            raise ValueError(f"read of {table.plural} answered without data.{table.plural}")
+        return [from_wire(row, cls, record=f"{table.plural} {label}") for row in rows]
+
+    return Operation(
+        name=f"{table.plural}.read", method="GET", path=table.path, params=params, parse=parse
+    )
+
+
+def get_one(ws: Workspace, table: n.Table, cls: type[T], keys: Mapping[str, str]) -> Flow[T]:
+    """The one record under ``keys``; ``QADNotFound`` when there is none."""
+    found: list[T] = yield read(ws, table, cls, keys)
+    if not found:
+        label = ", ".join(f"{table.wire(k)}={v}" for k, v in keys.items())
+        raise QADNotFound(
+            f"no {table.plural} record with {label} in domain {ws.domain}",
+            status_code=404,
+            method="GET",
+            path="/" + table.path,
+        )
+    return found[0]
+
+
+def find_by_external_reference(
+    ws: Workspace, table: n.Table, cls: type[T], reference: str
+) -> Flow[T | None]:
+    """The record carrying ``reference``, or ``None``; documents are re-read whole by key.
+
+    A browse row is flat, so it never carries lines: for tables with lines the match is read
+    again through ``/api/erp`` to return the full document.
+    """
+    flt = Filter("external_reference", "eq", reference)
+    page: Page[T] = yield browse(table, cls, [flt], page_size=2)
+    if not page.items:
+        return None
+    row = page.items[0]
+    if not table.children:
+        return row
+    keys = {k: str(getattr(row, k)) for k in table.keys}
+    full: T = yield from get_one(ws, table, cls, keys)
+    return full
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def _message(entry: Any) -> FieldError:
+    e = n.ENVELOPE
+    if not isinstance(entry, Mapping):
+        return FieldError("", str(entry))
+    code = entry.get(e["code"])
+    return FieldError(
+        field=str(entry.get(e["field_name"]) or ""),
+        message=str(entry.get(e["message"]) or ""),
+        code=str(code) if code not in (None, "") else None,
+        value=entry.get(e["field_value"]),
+    )
+
+
+def _is_error(entry: Any) -> bool:
+    severity = entry.get(n.ENVELOPE["severity"]) if isinstance(entry, Mapping) else None
+    return str(severity or "").lower() == "error"
+
+
+def read_submit_result(response: httpx.Response, body: Any) -> tuple[FieldError, ...]:
+    """The warnings of an accepted write; raises the typed error of a refused one.
+
+    A write answers 200 even when QAD refuses it: ``submitResult.success`` decides. A
+    refusal naming a changed record is a conflict, one saying "already exists" a duplicate,
+    anything else a validation error listing each ``{fieldName, message, code}``.
+    """
+    e = n.ENVELOPE
+    result = body.get(e["submit_result"]) if isinstance(body, Mapping) else None
+    if not isinstance(result, Mapping):
+        raise ValueError("write reply without submitResult")
+    entries = result.get(e["errors"]) or []
+    if not isinstance(entries, list):
+        raise ValueError("submitResult.errors is not a list")
+    success = result.get(e["success"])
+    ok = (success is True or str(success).lower() == "true") and not any(map(_is_error, entries))
+    messages = tuple(_message(entry) for entry in entries)
+    if ok:
+        return messages
+    texts = " ".join(msg.message.lower() for msg in messages)
+    cls: type[QADStatusError] = QADValidationError
+    if any(phrase in texts for phrase in n.CONFLICT_PHRASES):
+        cls = QADConflict
+    elif any(phrase in texts for phrase in n.DUPLICATE_PHRASES):
+        cls = QADDuplicate
+    raise cls(
+        "; ".join(msg.message for msg in messages if msg.message) or "QAD refused the write",
+        status_code=response.status_code,
+        request_id=request_id_of(response),
+        body=body,
+        method=response.request.method,
+        path=response.request.url.path,
+        errors=messages,
+    )
+
+
+def write(
+    ws: Workspace,
+    table: n.Table,
+    cls: type[T],
+    record: Mapping[str, Any],
+    *,
+    operation: str,
+    concurrency_hash: str = "",
+    path: str | None = None,
+    name: str | None = None,
+) -> Operation[WriteResult[T]]:
+    """``POST /api/erp/<plural>`` with the QAD envelope; reads ``submitResult``.
+
+    ``operation`` is the ``dataOperation`` code (``C`` create, ``U`` update); a create sends an
+    empty ``concurrencyHash``, an update the one the record was read with.
+    """
+    c = n.CONTROL
+    body_record = {c["concurrency_hash"]: concurrency_hash, **record}
+    body_record[c["data_operation"]] = operation
+    if table.scope == "domain":
+        body_record.setdefault(table.wire("domain"), ws.domain)
+    if "entity" in table.fields:
+        body_record.setdefault(table.wire("entity"), ws.entity)
+    params = _scope_params(ws, table)
+    if table.view_uri:
+        params.append((n.BROWSE["view"], table.view_uri))
+
+    def parse(response: httpx.Response) -> WriteResult[T]:
+        body = response.json()
+        warnings = read_submit_result(response, body)
+        rows = body.get(table.plural)
+        if not isinstance(rows, list) or not rows:
+            raise ValueError(f"accepted write of {table.plural} did not echo the record")
+        return WriteResult(from_wire(rows[0], cls, record=f"{table.plural} reply"), warnings)
+
+    return Operation(
+        name=name or f"{table.plural}.{'create' if operation == c['create'] else 'update'}",
+        method="POST",
+        path=path or table.path,
+        params=params,
+        json={table.plural: [body_record]},
+        parse=parse,
+    )
+
+
+_AUDIT = frozenset({"uri", "concurrency_hash", "modified_at", "modified_by"})
+
+
+def update(
+    ws: Workspace,
+    table: n.Table,
+    cls: type[T],
+    current: Any,
+    *,
+    exclude: frozenset[str] = frozenset(),
+) -> Operation[WriteResult[T]]:
+    """Send ``current`` back as an update (``U``), echoing the hash it was read with.
+
+    Pass a record from ``get()`` (or a create's reply) changed with ``attrs.evolve``: browse
+    rows carry no ``concurrencyHash``, and QAD refuses a change it cannot check.
+    """
+    hash_ = getattr(current, "concurrency_hash", "")
+    if not hash_:
+        raise QADConfigurationError(
+            f"this {table.plural} record has no concurrencyHash: read it with get() "
+            "(list rows do not carry one) and change that copy"
+        )
+    record = to_wire(table, current, exclude=_AUDIT | exclude)
+    return write(ws, table, cls, record, operation=n.CONTROL["update"], concurrency_hash=hash_)

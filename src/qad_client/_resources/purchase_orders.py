@@ -1,0 +1,275 @@
+"""Purchase orders: header and lines in one create, plus QAD's line grid for adding a line.
+
+The grid pattern mirrors QAD's UI: ``initialize`` returns a line template numbered by QAD,
+each of site, item, quantity and cost is set through ``fieldChangeV2`` (which fills the
+defaults: description, unit of measure, price and accounts from the item), then the line is
+committed. ``add_line`` runs those steps as one flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from mlconnector_http import AsyncPaginator, FieldError, Operation, Page, Paginator
+from qad_client import _names as n
+from qad_client import _operations as ops
+from qad_client._convert import to_wire
+from qad_client._models import (
+    Filter,
+    NewPurchaseOrder,
+    NewPurchaseOrderLine,
+    OrderStatus,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Workspace,
+    WriteResult,
+)
+from qad_client._resources._base import AsyncQADResource, QADResource
+
+__all__ = [
+    "AsyncPurchaseOrders",
+    "PurchaseOrders",
+    "add_line",
+    "commit_line",
+    "create_purchase_order",
+    "field_change",
+    "find_purchase_order",
+    "get_purchase_order",
+    "line_template",
+    "list_purchase_orders",
+    "update_purchase_order",
+]
+
+TABLE = n.PURCHASE_ORDER
+LINE = n.PURCHASE_ORDER_LINE
+
+Line = dict[str, Any]
+
+
+def list_purchase_orders(
+    *,
+    supplier: str | None = None,
+    status: OrderStatus | None = None,
+    modified_since: dt.datetime | None = None,
+    filters: Sequence[Filter] = (),
+    page_size: int = ops.DEFAULT_PAGE_SIZE,
+) -> Operation[Page[PurchaseOrder]]:
+    """The PO browse (headers only), by supplier, status or change time."""
+    chosen = ops.browse_filters(
+        TABLE,
+        filters,
+        modified_since=modified_since,
+        supplier=supplier,
+        status=status.value if status is not None else None,
+    )
+    return ops.browse(TABLE, PurchaseOrder, chosen, page_size=page_size)
+
+
+def get_purchase_order(ws: Workspace, number: str) -> ops.Flow[PurchaseOrder]:
+    """A PO with its lines."""
+    return ops.get_one(ws, TABLE, PurchaseOrder, {"number": number})
+
+
+def find_purchase_order(ws: Workspace, reference: str) -> ops.Flow[PurchaseOrder | None]:
+    """The PO carrying this external reference (with its lines), if any."""
+    return ops.find_by_external_reference(ws, TABLE, PurchaseOrder, reference)
+
+
+def create_purchase_order(
+    ws: Workspace, new: NewPurchaseOrder
+) -> Operation[WriteResult[PurchaseOrder]]:
+    """Create a PO header and all its lines in one request (all or nothing)."""
+    record = to_wire(TABLE, new)
+    create = n.CONTROL["create"]
+    lines = [{n.CONTROL["data_operation"]: create, **line} for line in record[TABLE.wire("lines")]]
+    record[TABLE.wire("lines")] = lines
+    return ops.write(ws, TABLE, PurchaseOrder, record, operation=create)
+
+
+def update_purchase_order(
+    ws: Workspace, order: PurchaseOrder
+) -> Operation[WriteResult[PurchaseOrder]]:
+    """Save a changed copy of a PO header read with ``get`` (lines are left as they are)."""
+    return ops.update(ws, TABLE, PurchaseOrder, order, exclude=frozenset({"lines"}))
+
+
+def line_template(ws: Workspace, po_number: str) -> Operation[Line]:
+    """``GET purchaseOrderLinesGrid?initialize=true``: a new line QAD has numbered."""
+    q = n.BROWSE
+    params = [
+        (q["initialize"], "true"),
+        (q["domain"], ws.domain),
+        (LINE.wire("po_number"), po_number),
+    ]
+
+    def parse(response: httpx.Response) -> Line:
+        body = response.json()
+        data = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
+        rows = data.get(LINE.plural) if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            raise ValueError("line grid initialize answered without a line template")
+        return dict(rows[0])
+
+    return Operation(
+        name="purchase_orders.line_template",
+        method="GET",
+        path=n.PATHS["line_grid"],
+        params=params,
+        parse=parse,
+    )
+
+
+def field_change(
+    ws: Workspace, field: str, line: Mapping[str, Any]
+) -> Operation[tuple[Line, tuple[FieldError, ...]]]:
+    """``POST fieldChangeV2?fieldName=``: QAD checks one field and fills its defaults."""
+    q = n.BROWSE
+
+    def parse(response: httpx.Response) -> tuple[Line, tuple[FieldError, ...]]:
+        body = response.json()
+        warnings = ops.read_submit_result(response, body)
+        rows = body.get(LINE.plural)
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            raise ValueError(f"fieldChangeV2 for {field} answered without the line")
+        return dict(rows[0]), warnings
+
+    return Operation(
+        name="purchase_orders.field_change",
+        method="POST",
+        path=n.PATHS["line_field_change"],
+        params=[(q["field_name"], field), (q["domain"], ws.domain)],
+        json={LINE.plural: [dict(line)]},
+        parse=parse,
+        retry_safe=True,  # saves nothing
+    )
+
+
+def commit_line(
+    ws: Workspace, line: Mapping[str, Any]
+) -> Operation[WriteResult[PurchaseOrderLine]]:
+    """``POST purchaseOrderLinesGrid``: save a line built with the grid."""
+    return ops.write(
+        ws,
+        LINE,
+        PurchaseOrderLine,
+        line,
+        operation=n.CONTROL["create"],
+        path=n.PATHS["line_grid"],
+        name="purchase_orders.commit_line",
+    )
+
+
+def add_line(
+    ws: Workspace, po_number: str, new: NewPurchaseOrderLine
+) -> ops.Flow[WriteResult[PurchaseOrderLine]]:
+    """initialize -> fieldChangeV2 per UI field -> commit; warnings of every step are kept."""
+    line: Line = yield line_template(ws, po_number)
+    wanted = to_wire(LINE, new)
+    warnings: list[FieldError] = []
+    for attribute in n.GRID["field_change_order"]:
+        wire = LINE.wire(attribute)
+        if wire not in wanted:
+            continue
+        line[wire] = wanted.pop(wire)
+        changed: tuple[Line, tuple[FieldError, ...]] = yield field_change(ws, wire, line)
+        line, found = changed
+        warnings.extend(found)
+    line.update(wanted)  # the caller's remaining fields override QAD's defaults
+    saved: WriteResult[PurchaseOrderLine] = yield commit_line(ws, line)
+    return WriteResult(saved.record, (*warnings, *saved.warnings))
+
+
+class PurchaseOrders(QADResource):
+    """``client.purchase_orders``."""
+
+    def list(
+        self,
+        *,
+        supplier: str | None = None,
+        status: OrderStatus | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> Paginator[PurchaseOrder]:
+        """PO headers, lazily, page by page (``get`` returns the lines)."""
+        return self._paginate(
+            list_purchase_orders(
+                supplier=supplier,
+                status=status,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    def get(self, number: str) -> PurchaseOrder:
+        """One PO with its lines; ``QADNotFound`` if there is none."""
+        return self._run(get_purchase_order(self._ws, number))
+
+    def find_by_external_reference(self, reference: str) -> PurchaseOrder | None:
+        """The PO created with this external reference, or ``None``."""
+        return self._run(find_purchase_order(self._ws, reference))
+
+    def create(self, order: NewPurchaseOrder) -> WriteResult[PurchaseOrder]:
+        """Create a PO with its lines in one call."""
+        return self._send(create_purchase_order(self._ws, order))
+
+    def update(self, order: PurchaseOrder) -> WriteResult[PurchaseOrder]:
+        """Save a changed copy (``attrs.evolve``) of a PO header read with ``get``."""
+        return self._send(update_purchase_order(self._ws, order))
+
+    def add_line(
+        self, po_number: str, line: NewPurchaseOrderLine
+    ) -> WriteResult[PurchaseOrderLine]:
+        """Add a line through QAD's grid (initialize, fieldChange, commit)."""
+        return self._run(add_line(self._ws, po_number, line))
+
+
+class AsyncPurchaseOrders(AsyncQADResource):
+    """``client.purchase_orders`` on the async client."""
+
+    def list(
+        self,
+        *,
+        supplier: str | None = None,
+        status: OrderStatus | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> AsyncPaginator[PurchaseOrder]:
+        """PO headers, lazily, page by page (``get`` returns the lines)."""
+        return self._paginate(
+            list_purchase_orders(
+                supplier=supplier,
+                status=status,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    async def get(self, number: str) -> PurchaseOrder:
+        """One PO with its lines; ``QADNotFound`` if there is none."""
+        return await self._run(get_purchase_order(self._ws, number))
+
+    async def find_by_external_reference(self, reference: str) -> PurchaseOrder | None:
+        """The PO created with this external reference, or ``None``."""
+        return await self._run(find_purchase_order(self._ws, reference))
+
+    async def create(self, order: NewPurchaseOrder) -> WriteResult[PurchaseOrder]:
+        """Create a PO with its lines in one call."""
+        return await self._send(create_purchase_order(self._ws, order))
+
+    async def update(self, order: PurchaseOrder) -> WriteResult[PurchaseOrder]:
+        """Save a changed copy (``attrs.evolve``) of a PO header read with ``get``."""
+        return await self._send(update_purchase_order(self._ws, order))
+
+    async def add_line(
+        self, po_number: str, line: NewPurchaseOrderLine
+    ) -> WriteResult[PurchaseOrderLine]:
+        """Add a line through QAD's grid (initialize, fieldChange, commit)."""
+        return await self._run(add_line(self._ws, po_number, line))

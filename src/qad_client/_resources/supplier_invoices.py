@@ -1,0 +1,171 @@
+"""Supplier invoices: register invoices matched against receivers (three-way match) or coded
+to GL accounts, and read them back with their open balance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from qad_client import _names as n
+from qad_client import _operations as ops
+from qad_client._convert import encode_value, to_wire
+from qad_client._models import (
+    Filter,
+    InvoiceStatus,
+    NewSupplierInvoice,
+    SupplierInvoice,
+    Workspace,
+    WriteResult,
+)
+from qad_client._resources._base import AsyncQADResource, QADResource
+
+__all__ = [
+    "AsyncSupplierInvoices",
+    "SupplierInvoices",
+    "create_supplier_invoice",
+    "find_supplier_invoice",
+    "find_supplier_invoice_by_reference",
+    "get_supplier_invoice",
+    "list_supplier_invoices",
+]
+
+TABLE = n.SUPPLIER_INVOICE
+
+
+def list_supplier_invoices(
+    *,
+    supplier: str | None = None,
+    is_open: bool | None = None,
+    status: InvoiceStatus | None = None,
+    modified_since: dt.datetime | None = None,
+    filters: Sequence[Filter] = (),
+    page_size: int = ops.DEFAULT_PAGE_SIZE,
+) -> Operation[Page[SupplierInvoice]]:
+    """The invoice browse (headers only), by supplier, open flag, status or change time."""
+    chosen = ops.browse_filters(
+        TABLE,
+        filters,
+        modified_since=modified_since,
+        supplier=supplier,
+        is_open=is_open,
+        status=status.value if status is not None else None,
+    )
+    return ops.browse(TABLE, SupplierInvoice, chosen, page_size=page_size)
+
+
+def get_supplier_invoice(ws: Workspace, invoice_id: int) -> ops.Flow[SupplierInvoice]:
+    """An invoice with its matching and expense lines, by QAD's invoice id."""
+    return ops.get_one(ws, TABLE, SupplierInvoice, {"id": str(invoice_id)})
+
+
+def find_supplier_invoice(ws: Workspace, reference: str) -> ops.Flow[SupplierInvoice | None]:
+    """The invoice carrying this external reference (with its lines), if any."""
+    return ops.find_by_external_reference(ws, TABLE, SupplierInvoice, reference)
+
+
+def find_supplier_invoice_by_reference(
+    ws: Workspace, supplier: str, reference: str
+) -> ops.Flow[SupplierInvoice | None]:
+    """The invoice of ``supplier`` with the supplier's own invoice number, if any."""
+    chosen = [Filter("supplier", "eq", supplier), Filter("reference", "eq", reference)]
+    page: Page[SupplierInvoice] = yield ops.browse(TABLE, SupplierInvoice, chosen, page_size=2)
+    if not page.items:
+        return None
+    full: SupplierInvoice = yield from get_supplier_invoice(ws, page.items[0].id)
+    return full
+
+
+def create_supplier_invoice(
+    ws: Workspace, new: NewSupplierInvoice
+) -> Operation[WriteResult[SupplierInvoice]]:
+    """Register an invoice in the workspace's entity; an unmatched receipt is refused."""
+    record = to_wire(TABLE, new)
+    if new.total is None:
+        record[TABLE.wire("total")] = encode_value(new.lines_total)
+    return ops.write(ws, TABLE, SupplierInvoice, record, operation=n.CONTROL["create"])
+
+
+class SupplierInvoices(QADResource):
+    """``client.supplier_invoices``."""
+
+    def list(
+        self,
+        *,
+        supplier: str | None = None,
+        is_open: bool | None = None,
+        status: InvoiceStatus | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> Paginator[SupplierInvoice]:
+        """Invoice headers, lazily, page by page (``get`` returns the lines)."""
+        return self._paginate(
+            list_supplier_invoices(
+                supplier=supplier,
+                is_open=is_open,
+                status=status,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    def get(self, invoice_id: int) -> SupplierInvoice:
+        """One invoice with its lines; ``QADNotFound`` if there is none."""
+        return self._run(get_supplier_invoice(self._ws, invoice_id))
+
+    def find_by_external_reference(self, reference: str) -> SupplierInvoice | None:
+        """The invoice created with this external reference, or ``None``."""
+        return self._run(find_supplier_invoice(self._ws, reference))
+
+    def find_by_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
+        """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
+        return self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
+
+    def create(self, invoice: NewSupplierInvoice) -> WriteResult[SupplierInvoice]:
+        """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
+        return self._send(create_supplier_invoice(self._ws, invoice))
+
+
+class AsyncSupplierInvoices(AsyncQADResource):
+    """``client.supplier_invoices`` on the async client."""
+
+    def list(
+        self,
+        *,
+        supplier: str | None = None,
+        is_open: bool | None = None,
+        status: InvoiceStatus | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> AsyncPaginator[SupplierInvoice]:
+        """Invoice headers, lazily, page by page (``get`` returns the lines)."""
+        return self._paginate(
+            list_supplier_invoices(
+                supplier=supplier,
+                is_open=is_open,
+                status=status,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    async def get(self, invoice_id: int) -> SupplierInvoice:
+        """One invoice with its lines; ``QADNotFound`` if there is none."""
+        return await self._run(get_supplier_invoice(self._ws, invoice_id))
+
+    async def find_by_external_reference(self, reference: str) -> SupplierInvoice | None:
+        """The invoice created with this external reference, or ``None``."""
+        return await self._run(find_supplier_invoice(self._ws, reference))
+
+    async def find_by_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
+        """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
+        return await self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
+
+    async def create(self, invoice: NewSupplierInvoice) -> WriteResult[SupplierInvoice]:
+        """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
+        return await self._send(create_supplier_invoice(self._ws, invoice))
