@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 import math
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -547,3 +549,70 @@ def test_retry_policy_can_be_disabled(make_client: MakeClient, sim: ProcurifySim
     sim.faults.add(Fault.http_status(503), path="^/api/v3/users/me/$")
     with pytest.raises(ProcurifyError, match="503"):
         client.me()
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+
+def test_a_whole_session_leaks_no_secret_or_token(
+    sim: ProcurifySimulator,
+    creds: TenantCredentials,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "mlconnector_http", "procurify_client", "hpack", "h11"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    errors: list[BaseException] = []
+    shown: list[str] = []
+    with sim.serve() as url:
+        for base in (url, None):
+            where: dict[str, Any] = {"base_url": url}
+            if base is None:
+                where = {"subdomain": SUBDOMAIN, "transport": sim.transport()}
+            with ProcurifyClient(
+                **where,
+                client_id=creds.client_id,
+                client_secret=creds.client_secret,
+                clock=clock,
+                retry=RetryPolicy.for_testing(),
+                budget=None,
+            ) as client:
+                client.me()  # fetches the token
+                list(client.purchase_orders.list(page_size=10))
+                client.vendors.create(name=f"Secretless {base is None}")
+                for failing in (
+                    lambda: client.vendors.get(9999),
+                    lambda: client.vendors.create(name=""),
+                    lambda: client.with_options(headers={}).me(),
+                ):
+                    try:
+                        failing()
+                    except ProcurifyError as error:
+                        errors.append(error)
+                sim.revoke_tokens()
+                client.me()  # a 401, a refresh and a retry, all logged
+                shown += [repr(client), str(client), repr(client.config), str(client.config)]
+        wrong = ProcurifyClient(
+            base_url=url, client_id=creds.client_id, client_secret=creds.client_secret + "x"
+        )
+        try:
+            wrong.me()
+        except ProcurifyError as error:
+            errors.append(error)
+        finally:
+            wrong.close()
+    assert len(errors) == 7
+    assert {type(e).__name__ for e in errors} == {
+        "ProcurifyNotFound",
+        "ProcurifyValidationError",
+        "ProcurifyPermissionDenied",
+        "ProcurifyAuthError",
+    }
+    shown += [repr(e) + str(e) + repr(e.args) for e in errors]
+    tokens = list(sim.tenant(SUBDOMAIN).tokens)
+    assert sim.tokens_issued == 4
+    captured = caplog.text + "".join(shown)
+    assert "GET /api/v3/users/me/" in caplog.text  # the capture did see the session
+    for secret in [creds.client_secret, *tokens]:
+        assert secret not in captured
