@@ -299,7 +299,7 @@ def test_unknown_path_and_wrong_method(env: Any) -> None:
 
 
 def _links(answer: httpx.Response) -> dict[str, str]:
-    return {rel: str(url) for rel, url in ((k, v["url"]) for k, v in answer.links.items())}
+    return {str(rel): link["url"] for rel, link in answer.links.items()}
 
 
 def test_link_total_and_per_page_headers_follow_api_pagination(env: Any) -> None:
@@ -744,3 +744,32 @@ def test_reset_forgets_everything(env: Any) -> None:
     assert sim.requests == []
     assert client.get("/rest/v1.0/me").status_code == 401
     assert sim.stats.tokens_issued == 0
+
+
+def test_direct_cost_patch_updates_lines_by_id_and_adds_new_ones(seeded: Any) -> None:
+    sim, _, client, summary = seeded
+    pid = summary.project_ids[1]
+    cost_id = next(iter(sim.state.direct_costs_by_project[pid]))
+    url = f"/rest/v1.1/projects/{pid}/direct_costs/{cost_id}"
+    before = client.get(url).json()["line_items"]
+    code_id = before[0]["cost_code"]["id"]
+    answer = client.patch(
+        url,
+        json={
+            "direct_cost": {
+                "line_items": [
+                    {"id": before[0]["id"], "amount": "1.00"},
+                    {"wbs_code_id": code_id, "amount": "2.00", "description": "added"},
+                ]
+            }
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    after = answer.json()["line_items"]
+    assert after[0]["id"] == before[0]["id"]
+    assert after[0]["amount"] == "1.00"
+    assert after[0]["description"] == before[0]["description"]
+    assert len(after) == len(before) + 1
+    assert after[-1]["description"] == "added"
+    unknown = client.patch(url, json={"direct_cost": {"line_items": [{"id": 1}]}})
+    assert unknown.status_code == 422

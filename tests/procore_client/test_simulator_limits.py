@@ -159,3 +159,16 @@ def test_disabled_windows_send_no_rate_headers() -> None:
     answers = [client.get("/rest/v1.0/me") for _ in range(100)]
     assert {a.status_code for a in answers} == {200}
     assert "X-Rate-Limit-Limit" not in answers[-1].headers
+
+
+def test_oauth_failures_and_unknown_hosts_carry_rate_headers() -> None:
+    _sim, _, client = setup()
+    refused = client.post(
+        "https://login.procore.com/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"},
+    )
+    unknown = client.get("https://nowhere.example/rest/v1.0/me")
+    assert (refused.status_code, unknown.status_code) == (401, 404)
+    for answer in (refused, unknown):
+        for name in HEADERS:
+            assert name in answer.headers

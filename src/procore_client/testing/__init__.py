@@ -5,6 +5,7 @@ It serves Procore's login and API hosts (in-process via ``transport()`` or over 
 grants, both rate windows, v1 paging and filters, and delivers webhooks over real HTTP.
 """
 
+from procore_client.testing._auth import ENVIRONMENTS
 from procore_client.testing._faults import bad_gateway, rate_limited, service_unavailable
 from procore_client.testing._models import (
     App,
@@ -26,6 +27,7 @@ from procore_client.testing._state import RESOURCE_NAMES
 from procore_client.testing._webhooks import Delivery, Hook, Trigger, WebhookEvent
 
 __all__ = [
+    "ENVIRONMENTS",
     "PATHS",
     "RESOURCE_NAMES",
     "App",

@@ -19,6 +19,7 @@ from procore_client.testing._models import App, Token
 
 __all__ = [
     "API_HOSTS",
+    "ENVIRONMENTS",
     "LOGIN_HOSTS",
     "LOOPBACK_HOSTS",
     "TOKEN_LIFETIME",
@@ -41,6 +42,12 @@ API_HOSTS = {
     "api-monthly.procore.com": "monthly",
 }
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+ENVIRONMENTS = {
+    env: (f"https://{login}", f"https://{api}")
+    for login, env in LOGIN_HOSTS.items()
+    for api, api_env in API_HOSTS.items()
+    if api_env == env
+}
 
 
 @attrs.frozen

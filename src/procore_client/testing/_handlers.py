@@ -16,7 +16,6 @@ import httpx
 
 from mlconnector_http.testing import SimRequest, json_response
 from procore_client.testing import _render as render
-from procore_client.testing._auth import Authority
 from procore_client.testing._errors import BadRequest, Forbidden, HttpError, RecordNotFound
 from procore_client.testing._models import (
     App,
@@ -102,12 +101,10 @@ class Handlers:
         self,
         state: ProcoreState,
         webhooks: WebhookEngine,
-        authority: Authority,
         settings: Settings,
     ) -> None:
         self.state = state
         self.webhooks = webhooks
-        self.authority = authority
         self.settings = settings
 
     # -- access -------------------------------------------------------------------------------

@@ -159,9 +159,7 @@ class ProcoreSimulator(Simulator):
             seed=seed,
         )
         self.settings = Settings(max_per_page=max_per_page)
-        self._router = build_router(
-            Handlers(self.state, self.webhooks, self.authority, self.settings)
-        )
+        self._router = build_router(Handlers(self.state, self.webhooks, self.settings))
         self.state.subscribe(self._on_change)
         if auto_deliver:
             self.webhooks.start()
@@ -499,7 +497,16 @@ class ProcoreSimulator(Simulator):
         return json_response(404, {"errors": "404 Not Found"})
 
     def dispatch(self, request: httpx.Request) -> httpx.Response:
-        """Route by host (login vs API, per environment), then by path."""
+        """Route by host (login vs API, per environment), then by path; rate headers on all."""
+        try:
+            response = self._route(request)
+        except NoRoute as error:
+            response = self.not_found(request, error)
+        if "X-Rate-Limit-Limit" not in response.headers:
+            response.headers.update(self.limiter.peek("anonymous").headers)
+        return response
+
+    def _route(self, request: httpx.Request) -> httpx.Response:
         role = host_role(request.url.host)
         path = request.url.path
         if role is None:
@@ -591,9 +598,11 @@ class ProcoreSimulator(Simulator):
             f'Bearer realm="Doorkeeper", error="{problem.error}", '
             f'error_description="{problem.description}"'
         )
-        headers = {"WWW-Authenticate": challenge}
-        headers.update(self.limiter.peek("anonymous").headers)
-        return json_response(401, {"message": problem.description, "error": problem.error}, headers)
+        return json_response(
+            401,
+            {"message": problem.description, "error": problem.error},
+            {"WWW-Authenticate": challenge},
+        )
 
     def _api(self, req: SimRequest, role: HostRole) -> httpx.Response:
         found = self.authority.authenticate(req.headers.get("authorization"), role.environment)

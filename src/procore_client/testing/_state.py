@@ -548,18 +548,17 @@ class ProcoreState:
             if origin is None:
                 raise ValidationFailed({"base": ["id or origin_id is required"]})
             vendor_id = self.find_origin(company_id, "vendor", origin)
-        if register is not None and not isinstance(register, dict):
-            raise ValidationFailed({"business_register_attributes": ["must be an object"]})
+        checked: tuple[str, str] | None = None
         if register is not None:
-            self._check_register(register.get("type"), register.get("identifier"))
+            if not isinstance(register, dict):
+                raise ValidationFailed({"business_register_attributes": ["must be an object"]})
+            checked = self._check_register(register.get("type"), register.get("identifier"))
         if vendor_id is None:
             vendor = self.create_vendor(company_id, fields, actor=actor)
         else:
             vendor = self.update_vendor(company_id, vendor_id, fields, actor=actor)
-        if register is not None:
-            kind, identifier = self._check_register(
-                register.get("type"), register.get("identifier")
-            )
+        if checked is not None:
+            kind, identifier = checked
             if vendor.business_register is None:
                 vendor.business_register = BusinessRegister(
                     self.next_id("business_register"), kind, identifier
@@ -1039,50 +1038,79 @@ class ProcoreState:
         return parsed
 
     def _direct_cost_lines(
-        self, project_id: int, lines: object, cost_id: int, start: int
-    ) -> list[DirectCostLineItem]:
+        self,
+        project_id: int,
+        lines: object,
+        cost_id: int,
+        existing: Mapping[int, DirectCostLineItem] | None = None,
+    ) -> list[tuple[DirectCostLineItem, bool]]:
+        """Lines from a body, each flagged new; an item with a known ``id`` replaces that line."""
         if not isinstance(lines, list):
             raise ValidationFailed({"line_items": ["must be an array"]})
+        known = existing or {}
         codes = self.cost_codes_by_project.get(project_id, {})
         company_id = self.project(project_id).company_id
         types = self.line_item_types_by_company.get(company_id, {})
         now = self.clock.now()
-        built: list[DirectCostLineItem] = []
+        position = max((line.position for line in known.values()), default=0)
+        built: list[tuple[DirectCostLineItem, bool]] = []
         for offset, line in enumerate(lines):
             where = f"line_items[{offset}]"
             if not isinstance(line, dict):
                 raise ValidationFailed({where: ["must be an object"]})
+            old = None
+            if "id" in line:
+                old = known.get(line["id"])
+                if old is None:
+                    raise ValidationFailed({f"{where}.id": ["not found"]})
             code_id = line.get("wbs_code_id", line.get("cost_code_id"))
+            if code_id is None and old is not None:
+                code_id = old.cost_code_id
             if code_id not in codes:
                 raise ValidationFailed(
                     {f"{where}.wbs_code_id": ["must be a cost code of this project"]}
                 )
-            type_id = line.get("line_item_type_id")
+            type_id = line.get("line_item_type_id", None if old is None else old.line_item_type_id)
             if type_id is not None and type_id not in types:
                 raise ValidationFailed({f"{where}.line_item_type_id": ["is invalid"]})
-            quantity = _parse_money(line.get("quantity", 1), f"{where}.quantity")
-            unit_cost = _parse_money(line.get("unit_cost", 0), f"{where}.unit_cost")
+            quantity = _parse_money(
+                line.get("quantity", 1 if old is None else old.quantity), f"{where}.quantity"
+            )
+            unit_cost = _parse_money(
+                line.get("unit_cost", 0 if old is None else old.unit_cost), f"{where}.unit_cost"
+            )
             if "amount" in line:
                 amount = _parse_money(line["amount"], f"{where}.amount")
+            elif old is not None and "quantity" not in line and "unit_cost" not in line:
+                amount = old.amount
             else:
                 amount = (quantity * unit_cost).quantize(Decimal("0.01"))
+            if old is None:
+                position += 1
             built.append(
-                DirectCostLineItem(
-                    self.next_id("direct_cost_line_item"),
-                    cost_id,
-                    int(code_id),
-                    type_id,
-                    str(line.get("description") or ""),
-                    amount,
-                    quantity,
-                    unit_cost,
-                    str(line.get("uom") or "ls"),
-                    start + offset,
-                    now,
-                    now,
-                    ref=line.get("ref"),
-                    origin_id=_origin(line.get("origin_id")),
-                    origin_data=line.get("origin_data"),
+                (
+                    DirectCostLineItem(
+                        self.next_id("direct_cost_line_item") if old is None else old.id,
+                        cost_id,
+                        int(code_id),
+                        type_id,
+                        str(line.get("description", "" if old is None else old.description) or ""),
+                        amount,
+                        quantity,
+                        unit_cost,
+                        str(line.get("uom", "ls" if old is None else old.uom) or "ls"),
+                        position if old is None else old.position,
+                        now if old is None else old.created_at,
+                        now,
+                        ref=line.get("ref", None if old is None else old.ref),
+                        origin_id=_origin(
+                            line.get("origin_id", None if old is None else old.origin_id)
+                        ),
+                        origin_data=line.get(
+                            "origin_data", None if old is None else old.origin_data
+                        ),
+                    ),
+                    old is None,
                 )
             )
         return built
@@ -1096,7 +1124,10 @@ class ProcoreState:
         if parsed.get("direct_cost_type") == "invoice" and not parsed.get("invoice_number"):
             raise ValidationFailed({"invoice_number": ["can't be blank"]})
         cost_id = self.next_id("direct_cost")
-        lines = self._direct_cost_lines(project_id, body.get("line_items", []), cost_id, 1)
+        lines = [
+            line
+            for line, _ in self._direct_cost_lines(project_id, body.get("line_items", []), cost_id)
+        ]
         origin = parsed.pop("origin_id", None)
         if origin is not None:
             self._claim_origin(project.company_id, "direct_cost", origin, cost_id)
@@ -1149,26 +1180,27 @@ class ProcoreState:
                     f"({', '.join(blocked)})."
                 )
         parsed = self._direct_cost_header(project.company_id, body, creating=False)
-        new_lines: list[DirectCostLineItem] = []
+        changed: list[tuple[DirectCostLineItem, bool]] = []
         if "line_items" in body:
-            new_lines = self._direct_cost_lines(
-                project_id, body["line_items"], cost_id, len(cost.line_items) + 1
-            )
+            current = {line.id: line for line in cost.line_items}
+            changed = self._direct_cost_lines(project_id, body["line_items"], cost_id, current)
         if "origin_id" in parsed:
             self._move_origin(
                 project.company_id, "direct_cost", cost.origin_id, parsed["origin_id"], cost_id
             )
         for key, value in parsed.items():
             setattr(cost, key, value)
-        cost.line_items.extend(new_lines)
+        replaced = {line.id: line for line, is_new in changed if not is_new}
+        cost.line_items = [replaced.get(line.id, line) for line in cost.line_items]
+        cost.line_items.extend(line for line, is_new in changed if is_new)
         cost.updated_at = self.clock.now()
         self.touch()
         self._emit("direct_cost", cost_id, "update", project.company_id, project_id, actor)
-        for line in new_lines:
+        for line, is_new in changed:
             self._emit(
                 "direct_cost_line_item",
                 line.id,
-                "create",
+                "create" if is_new else "update",
                 project.company_id,
                 project_id,
                 actor,
