@@ -31,6 +31,7 @@ from procurify_client.testing._state import (
     PAYMENT_STATUSES,
     VENDOR_GROUPS,
     AccountCodeQuery,
+    Bill,
     BillQuery,
     NotFound,
     PaymentQuery,
@@ -290,7 +291,7 @@ class Handlers:
         page = self._page(req, found)
         metadata = {
             "pagination": page.pagination,
-            "summary": _bill_summary(tenant, found),
+            "summary": tenant.memo(("bill-summary", query), lambda: _bill_summary(found)),
             "permissions": _PERMISSIONS,
         }
         data = [render.bill_summary(tenant, b) for b in page.items]
@@ -301,7 +302,7 @@ class Handlers:
         if any(c not in "0123456789abcdef-" for c in key):
             raise NotFound(key)
         bill = req.tenant.bill(key)
-        metadata = {"summary": _bill_summary(req.tenant, [bill]), "permissions": _PERMISSIONS}
+        metadata = {"summary": _bill_summary([bill]), "permissions": _PERMISSIONS}
         return _single(render.bill_detail(req.tenant, bill), metadata)
 
     # -- payments and receipts ---------------------------------------------------------
@@ -430,12 +431,13 @@ class Handlers:
 
 
 def _int_key(key: str) -> int:
-    if not key.isdigit():
+    if not key.isdecimal():
         raise NotFound(key)
     return int(key)
 
 
-def _bill_summary(tenant: Tenant, bills: Sequence[Any]) -> dict[str, Any]:
+def _bill_summary(bills: Sequence[Bill]) -> dict[str, Any]:
+    """The list summary: the total with tax across ``bills`` and whether currencies mix."""
     total = sum((b.total_with_tax for b in bills), Decimal(0))
     currencies = {b.currency_id for b in bills}
     return {"has_multiple_currency": len(currencies) > 1, "total_cost": float(total)}

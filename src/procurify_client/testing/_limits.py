@@ -79,6 +79,7 @@ class Throttle:
 
     @property
     def suspended(self) -> bool:
+        """Whether requests are being refused with 403 right now."""
         return self.suspended_until is not None and self._clock.time() < self.suspended_until
 
     def admit(self) -> Verdict | None:

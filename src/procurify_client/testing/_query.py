@@ -41,14 +41,14 @@ def paginate(req: SimRequest, items: Sequence[T], *, default_size: int, max_size
     """Cut ``items`` to the requested page; links reuse the request's own scheme, host and query."""
     size = default_size
     raw_size = req.query("page_size")
-    if raw_size is not None and raw_size.isdigit() and int(raw_size) > 0:
+    if raw_size is not None and raw_size.isdecimal() and int(raw_size) > 0:
         size = min(int(raw_size), max_size)
     count = len(items)
     num_pages = max(1, math.ceil(count / size))
     raw_page = req.query("page") or "1"
     if raw_page == "last":
         number = num_pages
-    elif raw_page.isdigit() and 1 <= int(raw_page) <= num_pages:
+    elif raw_page.isdecimal() and 1 <= int(raw_page) <= num_pages:
         number = int(raw_page)
     else:
         raise InvalidPage(raw_page)
@@ -92,6 +92,7 @@ class Filters:
             raise ValidationFailed(self.errors)
 
     def text(self, name: str) -> str | None:
+        """A string filter, exact and case-sensitive as django-filter's default."""
         return self._value(name)
 
     def boolean(self, name: str) -> bool | None:
@@ -100,6 +101,7 @@ class Filters:
         return True if value in _TRUE else False if value in _FALSE else None
 
     def integer(self, name: str) -> int | None:
+        """A number filter; anything but digits is a 400."""
         value = self._value(name)
         if value is None:
             return None
@@ -114,7 +116,7 @@ class Filters:
         value = self._value(name)
         if value is None:
             return None
-        if value.lstrip("-").isdigit() and int(value) in valid:
+        if value.lstrip("-").isdecimal() and int(value) in valid:
             return int(value)
         self._fail(name, _INVALID_CHOICE)
         return None
@@ -124,7 +126,7 @@ class Filters:
         found: list[int] = []
         for name in names:
             for value in self._req.query_all(name):
-                if value.lstrip("-").isdigit() and int(value) in valid:
+                if value.lstrip("-").isdecimal() and int(value) in valid:
                     found.append(int(value))
                 elif value:
                     self._fail(name, _INVALID_CHOICE)
@@ -146,7 +148,7 @@ class Filters:
         if value is None:
             return ()
         parts = [v.strip() for v in value.split(",") if v.strip()]
-        if not all(p.lstrip("-").isdigit() for p in parts):
+        if not all(p.lstrip("-").isdecimal() for p in parts):
             self._fail(name, "Enter a whole number.")
             return ()
         return tuple(int(p) for p in parts)

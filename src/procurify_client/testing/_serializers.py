@@ -160,7 +160,7 @@ def _clean_str(field: Field, value: Any) -> str:
 def _clean_int(value: Any, *, quiet: bool = False) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal():
         return int(value)
     if quiet:
         return None

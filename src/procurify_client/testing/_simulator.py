@@ -33,10 +33,12 @@ class TenantCredentials:
 
     @property
     def base_url(self) -> str:
+        """``https://{subdomain}.procurify.com``, the tenant's API host."""
         return f"https://{self.subdomain}{_DOMAIN}"
 
     @property
     def token_url(self) -> str:
+        """Where the client-credentials token is requested."""
         return f"{self.base_url}/oauth/token"
 
 

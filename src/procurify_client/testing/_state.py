@@ -205,10 +205,12 @@ class PurchaseOrder:
 
     @property
     def line_ids(self) -> range:
+        """The ids of the PO's lines (order items), consecutive."""
         return range(self.first_line_id, self.first_line_id + self.line_count)
 
     @property
     def number(self) -> str:
+        """The PO number users see: the custom ``PO_Num`` when set, else ``procurify_PO``."""
         return self.po_num or str(self.id)
 
     @property
@@ -247,6 +249,7 @@ class PurchaseOrder:
 
     @property
     def receivable(self) -> bool:
+        """Whether the PO lists under the ``receivable`` role (purchased or reopened)."""
         return self.state in (PURCHASED, REOPENED)
 
 
@@ -487,7 +490,11 @@ def _within(value: datetime | None, low: datetime | None, high: datetime | None)
 
 
 class Tenant:
-    """One Procurify customer domain: credentials, tokens, throttle and every record."""
+    """One Procurify customer domain: credentials, tokens, throttle and every record.
+
+    Edit records through the methods below; after changing the dicts directly, call
+    :meth:`changed` so cached list results and rendered bodies are rebuilt.
+    """
 
     def __init__(
         self,
@@ -508,7 +515,7 @@ class Tenant:
         self.tokens_issued = 0
         self.api_user_id = 1
         self.revision = 0
-        self._cache: dict[Hashable, tuple[int, Any]] = {}
+        self._cache: dict[Hashable, Any] = {}
         self._memo: dict[Hashable, Any] = {}
         self.clear_data()
 
@@ -548,14 +555,17 @@ class Tenant:
         self.changed()
 
     def now(self) -> datetime:
+        """The tenant's clock reading, stamped on records created or edited now."""
         return self.clock.now()
 
     @property
     def api_user(self) -> User:
+        """The user owning the API credentials (``/api/v3/users/me/``)."""
         return self.users[self.api_user_id]
 
     @property
     def base_currency(self) -> Currency:
+        """The currency amounts are converted to."""
         return next(c for c in self.currencies.values() if c.base)
 
     # -- auth --------------------------------------------------------------------------
@@ -592,12 +602,14 @@ class Tenant:
     # -- lookups -----------------------------------------------------------------------
 
     def vendor(self, vendor_id: int) -> Vendor:
+        """A vendor by id, active or not; raises :class:`NotFound`."""
         try:
             return self.vendors[vendor_id]
         except KeyError:
             raise NotFound(vendor_id) from None
 
     def account_code(self, code_id: int) -> AccountCode:
+        """An account code by id; raises :class:`NotFound`."""
         try:
             return self.account_codes[code_id]
         except KeyError:
@@ -605,7 +617,7 @@ class Tenant:
 
     def purchase_order(self, key: str | int) -> PurchaseOrder:
         """A PO by Procurify PO number (int or digits) or by UUID (dashes optional)."""
-        if isinstance(key, int) or key.isdigit():
+        if isinstance(key, int) or key.isdecimal():
             position = self._po_position.get(int(key))
         else:
             position = self._po_position.get(self._po_by_uuid.get(_dashed_uuid(key), -1))
@@ -635,6 +647,7 @@ class Tenant:
             raise NotFound(key) from None
 
     def payment(self, payment_id: int) -> Payment:
+        """A payment by id; raises :class:`NotFound`."""
         try:
             return self.payments[payment_id]
         except KeyError:
@@ -651,14 +664,13 @@ class Tenant:
         return value
 
     def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        hit = self._cache.get(key)
-        if hit is not None and hit[0] == self.revision:
-            result: T = hit[1]
-            return result
-        value = compute()
+        """A query result kept until the next mutation (at most 64, so walks stay O(page))."""
+        if key in self._cache:
+            hit: T = self._cache[key]
+            return hit
         if len(self._cache) >= 64:
             self._cache.clear()
-        self._cache[key] = (self.revision, value)
+        value = self._cache[key] = compute()
         return value
 
     def query_purchase_orders(self, query: PurchaseOrderQuery) -> Sequence[PurchaseOrder]:
