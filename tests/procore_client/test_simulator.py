@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -773,3 +774,18 @@ def test_direct_cost_patch_updates_lines_by_id_and_adds_new_ones(seeded: Any) ->
     assert after[-1]["description"] == "added"
     unknown = client.patch(url, json={"direct_cost": {"line_items": [{"id": 1}]}})
     assert unknown.status_code == 422
+
+
+def test_the_transport_also_serves_async_clients() -> None:
+    sim, _ = fresh()
+    bearer = token(sim)
+
+    async def fetch() -> httpx.Response:
+        async with httpx.AsyncClient(
+            transport=sim.transport(),
+            base_url="https://api.procore.com",
+            headers={"Authorization": f"Bearer {bearer}", "Procore-Company-Id": str(COMPANY)},
+        ) as client:
+            return await client.get("/rest/v1.0/me")
+
+    assert asyncio.run(fetch()).status_code == 200

@@ -449,14 +449,12 @@ class ProcoreSimulator(Simulator):
     @property
     def deliveries(self) -> list[Delivery]:
         """Every delivery attempt so far, oldest first."""
-        with self.webhooks._lock:
-            return list(self.webhooks.deliveries)
+        return self.webhooks.all_deliveries()
 
     @property
     def hooks(self) -> list[Hook]:
         """Every hook of every app."""
-        with self.webhooks._lock:
-            return list(self.webhooks.hooks.values())
+        return self.webhooks.all_hooks()
 
     @property
     def stats(self) -> SimulatorStats:

@@ -186,6 +186,16 @@ class WebhookEngine:
             self.successes = 0
             self.failures = 0
 
+    def all_hooks(self) -> list[Hook]:
+        """Every hook of every app, oldest first."""
+        with self._lock:
+            return list(self.hooks.values())
+
+    def all_deliveries(self) -> list[Delivery]:
+        """Every delivery attempt so far, oldest first."""
+        with self._lock:
+            return list(self.deliveries)
+
     # -- hooks --------------------------------------------------------------------------------
 
     def create_hook(
