@@ -160,7 +160,7 @@ def read_error_body(body: Any) -> tuple[str | None, str, tuple[FieldError, ...]]
     Shapes seen: ``{"errors": "text"}``, ``{"errors": {field: [msg]}}``, ``{"errors":
     {"base": [...], "fields": {...}}}``, ``{"message", "error"}``, ``{"error": "text"}``,
     ``{"error": {"code", "message", "details": [{"reason_code", "message", "source"}]}}``,
-    ``{"error": {"error": "text"}}`` and plain text.
+    ``{"error": {"error": "text"}}``, OAuth's ``{"error", "error_description"}`` and plain text.
     """
     if not isinstance(body, dict):
         return None, _text(body)[:500], ()
@@ -194,8 +194,12 @@ def read_error_body(body: Any) -> tuple[str | None, str, tuple[FieldError, ...]]
                 )
     if isinstance(body.get("message"), str) and body["message"].strip():
         message = message or body["message"].strip()
-    if not message and isinstance(error, str):
-        message = error.strip()
+    if isinstance(error, str) and error.strip():
+        description = body.get("error_description")
+        if isinstance(description, str) and description.strip():
+            code = code or error.strip()
+            message = message or description.strip()
+        message = message or error.strip()
     if not message and fields:
         message = "; ".join(f"{f.field} {f.message}" for f in fields)
     return code, message[:500], tuple(fields)
