@@ -8,17 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-
-from mlconnector_http import FakeClock, MemoryTokenStore, RetryPolicy, Secret, UnlimitedBudget
-from procore_client import (
-    COMPANY_HEADER,
-    AsyncProcoreClient,
-    Environment,
-    ProcoreAuthError,
-    ProcoreClient,
-    ProcoreConfigurationError,
-    procore_budget,
-)
 from tests.procore_client.test_client_support import (
     CLIENT_ID,
     COMPANY,
@@ -31,6 +20,17 @@ from tests.procore_client.test_client_support import (
     new_async_client,
     new_client,
     new_sim,
+)
+
+from mlconnector_http import FakeClock, MemoryTokenStore, RetryPolicy, Secret, UnlimitedBudget
+from procore_client import (
+    COMPANY_HEADER,
+    AsyncProcoreClient,
+    Environment,
+    ProcoreAuthError,
+    ProcoreClient,
+    ProcoreConfigurationError,
+    procore_budget,
 )
 
 
