@@ -526,3 +526,15 @@ def test_sync_and_async_facades_have_the_same_signatures(sync: type, asynchronou
         assert str(theirs.return_annotation) == expected, name
         is_list = "Paginator" in returns
         assert inspect.iscoroutinefunction(other) is not is_list, name
+
+
+def test_sync_and_async_constructors_take_the_same_arguments() -> None:
+    mine = inspect.signature(ProcurifyClient.__init__).parameters
+    theirs = inspect.signature(AsyncProcurifyClient.__init__).parameters
+    assert list(mine) == list(theirs)
+    for name, parameter in mine.items():
+        twin = theirs[name]
+        assert (parameter.kind, parameter.default) == (twin.kind, twin.default), name
+        if name not in ("transport", "http_client"):
+            assert parameter.annotation == twin.annotation, name
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in mine.items() if n != "self")
