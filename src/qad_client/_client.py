@@ -9,7 +9,6 @@ domain that shares the connections and the token.
 from __future__ import annotations
 
 import functools
-import ipaddress
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
@@ -61,7 +60,7 @@ __all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
 
 __version__ = "0.1.0"
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
-_LOOPBACK_NAMES = frozenset({"localhost"})
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _BASE_SEGMENTS = ("clouderp", "qad-central")
 _URL_FORMS = (
     "https://{tenant}.qad.com/clouderp, https://{tenant}-nonprod.qad.com/clouderp/{env} "
@@ -70,12 +69,7 @@ _URL_FORMS = (
 
 
 def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return host.lower().strip("[]") in _LOOPBACK
 
 
 def tenant_base_url(tenant_url: str) -> httpx.URL:
