@@ -97,11 +97,16 @@ def format_instant(moment: dt.datetime, *, round_up: bool = False) -> str:
             f"datetime {moment.isoformat()} has no time zone: pass an aware datetime "
             "(e.g. datetime.now(UTC))"
         )
-    utc = moment.astimezone(dt.UTC)
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ProcoreConfigurationError(f"datetime {moment!r} is outside the UTC range") from None
     whole = utc.replace(microsecond=0)
-    if round_up and utc.microsecond and whole < _OPEN_END:
+    if round_up and utc.microsecond and whole.replace(tzinfo=None) < dt.datetime.max.replace(
+        microsecond=0
+    ):
         whole += dt.timedelta(seconds=1)
-    return whole.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return whole.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def date_range(
