@@ -314,7 +314,7 @@ class ExpenseLine(Row):
 class SupplierInvoice(Record):
     """A supplier invoice (QAD Financials "CInvoice") with its open balance."""
 
-    id: int = attrs.field(default=0, metadata=_RO)
+    id: int = 0
     domain: str = ""
     entity: str = ""
     supplier: str = ""

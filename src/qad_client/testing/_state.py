@@ -496,7 +496,7 @@ class TenantState:
                 else sent == current
             )
             if not same:
-                call.flag(table, attribute, sent, m.NOT_CHANGEABLE, label=attribute)
+                call.flag(table, attribute, sent, m.NOT_CHANGEABLE)
                 ok = False
         return ok
 
@@ -762,12 +762,13 @@ class TenantState:
                 )
                 return None
             supplier = self._supplier(domain, values.text("supplier"), call, PurchaseOrder)
+            if supplier is None:
+                return None
             order = PurchaseOrder(domain=domain.code)
             values.assign(order, exclude=("domain", "number"))
-            if supplier is not None:
-                order.supplier = supplier.code
-                order.currency = order.currency or supplier.currency
-                order.credit_terms = order.credit_terms or supplier.credit_terms
+            order.supplier = supplier.code
+            order.currency = order.currency or supplier.currency
+            order.credit_terms = order.credit_terms or supplier.credit_terms
             order.order_date = order.order_date or call.today
             order.due_date = order.due_date or order.order_date
             order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
@@ -966,7 +967,8 @@ class TenantState:
                 label="Line status",
                 reason="expected O, C or X",
             )
-        if wanted("coding"):
+        known_item = self.items.get(domain.code, line.item) is not None
+        if wanted("coding") and (line.gl_account or known_item):
             self._check_coding(domain, line, call, POLine)
         due, ordered = line.due_date, order.order_date
         if wanted("due_date") and due and ordered and due < ordered:
@@ -1202,7 +1204,7 @@ class TenantState:
             if values.has(attribute) and not _same_rows(
                 getattr(existing, attribute), values.lines(attribute)
             ):
-                call.flag(SupplierInvoice, attribute, "", m.NOT_CHANGEABLE, label=attribute)
+                call.flag(SupplierInvoice, attribute, "", m.NOT_CHANGEABLE)
                 return None
         draft = attrs.evolve(existing)
         values.assign(draft, exclude=("domain", "entity", *fixed))
@@ -1535,7 +1537,7 @@ class TenantState:
         if values.has("allocations") and not _same_rows(
             existing.allocations, values.lines("allocations")
         ):
-            call.flag(SupplierPayment, "allocations", "", m.NOT_CHANGEABLE, label="allocations")
+            call.flag(SupplierPayment, "allocations", "", m.NOT_CHANGEABLE)
             return None
         draft = attrs.evolve(existing)
         values.assign(draft, exclude=("domain", "entity", "number", *fixed))
