@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from mlconnector_http.testing import SimRequest, json_response
+from mlconnector_http.testing import SimRequest
 from procurify_client.testing import _render as render
 from procurify_client.testing._query import Filters, InvalidPage, Page, paginate
 from procurify_client.testing._serializers import (
@@ -41,7 +41,7 @@ from procurify_client.testing._state import (
     VendorQuery,
 )
 
-__all__ = ["Handlers", "Problem", "ProcurifyRequest", "handle"]
+__all__ = ["Handlers", "Problem", "ProcurifyRequest", "detail", "drf_response", "handle"]
 
 T = TypeVar("T")
 Handler = Callable[..., httpx.Response]
@@ -70,9 +70,17 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
+def drf_response(status: int, data: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+    """A JSON answer encoded as DRF's renderer does it: compact separators, UTF-8."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return httpx.Response(
+        status, content=body, headers={"content-type": "application/json", **(headers or {})}
+    )
+
+
 def detail(status: int, message: str, headers: dict[str, str] | None = None) -> httpx.Response:
     """A DRF-style ``{"detail": message}`` answer."""
-    return json_response(status, {"detail": message}, headers)
+    return drf_response(status, {"detail": message}, headers)
 
 
 def handle(handler: Handler, req: ProcurifyRequest, params: dict[str, str]) -> httpx.Response:
@@ -80,9 +88,9 @@ def handle(handler: Handler, req: ProcurifyRequest, params: dict[str, str]) -> h
     try:
         return handler(req, **params)
     except Problem as problem:
-        return json_response(problem.status, problem.body, problem.headers)
+        return drf_response(problem.status, problem.body, problem.headers)
     except ValidationFailed as failed:
-        return json_response(400, failed.errors)
+        return drf_response(400, failed.errors)
     except InvalidPage:
         return detail(404, "Invalid page.")
     except NotFound:
@@ -90,7 +98,7 @@ def handle(handler: Handler, req: ProcurifyRequest, params: dict[str, str]) -> h
 
 
 def _single(data: Any, metadata: dict[str, Any] | None = None, status: int = 200) -> httpx.Response:
-    return json_response(status, {"metadata": metadata or {}, "data": data})
+    return drf_response(status, {"metadata": metadata or {}, "data": data})
 
 
 def _body(req: SimRequest) -> Any:
@@ -175,7 +183,7 @@ class Handlers:
             "expires_in": expires_in,
             "token_type": "Bearer",
         }
-        return json_response(200, answer, headers)
+        return drf_response(200, answer, headers)
 
     @staticmethod
     def _token_body(req: SimRequest) -> dict[str, Any]:
@@ -250,7 +258,7 @@ class Handlers:
             "counts": {role_: {**c, "page": len(page.items)} for role_, c in counts.items()},
         }
         data = [render.purchase_order(tenant, po, detail=False) for po in page.items]
-        return json_response(200, {"metadata": metadata, "data": data})
+        return drf_response(200, {"metadata": metadata, "data": data})
 
     def purchase_order(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v2/purchase_orders/{id}/``: by Procurify PO number or UUID, with lines."""
@@ -295,7 +303,7 @@ class Handlers:
             "permissions": _PERMISSIONS,
         }
         data = [render.bill_summary(tenant, b) for b in page.items]
-        return json_response(200, {"metadata": metadata, "data": data})
+        return drf_response(200, {"metadata": metadata, "data": data})
 
     def bill(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v2/ap/bills/{uuid}/``: one bill with its ``items``."""
@@ -335,7 +343,7 @@ class Handlers:
         f.check()
         page = self._page(req, tenant.query_payments(query))
         data = [render.payment(tenant, p) for p in page.items]
-        return json_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
+        return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
 
     def receipt_items(self, req: ProcurifyRequest) -> httpx.Response:
         """``GET /api/v3/receipt/items/?order_item=``: the top-level ``pagination`` shape."""
@@ -344,7 +352,7 @@ class Handlers:
         f.check()
         page = self._page(req, req.tenant.receipts(order_item))
         data = [render.receipt(req.tenant, r) for r in page.items]
-        return json_response(200, {"pagination": page.pagination, "data": data})
+        return drf_response(200, {"pagination": page.pagination, "data": data})
 
     # -- vendors -----------------------------------------------------------------------
 
@@ -368,7 +376,7 @@ class Handlers:
             found = sorted(found, key=lambda v: (v.name, v.id), reverse=order_by.startswith("-"))
         page = self._page(req, found)
         data = [render.vendor(v) for v in page.items]
-        return json_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
+        return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
 
     def vendor_or_group(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v3/vendors/{id}/``, or a vendor group's list when ``key`` names one."""
@@ -408,7 +416,7 @@ class Handlers:
         )
         page = self._page(req, req.tenant.query_account_codes(query))
         data = [render.account_code(req.tenant, c) for c in page.items]
-        return json_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
+        return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
 
     def account_code(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v3/account-codes/{id}/``."""
@@ -445,4 +453,4 @@ def _bill_summary(bills: Sequence[Bill]) -> dict[str, Any]:
 
 def _oauth_error(status: int, error: str, description: str) -> httpx.Response:
     body = {"error": error, "error_description": description}
-    return json_response(status, body, {"cache-control": "no-store"})
+    return drf_response(status, body, {"cache-control": "no-store"})

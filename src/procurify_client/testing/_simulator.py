@@ -9,9 +9,15 @@ import attrs
 import httpx
 
 from mlconnector_http._clock import Clock
-from mlconnector_http.testing import FaultRule, NoRoute, Simulator, json_response
+from mlconnector_http.testing import FaultRule, NoRoute, Simulator
 from procurify_client.testing._faults import next_link_loop, next_links_at
-from procurify_client.testing._handlers import Handlers, ProcurifyRequest, detail, handle
+from procurify_client.testing._handlers import (
+    Handlers,
+    ProcurifyRequest,
+    detail,
+    drf_response,
+    handle,
+)
 from procurify_client.testing._limits import RateLimit, Verdict
 from procurify_client.testing._routes import build_router
 from procurify_client.testing._seed import DEFAULT_START, install_reference_data, seed_tenant
@@ -283,7 +289,7 @@ class ProcurifySimulator(Simulator):
             if error.status == 404:
                 return None
         location = str(req.url.copy_with(path=req.path + "/"))
-        return json_response(301, {}, {"location": location})
+        return drf_response(301, {}, {"location": location})
 
 
 def _refusal(verdict: Verdict) -> httpx.Response:
