@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Page, Params
+from mlconnector_http import Page, PaginationError, Params
 from procurify_client._convert import load
 from procurify_client._exceptions import ProcurifyConfigurationError, ProcurifyServerError
 
@@ -214,6 +214,22 @@ def _pagination(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return top if isinstance(top, Mapping) else None
 
 
+def _check_advances(next_url: str | None, current: object) -> None:
+    """Refuse a ``next`` link whose page number does not pass the current page.
+
+    The toolkit refuses a link it has already followed, but page 1 is first requested
+    without ``page=1``, so a link back to ``page=1`` would be followed once and its records
+    yielded twice before the loop is noticed; Procurify's ``current_page`` catches it first.
+    """
+    if next_url is None or isinstance(current, bool) or not isinstance(current, int):
+        return
+    page = httpx.URL(next_url).params.get("page")
+    if page is not None and page.isdigit() and int(page) <= current:
+        raise PaginationError(
+            f"pagination loop: the next link asks for page {page} while on page {current}"
+        )
+
+
 def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Response], Page[T]]:
     """A parser for one page of a list, in either pagination shape."""
 
@@ -227,10 +243,12 @@ def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Res
             raise _malformed(response, "a list answer without a data array")
         pagination = _pagination(body) or {}
         next_url = pagination.get("next")
+        next_url = next_url if isinstance(next_url, str) and next_url else None
+        _check_advances(next_url, pagination.get("current_page"))
         count = pagination.get("count")
         return Page(
             [load(item, cls, record=label(item)) for item in body["data"]],
-            next_url=next_url if isinstance(next_url, str) and next_url else None,
+            next_url=next_url,
             total=count if isinstance(count, int) else None,
         )
 

@@ -198,3 +198,22 @@ def test_no_secret_in_logs_reprs_or_errors_async(
     everything = shown + caplog.text + "".join(repr(e) + str(e) for e in errors)
     assert SECRET not in everything
     assert "tok-1" not in everything
+
+
+def test_a_loop_back_to_an_earlier_page_is_refused_before_yielding(
+    api: respx.MockRouter, client: ProcurifyClient
+) -> None:
+    page_two = {
+        "metadata": {"pagination": {"next": f"{BASE}/api/v3/vendors/?page=1", "current_page": 2}},
+        "data": [{"id": 2, "name": "B"}],
+    }
+    page_one = {
+        "metadata": {"pagination": {"next": f"{BASE}/api/v3/vendors/?page=2", "current_page": 1}},
+        "data": [{"id": 1, "name": "A"}],
+    }
+    api.get("/api/v3/vendors/", params={"page": "2"}).respond(200, json=page_two)
+    api.get("/api/v3/vendors/").respond(200, json=page_one)
+    seen: list[int] = []
+    with pytest.raises(PaginationError, match="page 1 while on page 2"):
+        seen.extend(v.id for v in client.vendors.list())
+    assert seen == [1]
