@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from mlconnector_http import FakeClock
 from mlconnector_http.testing import Fault
+from procurify_client import testing
 from procurify_client.testing import AUDIENCE, ROUTES, ProcurifySimulator, TenantCredentials
 
 BASE = "https://acme.procurify.com"
@@ -905,3 +906,8 @@ def test_reset_forgets_everything(sim: ProcurifySimulator, api: httpx.Client) ->
     sim.add_tenant("acme")
     with pytest.raises(ValueError, match="already exists"):
         sim.add_tenant("ACME")
+
+
+def test_public_names_are_exported() -> None:
+    public = {name for name in vars(testing) if not name.startswith("_")}
+    assert set(testing.__all__) == public
