@@ -320,7 +320,10 @@ def _parse(kind: Kind, value: object) -> object:
 
 def render(value: object) -> object:
     """One value as JSON: Decimal as a plain string, dates ISO, rows as lists of objects."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is Decimal:
         return format(value, "f")
     if isinstance(value, datetime):
         return format_datetime(value)
