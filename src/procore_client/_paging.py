@@ -102,8 +102,10 @@ def format_instant(moment: dt.datetime, *, round_up: bool = False) -> str:
     except OverflowError:
         raise ProcoreConfigurationError(f"datetime {moment!r} is outside the UTC range") from None
     whole = utc.replace(microsecond=0)
-    if round_up and utc.microsecond and whole.replace(tzinfo=None) < dt.datetime.max.replace(
-        microsecond=0
+    if (
+        round_up
+        and utc.microsecond
+        and whole.replace(tzinfo=None) < dt.datetime.max.replace(microsecond=0)
     ):
         whole += dt.timedelta(seconds=1)
     return whole.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

@@ -232,10 +232,12 @@ def create_trigger(
 
 
 def _parse_bulk(response: httpx.Response) -> BulkTriggerResult:
+    """200/207 ``{"success": [...], <other key>: [...]}``; a bulk delete lists bare ids."""
     body = json_body(response)
     if not isinstance(body, Mapping):
         raise ProcoreDecodeError("bulk trigger response", ["expected a JSON object"])
-    succeeded = structure_list(body.get("success") or [], Trigger, kind="trigger")
+    rows = [{"id": row} if is_int(row) else row for row in body.get("success") or []]
+    succeeded = structure_list(rows, Trigger, kind="trigger")
     failed: list[Mapping[str, Any]] = []
     for key, value in body.items():
         if key != "success" and isinstance(value, list):
