@@ -82,7 +82,8 @@ def _optional(inner: type[T]) -> Any:
 def _build() -> cattrs.Converter:
     converter = make_converter()
     converter.register_structure_hook(bool, _strict_bool)
-    converter.register_structure_hook(str, _text)
+    # by predicate, not by class: a class hook on ``str`` would also catch the str enums
+    converter.register_structure_hook_func(lambda cls: cls is str, _text)
     for inner in (decimal.Decimal, dt.date, dt.datetime, int):
         converter.register_structure_hook(inner | None, _optional(inner))
     for model, table in _MODELS.items():

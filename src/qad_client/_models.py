@@ -202,7 +202,7 @@ class ValidationReport:
     def missing(self) -> tuple[str, ...]:
         """``"<resource>: <method> <path>"`` for each path the tenant does not have (404)."""
         return tuple(
-            f"{c.resource}: {c.method} {c.path}" for c in self.checks if c.status in (404, 405)
+            f"{c.resource}: {c.method} {c.path}" for c in self.problems if c.status in (404, 405)
         )
 
     def __str__(self) -> str:
