@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlconnector_http.testing import FakeClock
 from qad_client.testing import QADSimulator, Tolerances, rate_limited, unavailable
@@ -1012,3 +1014,70 @@ def test_tolerances_are_configurable_per_tenant(sim: QADSimulator) -> None:
     assert sim.state("acme").tolerances == tolerance
     with pytest.raises(ValueError, match="already exists"):
         sim.add_tenant("acme")
+
+
+# --- robustness and exports --------------------------------------------------------------------
+
+WRITABLE = [
+    "supplierV2s",
+    "itemV2s",
+    "glAccounts",
+    "costCentres",
+    "subAccounts",
+    "projects",
+    "purchaseOrderHeaders",
+    "purchaseOrderLines",
+    "purchaseOrderReceipts",
+    "supplierInvoices",
+    "supplierPayments",
+]
+FIELDS = [
+    "supplierCode", "itemCode", "glCode", "costCentreCode", "purchaseOrderNumber",
+    "purchaseOrderLine", "quantityOrdered", "quantityReceived", "purchaseCost", "orderDate",
+    "isActive", "analysisType", "receiverNumber", "supplierInvoiceReference", "supplierInvoiceId",
+    "matchQuantity", "matchUnitPrice", "amountTC", "paymentNumber", "dataOperation",
+    "concurrencyHash", "domainCode", "sharedSetCode", "lines", "matchingLines", "expenseLines",
+    "allocations", "purchaseOrderLines", "totalAmountTC", "bankGLAccount",
+]  # fmt: skip
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.sampled_from(["", "C", "U", "D", "SUP00001", "ITM00001", "5000", "1", "2026-01-01", "x"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    plural=st.sampled_from(WRITABLE),
+    records=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), values, max_size=6) | scalars, max_size=3
+    ),
+)
+def test_any_write_body_gets_an_answer_with_reasons(
+    api: httpx.Client, plural: str, records: list[Any]
+) -> None:
+    response = api.post(f"/api/erp/{plural}", json={plural: records})
+    assert response.status_code == 200
+    result = response.json()["submitResult"]
+    for error in result["errors"]:
+        assert error["fieldName"]
+        assert error["message"]
+    assert result["success"] is (result["errorSeverity"] < 3)
+
+
+def test_exports_are_sorted_and_public() -> None:
+    import qad_client.testing as package
+
+    assert package.__all__ == sorted(package.__all__)
+    public = {name for name in vars(package) if not name.startswith("_")}
+    assert set(package.__all__) == public - {"annotations"}

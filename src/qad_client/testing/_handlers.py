@@ -102,6 +102,7 @@ class Context:
 
 
 def _authenticate(ctx: Context, *, basic: bool = False) -> Principal:
+    """The caller, from a Bearer token (or Basic where QAD accepts it); else 401."""
     header = ctx.request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
     auth = ctx.tenant.auth
@@ -142,6 +143,7 @@ def _basic_user(auth: AuthState, credentials: str) -> Principal | None:
 
 
 def _authorize(ctx: Context, names: n.Names, *, write: bool) -> None:
+    """403 unless the caller may read (or write) the table."""
     principal = ctx.principal
     assert principal is not None
     if not principal.may(names.permission_name, write=write):
@@ -222,6 +224,7 @@ def security_control(ctx: Context) -> httpx.Response:
 
 
 def _workspace_domain(ctx: Context) -> Domain | None:
+    """The domain named by ``x-qad-workspace-id: {domain}_{entity}``; bad ones are 400."""
     raw = ctx.request.headers.get(n.HEADERS["workspace"], "").strip()
     if not raw:
         return None
@@ -247,6 +250,7 @@ def _read_domain(ctx: Context) -> Domain | None:
 
 
 def _require_scope(ctx: Context, names: n.Names, domain: Domain | None, shared_set: str) -> None:
+    """400 unless a domain (or, for shared-set tables, a shared set) is known."""
     if domain is not None or names is n.DOMAIN:
         return
     if not (shared_set and "shared_set" in names.fields):
@@ -323,6 +327,7 @@ def erp_write(ctx: Context, plural: str, *, table: type[Record] | None = None) -
 
 
 def _write_domain(ctx: Context, table: type) -> tuple[Domain | None, list[Issue]]:
+    """A write's default domain; an unknown ``domainCode`` is a field error, not a 400."""
     code = ctx.request.query(n.QUERY["domain"])
     workspace = _workspace_domain(ctx)
     if not code:
@@ -337,6 +342,7 @@ def _write_domain(ctx: Context, table: type) -> tuple[Domain | None, list[Issue]
 
 
 def _grid_order(ctx: Context) -> tuple[Domain, Any]:
+    """The purchase order a grid call names (404 when unknown)."""
     _authenticate(ctx)
     _authorize(ctx, _LINE, write=False)
     domain = _read_domain(ctx)
@@ -428,6 +434,7 @@ def browses(ctx: Context) -> httpx.Response:
 
 
 def _paging(ctx: Context) -> tuple[int, int]:
+    """``page``/``pageSize``/``pageAction`` checked; ``first`` always means page 1."""
     q = n.QUERY
     action = (ctx.request.query(q["page_action"]) or "first").lower()
     if action not in ("first", "next"):

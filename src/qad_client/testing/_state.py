@@ -440,6 +440,7 @@ class TenantState:
         return value
 
     def _domain(self, values: Values, call: _Call, table: type) -> Domain | None:
+        """The record's ``domainCode``, else the request's; unknown or missing is a field error."""
         code = values.text("domain") if values.has("domain") else values.domain_code
         if code:
             domain = self.domain(code)
@@ -454,6 +455,7 @@ class TenantState:
     def _shared_set(
         self, values: Values, call: _Call, table: type, kind: str
     ) -> tuple[str, Domain | None] | None:
+        """Where a shared-set record lives: ``sharedSetCode`` if sent, else its domain's set."""
         if values.shared_set_code:
             if key_of(values.shared_set_code) not in self.shared_sets:
                 call.flag(
@@ -473,6 +475,7 @@ class TenantState:
         return _set(domain, kind), domain
 
     def _hash_ok(self, existing: Record, values: Values, call: _Call, table: type) -> bool:
+        """Optimistic locking: an update or delete must echo the current concurrency hash."""
         if not values.concurrency_hash:
             call.flag(table, "concurrency_hash", "", m.HASH_REQUIRED)
             return False
@@ -484,6 +487,7 @@ class TenantState:
     def _unchanged(
         self, existing: object, values: Values, attributes: Iterable[str], call: _Call, table: type
     ) -> bool:
+        """Key-like fields may be echoed on update but not changed."""
         ok = True
         for attribute in attributes:
             if not values.has(attribute):
@@ -512,6 +516,7 @@ class TenantState:
         *,
         required: bool = True,
     ) -> M | None:
+        """A referenced master record, flagging it when blank, unknown or inactive."""
         if not code.strip():
             if required:
                 call.flag(table, field, code, m.REQUIRED, label=label)
@@ -594,6 +599,7 @@ class TenantState:
         label: str,
         check: Callable[[M, Domain | None, _Call], None],
     ) -> M | None:
+        """Create, change or delete one master record, unique by code within its scope."""
         if scope is None:
             return None
         scope_code, domain = scope
@@ -636,6 +642,8 @@ class TenantState:
         return draft
 
     def _write_supplier(self, values: Values, call: _Call) -> Record | None:
+        """Suppliers need a name, a known currency (default: the base one) and terms."""
+
         def check(record: Supplier, domain: Domain | None, call: _Call) -> None:
             if not record.name.strip():
                 call.flag(Supplier, "name", record.name, m.REQUIRED, label="Name")
@@ -650,6 +658,8 @@ class TenantState:
         )  # fmt: skip
 
     def _write_item(self, values: Values, call: _Call) -> Record | None:
+        """Items need a non-negative cost and, if given, a known active default account."""
+
         def check(record: Item, domain: Domain | None, call: _Call) -> None:
             if record.purchase_cost < 0:
                 call.flag(
@@ -674,6 +684,8 @@ class TenantState:
         )  # fmt: skip
 
     def _write_gl_account(self, values: Values, call: _Call) -> Record | None:
+        """GL accounts need a known analysis type."""
+
         def check(record: GLAccount, domain: Domain | None, call: _Call) -> None:
             if record.analysis_type not in ANALYSIS_TYPES:
                 call.flag(
@@ -692,6 +704,7 @@ class TenantState:
         )  # fmt: skip
 
     def _write_analysis_code(self, values: Values, call: _Call) -> Record | None:
+        """Cost centres, sub-accounts and projects: a code, a text, a flag."""
         table: type[AnalysisCode] = values.table
         labels = {CostCentre: "Cost centre", SubAccount: "Sub-account", Project: "Project"}
 
@@ -707,6 +720,7 @@ class TenantState:
     # --- purchase orders ------------------------------------------------------------------------
 
     def _check_header(self, domain: Domain, order: PurchaseOrder, call: _Call) -> None:
+        """Header rules: known currency, terms and site, status O/C/X, positive rate."""
         self._check_currency(order.currency, call, PurchaseOrder)
         self._check_terms(order.credit_terms, call, PurchaseOrder)
         if key_of(order.ship_to) not in {key_of(s) for s in domain.sites}:
@@ -747,6 +761,7 @@ class TenantState:
             )
 
     def _write_purchase_order(self, values: Values, call: _Call) -> Record | None:
+        """Create (with lines), change (header and lines) or delete a PO."""
         domain = self._domain(values, call, PurchaseOrder)
         if domain is None:
             return None
@@ -834,6 +849,7 @@ class TenantState:
         )
 
     def _write_po_line(self, values: Values, call: _Call) -> Record | None:
+        """A line written on its own (the grid commit or ``purchaseOrderLines``)."""
         domain = self._domain(values, call, POLine)
         order = self._order_of_line(domain, values, call) if domain else None
         if domain is None or order is None:
@@ -852,6 +868,7 @@ class TenantState:
         *,
         require_hash: bool,
     ) -> POLine | None:
+        """Create, change or delete one line of ``order``; received lines stay."""
         if values.operation == "C":
             return self._line_create(domain, order, values, call)
         number = values.integer("line")
@@ -884,6 +901,7 @@ class TenantState:
     def _line_create(
         self, domain: Domain, order: PurchaseOrder, values: Values, call: _Call
     ) -> POLine | None:
+        """Add a line, numbered from the caller or the order's next number."""
         number = values.integer("line") if values.has("line") else 0
         number = number if number > 0 else order.next_line
         if number in order.lines:
@@ -910,6 +928,7 @@ class TenantState:
         return line
 
     def _default_line(self, domain: Domain, line: POLine, values: Values) -> None:
+        """Fill what the caller left blank from the item, as QAD's UI defaulting does."""
         item = self.items.get(domain.code, line.item)
         if item is None:
             return
@@ -929,6 +948,8 @@ class TenantState:
         *,
         only: str = "",
     ) -> None:
+        """Line rules, all of them or only the ``only`` group (for ``fieldChangeV2``)."""
+
         def wanted(group: str) -> bool:
             return not only or only == group
 
@@ -985,6 +1006,7 @@ class TenantState:
     # --- receipts -------------------------------------------------------------------------------
 
     def _write_receipt(self, values: Values, call: _Call) -> Record | None:
+        """Post a receipt against one open PO; receipts cannot be changed afterwards."""
         domain = self._domain(values, call, Receipt)
         if domain is None:
             return None
@@ -1058,6 +1080,7 @@ class TenantState:
     def _receipt_line(
         self, order: PurchaseOrder, values: Values, seen: set[int], call: _Call
     ) -> ReceiptLine | None:
+        """One receipt line: a known open PO line, positive, within the open quantity."""
         number = values.integer("po_line")
         ref = f"{order.number}/{number}"
         po_line = order.lines.get(number)
@@ -1117,6 +1140,7 @@ class TenantState:
         line: ReceiptLine,
         call: _Call,
     ) -> None:
+        """Raise the PO line's received quantity and open a receiver for it."""
         po_line = order.lines[line.po_line]
         call.journal.set(po_line, "quantity_received", po_line.quantity_received + line.quantity)
         self._touch(po_line, call)
@@ -1149,6 +1173,7 @@ class TenantState:
     # --- supplier invoices ----------------------------------------------------------------------
 
     def _find_invoice(self, domain: Domain, values: Values, call: _Call) -> SupplierInvoice | None:
+        """The invoice an update names, by ``supplierInvoiceId`` or supplier + reference."""
         if values.has("id"):
             found = self.invoices.get(domain.code, str(values.integer("id")))
             value: object = values.integer("id")
@@ -1168,6 +1193,7 @@ class TenantState:
         return found
 
     def _write_invoice(self, values: Values, call: _Call) -> Record | None:
+        """Create, change (dates and references only) or delete a supplier invoice."""
         domain = self._domain(values, call, SupplierInvoice)
         if domain is None:
             return None
@@ -1217,6 +1243,7 @@ class TenantState:
     def _create_invoice(
         self, domain: Domain, values: Values, call: _Call
     ) -> SupplierInvoice | None:
+        """A new invoice: unique reference per supplier and entity, matched lines."""
         before = call.errors()
         supplier = self._supplier(domain, values.text("supplier"), call, SupplierInvoice)
         reference = values.text("reference").strip()
@@ -1259,7 +1286,7 @@ class TenantState:
             )
         if invoice.tax < 0:
             call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
-        matches = [self._match_line(domain, invoice, v) for v in values.lines("matching_lines")]
+        matches = [_match_line(v) for v in values.lines("matching_lines")]
         expenses = [self._expense_line(domain, v, call) for v in values.lines("expense_lines")]
         if not matches and not expenses:
             call.flag(SupplierInvoice, "matching_lines", "", m.NO_LINES, label="A supplier invoice")
@@ -1297,12 +1324,8 @@ class TenantState:
             self._post_match(domain, match, match.quantity, call)
         return invoice
 
-    def _match_line(self, domain: Domain, invoice: SupplierInvoice, values: Values) -> MatchingLine:
-        line = MatchingLine()
-        values.assign(line)
-        return line
-
     def _expense_line(self, domain: Domain, values: Values, call: _Call) -> ExpenseLine:
+        """A non-PO line: account coding as the GL account demands, positive amount."""
         line = ExpenseLine()
         values.assign(line)
         self._check_coding(domain, line, call, ExpenseLine)
@@ -1424,6 +1447,7 @@ class TenantState:
         pending: Mapping[str, Decimal],
         call: _Call,
     ) -> OpenReceiver | None:
+        """The open receiver a matching line names; blank or closed ones are errors."""
         open_ones = [
             r
             for r in self.open_receivers(domain, order.number, match.po_line)
@@ -1478,6 +1502,7 @@ class TenantState:
     def _delete_invoice(
         self, domain: Domain, invoice: SupplierInvoice, call: _Call
     ) -> SupplierInvoice | None:
+        """Remove an unpaid invoice and give its matched quantities back."""
         if invoice.balance != invoice.total:
             call.flag(
                 SupplierInvoice,
@@ -1499,6 +1524,7 @@ class TenantState:
     # --- supplier payments ----------------------------------------------------------------------
 
     def _write_payment(self, values: Values, call: _Call) -> Record | None:
+        """Create, change (external reference only) or void (``D``) a payment."""
         domain = self._domain(values, call, SupplierPayment)
         if domain is None:
             return None
@@ -1548,6 +1574,7 @@ class TenantState:
     def _create_payment(
         self, domain: Domain, values: Values, number: str, call: _Call
     ) -> SupplierPayment | None:
+        """A new payment: every allocation settles an open invoice of its supplier."""
         before = call.errors()
         supplier = self._supplier(domain, values.text("supplier"), call, SupplierPayment)
         if supplier is None:
@@ -1608,6 +1635,7 @@ class TenantState:
         settled: dict[int, Decimal],
         call: _Call,
     ) -> SupplierInvoice | None:
+        """The invoice an allocation settles, checked against balance and owner."""
         if allocation.invoice_id:
             invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
             field, value = "invoice_id", str(allocation.invoice_id)
@@ -1686,6 +1714,7 @@ class TenantState:
     def _void_payment(
         self, domain: Domain, payment: SupplierPayment, call: _Call
     ) -> SupplierPayment | None:
+        """Void a payment: its allocations go back onto the invoices' balances."""
         if payment.status == "VOID":
             call.flag(
                 SupplierPayment, "number", payment.number, m.ALREADY_VOID, value=payment.number
@@ -1704,6 +1733,12 @@ class TenantState:
             number = f"{year}{self._next(f'pay:{key_of(domain.code)}:{year}', call):06d}"
             if self.payments.get(domain.code, number) is None:
                 return number
+
+
+def _match_line(values: Values) -> MatchingLine:
+    line = MatchingLine()
+    values.assign(line)
+    return line
 
 
 def _set(domain: Domain | None, kind: str) -> str:
