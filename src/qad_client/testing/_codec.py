@@ -46,6 +46,7 @@ __all__ = [
     "NAMES",
     "FieldSpec",
     "Kind",
+    "Operation",
     "Values",
     "decode",
     "encode",
@@ -57,6 +58,7 @@ __all__ = [
     "wire_name",
 ]
 
+Operation = Literal["create", "update", "delete"]
 Kind = Literal["str", "dec", "int", "bool", "date", "datetime", "rows"]
 
 NAMES: Mapping[type, n.Names] = {
@@ -79,7 +81,11 @@ NAMES: Mapping[type, n.Names] = {
     Allocation: n.ALLOCATION,
 }
 
-_OPERATIONS = ("C", "U", "D")
+_OPERATIONS: dict[str, Operation] = {
+    n.OPERATION["create"]: "create",
+    n.OPERATION["update"]: "update",
+    n.OPERATION["delete"]: "delete",
+}
 _TRUE = ("true", "yes", "y", "1")
 _FALSE = ("false", "no", "n", "0")
 
@@ -158,7 +164,7 @@ class Values:
         table: type,
         data: dict[str, object],
         rows: dict[str, list[Values]],
-        operation: str,
+        operation: Operation,
         concurrency_hash: str,
         raw: Mapping[str, Any],
     ) -> None:
@@ -229,7 +235,7 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
         issue = Issue.of(
             table, "data_operation", raw, m.INVALID, label="Record", reason="not an object"
         )
-        return Values(table, {}, {}, "C", "", {}), [issue]
+        return Values(table, {}, {}, "create", "", {}), [issue]
     data: dict[str, object] = {}
     rows: dict[str, list[Values]] = {}
     for spec in field_specs(table):
@@ -252,21 +258,17 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
             data[spec.attribute] = _parse(spec.kind, value)
         except ValueError as error:
             issues.append(_invalid(table, spec, value, str(error)))
-    operation = raw.get(n.CONTROL["data_operation"]) or "C"
-    if operation not in _OPERATIONS:
+    sent = raw.get(n.CONTROL["data_operation"]) or n.OPERATION["create"]
+    operation = _OPERATIONS.get(sent) if isinstance(sent, str) else None
+    if operation is None:
+        expected = "expected one of " + ", ".join(n.OPERATION.values())
+        label = n.CONTROL["data_operation"]
         issues.append(
-            Issue.of(
-                table,
-                "data_operation",
-                operation,
-                m.INVALID,
-                label=n.CONTROL["data_operation"],
-                reason="expected C, U or D",
-            )
+            Issue.of(table, "data_operation", sent, m.INVALID, label=label, reason=expected)
         )
-        operation = "C"
+        operation = "create"
     concurrency_hash = _control_text(raw, "concurrency_hash")
-    return Values(table, data, rows, str(operation), concurrency_hash, raw), issues
+    return Values(table, data, rows, operation, concurrency_hash, raw), issues
 
 
 def _invalid(table: type, spec: FieldSpec, value: object, reason: str) -> Issue:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 
 from mlconnector_http.testing import Fault
+from qad_client.testing import _names as n
 
 __all__ = ["rate_limited", "unavailable"]
 
 
 def rate_limited(retry_after: int = 1) -> Fault:
     """A 429 with ``Retry-After: retry_after`` seconds."""
-    body = {"status": 429, "error": "Too Many Requests", "message": "Rate limit exceeded."}
+    e = n.ERROR
+    body = {e["status"]: 429, e["error"]: "Too Many Requests", e["message"]: "Rate limit exceeded."}
     return Fault.http_status(
         429, headers={"retry-after": str(retry_after)}, body=json.dumps(body).encode()
     )

@@ -162,16 +162,16 @@ def token(ctx: Context) -> httpx.Response:
     auth = ctx.tenant.auth
     now = ctx.clock.time()
     result: Grant | AuthFailure
-    if grant_type == "password":
+    if grant_type == o["password_grant"]:
         result = auth.password_grant(
             form.get(o["client_id"], ""), form.get(o["username"], ""), form.get(o["password"], ""),
             now,
         )  # fmt: skip
-    elif grant_type == "refresh_token":
+    elif grant_type == o["refresh_grant"]:
         result = auth.refresh_grant(
             form.get(o["client_id"], ""), form.get(o["refresh_token"], ""), now
         )
-    elif grant_type == "client_credentials":
+    elif grant_type == o["client_grant"]:
         client_id, secret = _client_credentials(ctx, form)
         result = auth.client_grant(client_id, secret, now)
     else:
@@ -185,7 +185,7 @@ def token(ctx: Context) -> httpx.Response:
     ctx.counters[f"token.{grant_type}"] += 1
     body: dict[str, object] = {
         o["access_token"]: result.access_token,
-        o["token_type"]: "bearer",
+        o["token_type"]: o["bearer"],
         o["expires_in"]: result.expires_in,
     }
     if result.refresh_token is not None:

@@ -12,22 +12,47 @@ from collections.abc import Mapping
 import attrs
 
 __all__ = [
+    "ALLOCATION",
+    "ANALYSIS_TYPE",
     "BASES",
     "BROWSE_PREFIX",
     "CHILD_TABLES",
     "CONTROL",
+    "COST_CENTRE",
     "DATA_TYPES",
     "DOMAIN",
     "ENVELOPE",
     "ERROR",
+    "EXPENSE_LINE",
+    "GL_ACCOUNT",
+    "GL_TYPE",
     "GRID",
     "HEADERS",
+    "INVOICE_STATUS",
+    "INVOICE_TYPE",
+    "ITEM",
+    "ITEM_STATUS",
+    "MATCHING_LINE",
     "META",
     "METADATA",
     "OAUTH",
+    "OPEN_RECEIVER",
+    "OPERATION",
+    "ORDER_STATUS",
     "PATHS",
+    "PAYMENT_STATUS",
+    "PROJECT",
+    "PURCHASE_ORDER",
+    "PURCHASE_ORDER_LINE",
     "QUERY",
+    "RECEIPT",
+    "RECEIPT_LINE",
     "RESOURCES",
+    "SUB_ACCOUNT",
+    "SUPPLIER",
+    "SUPPLIER_INVOICE",
+    "SUPPLIER_PAYMENT",
+    "UNIT_OF_MEASURE",
     "Names",
 ]
 
@@ -91,6 +116,10 @@ QUERY = {
 
 OAUTH = {
     "grant_type": "grant_type",
+    "password_grant": "password",
+    "refresh_grant": "refresh_token",
+    "client_grant": "client_credentials",  # guess: never seen against QAD
+    "bearer": "bearer",
     "client_id": "client_id",
     "client_secret": "client_secret",
     "username": "username",
@@ -170,6 +199,17 @@ DATA_TYPES = {  # Progress ABL type names
     "date": "date",
     "datetime": "datetime-tz",
 }
+
+# Enumerated values as they travel in fields (only orderStatus "O" was observed [C4]).
+OPERATION = {"create": "C", "update": "U", "delete": "D"}  # dataOperation [C4, C1]
+ORDER_STATUS = {"open": "O", "closed": "C", "cancelled": "X"}  # orderStatus and lineStatus
+ANALYSIS_TYPE = {"none": "None", "cost_centre": "CostCentre", "project": "Project", "both": "Both"}
+GL_TYPE = {"profit_loss": "PL", "balance": "BALANCE"}  # guess
+INVOICE_TYPE = {"invoice": "INVOICE", "credit_note": "CREDITNOTE"}  # guess
+INVOICE_STATUS = {"initial": "INITIAL", "matched": "MATCHED", "hold": "HOLD"}  # guess
+PAYMENT_STATUS = {"paid": "PAID", "void": "VOID"}  # guess
+ITEM_STATUS = {"active": "ACTIVE"}  # guess
+UNIT_OF_MEASURE = {"each": "EA"}
 
 # --- master data -----------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from qad_client.testing import _names as n
+
 __all__ = [
     "ZERO",
     "Allocation",
@@ -126,9 +128,9 @@ class Item(Record):
     code: str = ""
     description1: str = ""
     description2: str = ""
-    unit_of_measure: str = "EA"
+    unit_of_measure: str = n.UNIT_OF_MEASURE["each"]
     item_type: str = ""
-    status: str = "ACTIVE"
+    status: str = n.ITEM_STATUS["active"]
     purchase_cost: Decimal = ZERO
     gl_account: str = ""
     is_active: bool = True
@@ -144,8 +146,8 @@ class GLAccount(Record):
     shared_set: str = ""
     code: str = ""
     description: str = ""
-    gl_type: str = "PL"
-    analysis_type: str = "None"
+    gl_type: str = n.GL_TYPE["profit_loss"]
+    analysis_type: str = n.ANALYSIS_TYPE["none"]
     allow_sub_account: bool = False
     is_active: bool = True
 
@@ -201,7 +203,7 @@ class POLine(Record):
     project: str = ""
     quantity_received: Decimal = attrs.field(default=ZERO, metadata=_RO)
     quantity_invoiced: Decimal = attrs.field(default=ZERO, metadata=_RO)
-    status: str = "O"
+    status: str = n.ORDER_STATUS["open"]
 
     def key(self) -> tuple[str, ...]:
         return (self.domain, self.po_number, str(self.line))
@@ -220,7 +222,7 @@ class PurchaseOrder(Record):
     exchange_rate: Decimal = Decimal(1)
     credit_terms: str = ""
     ship_to: str = ""
-    status: str = "O"
+    status: str = n.ORDER_STATUS["open"]
     remarks: str = ""
     external_reference: str = ""
     lines: dict[int, POLine] = attrs.field(factory=dict)
@@ -319,14 +321,14 @@ class SupplierInvoice(Record):
     entity: str = ""
     supplier: str = ""
     reference: str = ""
-    invoice_type: str = "INVOICE"
+    invoice_type: str = n.INVOICE_TYPE["invoice"]
     invoice_date: date | None = None
     posting_date: date | None = None
     due_date: date | None = None
     currency: str = ""
     total: Decimal = ZERO
     tax: Decimal = ZERO
-    status: str = attrs.field(default="INITIAL", metadata=_RO)
+    status: str = attrs.field(default=n.INVOICE_STATUS["initial"], metadata=_RO)
     is_open: bool = attrs.field(default=True, metadata=_RO)
     balance: Decimal = attrs.field(default=ZERO, metadata=_RO)
     external_reference: str = ""
@@ -359,7 +361,7 @@ class SupplierPayment(Record):
     bank_gl_account: str = ""
     currency: str = ""
     amount: Decimal = ZERO
-    status: str = attrs.field(default="PAID", metadata=_RO)
+    status: str = attrs.field(default=n.PAYMENT_STATUS["paid"], metadata=_RO)
     external_reference: str = ""
     allocations: list[Allocation] = attrs.field(factory=list)
 

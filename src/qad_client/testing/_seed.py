@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import attrs
 
+from qad_client.testing import _names as n
 from qad_client.testing._records import (
     AnalysisCode,
     CostCentre,
@@ -146,12 +147,14 @@ def seed_tenant(
 
     gl_table = state.gl_accounts
     fixed = [
-        GLAccount(shared_set=accounts, code=BANK_ACCOUNT, description="Bank", gl_type="BALANCE"),
+        GLAccount(
+            shared_set=accounts, code=BANK_ACCOUNT, description="Bank", gl_type=n.GL_TYPE["balance"]
+        ),
         GLAccount(
             shared_set=accounts,
             code=PAYABLES_ACCOUNT,
             description="Accounts payable",
-            gl_type="BALANCE",
+            gl_type=n.GL_TYPE["balance"],
         ),
         GLAccount(shared_set=accounts, code=EXPENSE_ACCOUNT, description="Purchases"),
     ]

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from qad_client.testing import _messages as m
+from qad_client.testing import _names as n
 from qad_client.testing._codec import Values
 from qad_client.testing._journal import Journal
 from qad_client.testing._messages import Issue
@@ -56,9 +57,12 @@ __all__ = [
 T = TypeVar("T", bound=Record)
 M = TypeVar("M", bound=Record)
 
-ANALYSIS_TYPES = ("None", "CostCentre", "Project", "Both")
-ORDER_STATUSES = ("O", "C", "X")
-INVOICE_TYPES = ("INVOICE", "CREDITNOTE")
+ANALYSIS_TYPES = tuple(n.ANALYSIS_TYPE.values())
+ORDER_STATUSES = tuple(n.ORDER_STATUS.values())
+INVOICE_TYPES = tuple(n.INVOICE_TYPE.values())
+OPEN = n.ORDER_STATUS["open"]
+_WITH_COST_CENTRE = (n.ANALYSIS_TYPE["cost_centre"], n.ANALYSIS_TYPE["both"])
+_WITH_PROJECT = (n.ANALYSIS_TYPE["project"], n.ANALYSIS_TYPE["both"])
 HUNDRED = Decimal(100)
 
 LINE_FIELD_GROUPS: Mapping[str, str] = {
@@ -557,8 +561,8 @@ class TenantState:
         if account is None:
             return
         wants = {
-            "cost_centre": account.analysis_type in ("CostCentre", "Both"),
-            "project": account.analysis_type in ("Project", "Both"),
+            "cost_centre": account.analysis_type in _WITH_COST_CENTRE,
+            "project": account.analysis_type in _WITH_PROJECT,
         }
         stores: dict[str, tuple[Table[Any], str]] = {
             "cost_centre": (self.cost_centres, "cost centre"),
@@ -610,7 +614,7 @@ class TenantState:
         index = store.scope(scope_code)
         existing = index.get(key_of(code))
         before = call.errors()
-        if values.operation == "C":
+        if values.operation == "create":
             if existing is not None:
                 call.flag(table, "code", code, m.ALREADY_EXISTS, label=label, value=code)
                 return None
@@ -629,7 +633,7 @@ class TenantState:
             return None
         if not self._hash_ok(existing, values, call, table):
             return None
-        if values.operation == "D":
+        if values.operation == "delete":
             call.journal.pop(index, key_of(code))
             return existing
         draft = attrs.evolve(existing)
@@ -739,7 +743,7 @@ class TenantState:
                 order.status,
                 m.INVALID,
                 label="Order status",
-                reason="expected O, C or X",
+                reason="expected one of " + ", ".join(ORDER_STATUSES),
             )
         if order.exchange_rate <= 0:
             call.flag(
@@ -770,7 +774,7 @@ class TenantState:
         existing = index.get(key_of(number)) if number else None
         label = "Purchase order"
         before = call.errors()
-        if values.operation == "C":
+        if values.operation == "create":
             if existing is not None:
                 call.flag(
                     PurchaseOrder, "number", number, m.ALREADY_EXISTS, label=label, value=number
@@ -792,13 +796,13 @@ class TenantState:
                 return None
             order.number = number or self._po_number(domain, call)
             for line_values in values.lines("lines"):
-                if line_values.operation != "C":
+                if line_values.operation != "create":
                     call.flag(
                         POLine,
                         "data_operation",
-                        line_values.operation,
+                        n.OPERATION[line_values.operation],
                         m.UNSUPPORTED_OPERATION,
-                        operation=line_values.operation,
+                        operation=n.OPERATION[line_values.operation],
                         label="a line of a new purchase order",
                     )
                     continue
@@ -815,7 +819,7 @@ class TenantState:
             return None
         if not self._hash_ok(existing, values, call, PurchaseOrder):
             return None
-        if values.operation == "D":
+        if values.operation == "delete":
             if any(line.quantity_received > 0 for line in existing.lines.values()):
                 call.flag(
                     PurchaseOrder, "number", number, m.HAS_RECEIPTS, label=label, value=number
@@ -869,7 +873,7 @@ class TenantState:
         require_hash: bool,
     ) -> POLine | None:
         """Create, change or delete one line of ``order``; received lines stay."""
-        if values.operation == "C":
+        if values.operation == "create":
             return self._line_create(domain, order, values, call)
         number = values.integer("line")
         existing = order.lines.get(number)
@@ -879,7 +883,7 @@ class TenantState:
             return None
         if require_hash and not self._hash_ok(existing, values, call, POLine):
             return None
-        if values.operation == "D":
+        if values.operation == "delete":
             if existing.quantity_received > 0:
                 call.flag(
                     POLine, "line", number, m.HAS_RECEIPTS, label="Purchase order line", value=ref
@@ -986,7 +990,7 @@ class TenantState:
                 line.status,
                 m.INVALID,
                 label="Line status",
-                reason="expected O, C or X",
+                reason="expected one of " + ", ".join(ORDER_STATUSES),
             )
         known_item = self.items.get(domain.code, line.item) is not None
         if wanted("coding") and (line.gl_account or known_item):
@@ -1010,13 +1014,13 @@ class TenantState:
         domain = self._domain(values, call, Receipt)
         if domain is None:
             return None
-        if values.operation != "C":
+        if values.operation != "create":
             call.flag(
                 Receipt,
                 "data_operation",
-                values.operation,
+                n.OPERATION[values.operation],
                 m.UNSUPPORTED_OPERATION,
-                operation=values.operation,
+                operation=n.OPERATION[values.operation],
                 label="a purchase order receipt",
             )
             return None
@@ -1039,7 +1043,7 @@ class TenantState:
         )
         if order is None:
             return None
-        if order.status != "O":
+        if order.status != OPEN:
             call.flag(Receipt, "po_number", order.number, m.ORDER_NOT_OPEN, value=order.number)
         supplier = values.text("supplier")
         if supplier and key_of(supplier) != key_of(order.supplier):
@@ -1111,7 +1115,7 @@ class TenantState:
         line.item = po_line.item
         line.unit_of_measure = line.unit_of_measure or po_line.unit_of_measure
         line.site = line.site or po_line.site
-        if po_line.status != "O":
+        if po_line.status != OPEN:
             call.flag(ReceiptLine, "po_line", number, m.LINE_NOT_OPEN, po=order.number, line=number)
         if line.quantity <= 0:
             call.flag(
@@ -1208,12 +1212,12 @@ class TenantState:
                 domain=domain.code,
             )
             return None
-        if values.operation == "C":
+        if values.operation == "create":
             return self._create_invoice(domain, values, call)
         existing = self._find_invoice(domain, values, call)
         if existing is None or not self._hash_ok(existing, values, call, SupplierInvoice):
             return None
-        if values.operation == "D":
+        if values.operation == "delete":
             return self._delete_invoice(domain, existing, call)
         fixed = (
             "supplier",
@@ -1282,7 +1286,7 @@ class TenantState:
                 invoice.invoice_type,
                 m.INVALID,
                 label="Invoice type",
-                reason="expected INVOICE or CREDITNOTE",
+                reason="expected one of " + ", ".join(INVOICE_TYPES),
             )
         if invoice.tax < 0:
             call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
@@ -1290,7 +1294,7 @@ class TenantState:
         expenses = [self._expense_line(domain, v, call) for v in values.lines("expense_lines")]
         if not matches and not expenses:
             call.flag(SupplierInvoice, "matching_lines", "", m.NO_LINES, label="A supplier invoice")
-        if matches and invoice.invoice_type == "CREDITNOTE":
+        if matches and invoice.invoice_type == n.INVOICE_TYPE["credit_note"]:
             call.flag(SupplierInvoice, "matching_lines", "", m.CREDIT_NOTE_MATCH)
             return None
         on_hold = self._check_matches(domain, invoice, matches, call)
@@ -1313,7 +1317,8 @@ class TenantState:
         invoice.total = expected
         invoice.balance = expected
         invoice.is_open = expected != 0
-        invoice.status = "HOLD" if on_hold else ("MATCHED" if matches else "INITIAL")
+        status = "hold" if on_hold else ("matched" if matches else "initial")
+        invoice.status = n.INVOICE_STATUS[status]
         invoice.matching_lines = matches
         invoice.expense_lines = expenses
         invoice.id = self._next("invoice", call)
@@ -1531,7 +1536,7 @@ class TenantState:
         index = self.payments.scope(domain.code)
         number = values.text("number").strip()
         existing = index.get(key_of(number)) if number else None
-        if values.operation == "C":
+        if values.operation == "create":
             if existing is not None:
                 call.flag(
                     SupplierPayment,
@@ -1555,7 +1560,7 @@ class TenantState:
             return None
         if not self._hash_ok(existing, values, call, SupplierPayment):
             return None
-        if values.operation == "D":
+        if values.operation == "delete":
             return self._void_payment(domain, existing, call)
         fixed = ("supplier", "payment_date", "bank_gl_account", "currency", "amount")
         if not self._unchanged(existing, values, fixed, call, SupplierPayment):
@@ -1715,7 +1720,7 @@ class TenantState:
         self, domain: Domain, payment: SupplierPayment, call: _Call
     ) -> SupplierPayment | None:
         """Void a payment: its allocations go back onto the invoices' balances."""
-        if payment.status == "VOID":
+        if payment.status == n.PAYMENT_STATUS["void"]:
             call.flag(
                 SupplierPayment, "number", payment.number, m.ALREADY_VOID, value=payment.number
             )
@@ -1724,7 +1729,7 @@ class TenantState:
             invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
             if invoice is not None:
                 self._settle(invoice, -(allocation.amount + allocation.discount), call)
-        call.journal.set(payment, "status", "VOID")
+        call.journal.set(payment, "status", n.PAYMENT_STATUS["void"])
         self._touch(payment, call)
         return payment
 
