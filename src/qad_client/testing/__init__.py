@@ -1,10 +1,26 @@
 """A fake QAD Adaptive ERP for tests: ``QADSimulator`` serves tenants over httpx or loopback.
 
-The REST model is the proposal of ``qad.md`` section 10 (QAD publishes no REST reference), with
-every vendor-facing name kept in ``_names.py`` so one line fixes one name.
+QAD publishes no REST reference, so the model is the proposal of ``api-notes/qad.md`` section 10
+built on the conventions public code shows. Every vendor-facing name (paths, fields, envelope
+keys, browse ids, enumerated values) sits in ``_names.py``, one line each; error texts sit in
+``_messages.py``. Wire conventions:
+
+* amounts and quantities are JSON strings (``"12.50"``), accepted as strings or numbers;
+* dates are ``YYYY-MM-DD``; audit stamps ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (``lastModifiedDateTime``);
+* codes compare case-insensitively; a write request is all-or-nothing.
+
+Example::
+
+    sim = QADSimulator(clock=FakeClock())
+    base_url = sim.add_tenant("acme")  # https://acme.qad.com/clouderp
+    sim.add_user("acme", "alice", "secret")
+    sim.seed("acme", suppliers=10, items=20)
+    client = httpx.Client(transport=sim.transport(), base_url=base_url)
+
+On loopback (``with sim.serve() as origin``) the tenant is the first path segment:
+``sim.base_url("acme", origin=origin)`` is ``http://127.0.0.1:{port}/acme/clouderp``.
 """
 
-from qad_client.testing._auth import Principal
 from qad_client.testing._faults import rate_limited, unavailable
 from qad_client.testing._seed import SeedResult
 from qad_client.testing._simulator import DEFAULT_CREDIT_TERMS, DEFAULT_CURRENCIES, QADSimulator
@@ -13,7 +29,6 @@ from qad_client.testing._state import TenantState, Tolerances
 __all__ = [
     "DEFAULT_CREDIT_TERMS",
     "DEFAULT_CURRENCIES",
-    "Principal",
     "QADSimulator",
     "SeedResult",
     "TenantState",

@@ -164,9 +164,11 @@ def token(ctx: Context) -> httpx.Response:
     result: Grant | AuthFailure
     if grant_type == o["password_grant"]:
         result = auth.password_grant(
-            form.get(o["client_id"], ""), form.get(o["username"], ""), form.get(o["password"], ""),
+            form.get(o["client_id"], ""),
+            form.get(o["username"], ""),
+            form.get(o["password"], ""),
             now,
-        )  # fmt: skip
+        )
     elif grant_type == o["refresh_grant"]:
         result = auth.refresh_grant(
             form.get(o["client_id"], ""), form.get(o["refresh_token"], ""), now

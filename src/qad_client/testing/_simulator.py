@@ -100,9 +100,13 @@ class QADSimulator(Simulator):
             self._tenants[key] = Tenant(key, state, AuthState(config))
             for domain, entity in (domains or {"10USA": "10USACO"}).items():
                 self.add_domain(
-                    key, domain, entity, supplier_set=supplier_set, account_set=account_set,
+                    key,
+                    domain,
+                    entity,
+                    supplier_set=supplier_set,
+                    account_set=account_set,
                     sites=sites,
-                )  # fmt: skip
+                )
         return tenant_base(key)
 
     def add_domain(

@@ -657,9 +657,15 @@ class TenantState:
 
         scope = self._shared_set(values, call, Supplier, "supplier")
         return self._write_master(
-            Supplier, self.suppliers, values, call,
-            scope_attribute="shared_set", scope=scope, label="Supplier", check=check,
-        )  # fmt: skip
+            Supplier,
+            self.suppliers,
+            values,
+            call,
+            scope_attribute="shared_set",
+            scope=scope,
+            label="Supplier",
+            check=check,
+        )
 
     def _write_item(self, values: Values, call: _Call) -> Record | None:
         """Items need a non-negative cost and, if given, a known active default account."""
@@ -683,9 +689,15 @@ class TenantState:
         domain = self._domain(values, call, Item)
         scope = None if domain is None else (domain.code, domain)
         return self._write_master(
-            Item, self.items, values, call,
-            scope_attribute="domain", scope=scope, label="Item", check=check,
-        )  # fmt: skip
+            Item,
+            self.items,
+            values,
+            call,
+            scope_attribute="domain",
+            scope=scope,
+            label="Item",
+            check=check,
+        )
 
     def _write_gl_account(self, values: Values, call: _Call) -> Record | None:
         """GL accounts need a known analysis type."""
@@ -703,9 +715,15 @@ class TenantState:
 
         scope = self._shared_set(values, call, GLAccount, "account")
         return self._write_master(
-            GLAccount, self.gl_accounts, values, call,
-            scope_attribute="shared_set", scope=scope, label="GL account", check=check,
-        )  # fmt: skip
+            GLAccount,
+            self.gl_accounts,
+            values,
+            call,
+            scope_attribute="shared_set",
+            scope=scope,
+            label="GL account",
+            check=check,
+        )
 
     def _write_analysis_code(self, values: Values, call: _Call) -> Record | None:
         """Cost centres, sub-accounts and projects: a code, a text, a flag."""
@@ -717,9 +735,15 @@ class TenantState:
 
         scope = self._shared_set(values, call, table, "account")
         return self._write_master(
-            table, self._account_table(table), values, call,
-            scope_attribute="shared_set", scope=scope, label=labels[table], check=check,
-        )  # fmt: skip
+            table,
+            self._account_table(table),
+            values,
+            call,
+            scope_attribute="shared_set",
+            scope=scope,
+            label=labels[table],
+            check=check,
+        )
 
     # --- purchase orders ------------------------------------------------------------------------
 
