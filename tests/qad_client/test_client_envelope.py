@@ -10,13 +10,16 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlconnector_http import Conflict, RetryPolicy, ServerError, ValidationError
 from qad_client import (
     Filter,
+    InvoiceStatus,
     NewSupplier,
+    OrderStatus,
+    PurchaseOrder,
     QADClient,
     QADConfigurationError,
     QADConflict,
@@ -30,6 +33,7 @@ from qad_client import (
 )
 from qad_client import _names as n
 from qad_client import _operations as ops
+from qad_client._convert import encode_value, from_row
 
 BASE = "https://acme.qad.com/clouderp/"
 WS = Workspace("10USA", "10USACO")
@@ -67,6 +71,7 @@ def _write_op() -> Any:
     return ops.write(WS, n.SUPPLIER, Supplier, record, operation="C")
 
 
+@settings(deadline=None)
 @given(
     success=st.sampled_from([True, False, "true", "false"]),
     severity=st.integers(0, 3),
@@ -285,8 +290,15 @@ def test_range_filter_text() -> None:
 
 
 def test_amounts_are_sent_as_plain_decimal_strings() -> None:
-    from qad_client._convert import encode_value
-
     assert encode_value(Decimal("1E+3")) == "1000"
     assert encode_value(Decimal("0.10")) == "0.10"
     assert encode_value(dt.date(2026, 2, 3)) == "2026-02-03"
+
+
+def test_unknown_status_values_are_kept_not_fatal() -> None:
+    row = {"purchaseOrder.purchaseOrderNumber": "P1", "purchaseOrder.orderStatus": "Z"}
+    order = from_row(row, PurchaseOrder, record="po P1")
+    assert order.status == "Z"
+    assert isinstance(order.status, OrderStatus)
+    assert not order.status.is_known
+    assert InvoiceStatus("HOLD") is InvoiceStatus.HOLD

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 import pytest
 
-from mlconnector_http import RetryPolicy
+from mlconnector_http import (
+    APITimeoutError,
+    AttemptEvent,
+    RateLimited,
+    RetryPolicy,
+    TransportError,
+)
+from mlconnector_http.testing import Fault
 from qad_client import (
     AsyncQADClient,
     InvoiceStatus,
@@ -23,9 +30,12 @@ from qad_client import (
     PaymentStatus,
     QADClient,
     QADDuplicate,
+    QADRateLimited,
+    QADTimeoutError,
+    QADTransportError,
     QADValidationError,
 )
-from qad_client.testing import Tolerances
+from qad_client.testing import Tolerances, rate_limited, unavailable
 
 from .test_client_support import DOMAIN, ENTITY, PASSWORD, TENANT, USER, World, make_world
 
@@ -295,3 +305,30 @@ def test_loopback_http_against_the_served_simulator() -> None:
                 return [s.code async for s in client.suppliers.list()]
 
         assert asyncio.run(run()) == list(world.seed.suppliers)
+
+
+def test_transport_faults_and_rate_limits_map_to_qad_errors() -> None:
+    world = make_world()
+    events: list[AttemptEvent] = []
+    client = world.client(event_hook=events.append)
+    code = world.seed.suppliers[0]
+    client.suppliers.get(code)
+    world.sim.faults.add(rate_limited(2), path="/api/erp/", times=1)
+    world.sim.faults.add(unavailable(), path="/api/erp/", times=1)
+    assert client.suppliers.get(code).code == code  # 429 then 503 retried, reads are safe
+    assert [(e.status, e.attempt) for e in events[-3:]] == [(429, 1), (503, 2), (200, 3)]
+    assert events[-3].retry_in == 2.0  # Retry-After obeyed exactly
+    world.sim.faults.add(rate_limited(600), path="/api/erp/", times=1)
+    with pytest.raises(QADRateLimited) as limited:
+        client.suppliers.get(code)
+    assert isinstance(limited.value, RateLimited)
+    assert limited.value.retry_after == 600
+    world.sim.faults.add(Fault.drop(), path="/api/erp/", method="POST", times=1)
+    with pytest.raises(QADTransportError) as dropped:
+        client.purchase_orders.create(_purchase_order(client, world))
+    assert isinstance(dropped.value, TransportError)
+    assert list(client.purchase_orders.list()) == []  # a write is never sent twice blindly
+    world.sim.faults.add(Fault.timeout(), path="/api/erp/", times=None)
+    with pytest.raises(QADTimeoutError) as late:
+        client.suppliers.get(code)
+    assert isinstance(late.value, APITimeoutError)
