@@ -9,6 +9,8 @@ a list of ids in the bill list and of line records in the detail; both are read.
 from __future__ import annotations
 
 import enum
+import types
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -36,6 +38,29 @@ def _is_enum(cls: Any) -> bool:
 
 def _enum_value(member: enum.Enum) -> Any:
     return getattr(member, "value", member)
+
+
+def _optional_of(cls: Any) -> Any:
+    """``X`` for ``X | None`` (either spelling), else ``None``."""
+    if typing.get_origin(cls) not in (typing.Union, types.UnionType):
+        return None
+    args = [arg for arg in typing.get_args(cls) if arg is not type(None)]
+    return args[0] if len(args) == 1 and len(typing.get_args(cls)) == 2 else None
+
+
+def _optional_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """``X | None`` with ``X``'s hook looked up once, not on every value (the hot path)."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        inner = _optional_of(cls)
+        hook = conv.get_structure_hook(inner)
+        if inner in (str, int, bool):
+            return lambda value, _: (
+                value if value is None or type(value) is inner else hook(value, inner)
+            )
+        return lambda value, _: None if value is None else hook(value, inner)
+
+    return factory
 
 
 def _renames(cls: type) -> dict[str, Any]:
@@ -97,6 +122,9 @@ def _build() -> cattrs.Converter:
     conv = make_converter()
     conv.register_unstructure_hook_func(_is_enum, _enum_value)
     conv.register_structure_hook_factory(_ours, _structure_factory(conv))
+    conv.register_structure_hook_factory(
+        lambda cls: _optional_of(cls) is not None, _optional_factory(conv)
+    )
     conv.register_unstructure_hook_factory(_ours, _unstructure_factory(conv))
     return conv
 
