@@ -9,7 +9,7 @@ Wire names are not here; they live in ``_names.py``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
@@ -61,10 +61,6 @@ __all__ = [
 
 T = TypeVar("T")
 ZERO = Decimal(0)
-
-
-def _seq(value: Sequence[T]) -> tuple[T, ...]:
-    return tuple(value)
 
 
 # --- enums ------------------------------------------------------------------------------------
@@ -353,6 +349,11 @@ class PurchaseOrderLine:
     status: OrderStatus = OrderStatus.OPEN
 
 
+def _po_lines(rows: Iterable[PurchaseOrderLine]) -> tuple[PurchaseOrderLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class PurchaseOrder(_Audited):
     """A purchase order; ``lines`` is empty in list results (browses carry headers only)."""
@@ -369,7 +370,7 @@ class PurchaseOrder(_Audited):
     status: OrderStatus = OrderStatus.OPEN
     remarks: str = ""
     external_reference: str = ""
-    lines: tuple[PurchaseOrderLine, ...] = attrs.field(default=(), converter=_seq)
+    lines: tuple[PurchaseOrderLine, ...] = attrs.field(default=(), converter=_po_lines)
 
 
 @attrs.frozen(kw_only=True)
@@ -385,6 +386,11 @@ class ReceiptLine:
     lot_serial: str = ""
 
 
+def _receipt_lines(rows: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class Receipt(_Audited):
     """A posted goods receipt (receiver) against one purchase order."""
@@ -396,7 +402,7 @@ class Receipt(_Audited):
     receipt_date: dt.date | None = None
     effective_date: dt.date | None = None
     external_reference: str = ""
-    lines: tuple[ReceiptLine, ...] = attrs.field(default=(), converter=_seq)
+    lines: tuple[ReceiptLine, ...] = attrs.field(default=(), converter=_receipt_lines)
 
 
 @attrs.frozen(kw_only=True)
@@ -445,6 +451,16 @@ class ExpenseLine:
     text: str = ""
 
 
+def _matching_lines(rows: Iterable[MatchingLine]) -> tuple[MatchingLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
+def _expense_lines(rows: Iterable[ExpenseLine]) -> tuple[ExpenseLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class SupplierInvoice(_Audited):
     """A supplier invoice (QAD Financials "CInvoice") and its open balance."""
@@ -465,8 +481,8 @@ class SupplierInvoice(_Audited):
     is_open: bool = True
     balance: Decimal = ZERO
     external_reference: str = ""
-    matching_lines: tuple[MatchingLine, ...] = attrs.field(default=(), converter=_seq)
-    expense_lines: tuple[ExpenseLine, ...] = attrs.field(default=(), converter=_seq)
+    matching_lines: tuple[MatchingLine, ...] = attrs.field(default=(), converter=_matching_lines)
+    expense_lines: tuple[ExpenseLine, ...] = attrs.field(default=(), converter=_expense_lines)
 
 
 @attrs.frozen(kw_only=True)
@@ -477,6 +493,11 @@ class Allocation:
     invoice_id: int | None = None
     invoice_reference: str = ""
     discount: Decimal = ZERO
+
+
+def _allocations(rows: Iterable[Allocation]) -> tuple[Allocation, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
 
 
 @attrs.frozen(kw_only=True)
@@ -493,7 +514,7 @@ class SupplierPayment(_Audited):
     currency: str = ""
     status: PaymentStatus = PaymentStatus.PAID
     external_reference: str = ""
-    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_seq)
+    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_allocations)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -537,13 +558,18 @@ class NewPurchaseOrderLine:
     project: str | None = None
 
 
+def _new_po_lines(rows: Iterable[NewPurchaseOrderLine]) -> tuple[NewPurchaseOrderLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class NewPurchaseOrder:
     """A PO header and its lines, created in one call; ``number=None`` lets QAD number it."""
 
     supplier: str
     order_date: dt.date
-    lines: tuple[NewPurchaseOrderLine, ...] = attrs.field(converter=_seq)
+    lines: tuple[NewPurchaseOrderLine, ...] = attrs.field(converter=_new_po_lines)
     number: str | None = None
     due_date: dt.date | None = None
     currency: str | None = None
@@ -565,13 +591,18 @@ class NewReceiptLine:
     lot_serial: str | None = None
 
 
+def _new_receipt_lines(rows: Iterable[NewReceiptLine]) -> tuple[NewReceiptLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class NewReceipt:
     """A goods receipt against one PO; ``receiver=None`` lets QAD number it."""
 
     po_number: str
     receipt_date: dt.date
-    lines: tuple[NewReceiptLine, ...] = attrs.field(converter=_seq)
+    lines: tuple[NewReceiptLine, ...] = attrs.field(converter=_new_receipt_lines)
     effective_date: dt.date | None = None
     receiver: str | None = None
     external_reference: str | None = None
@@ -601,6 +632,16 @@ class NewExpenseLine:
     text: str | None = None
 
 
+def _new_matching_lines(rows: Iterable[NewMatchingLine]) -> tuple[NewMatchingLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
+def _new_expense_lines(rows: Iterable[NewExpenseLine]) -> tuple[NewExpenseLine, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class NewSupplierInvoice:
     """A supplier invoice to register; ``total=None`` sends the sum of the lines plus tax."""
@@ -609,8 +650,12 @@ class NewSupplierInvoice:
     reference: str
     invoice_date: dt.date
     currency: str
-    matching_lines: tuple[NewMatchingLine, ...] = attrs.field(default=(), converter=_seq)
-    expense_lines: tuple[NewExpenseLine, ...] = attrs.field(default=(), converter=_seq)
+    matching_lines: tuple[NewMatchingLine, ...] = attrs.field(
+        default=(), converter=_new_matching_lines
+    )
+    expense_lines: tuple[NewExpenseLine, ...] = attrs.field(
+        default=(), converter=_new_expense_lines
+    )
     total: Decimal | None = None
     tax: Decimal = ZERO
     invoice_type: InvoiceType = InvoiceType.INVOICE
@@ -636,6 +681,11 @@ class NewAllocation:
     discount: Decimal | None = None
 
 
+def _new_allocations(rows: Iterable[NewAllocation]) -> tuple[NewAllocation, ...]:
+    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
+    return tuple(rows)
+
+
 @attrs.frozen(kw_only=True)
 class NewSupplierPayment:
     """A supplier payment to post; ``number=None`` lets QAD number it."""
@@ -645,6 +695,6 @@ class NewSupplierPayment:
     bank_gl_account: str
     currency: str
     amount: Decimal
-    allocations: tuple[NewAllocation, ...] = attrs.field(default=(), converter=_seq)
+    allocations: tuple[NewAllocation, ...] = attrs.field(default=(), converter=_new_allocations)
     number: str | None = None
     external_reference: str | None = None
