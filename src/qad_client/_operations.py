@@ -92,6 +92,14 @@ def browse_filters(
     return out
 
 
+def _count(value: Any) -> int | None:
+    """``TotalRecords`` when it is a count (QAD sends strings); anything else is unknown."""
+    try:
+        return int(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
+    except ValueError:
+        return None
+
+
 def browse(
     table: n.Table,
     cls: type[T],
@@ -123,14 +131,14 @@ def browse(
             from_row(row, cls, record=f"{table.plural} page {page} row {i}")
             for i, row in enumerate(rows)
         ]
-        aux = body.get(n.ENVELOPE["aux"]) or {}
+        aux = body.get(n.ENVELOPE["aux"])
+        aux = aux if isinstance(aux, dict) else {}
         more = str(aux.get(n.ENVELOPE["has_more"], "false")).strip().lower() == "true"
-        total = aux.get(n.ENVELOPE["total"])
         next_url = None
-        if more and items:
+        if more and items:  # "more" with an empty page would never end
             url = response.request.url.copy_set_param(q["page"], str(page + 1))
             next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
-        return Page(items, next_url, int(total) if isinstance(total, int | str) else None)
+        return Page(items, next_url, _count(aux.get(n.ENVELOPE["total"])))
 
     return Operation(
         name=f"{table.plural}.browse",
