@@ -22,6 +22,7 @@ from qad_client import (
     AnalysisType,
     Filter,
     NewExpenseLine,
+    NewMatchingLine,
     NewPurchaseOrder,
     NewPurchaseOrderLine,
     NewReceipt,
@@ -474,3 +475,62 @@ def test_records_read_through_the_sync_client_are_typed() -> None:
     assert all(isinstance(line.quantity_ordered, Decimal) for line in order.lines)
     assert order.status is OrderStatus.OPEN
     assert all(line.status is OrderStatus.OPEN for line in order.lines)
+
+
+def _received(world: World) -> tuple[QADClient, str, str]:
+    client = world.client()
+    order = client.purchase_orders.create(
+        _order(world, _line(world, quantity_ordered=D("5"), purchase_cost=D("10")))
+    ).record
+    receipt = client.purchase_order_receipts.create(
+        NewReceipt(
+            po_number=order.number,
+            receipt_date=ORDERED,
+            lines=[NewReceiptLine(po_line=1, quantity=D("5"))],
+        )
+    ).record
+    return client, order.number, receipt.receiver
+
+
+INVOICE_RULES: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+    ("over match", {"quantity": D("6")}, {}, "matchQuantity"),
+    ("price outside tolerance", {"unit_price": D("10.50")}, {}, "matchUnitPrice"),
+    ("unknown receiver", {"receiver": "RC-NOPE"}, {}, "receiverNumber"),
+    ("other supplier", {}, {"supplier": 1}, "purchaseOrderNumber"),
+    ("other currency", {}, {"currency": "EUR"}, "purchaseOrderNumber"),
+    ("total off", {}, {"total": D("49")}, "totalAmountTC"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "match", "header", "field"), INVOICE_RULES, ids=[r[0] for r in INVOICE_RULES]
+)
+def test_each_invoice_rule_is_a_validation_error_naming_its_field(
+    rule: str, match: dict[str, Any], header: dict[str, Any], field: str
+) -> None:
+    world = make_world()
+    client, po_number, receiver = _received(world)
+    line: dict[str, Any] = {
+        "po_number": po_number,
+        "po_line": 1,
+        "receiver": receiver,
+        "quantity": D("5"),
+        "unit_price": D("10"),
+    }
+    line.update(match)
+    values: dict[str, Any] = {
+        "supplier": world.seed.suppliers[0],
+        "reference": "INV-R",
+        "invoice_date": ORDERED,
+        "currency": "USD",
+        "matching_lines": [NewMatchingLine(**line)],
+    }
+    values.update(header)
+    if "supplier" in header:
+        values["supplier"] = world.seed.suppliers[header["supplier"]]
+    with pytest.raises(QADValidationError) as caught:
+        client.supplier_invoices.create(NewSupplierInvoice(**values))
+    assert [e.field for e in caught.value.errors] == [field], rule
+    assert list(client.supplier_invoices.list()) == []
+    (still,) = client.open_receivers.list(receiver=receiver)
+    assert still.open_quantity == D("5")  # a refused invoice matches nothing
