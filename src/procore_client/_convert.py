@@ -7,7 +7,9 @@ plus :class:`~mlconnector_http.Secret` for hook headers. Failures become
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import cattrs
@@ -28,7 +30,40 @@ def _build() -> cattrs.Converter:
     return made
 
 
+def _optional_of(base: type) -> Callable[[Any], bool]:
+    def matches(annotation: Any) -> bool:
+        return typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(
+            typing.get_args(annotation)
+        ) == {base, type(None)}
+
+    return matches
+
+
+def _optional_hook(base: type) -> Callable[[Any, Any], Any]:
+    def structure_optional(value: Any, _: Any) -> Any:
+        if value is None or type(value) is base:
+            return value
+        return base(value)
+
+    return structure_optional
+
+
+def _fast(detailed: cattrs.Converter) -> cattrs.Converter:
+    """The same rules without per-field error bookkeeping, for whole pages of records.
+
+    Most model fields are ``str | None``-like; a direct hook for those skips cattrs' generic
+    Optional dispatch. It converts like cattrs does (``str(v)``, ``int(v)``, ``bool(v)``).
+    A page that fails here is structured again record by record with ``converter`` to name
+    the record and field.
+    """
+    made = detailed.copy(detailed_validation=False)
+    for base in (str, int, bool):
+        made.register_structure_hook_func(_optional_of(base), _optional_hook(base))
+    return made
+
+
 converter = _build()
+_fast_converter = _fast(converter)
 
 
 def json_body(response: httpx.Response) -> Any:
@@ -49,8 +84,8 @@ def structure_list(data: Any, cls: type[T], *, kind: str) -> list[T]:
     if not isinstance(data, list):
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
     try:
-        return converter.structure(data, list[cls])  # type: ignore[valid-type]
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError):
+        return _fast_converter.structure(data, list[cls])  # type: ignore[valid-type]
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError):
         pass
     return [structure_one(item, cls, record=_label(kind, item)) for item in data]
 

@@ -352,3 +352,12 @@ def test_deliveries_page_with_the_page_start_cursor_and_filter_by_status(world: 
         r.url.params.get("page_start") for r in recorder.requests if "deliveries" in r.url.path
     ]
     assert starts[:4] == [None, str(deliveries[1].id), str(deliveries[3].id), None]
+
+
+def test_a_listed_page_reads_each_record_exactly_like_a_single_get(world: Any) -> None:
+    _, _, client, summary = world
+    for vendor in client.vendors.list(per_page=5):
+        assert client.vendors.get(vendor.id) == vendor
+    project = summary.project_ids[0]
+    for requisition in list(client.requisitions.list(project))[:10]:
+        assert client.requisitions.get(project, requisition.id) == requisition
