@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 from tests.procore_client.test_client_support import (
@@ -46,10 +47,11 @@ def test_no_secret_or_token_in_debug_logs_reprs_or_exceptions(
         )
         texts += [repr(hook), str(hook), repr(client), repr(client.config), str(client.config)]
         texts += [repr(client.config.auth), repr(client.config.auth.provider)]  # type: ignore[union-attr]
-        for failing in (
+        failures: list[Callable[[], object]] = [
             lambda: client.vendors.get(77),
             lambda: client.vendors.create(VendorInput(name="x", country_code="bad")),
-        ):
+        ]
+        for failing in failures:
             with pytest.raises(ProcoreError) as caught:
                 failing()
             texts += [str(caught.value), repr(caught.value), repr(caught.value.__dict__)]

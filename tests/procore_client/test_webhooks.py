@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,6 @@ from hypothesis import strategies as st
 
 from mlconnector_http import Secret
 from procore_client import ProcoreConfigurationError, TriggerEventType
-from procore_client import webhooks as wh
 from procore_client.webhooks import (
     PayloadVersion,
     WebhookAuthError,
@@ -151,14 +151,14 @@ def test_rotation_accepts_each_listed_secret_and_compares_every_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     compared: list[bytes] = []
-    real = wh.hmac.compare_digest
+    real = hmac.compare_digest
 
     def counting(a: bytes, b: bytes) -> bool:
         compared.append(b)
         return real(a, b)
 
-    monkeypatch.setattr(wh.hmac, "compare_digest", counting)
-    accepted = [Secret(SECRET), OLD_SECRET, "Bearer third"]
+    monkeypatch.setattr(hmac, "compare_digest", counting)
+    accepted: list[str | Secret] = [Secret(SECRET), OLD_SECRET, "Bearer third"]
     for sent in (SECRET, OLD_SECRET):
         compared.clear()
         verify_and_parse({"Authorization": sent}, _body(V2), accepted)
@@ -304,9 +304,9 @@ def test_an_unusable_expected_secret_is_a_configuration_error(expected: Any) -> 
 
 
 ids = st.integers(1, 2**63 - 1)
-names = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30
-).filter(lambda s: s.strip() != "")
+names = st.text(st.characters(codec="utf-8"), min_size=1, max_size=30).filter(
+    lambda s: s.strip() != ""
+)
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
@@ -338,13 +338,13 @@ def payloads(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             "resource_type": resource,
             "resource_id": str(resource_id),
         }
-        expected = {"id": event_id, "ulid": event_id, "related": ()}
+        expected: dict[str, Any] = {"id": event_id, "ulid": event_id, "related": ()}
     else:
-        event_id = draw(ids)
+        number = draw(ids)
         ulid = draw(ulids)
         related = draw(st.lists(st.tuples(ids, names), max_size=3)) if version == "v3.0" else []
         body = {
-            "id": event_id,
+            "id": number,
             "ulid": ulid,
             "timestamp": stamp,
             "metadata": {"source_user_id": user, "source_company_id": company},
@@ -358,7 +358,7 @@ def payloads(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         }
         if version == "v3.0":
             body["related_resources"] = [{"id": i, "name": n} for i, n in related]
-        expected = {"id": str(event_id), "ulid": ulid, "related": tuple(related)}
+        expected = {"id": str(number), "ulid": ulid, "related": tuple(related)}
     expected.update(
         version=version,
         timestamp=moment,
