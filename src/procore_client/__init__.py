@@ -72,9 +72,12 @@ from procore_client._models import (
     WorkOrderContractStatus,
 )
 from procore_client.webhooks import (
+    PayloadVersion,
+    RelatedResource,
     WebhookAuthError,
     WebhookError,
     WebhookEvent,
+    WebhookMetadata,
     WebhookPayloadError,
     verify_and_parse,
 )
@@ -105,6 +108,7 @@ __all__ = [
     "LineItemBaseType",
     "LineItemType",
     "Me",
+    "PayloadVersion",
     "ProcoreAuthError",
     "ProcoreClient",
     "ProcoreConfigurationError",
@@ -124,6 +128,7 @@ __all__ = [
     "PurchaseOrderContract",
     "PurchaseOrderContractStatus",
     "Ref",
+    "RelatedResource",
     "Requisition",
     "RequisitionStatus",
     "RequisitionSummary",
@@ -139,6 +144,7 @@ __all__ = [
     "WebhookAuthError",
     "WebhookError",
     "WebhookEvent",
+    "WebhookMetadata",
     "WebhookPayloadError",
     "WorkOrderContract",
     "WorkOrderContractStatus",

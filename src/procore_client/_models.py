@@ -38,10 +38,12 @@ __all__ = [
     "LineItemBaseType",
     "LineItemType",
     "Me",
+    "PayloadVersion",
     "Project",
     "PurchaseOrderContract",
     "PurchaseOrderContractStatus",
     "Ref",
+    "RelatedResource",
     "Requisition",
     "RequisitionStatus",
     "RequisitionSummary",
@@ -54,6 +56,8 @@ __all__ = [
     "VendorInput",
     "VendorRef",
     "VerificationStatus",
+    "WebhookEvent",
+    "WebhookMetadata",
     "WorkOrderContract",
     "WorkOrderContractStatus",
 ]
@@ -653,8 +657,8 @@ class BulkTriggerResult:
 class Delivery:
     """One webhook delivery attempt as Procore recorded it.
 
-    ``event`` is the payload that was sent, parsed like an incoming webhook
-    (:class:`procore_client.webhooks.WebhookEvent`), or ``None`` when it could not be read.
+    ``event`` is the payload that was sent, parsed like an incoming webhook, or ``None``
+    when it could not be read.
     """
 
     id: int | None = None
@@ -666,7 +670,7 @@ class Delivery:
     response_error: str | None = None
     started_at: dt.datetime | None = None
     completed_at: dt.datetime | None = None
-    event: Any = None
+    event: WebhookEvent | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -725,3 +729,67 @@ class SyncResult(Generic[T]):
                 + (f" (fields: {names})" if names else ""),
                 failures=self.failed,
             )
+
+
+class PayloadVersion(OpenStrEnum):
+    """Procore webhook payload format."""
+
+    V2 = "v2.0"
+    V3 = "v3.0"
+    V4 = "v4.0"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookMetadata:
+    """Who caused the change (v2/v3); filter on it to ignore your own writes and avoid loops."""
+
+    source_user_id: int | None = None
+    source_project_id: int | None = None
+    source_company_id: int | None = None
+    source_operation_id: str | None = None
+    source_application_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RelatedResource:
+    """A record the changed one belongs to (v3), e.g. the direct cost of a line item."""
+
+    id: int
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class WebhookEvent:
+    """One Procore event, whatever payload version carried it.
+
+    ``resource_type`` is v4's name for v2/v3's ``resource_name`` (``"Company Vendors"``);
+    ``event_type`` is ``create``/``update``/``delete`` (v4's ``reason``, kept raw in
+    ``reason``: it has more values, which become ``UNKNOWN_<value>`` members). v4 ids arrive as
+    strings and are read as integers (a non-numeric id is refused: an assumption, UNCONFIRMED).
+    """
+
+    payload_version: PayloadVersion
+    id: str
+    timestamp: dt.datetime
+    event_type: TriggerEventType
+    resource_type: str
+    resource_id: int
+    ulid: str | None = None
+    reason: str | None = None
+    company_id: int | None = None
+    project_id: int | None = None
+    user_id: int | None = None
+    metadata: WebhookMetadata | None = None
+    related_resources: tuple[RelatedResource, ...] = ()
+    data: Mapping[str, Any] | None = None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def resource_name(self) -> str:
+        """The v2/v3 name of :attr:`resource_type`."""
+        return self.resource_type
+
+    @property
+    def dedupe_key(self) -> str:
+        """The key to deduplicate deliveries on: the event's ULID, else its id."""
+        return self.ulid or self.id

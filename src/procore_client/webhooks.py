@@ -25,13 +25,17 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
-import attrs
-
-from mlconnector_http import OpenStrEnum, Secret, parse_datetime
+from mlconnector_http import Secret, parse_datetime
 from procore_client._exceptions import ProcoreConfigurationError, ProcoreError
-from procore_client._models import TriggerEventType
+from procore_client._models import (
+    PayloadVersion,
+    RelatedResource,
+    TriggerEventType,
+    WebhookEvent,
+    WebhookMetadata,
+)
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -74,70 +78,6 @@ class WebhookPayloadError(WebhookError, ValueError):
     def __init__(self, message: str, *, status_code: int = 400) -> None:
         super().__init__(message)
         self.status_code = status_code
-
-
-class PayloadVersion(OpenStrEnum):
-    """Procore webhook payload format."""
-
-    V2 = "v2.0"
-    V3 = "v3.0"
-    V4 = "v4.0"
-
-
-@attrs.frozen(kw_only=True)
-class WebhookMetadata:
-    """Who caused the change (v2/v3); filter on it to ignore your own writes and avoid loops."""
-
-    source_user_id: int | None = None
-    source_project_id: int | None = None
-    source_company_id: int | None = None
-    source_operation_id: str | None = None
-    source_application_id: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class RelatedResource:
-    """A record the changed one belongs to (v3), e.g. the direct cost of a line item."""
-
-    id: int
-    name: str
-
-
-@attrs.frozen(kw_only=True)
-class WebhookEvent:
-    """One Procore event, whatever payload version carried it.
-
-    ``resource_type`` is v4's name for v2/v3's ``resource_name`` (``"Company Vendors"``);
-    ``event_type`` is ``create``/``update``/``delete`` (v4's ``reason``, kept raw in
-    ``reason``: it has more values, which become ``UNKNOWN_<value>`` members). v4 ids arrive as
-    strings and are read as integers (a non-numeric id is refused: an assumption, UNCONFIRMED).
-    """
-
-    payload_version: PayloadVersion
-    id: str
-    timestamp: dt.datetime
-    event_type: TriggerEventType
-    resource_type: str
-    resource_id: int
-    ulid: str | None = None
-    reason: str | None = None
-    company_id: int | None = None
-    project_id: int | None = None
-    user_id: int | None = None
-    metadata: WebhookMetadata | None = None
-    related_resources: tuple[RelatedResource, ...] = ()
-    data: Mapping[str, Any] | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    @property
-    def resource_name(self) -> str:
-        """The v2/v3 name of :attr:`resource_type`."""
-        return self.resource_type
-
-    @property
-    def dedupe_key(self) -> str:
-        """The key to deduplicate deliveries on: the event's ULID, else its id."""
-        return self.ulid or self.id
 
 
 def _candidates(expected_secret: ExpectedSecret) -> list[bytes]:
@@ -197,7 +137,7 @@ def verify_authorization(headers: Headers, expected_secret: ExpectedSecret) -> N
         )
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
@@ -225,7 +165,9 @@ class _Reader:
         self.data = data
         self.problems: list[str] = []
 
-    def integer(self, name: str, *, required: bool, source: Mapping[str, Any] | None = None) -> Any:
+    def integer(
+        self, name: str, *, required: bool, source: Mapping[str, Any] | None = None
+    ) -> int | None:
         value = (self.data if source is None else source).get(name)
         if value is None or value == "":
             if required:
@@ -236,9 +178,11 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_ID:
             self.problems.append(f"{name}: expected an integer id, got {type(value).__name__}")
             return None
-        return value
+        return int(value)
 
-    def text(self, name: str, *, required: bool, source: Mapping[str, Any] | None = None) -> Any:
+    def text(
+        self, name: str, *, required: bool, source: Mapping[str, Any] | None = None
+    ) -> str | None:
         value = (self.data if source is None else source).get(name)
         if value is None or value == "":
             if required:
@@ -249,7 +193,7 @@ class _Reader:
             return None
         return str(value)
 
-    def moment(self, name: str) -> Any:
+    def moment(self, name: str) -> dt.datetime | None:
         value = self.data.get(name)
         if value is None or value == "":
             self.problems.append(f"{name}: missing")
@@ -354,7 +298,14 @@ def parse_event(data: Any) -> WebhookEvent:
     extra = data.get("data")
     if extra is not None and not isinstance(extra, Mapping):
         reader.problems.append("data: expected an object")
-    if reader.problems:
+    if (
+        reader.problems
+        or event_id is None
+        or timestamp is None
+        or change is None
+        or resource is None
+        or resource_id is None
+    ):
         raise WebhookPayloadError(
             f"webhook payload {version.value} is malformed: " + "; ".join(reader.problems)
         )

@@ -352,7 +352,7 @@ def list_deliveries(
     page_size: int = 100,
     project_id: int | None = None,
 ) -> Operation[Page[Delivery]]:
-    """A hook's delivery attempts, newest first, ``page_size`` per page via ``page_start``."""
+    """A hook's delivery attempts, ``page_size`` per page, the next page at ``page_start``."""
     if not is_int(page_size) or not 1 <= page_size <= 1000:
         raise ProcoreConfigurationError(f"page_size must be between 1 and 1000, got {page_size!r}")
     scope, scope_id = _scope(company_id, project_id)
