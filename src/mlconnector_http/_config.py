@@ -13,7 +13,6 @@ from mlconnector_http._budget import RateBudget, RateLimitHeaders, UnlimitedBudg
 from mlconnector_http._clock import Clock, SystemClock
 from mlconnector_http._events import AttemptEvent
 from mlconnector_http._exceptions import (
-    DEFAULT_REQUEST_ID_HEADERS,
     APIError,
     APIStatusError,
     error_from_response,
@@ -45,6 +44,12 @@ def _default_error_parser(
     return error_from_response(response, family=family, retry_after=retry_after)
 
 
+def _base_url(value: str | httpx.URL) -> httpx.URL:
+    """``https://h/clouderp`` -> ``https://h/clouderp/`` so relative paths join below it."""
+    url = httpx.URL(value)
+    return url if url.path.endswith("/") else url.copy_with(path=url.path + "/")
+
+
 @attrs.frozen(kw_only=True)
 class ClientConfig:
     """A client's settings; ``with_options`` on a client evolves a copy of this.
@@ -65,7 +70,7 @@ class ClientConfig:
         logger: where attempts are logged.
     """
 
-    base_url: httpx.URL = attrs.field(converter=httpx.URL)
+    base_url: httpx.URL = attrs.field(converter=_base_url)
     headers: Mapping[str, str] = attrs.field(factory=dict)
     timeout: httpx.Timeout = attrs.field(factory=lambda: httpx.Timeout(30.0, connect=10.0))
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
@@ -78,7 +83,6 @@ class ClientConfig:
     event_hook: Callable[[AttemptEvent], Any] | None = None
     clock: Clock = attrs.field(factory=SystemClock)
     logger: logging.Logger = attrs.field(factory=lambda: logging.getLogger("mlconnector_http"))
-    request_id_headers: tuple[str, ...] = DEFAULT_REQUEST_ID_HEADERS
 
     @property
     def key(self) -> str:

@@ -9,7 +9,6 @@ retries. Nothing else in the code base talks to the network.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Generator
 from typing import Any, Generic, TypeVar, cast
 
@@ -18,6 +17,7 @@ import backoff
 import httpx
 
 from mlconnector_http._config import ClientConfig
+from mlconnector_http._convert import DecodeError
 from mlconnector_http._events import AttemptEvent
 from mlconnector_http._exceptions import (
     APIError,
@@ -64,9 +64,15 @@ class _Attempt(Generic[T]):
 
 
 def attempt_flow(
-    config: ClientConfig, op: Operation[T], attempt: int
+    config: ClientConfig, op: Operation[T], attempt: int, backoff_wait: float = 0.0
 ) -> Generator[_Effect, _Reply, _Attempt[T]]:
-    """One attempt of ``op``: every rule, no I/O."""
+    """One attempt of ``op``: every rule, no I/O.
+
+    ``backoff_wait`` is the wait the previous attempt asked for; it is slept here, through
+    the config's clock, so a fake clock shared with a simulator moves for retries too.
+    """
+    if backoff_wait > 0 and config.retry.sleep:
+        yield _Sleep(backoff_wait)
     waited = config.budget.reserve(config.key)
     if waited > 0:
         yield _Sleep(waited)
@@ -115,6 +121,9 @@ def _classify(
     if reply.is_success:
         try:
             return _Attempt(value=op.parse(reply))
+        except DecodeError as bad_record:
+            family_error = error_class(config.family, DecodeError)
+            return _Attempt(error=family_error(bad_record.record, bad_record.problems))
         except APIError as in_body:
             return _Attempt(error=in_body)
         except ValueError as exc:
@@ -154,7 +163,7 @@ def _malformed(config: ClientConfig, reply: httpx.Response, exc: ValueError) -> 
     return error_class(config.family, ServerError)(
         f"unreadable response body ({kind}): {type(exc).__name__}",
         status_code=reply.status_code,
-        request_id=request_id_of(reply, config.request_id_headers),
+        request_id=request_id_of(reply),
         body=reply.text[:500],
         method=reply.request.method,
         path=reply.request.url.path,
@@ -182,9 +191,7 @@ def _report(
         duration=config.clock.monotonic() - started,
         waited=waited,
         error=error if status is not None else f"{type(reply).__name__}",
-        request_id=request_id_of(reply, config.request_id_headers)
-        if isinstance(reply, httpx.Response)
-        else None,
+        request_id=request_id_of(reply) if isinstance(reply, httpx.Response) else None,
         retry_in=retry_in,
     )
     config.logger.debug(
@@ -203,16 +210,32 @@ def _report(
 
 
 def _retrying(config: ClientConfig, attempt: Callable[[], Any]) -> Callable[[], Any]:
-    policy = config.retry
+    """Wrap one attempt in ``backoff``'s loop: it decides to go on; the flow does the waiting."""
     decorate = backoff.on_predicate(
-        backoff.runtime,
+        backoff.constant,
         predicate=lambda result: result.retry_wait is not None,
-        value=lambda result: result.retry_wait if policy.sleep else 0,
-        max_tries=policy.max_attempts,
+        interval=0,
+        max_tries=config.retry.max_attempts,
         jitter=None,
         logger=None,
     )
     return decorate(attempt)
+
+
+class _Attempts:
+    """Numbers the attempts of one send and carries each one's requested wait to the next."""
+
+    def __init__(self) -> None:
+        self.number = 0
+        self.wait = 0.0
+
+    def start(self) -> tuple[int, float]:
+        self.number += 1
+        return self.number, self.wait
+
+    def finish(self, result: _Attempt[T]) -> _Attempt[T]:
+        self.wait = result.retry_wait or 0.0
+        return result
 
 
 class SyncExecutor:
@@ -243,10 +266,11 @@ class SyncExecutor:
 
     def send(self, op: Operation[T]) -> T:
         """Run ``op`` with pacing, auth and retries; return its parsed value or raise."""
-        counter = itertools.count(1)
+        attempts = _Attempts()
 
         def attempt() -> _Attempt[T]:
-            return self._drive(attempt_flow(self.config, op, next(counter)))
+            number, wait = attempts.start()
+            return attempts.finish(self._drive(attempt_flow(self.config, op, number, wait)))
 
         result: _Attempt[T] = _retrying(self.config, attempt)()
         if result.error is not None:
@@ -321,10 +345,12 @@ class AsyncExecutor:
 
     async def send(self, op: Operation[T]) -> T:
         """Run ``op`` with pacing, auth and retries; return its parsed value or raise."""
-        counter = itertools.count(1)
+        attempts = _Attempts()
 
         async def attempt() -> _Attempt[T]:
-            return await self._drive(attempt_flow(self.config, op, next(counter)))
+            number, wait = attempts.start()
+            flow = attempt_flow(self.config, op, number, wait)
+            return attempts.finish(await self._drive(flow))
 
         result: _Attempt[T] = await _retrying(self.config, attempt)()
         if result.error is not None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import attrs
 import httpx
 
-from mlconnector_http._exceptions import PaginationError
+from mlconnector_http._exceptions import APIError, PaginationError, error_class
 from mlconnector_http._operation import Operation
 
 if TYPE_CHECKING:
@@ -36,27 +36,41 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or default
 
 
+def _key(url: httpx.URL) -> str:
+    """A URL with its query sorted, so a link that differs only in parameter order is equal."""
+    return str(url.copy_with(query=None).copy_merge_params(sorted(url.params.multi_items())))
+
+
 def follow_next(
-    op: Operation[Page[T]], page: Page[T], base_url: httpx.URL, seen: set[str]
+    op: Operation[Page[T]],
+    page: Page[T],
+    base_url: httpx.URL,
+    seen: set[str],
+    family: type[APIError] = APIError,
 ) -> Operation[Page[T]] | None:
-    """The operation for the page after ``page``, refusing loops and foreign origins."""
+    """The operation for the page after ``page``, refusing loops and foreign origins.
+
+    A relative ``next_url`` is resolved against the URL of the page it came from.
+    """
     if page.next_url is None:
         return None
-    url = base_url.join(page.next_url)
+    url = op.build(base_url, {}, None).url.join(page.next_url)
     if _origin(url) != _origin(base_url):
-        raise PaginationError(
+        raise error_class(family, PaginationError)(
             f"refusing to follow a next link to {url.scheme}://{url.netloc.decode()}: "
             f"it is not the API origin {base_url.scheme}://{base_url.netloc.decode()}"
         )
-    key = str(url)
+    key = _key(url)
     if key in seen:
-        raise PaginationError(f"pagination loop: the next link {url.path} was already visited")
+        raise error_class(family, PaginationError)(
+            f"pagination loop: the next link {url.path} was already visited"
+        )
     seen.add(key)
-    return attrs.evolve(op, path=key, params=())
+    return attrs.evolve(op, path=str(url), params=())
 
 
 def _first_key(op: Operation[Page[T]], base_url: httpx.URL) -> str:
-    return str(op.build(base_url, {}, None).url)
+    return _key(op.build(base_url, {}, None).url)
 
 
 class Paginator(Generic[T]):
@@ -73,7 +87,7 @@ class Paginator(Generic[T]):
         while op is not None:
             page = self._executor.send(op)
             yield page
-            op = follow_next(op, page, base, seen)
+            op = follow_next(op, page, base, seen, self._executor.config.family)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -94,7 +108,7 @@ class AsyncPaginator(Generic[T]):
         while op is not None:
             page = await self._executor.send(op)
             yield page
-            op = follow_next(op, page, base, seen)
+            op = follow_next(op, page, base, seen, self._executor.config.family)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

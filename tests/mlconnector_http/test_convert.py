@@ -110,3 +110,27 @@ def test_decode_error_names_record_and_field() -> None:
         )
     assert caught.value.record == "bill 7f3a line 2"
     assert "amount" in str(caught.value)
+
+
+def test_a_record_that_does_not_fit_is_a_decode_error_of_the_vendor_family() -> None:
+    import httpx
+
+    from mlconnector_http import APIError, ClientConfig, Operation, SyncAPIClient
+
+    class AcmeError(APIError):
+        pass
+
+    class AcmeDecodeError(AcmeError, DecodeError):
+        pass
+
+    def parse(response: httpx.Response) -> Line:
+        return structure(CONVERTER, response.json(), Line, record="line 9")
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"amount": "x"}))
+    config = ClientConfig(base_url="https://api.example.test", family=AcmeError)
+    with (
+        SyncAPIClient(config, transport=transport) as api,
+        pytest.raises(AcmeDecodeError) as caught,
+    ):
+        api._send(Operation(name="line.get", method="GET", path="/line", parse=parse))
+    assert caught.value.record == "line 9"

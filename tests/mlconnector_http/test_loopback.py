@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from tests.mlconnector_http.toy import SECRET, ToySimulator, list_items, make_config
@@ -18,6 +19,7 @@ from mlconnector_http import (
     FakeClock,
     RetryPolicy,
     SyncAPIClient,
+    SystemClock,
     TokenManager,
     TransportError,
 )
@@ -60,6 +62,7 @@ def test_real_retry_after_sleep_over_loopback() -> None:
     with sim.serve() as url:
         sim.faults.add(Fault.http_status(503, headers={"retry-after": "1"}), path="/items/")
         config = _loopback_config(url, clock, retry=RetryPolicy(max_attempts=2))
+        config = attrs.evolve(config, clock=SystemClock())
         with SyncAPIClient(config) as api:
             started = time.monotonic()
             assert len(list(api._paginate(list_items()))) == 5

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.mlconnector_http.toy import ToySimulator, list_items, make_config
 
 from mlconnector_http import (
+    APIError,
     AsyncAPIClient,
     FakeClock,
     PaginationError,
@@ -95,3 +96,37 @@ def test_async_paginator_matches_sync(sim: ToySimulator, clock: FakeClock) -> No
     items, pages = asyncio.run(main())
     assert items == list(range(25))
     assert pages == 4
+
+
+def test_relative_query_only_next_link_resolves_against_the_current_page(
+    client: SyncAPIClient, sim: ToySimulator
+) -> None:
+    sim.faults.add(Fault.rewrite(_rewrite_next("?page=2&page_size=10")), path="/items/")
+    assert len(list(client._paginate(list_items()))) == 25
+    assert [r.path for r in sim.requests if r.path != "/oauth/token"] == ["/items/"] * 3
+
+
+def test_a_link_back_to_the_first_page_with_reordered_params_is_a_loop(
+    client: SyncAPIClient, sim: ToySimulator
+) -> None:
+    sim.faults.add(
+        Fault.rewrite(_rewrite_next("https://api.example.test/items/?page_size=10")),
+        path="/items/",
+        times=None,
+    )
+    with pytest.raises(PaginationError, match="loop"):
+        list(client._paginate(list_items()))
+    assert sim.request_count(path="/items/") == 1
+
+
+def test_pagination_errors_belong_to_the_vendor_family(sim: ToySimulator, clock: FakeClock) -> None:
+    class AcmeError(APIError):
+        pass
+
+    class AcmePaginationError(AcmeError, PaginationError):
+        pass
+
+    sim.faults.add(Fault.rewrite(_rewrite_next("https://evil.example/")), path="/items/")
+    with SyncAPIClient(make_config(clock, family=AcmeError), transport=sim.transport()) as api:
+        with pytest.raises(AcmeError):
+            list(api._paginate(list_items()))

@@ -202,3 +202,13 @@ def test_html_error_page_is_a_server_error_with_a_readable_message(
         list(api._paginate(list_items()))
     assert caught.value.status_code == 502
     assert "Bad Gateway" in caught.value.message
+
+
+def test_retry_waits_go_through_the_clock(sim: ToySimulator, clock: FakeClock) -> None:
+    sim.faults.add(Fault.http_status(503, headers={"retry-after": "30"}), path="/items/", times=2)
+    before = clock.time()
+    config = make_config(clock, retry=RetryPolicy(max_attempts=3))
+    with SyncAPIClient(config, transport=sim.transport()) as api:
+        assert len(list(api._paginate(list_items(page_size=100)))) == 25
+    assert clock.time() - before == 60
+    assert clock.slept == [30, 30]
