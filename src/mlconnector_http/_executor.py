@@ -30,7 +30,6 @@ from mlconnector_http._exceptions import (
     request_id_of,
 )
 from mlconnector_http._operation import Operation
-from mlconnector_http._tokens import Token
 
 __all__ = ["AsyncExecutor", "SyncExecutor", "attempt_flow"]
 
@@ -305,10 +304,10 @@ class SyncExecutor:
         assert manager is not None
         with manager.lock():
             flow = manager.refresh_flow(stale)
-            outcome: Token | APIError | None = None
+            outcome: object = None
             try:
                 while True:
-                    op = flow.send(outcome)  # type: ignore[arg-type]
+                    op = flow.send(outcome)
                     try:
                         outcome = self.send(op)
                     except APIError as error:
@@ -385,10 +384,10 @@ class AsyncExecutor:
         assert manager is not None
         async with manager.async_lock():
             flow = manager.refresh_flow(stale)
-            outcome: Token | APIError | None = None
+            outcome: object = None
             try:
                 while True:
-                    op = flow.send(outcome)  # type: ignore[arg-type]
+                    op = flow.send(outcome)
                     try:
                         outcome = await self.send(op)
                     except APIError as error:

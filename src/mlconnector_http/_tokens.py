@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -30,6 +30,7 @@ __all__ = [
     "MemoryTokenStore",
     "StaticToken",
     "Token",
+    "TokenFlow",
     "TokenManager",
     "TokenProvider",
     "TokenStore",
@@ -124,6 +125,15 @@ def parse_token_response(
     )
 
 
+TokenFlow = Generator[Operation[Any], object, Token]
+"""A provider's conversation with the token endpoint.
+
+It yields operations and receives, for each, the parsed value or the :class:`APIError` it
+raised; it returns the new token or raises. One step may depend on the last (look the client
+id up, then log in; refresh, and log in again if that fails).
+"""
+
+
 class TokenProvider(Protocol):
     """One vendor's way of getting a token."""
 
@@ -131,8 +141,8 @@ class TokenProvider(Protocol):
     def key(self) -> str:
         """Credential key: equal for the same credential, whatever client holds it."""
 
-    def token_operations(self, current: Token | None, now: float) -> Sequence[Operation[Token]]:
-        """Requests to try in order until one yields a token (e.g. refresh, then log in).
+    def token_flow(self, current: Token | None, now: float) -> TokenFlow:
+        """Get a new token; ``current`` is the stored one (with its refresh token), if any.
 
         ``now`` (epoch seconds, from the manager's clock) anchors relative expiry times.
         """
@@ -162,7 +172,7 @@ class ClientCredentials:
     def key(self) -> str:
         return credential_key(self.token_url, self.client_id)
 
-    def token_operations(self, current: Token | None, now: float) -> Sequence[Operation[Token]]:
+    def token_flow(self, current: Token | None, now: float) -> TokenFlow:
         fields = {
             "grant_type": "client_credentials",
             "client_id": self.client_id,
@@ -174,9 +184,14 @@ class ClientCredentials:
             return parse_token_response(response, now=now, family=self.family)
 
         if self.body == "json":
-            return [_token_op(self.token_url, parse, json=fields)]
-        form = prepare_token_request(fields.pop("grant_type"), **fields)
-        return [_token_op(self.token_url, parse, form=form)]
+            op = _token_op(self.token_url, parse, json=fields)
+        else:
+            form = prepare_token_request(fields.pop("grant_type"), **fields)
+            op = _token_op(self.token_url, parse, form=form)
+        outcome = yield op
+        if isinstance(outcome, Token):
+            return outcome
+        raise outcome if isinstance(outcome, APIError) else TypeError(outcome)
 
 
 @attrs.frozen
@@ -192,8 +207,15 @@ class StaticToken:
             "static", self.label, hashlib.sha256(self.token.reveal().encode()).hexdigest()
         )
 
-    def token_operations(self, current: Token | None, now: float) -> Sequence[Operation[Token]]:
-        return []
+    family: type[APIError] = APIError
+
+    def token_flow(self, current: Token | None, now: float) -> TokenFlow:
+        """There is no other token to get: the rejection is final."""
+        raise error_class(self.family, AuthError)(
+            "the supplied token was rejected and there is no way to get another",
+            status_code=401,
+        )
+        yield  # pragma: no cover - makes this a generator like every other flow
 
     def initial(self) -> Token:
         return Token(access_token=self.token)
@@ -269,8 +291,8 @@ class TokenManager:
             return None
         return token
 
-    def refresh_flow(self, stale: str | None) -> Generator[Operation[Token], Token | APIError, str]:
-        """Yields token requests until one succeeds; returns the access token to use.
+    def refresh_flow(self, stale: str | None) -> Generator[Operation[Any], object, str]:
+        """Drives the provider's token flow unless the store already holds a usable token.
 
         ``stale`` is the token a 401 rejected: refresh only if the store still holds it.
         Run it under the credential's lock (see the executors).
@@ -278,20 +300,9 @@ class TokenManager:
         token = self._cached(stale)
         if token is not None:
             return token.access_token.reveal()
-        current = self.store.get(self.key)
-        last_error: APIError | None = None
-        for operation in self.provider.token_operations(current, self.clock.time()):
-            outcome = yield operation
-            if isinstance(outcome, Token):
-                self.store.set(self.key, outcome)
-                return outcome.access_token.reveal()
-            last_error = outcome
-        if last_error is not None:
-            raise last_error
-        raise error_class(self.family, AuthError)(
-            "the supplied token was rejected and there is no way to get another",
-            status_code=401,
-        )
+        token = yield from self.provider.token_flow(self.store.get(self.key), self.clock.time())
+        self.store.set(self.key, token)
+        return token.access_token.reveal()
 
     def lock(self) -> threading.Lock:
         """The process-wide lock of this credential, for sync callers."""

@@ -11,7 +11,6 @@ the session has ended, the user signs in again.
 from __future__ import annotations
 
 import base64
-from collections.abc import Generator, Sequence
 from typing import Any, cast
 
 import attrs
@@ -19,20 +18,17 @@ import httpx
 
 from mlconnector_http import (
     APIError,
-    Clock,
     Operation,
     Secret,
     Token,
-    TokenManager,
-    TokenProvider,
-    TokenStore,
+    TokenFlow,
     credential_key,
     parse_token_response,
 )
 from qad_client import _names as n
 from qad_client._exceptions import QADError
 
-__all__ = ["PasswordLogin", "QADTokenManager", "SecurityControl", "security_control"]
+__all__ = ["PasswordLogin", "SecurityControl", "security_control"]
 
 # A refresh is not attempted this close to the end of the session: it would die in flight.
 _SESSION_MARGIN = 30.0
@@ -116,28 +112,15 @@ class PasswordLogin:
         """The tenant's sign-in settings once known."""
         return self._control
 
-    def security_control_operation(self) -> Operation[SecurityControl]:
-        """The lookup of the client id, sent before the first login when it is not known."""
-        return security_control(self.base_url, self.username, self._password)
-
-    def learn(self, control: SecurityControl) -> None:
-        """Remember the client id and session limits read from the tenant."""
-        self._control = control
-
-    def token_operations(self, current: Token | None, now: float) -> Sequence[Operation[Token]]:
-        """Refresh while the session lasts (the token is single-use), then a fresh login."""
+    def token_flow(self, current: Token | None, now: float) -> TokenFlow:
+        """Learn the client id if needed; refresh while the session lasts; else log in."""
+        if self._control is None:
+            found = yield security_control(self.base_url, self.username, self._password)
+            if isinstance(found, APIError):
+                raise found
+            self._control = cast(SecurityControl, found)
         control = self._control
-        if control is None:
-            return []
         o = n.OAUTH
-        login = {
-            o["grant_type"]: o["password_grant"],
-            o["client_id"]: control.client_id,
-            o["username"]: self.username,
-            o["password"]: self._password.reveal(),
-        }
-        session_ends = now + control.session_length * 60 if control.session_length else None
-        operations = []
         if current is not None and current.refresh_token is not None:
             ends = current.refresh_expires_at
             if ends is None or now < ends - _SESSION_MARGIN:
@@ -146,9 +129,20 @@ class PasswordLogin:
                     o["refresh_token"]: current.refresh_token.reveal(),
                     o["client_id"]: control.client_id,
                 }
-                operations.append(self._token_op("oauth.refresh", refresh, now, ends))
-        operations.append(self._token_op("oauth.login", login, now, session_ends))
-        return operations
+                refreshed = yield self._token_op("oauth.refresh", refresh, now, ends)
+                if isinstance(refreshed, Token):
+                    return refreshed
+        login = {
+            o["grant_type"]: o["password_grant"],
+            o["client_id"]: control.client_id,
+            o["username"]: self.username,
+            o["password"]: self._password.reveal(),
+        }
+        session_ends = now + control.session_length * 60 if control.session_length else None
+        token = yield self._token_op("oauth.login", login, now, session_ends)
+        if isinstance(token, APIError):
+            raise token
+        return cast(Token, token)
 
     def _token_op(
         self, name: str, form: dict[str, str], now: float, session_ends: float | None
@@ -175,34 +169,3 @@ class PasswordLogin:
 
     def __repr__(self) -> str:
         return f"PasswordLogin(base_url={self.base_url!r}, username={self.username!r})"
-
-
-class QADTokenManager(TokenManager):
-    """The toolkit's token manager, plus the client-id lookup a first QAD login needs.
-
-    ``TokenProvider.token_operations`` can only list alternatives, not a request whose answer
-    shapes the next one; the lookup is therefore run here, under the same credential lock,
-    before the provider's refresh/login operations.
-    """
-
-    def __init__(
-        self,
-        provider: TokenProvider,
-        *,
-        store: TokenStore | None = None,
-        leeway: float = 60.0,
-        clock: Clock | None = None,
-    ) -> None:
-        super().__init__(provider, store=store, leeway=leeway, clock=clock, family=QADError)
-
-    def refresh_flow(self, stale: str | None) -> Generator[Operation[Token], Token | APIError, str]:
-        """Look the client id up first when the password provider does not know it yet."""
-        provider = self.provider
-        if isinstance(provider, PasswordLogin) and provider.control is None:
-            # The executor hands back whatever the operation parsed, or the error it raised.
-            lookup = cast(Operation[Token], provider.security_control_operation())
-            outcome: Any = yield lookup
-            if isinstance(outcome, APIError):
-                raise outcome
-            provider.learn(cast(SecurityControl, outcome))
-        return (yield from super().refresh_flow(stale))

@@ -28,12 +28,13 @@ from mlconnector_http import (
     StaticToken,
     SyncAPIClient,
     SystemClock,
+    TokenManager,
     TokenProvider,
     TokenStore,
     UnlimitedBudget,
 )
 from qad_client import _names as n
-from qad_client._auth import PasswordLogin, QADTokenManager
+from qad_client._auth import PasswordLogin
 from qad_client._exceptions import QADConfigurationError, QADError, parse_error
 from qad_client._models import ValidationReport, Workspace
 from qad_client._resources._base import run_async, run_sync
@@ -118,7 +119,7 @@ def _provider(
     if token is not None:
         if username or password or client_secret:
             raise bad("give token= alone: it replaces username/password and client credentials")
-        return StaticToken(Secret(token), label="qad")
+        return StaticToken(Secret(token), label="qad", family=QADError)
     if client_secret is not None:
         if username or password:
             raise bad("give either username=/password= or client_id=/client_secret=, not both")
@@ -176,7 +177,7 @@ def _build_config(
         token=token,
     )
     clock = clock or SystemClock()
-    manager = QADTokenManager(provider, store=token_store, leeway=leeway, clock=clock)
+    manager = TokenManager(provider, store=token_store, leeway=leeway, clock=clock, family=QADError)
     if isinstance(retry, NotGiven):
         retry = RetryPolicy()
     config = ClientConfig(
