@@ -5,6 +5,7 @@
     ProcoreError (APIError)
     ├── ProcoreConfigurationError      bad arguments, found before any request
     ├── ProcoreDecodeError             a record that does not fit its model
+    ├── ProcorePaginationError         a next link that loops or leaves the API's origin
     ├── ProcoreSyncError               raise_for_failures() on a /sync result with failed items
     ├── ProcoreTransportError          no response
     │   └── ProcoreTimeoutError
@@ -38,6 +39,7 @@ from mlconnector_http import (
     DecodeError,
     FieldError,
     NotFound,
+    PaginationError,
     PermissionDenied,
     RateLimited,
     ServerError,
@@ -53,6 +55,7 @@ __all__ = [
     "ProcoreDecodeError",
     "ProcoreError",
     "ProcoreNotFound",
+    "ProcorePaginationError",
     "ProcorePermissionDenied",
     "ProcoreRateLimited",
     "ProcoreServerError",
@@ -121,6 +124,10 @@ class ProcoreConfigurationError(ProcoreError, ConfigurationError):
 
 class ProcoreDecodeError(ProcoreError, DecodeError):
     """A record from Procore does not fit its model; names the record and each field."""
+
+
+class ProcorePaginationError(ProcoreError, PaginationError):
+    """A ``Link: rel="next"`` that loops or points away from the API host (not followed)."""
 
 
 class ProcoreSyncError(ProcoreError):

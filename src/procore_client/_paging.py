@@ -46,13 +46,13 @@ _OPEN_END = dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
 
 
 def v1(path: str) -> str:
-    """A v1.0 REST path."""
-    return f"/rest/v1.0/{path}"
+    """A v1.0 REST path, relative so a base URL with a path prefix (a gateway) keeps it."""
+    return f"rest/v1.0/{path}"
 
 
 def v11(path: str) -> str:
-    """A v1.1 REST path."""
-    return f"/rest/v1.1/{path}"
+    """A v1.1 REST path, relative like :func:`v1`."""
+    return f"rest/v1.1/{path}"
 
 
 def is_int(value: object) -> bool:

@@ -22,7 +22,7 @@ from tests.procore_client.test_client_support import (
 )
 
 from mlconnector_http import PaginationError, RetryPolicy
-from procore_client import ProcoreClient, ProcoreConfigurationError
+from procore_client import ProcoreClient, ProcoreConfigurationError, ProcorePaginationError
 from procore_client._paging import date_range, format_instant
 
 _STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -197,5 +197,36 @@ def test_a_next_link_to_another_host_is_refused() -> None:
         router.get("https://api.procore.com/rest/v1.0/companies").respond(
             json=[{"id": 1}], headers={"Link": link, "Total": "2"}
         )
-        with _mocked_client() as client, pytest.raises(PaginationError, match=r"evil\.example"):
+        with (
+            _mocked_client() as client,
+            pytest.raises(PaginationError, match=r"evil\.example") as e,
+        ):
             list(client.companies.list())
+    assert isinstance(e.value, ProcorePaginationError)
+
+
+def test_a_base_url_with_a_path_prefix_keeps_it_for_every_call_and_next_link() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.params.get("page") == "2":
+            return httpx.Response(200, json=[{"id": 2}])
+        link = '<https://gateway.example/procore/rest/v1.0/companies?page=2>; rel="next"'
+        return httpx.Response(200, json=[{"id": 1}], headers={"Link": link})
+
+    with respx.mock(assert_all_called=False) as router:
+        router.post("https://gateway.example/procore/oauth/token").respond(
+            json={"access_token": "tok", "expires_in": 5400}
+        )
+        router.get("https://gateway.example/procore/rest/v1.0/companies").mock(side_effect=answer)
+        client = ProcoreClient(
+            client_id=CLIENT_ID,
+            client_secret=SECRET,
+            company_id=COMPANY,
+            base_url="https://gateway.example/procore",
+            budget=None,
+        )
+        with client:
+            assert [c.id for c in client.companies.list()] == [1, 2]
+    assert seen == ["/procore/rest/v1.0/companies"] * 2
