@@ -192,12 +192,21 @@ def error_class(family: type[APIError], meaning: type[_E]) -> type[_E]:
         todo: list[type[APIError]] = [family]
         while todo:
             candidate = todo.pop(0)
-            if issubclass(candidate, meaning):
+            if _meaning_of(candidate) is meaning:
                 found = candidate
                 break
             todo.extend(candidate.__subclasses__())
         _CLASS_CACHE[(family, meaning)] = found
     return found  # type: ignore[return-value]
+
+
+def _meaning_of(cls: type[APIError]) -> type[APIError]:
+    """The most specific toolkit class ``cls`` derives from: its meaning (401, 404, decode...)."""
+    return next(
+        base
+        for base in cls.__mro__
+        if base.__module__.startswith("mlconnector_http.") and issubclass(base, APIError)
+    )
 
 
 def _status_meaning(status: int) -> type[APIStatusError]:

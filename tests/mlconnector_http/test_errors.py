@@ -113,3 +113,19 @@ def test_str_has_request_id_and_path_but_no_query_or_headers() -> None:
 def test_body_is_kept_raw() -> None:
     body = {"errors": {"base": ["x"]}, "extra": 1}
     assert error_from_response(_response(422, body)).body == body
+
+
+def test_a_status_without_a_meaning_is_not_given_a_sibling_meaning() -> None:
+    class ZetaError(APIError):
+        pass
+
+    class ZetaAuth(ZetaError, AuthError):
+        pass
+
+    class ZetaStatus(ZetaError, APIStatusError):
+        pass
+
+    timeout = error_from_response(_response(408), family=ZetaError)
+    assert type(timeout) is ZetaStatus
+    assert type(error_from_response(_response(401), family=ZetaError)) is ZetaAuth
+    assert error_class(ZetaError, NotFound) is NotFound
