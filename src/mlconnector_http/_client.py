@@ -16,6 +16,7 @@ import attrs
 import httpx
 
 from mlconnector_http._config import ClientConfig
+from mlconnector_http._exceptions import ConfigurationError, error_class
 from mlconnector_http._executor import AsyncExecutor, SyncExecutor
 from mlconnector_http._operation import Operation
 from mlconnector_http._pagination import AsyncPaginator, Page, Paginator
@@ -33,6 +34,13 @@ def _drop_cached(obj: object) -> None:
                 obj.__dict__.pop(name, None)
 
 
+def _one_of(config: ClientConfig, transport: object, http_client: object) -> None:
+    if transport is not None and http_client is not None:
+        raise error_class(config.family, ConfigurationError)(
+            "pass transport= or http_client=, not both: give the transport to your http_client"
+        )
+
+
 class SyncAPIClient:
     """Base of the synchronous clients."""
 
@@ -43,6 +51,7 @@ class SyncAPIClient:
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
+        _one_of(config, transport, http_client)
         self._executor = SyncExecutor(config, transport=transport, http_client=http_client)
 
     @property
@@ -95,6 +104,7 @@ class AsyncAPIClient:
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        _one_of(config, transport, http_client)
         self._executor = AsyncExecutor(config, transport=transport, http_client=http_client)
 
     @property

@@ -172,13 +172,6 @@ def _company_changes(config: ClientConfig, company_id: int) -> dict[str, Any]:
     }
 
 
-def _check_transport(transport: object, http_client: object) -> None:
-    if transport is not None and http_client is not None:
-        raise ProcoreConfigurationError(
-            "pass transport= or http_client=, not both: give the transport to your http_client"
-        )
-
-
 class ProcoreClient(SyncAPIClient):
     """Synchronous Procore client for one company of a DMSA app.
 
@@ -220,7 +213,6 @@ class ProcoreClient(SyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
-        _check_transport(transport, http_client)
         config = _build_config(
             client_id=client_id,
             client_secret=client_secret,
@@ -362,7 +354,6 @@ class AsyncProcoreClient(AsyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
-        _check_transport(transport, http_client)
         config = _build_config(
             client_id=client_id,
             client_secret=client_secret,

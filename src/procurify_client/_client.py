@@ -170,13 +170,6 @@ def build_config(
     )
 
 
-def _check_io(transport: object, http_client: object) -> None:
-    if transport is not None and http_client is not None:
-        raise ProcurifyConfigurationError(
-            "pass transport= or http_client=, not both (give the transport to your http_client)"
-        )
-
-
 class ProcurifyClient(SyncAPIClient):
     """Synchronous Procurify client: ``with ProcurifyClient(subdomain=..., ...) as client``.
 
@@ -213,7 +206,6 @@ class ProcurifyClient(SyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
-        _check_io(transport, http_client)
         config = build_config(
             subdomain=subdomain,
             base_url=base_url,
@@ -300,7 +292,6 @@ class AsyncProcurifyClient(AsyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
-        _check_io(transport, http_client)
         config = build_config(
             subdomain=subdomain,
             base_url=base_url,
