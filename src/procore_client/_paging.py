@@ -25,6 +25,7 @@ __all__ = [
     "check_id",
     "cursor_page_parser",
     "date_range",
+    "filters",
     "format_instant",
     "get_op",
     "is_int",
@@ -32,6 +33,7 @@ __all__ = [
     "list_op",
     "page_parser",
     "paging_params",
+    "record_parser",
     "v1",
     "v11",
 ]
@@ -74,15 +76,18 @@ def check_id(name: str, value: int) -> str:
     return str(value)
 
 
-def paging_params(per_page: int) -> Params:
-    """``per_page`` checked against the documented range (1 to 1000)."""
-    if isinstance(per_page, bool) or not isinstance(per_page, int):
-        raise ProcoreConfigurationError(f"per_page must be an int, got {per_page!r}")
-    if not 1 <= per_page <= MAX_PER_PAGE:
+def paging_params(per_page: int, name: str = "per_page") -> Params:
+    """The page size checked against the documented range (1 to 1000)."""
+    if not is_int(per_page) or not 1 <= per_page <= MAX_PER_PAGE:
         raise ProcoreConfigurationError(
-            f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}"
+            f"{name} must be an int between 1 and {MAX_PER_PAGE}, got {per_page!r}"
         )
-    return [("per_page", str(per_page))]
+    return [(name, str(per_page))]
+
+
+def filters(**values: object) -> Params:
+    """``filters[name]=value`` for each value given (``None`` means "no filter")."""
+    return [(f"filters[{name}]", str(value)) for name, value in values.items() if value is not None]
 
 
 def format_instant(moment: dt.datetime, *, round_up: bool = False) -> str:
@@ -205,12 +210,19 @@ def list_op(
     )
 
 
-def get_op(
-    name: str, path: str, params: Sequence[tuple[str, str]], cls: type[T], record: str
-) -> Operation[T]:
-    """A GET of one record."""
+def record_parser(cls: type[T], record: str) -> Callable[[httpx.Response], T]:
+    """The parser of a response holding one ``cls`` record (``record`` names it in errors)."""
 
     def parse(response: httpx.Response) -> T:
         return structure_one(json_body(response), cls, record=record)
 
-    return Operation(name=name, method="GET", path=path, params=list(params), parse=parse)
+    return parse
+
+
+def get_op(
+    name: str, path: str, params: Sequence[tuple[str, str]], cls: type[T], record: str
+) -> Operation[T]:
+    """A GET of one record."""
+    return Operation(
+        name=name, method="GET", path=path, params=list(params), parse=record_parser(cls, record)
+    )

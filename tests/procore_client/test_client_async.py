@@ -28,6 +28,7 @@ from procore_client import (
     procore_budget,
 )
 from procore_client._resources import (
+    _contracts,
     commitments,
     companies,
     contract_payments,
@@ -59,8 +60,8 @@ PAIRS = [
         purchase_order_contracts.PurchaseOrderContracts,
         purchase_order_contracts.AsyncPurchaseOrderContracts,
     ),
+    (_contracts.Contracts, _contracts.AsyncContracts),
     (commitments.Commitments, commitments.AsyncCommitments),
-    (webhooks.Webhooks, webhooks.AsyncWebhooks),
     (webhooks.Hooks, webhooks.AsyncHooks),
     (webhooks.Triggers, webhooks.AsyncTriggers),
     (webhooks.Deliveries, webhooks.AsyncDeliveries),
@@ -70,9 +71,12 @@ RETURNS_PAGINATOR = {"list", "line_items"}
 
 
 def _public(cls: type) -> dict[str, Any]:
+    """Public methods and properties the class defines or inherits from procore_client."""
     return {
         name: value
-        for name, value in vars(cls).items()
+        for klass in reversed(cls.__mro__)
+        if klass.__module__.startswith("procore_client")
+        for name, value in vars(klass).items()
         if not name.startswith("_") and (callable(value) or isinstance(value, property))
     }
 
@@ -89,6 +93,7 @@ def test_sync_and_async_facades_have_the_same_methods_and_signatures(
     sync_members = _public(sync_cls)
     async_members = _public(async_cls)
     assert sync_members.keys() == async_members.keys()
+    assert sync_members
     for name, member in sync_members.items():
         other = async_members[name]
         if not callable(member):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
 from procore_client._models import CostCode
-from procore_client._paging import DEFAULT_PER_PAGE, check_id, list_op, paging_params, v1
+from procore_client._paging import DEFAULT_PER_PAGE, check_id, filters, list_op, paging_params, v1
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
 
 __all__ = ["AsyncCostCodes", "CostCodes", "list_cost_codes"]
@@ -14,9 +14,11 @@ def list_cost_codes(
     project_id: int, *, origin_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[CostCode]]:
     """Cost codes of one project (Procore offers no change filter: re-read them in full)."""
-    params = [("project_id", check_id("project_id", project_id)), *paging_params(per_page)]
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
+    params = [
+        ("project_id", check_id("project_id", project_id)),
+        *paging_params(per_page),
+        *filters(origin_id=origin_id),
+    ]
     return list_op("cost_codes.list", v1("cost_codes"), params, CostCode, "cost code")
 
 

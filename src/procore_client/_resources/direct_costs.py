@@ -10,6 +10,7 @@ from procore_client._paging import (
     DEFAULT_PER_PAGE,
     check_id,
     date_range,
+    filters,
     get_op,
     list_op,
     paging_params,
@@ -31,11 +32,11 @@ def list_direct_costs(
 ) -> Operation[Page[DirectCost]]:
     """One project's direct costs (headers only; ``get`` adds the line items)."""
     path = v11(f"projects/{check_id('project_id', project_id)}/direct_costs")
-    params = [*paging_params(per_page), *date_range("updated_at", updated_after, updated_before)]
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
-    if invoice_number is not None:
-        params.append(("filters[invoice_number]", invoice_number))
+    params = [
+        *paging_params(per_page),
+        *date_range("updated_at", updated_after, updated_before),
+        *filters(origin_id=origin_id, invoice_number=invoice_number),
+    ]
     return list_op("direct_costs.list", path, params, DirectCost, "direct cost")
 
 

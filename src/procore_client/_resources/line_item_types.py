@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
 from procore_client._models import LineItemType
-from procore_client._paging import DEFAULT_PER_PAGE, check_id, list_op, paging_params, v1
+from procore_client._paging import DEFAULT_PER_PAGE, check_id, filters, list_op, paging_params, v1
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
 
 __all__ = ["AsyncLineItemTypes", "LineItemTypes", "list_line_item_types"]
@@ -21,8 +21,7 @@ def list_line_item_types(
     params = [("company_id", check_id("company_id", company_id)), *paging_params(per_page)]
     if project_id is not None:
         params.append(("project_id", check_id("project_id", project_id)))
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
+    params.extend(filters(origin_id=origin_id))
     return list_op(
         "line_item_types.list", v1("line_item_types"), params, LineItemType, "line item type"
     )

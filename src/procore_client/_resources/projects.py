@@ -10,6 +10,7 @@ from procore_client._paging import (
     DEFAULT_PER_PAGE,
     check_id,
     date_range,
+    filters,
     list_op,
     paging_params,
     v1,
@@ -35,9 +36,8 @@ def list_projects(
         *paging_params(per_page),
         ("filters[by_status]", status),
         *date_range("updated_at", updated_after, updated_before),
+        *filters(origin_id=origin_id),
     ]
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
     return list_op("projects.list", v1("projects"), params, Project, "project")
 
 

@@ -8,19 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import httpx
-
 from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
-from procore_client._convert import json_body, structure_one
 from procore_client._exceptions import ProcoreConfigurationError
 from procore_client._models import Requisition, RequisitionStatus
 from procore_client._paging import (
     DEFAULT_PER_PAGE,
     check_id,
     date_range,
+    filters,
     get_op,
     list_op,
     paging_params,
+    record_parser,
     v11,
 )
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
@@ -45,17 +44,13 @@ def list_requisitions(
     per_page: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[Requisition]]:
     """One project's invoices, optionally by status, commitment or update time."""
+    commitment = None if commitment_id is None else check_id("commitment_id", commitment_id)
     params = [
         ("project_id", check_id("project_id", project_id)),
         *paging_params(per_page),
         *date_range("updated_at", updated_after, updated_before),
+        *filters(status=status, commitment_id=commitment, origin_id=origin_id),
     ]
-    if status is not None:
-        params.append(("filters[status]", str(status)))
-    if commitment_id is not None:
-        params.append(("filters[commitment_id]", check_id("commitment_id", commitment_id)))
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
     return list_op("requisitions.list", v11("requisitions"), params, Requisition, "requisition")
 
 
@@ -82,18 +77,12 @@ def update_requisition(
     if not changes:
         raise ProcoreConfigurationError("update_requisition needs origin_id= or origin_data=")
     path = v11(f"requisitions/{check_id('requisition_id', requisition_id)}")
-
-    def parse(response: httpx.Response) -> Requisition:
-        return structure_one(
-            json_body(response), Requisition, record=f"requisition {requisition_id}"
-        )
-
     return Operation(
         name="requisitions.update",
         method="PATCH",
         path=path,
         json={"project_id": int(check_id("project_id", project_id)), "requisition": changes},
-        parse=parse,
+        parse=record_parser(Requisition, f"requisition {requisition_id}"),
         retry_safe=True,
     )
 

@@ -9,7 +9,7 @@ The tax id lives in the vendor's business register (``POST`` once, ``PATCH`` to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -33,10 +33,12 @@ from procore_client._paging import (
     DEFAULT_PER_PAGE,
     check_id,
     date_range,
+    filters,
     get_op,
     is_text,
     list_op,
     paging_params,
+    record_parser,
     v1,
 )
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
@@ -86,11 +88,8 @@ def list_vendors(
         ("company_id", check_id("company_id", company_id)),
         *paging_params(per_page),
         *date_range("updated_at", updated_after, updated_before),
+        *filters(origin_id=origin_id, search=search),
     ]
-    if origin_id is not None:
-        params.append(("filters[origin_id]", origin_id))
-    if search is not None:
-        params.append(("filters[search]", search))
     return list_op("vendors.list", v1("vendors"), params, Vendor, "vendor")
 
 
@@ -99,13 +98,6 @@ def get_vendor(company_id: int, vendor_id: int) -> Operation[Vendor]:
     params = [("company_id", check_id("company_id", company_id))]
     path = v1(f"vendors/{check_id('vendor_id', vendor_id)}")
     return get_op("vendors.get", path, params, Vendor, f"vendor {vendor_id}")
-
-
-def _vendor_parser(label: str) -> Callable[[httpx.Response], Vendor]:
-    def parse(response: httpx.Response) -> Vendor:
-        return structure_one(json_body(response), Vendor, record=label)
-
-    return parse
 
 
 def create_vendor(company_id: int, vendor: VendorData) -> Operation[Vendor]:
@@ -118,7 +110,7 @@ def create_vendor(company_id: int, vendor: VendorData) -> Operation[Vendor]:
         method="POST",
         path=v1("vendors"),
         json={"company_id": int(check_id("company_id", company_id)), "vendor": body},
-        parse=_vendor_parser("created vendor"),
+        parse=record_parser(Vendor, "created vendor"),
     )
 
 
@@ -131,7 +123,7 @@ def update_vendor(company_id: int, vendor_id: int, vendor: VendorData) -> Operat
         method="PATCH",
         path=v1(f"vendors/{check_id('vendor_id', vendor_id)}"),
         json={"company_id": int(check_id("company_id", company_id)), "vendor": body},
-        parse=_vendor_parser(f"vendor {vendor_id}"),
+        parse=record_parser(Vendor, f"vendor {vendor_id}"),
         retry_safe=True,
     )
 
@@ -201,19 +193,13 @@ def _register_op(
         raise ProcoreConfigurationError(
             f"business register type must be 'abn' or 'ein', got {kind!r}"
         )
-
-    def parse(response: httpx.Response) -> BusinessRegister:
-        return structure_one(
-            json_body(response), BusinessRegister, record=f"business register of vendor {vendor_id}"
-        )
-
     return Operation(
         name="vendors.business_register." + ("create" if method == "POST" else "update"),
         method=method,
         path=v1(f"vendors/{check_id('vendor_id', vendor_id)}/business_register"),
         params=[("company_id", check_id("company_id", company_id))],
         json={"business_register": {"type": register_type.value, "identifier": identifier}},
-        parse=parse,
+        parse=record_parser(BusinessRegister, f"business register of vendor {vendor_id}"),
         retry_safe=method == "PATCH",
     )
 

@@ -7,9 +7,8 @@ Every call is scoped to the client's company, or to one project when ``project_i
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -27,7 +26,16 @@ from procore_client._models import (
     TriggerEventType,
     TriggerSpec,
 )
-from procore_client._paging import check_id, cursor_page_parser, is_int, is_text, list_op, v1
+from procore_client._paging import (
+    check_id,
+    cursor_page_parser,
+    is_int,
+    is_text,
+    list_op,
+    paging_params,
+    record_parser,
+    v1,
+)
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
 from procore_client.webhooks import WebhookPayloadError, parse_event
 
@@ -109,13 +117,6 @@ def _hook_fields(
     return fields
 
 
-def _hook_parser(label: str) -> Callable[[httpx.Response], Hook]:
-    def parse(response: httpx.Response) -> Hook:
-        return structure_one(json_body(response), Hook, record=label)
-
-    return parse
-
-
 def create_hook(
     company_id: int,
     destination_url: str,
@@ -138,7 +139,7 @@ def create_hook(
         method="POST",
         path=v1("webhooks/hooks"),
         json={scope: scope_id, "hook": fields},
-        parse=_hook_parser("created hook"),
+        parse=record_parser(Hook, "created hook"),
     )
 
 
@@ -184,7 +185,7 @@ def update_hook(
         method="PATCH",
         path=_hook_path(hook_id),
         json={scope: scope_id, "hook": fields},
-        parse=_hook_parser(f"hook {hook_id}"),
+        parse=record_parser(Hook, f"hook {hook_id}"),
         retry_safe=True,
     )
 
@@ -213,11 +214,6 @@ def create_trigger(
 ) -> Operation[Trigger]:
     """Fire the hook on ``event_type`` of ``resource_name`` (e.g. ``"Company Vendors"``)."""
     scope, scope_id = _scope(company_id, project_id)
-    spec = TriggerSpec(resource_name, event_type)
-
-    def parse(response: httpx.Response) -> Trigger:
-        return structure_one(json_body(response), Trigger, record="created trigger")
-
     return Operation(
         name="webhooks.triggers.create",
         method="POST",
@@ -225,9 +221,9 @@ def create_trigger(
         json={
             scope: scope_id,
             "api_version": api_version,
-            "trigger": {"resource_name": spec.resource_name, "event_type": spec.event_type.value},
+            "trigger": _trigger_body((resource_name, event_type)),
         },
-        parse=parse,
+        parse=record_parser(Trigger, "created trigger"),
     )
 
 
@@ -245,8 +241,44 @@ def _parse_bulk(response: httpx.Response) -> BulkTriggerResult:
     return BulkTriggerResult(succeeded=tuple(succeeded), failed=tuple(failed))
 
 
-def _specs(triggers: Sequence[TriggerSpec | tuple[str, str]]) -> list[TriggerSpec]:
-    return [t if isinstance(t, TriggerSpec) else TriggerSpec(*t) for t in triggers]
+def _combine(results: Sequence[BulkTriggerResult]) -> BulkTriggerResult:
+    return BulkTriggerResult(
+        succeeded=tuple(t for r in results for t in r.succeeded),
+        failed=tuple(f for r in results for f in r.failed),
+    )
+
+
+def _trigger_body(trigger: TriggerSpec | tuple[str, str]) -> dict[str, str]:
+    spec = trigger if isinstance(trigger, TriggerSpec) else TriggerSpec(*trigger)
+    return {"resource_name": spec.resource_name, "event_type": spec.event_type.value}
+
+
+def _bulk(
+    action: str,
+    method: str,
+    company_id: int,
+    hook_id: int,
+    rows: Sequence[dict[str, Any]],
+    api_version: str,
+    project_id: int | None,
+) -> list[Operation[BulkTriggerResult]]:
+    """One call per 500 ``rows`` (Procore's cap); deleting is safe to resend, creating is not."""
+    scope, scope_id = _scope(company_id, project_id)
+    return [
+        Operation(
+            name=f"webhooks.triggers.{action}",
+            method=method,
+            path=_hook_path(hook_id, "/triggers/bulk"),
+            json={
+                scope: scope_id,
+                "api_version": api_version,
+                "triggers": list(rows[start : start + BULK_TRIGGER_LIMIT]),
+            },
+            parse=_parse_bulk,
+            retry_safe=method == "DELETE",
+        )
+        for start in range(0, len(rows), BULK_TRIGGER_LIMIT)
+    ]
 
 
 def bulk_create_triggers(
@@ -257,26 +289,9 @@ def bulk_create_triggers(
     api_version: str = DEFAULT_API_VERSION,
     project_id: int | None = None,
 ) -> list[Operation[BulkTriggerResult]]:
-    """Create many triggers, 500 per call (Procore's cap); 207 answers list the refused ones."""
-    scope, scope_id = _scope(company_id, project_id)
-    specs = _specs(triggers)
-    return [
-        Operation(
-            name="webhooks.triggers.bulk_create",
-            method="POST",
-            path=_hook_path(hook_id, "/triggers/bulk"),
-            json={
-                scope: scope_id,
-                "api_version": api_version,
-                "triggers": [
-                    {"resource_name": s.resource_name, "event_type": s.event_type.value}
-                    for s in specs[start : start + BULK_TRIGGER_LIMIT]
-                ],
-            },
-            parse=_parse_bulk,
-        )
-        for start in range(0, len(specs), BULK_TRIGGER_LIMIT)
-    ]
+    """Create many triggers, 500 per call; 207 answers list the refused ones."""
+    rows = [_trigger_body(t) for t in triggers]
+    return _bulk("bulk_create", "POST", company_id, hook_id, rows, api_version, project_id)
 
 
 def bulk_delete_triggers(
@@ -288,23 +303,8 @@ def bulk_delete_triggers(
     project_id: int | None = None,
 ) -> list[Operation[BulkTriggerResult]]:
     """Delete many triggers, 500 per call (the body shape ``{"triggers": [{"id"}]}`` is a guess)."""
-    scope, scope_id = _scope(company_id, project_id)
-    ids = [int(check_id("trigger_id", i)) for i in trigger_ids]
-    return [
-        Operation(
-            name="webhooks.triggers.bulk_delete",
-            method="DELETE",
-            path=_hook_path(hook_id, "/triggers/bulk"),
-            json={
-                scope: scope_id,
-                "api_version": api_version,
-                "triggers": [{"id": i} for i in ids[start : start + BULK_TRIGGER_LIMIT]],
-            },
-            parse=_parse_bulk,
-            retry_safe=True,
-        )
-        for start in range(0, len(ids), BULK_TRIGGER_LIMIT)
-    ]
+    rows = [{"id": int(check_id("trigger_id", i))} for i in trigger_ids]
+    return _bulk("bulk_delete", "DELETE", company_id, hook_id, rows, api_version, project_id)
 
 
 def list_triggers(
@@ -353,10 +353,8 @@ def list_deliveries(
     project_id: int | None = None,
 ) -> Operation[Page[Delivery]]:
     """A hook's delivery attempts, ``page_size`` per page, the next page at ``page_start``."""
-    if not is_int(page_size) or not 1 <= page_size <= 1000:
-        raise ProcoreConfigurationError(f"page_size must be between 1 and 1000, got {page_size!r}")
     scope, scope_id = _scope(company_id, project_id)
-    params = [(scope, str(scope_id)), ("page_size", str(page_size))]
+    params = [(scope, str(scope_id)), *paging_params(page_size, "page_size")]
     if status is not None:
         params.append(("filters[status]", str(DeliveryStatus(status))))
     return Operation(
@@ -702,54 +700,19 @@ class AsyncDeliveries(AsyncProcoreResource):
         )
 
 
-def _combine(results: Sequence[BulkTriggerResult]) -> BulkTriggerResult:
-    return BulkTriggerResult(
-        succeeded=tuple(t for r in results for t in r.succeeded),
-        failed=tuple(f for r in results for f in r.failed),
-    )
-
-
-class Webhooks(ProcoreResource):
-    """``client.webhooks``: ``.hooks``, ``.triggers``, ``.deliveries``."""
+class Webhooks:
+    """``client.webhooks``: ``.hooks`` (destinations), ``.triggers`` and ``.deliveries``."""
 
     def __init__(self, client: ProcoreClient) -> None:
-        super().__init__(client)
-        self._procore = client
-
-    @functools.cached_property
-    def hooks(self) -> Hooks:
-        """Hooks (where events go)."""
-        return Hooks(self._procore)
-
-    @functools.cached_property
-    def triggers(self) -> Triggers:
-        """Triggers (which changes fire a hook)."""
-        return Triggers(self._procore)
-
-    @functools.cached_property
-    def deliveries(self) -> Deliveries:
-        """Delivery history of a hook."""
-        return Deliveries(self._procore)
+        self.hooks = Hooks(client)
+        self.triggers = Triggers(client)
+        self.deliveries = Deliveries(client)
 
 
-class AsyncWebhooks(AsyncProcoreResource):
-    """``client.webhooks`` (async): ``.hooks``, ``.triggers``, ``.deliveries``."""
+class AsyncWebhooks:
+    """``client.webhooks`` of the async client."""
 
     def __init__(self, client: AsyncProcoreClient) -> None:
-        super().__init__(client)
-        self._procore = client
-
-    @functools.cached_property
-    def hooks(self) -> AsyncHooks:
-        """Hooks (where events go)."""
-        return AsyncHooks(self._procore)
-
-    @functools.cached_property
-    def triggers(self) -> AsyncTriggers:
-        """Triggers (which changes fire a hook)."""
-        return AsyncTriggers(self._procore)
-
-    @functools.cached_property
-    def deliveries(self) -> AsyncDeliveries:
-        """Delivery history of a hook."""
-        return AsyncDeliveries(self._procore)
+        self.hooks = AsyncHooks(client)
+        self.triggers = AsyncTriggers(client)
+        self.deliveries = AsyncDeliveries(client)
