@@ -7,7 +7,7 @@ simulator of a tenant for tests.
 """
 
 from qad_client._auth import PasswordLogin, SecurityControl
-from qad_client._client import AsyncQADClient, QADClient, tenant_base_url
+from qad_client._client import AsyncQADClient, QADClient, __version__, tenant_base_url
 from qad_client._exceptions import (
     QADAuthError,
     QADConfigurationError,
@@ -65,8 +65,6 @@ from qad_client._models import (
     Workspace,
     WriteResult,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Allocation",

@@ -1,16 +1,16 @@
 """``QADClient`` and ``AsyncQADClient``: the tenant URL, the sign-in and the workspace.
 
-Both are built by one function (:func:`_build_config`) from keyword arguments, so the sync and
-the async client cannot drift; they differ only in the toolkit base they extend. Every request
-carries ``x-qad-workspace-id: {domain}_{entity}``; ``for_domain`` gives a client for another
-domain that shares the connections and the token.
+Both share one constructor (``_QADClientBase.__init__``), so the sync and the async client
+cannot drift; they differ only in the toolkit base they extend and their I/O methods. Every
+request carries ``x-qad-workspace-id: {domain}_{entity}``; ``for_domain`` gives a client for
+another domain that shares the connections and the token.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -60,6 +60,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
 
 __version__ = "0.1.0"
+_Transport = TypeVar("_Transport")
+_HTTPClient = TypeVar("_HTTPClient")
+
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _BASE_SEGMENTS = ("clouderp", "qad-central")
@@ -147,62 +150,68 @@ def _workspace(domain: str, entity: str) -> Workspace:
         raise QADConfigurationError(f"bad workspace: {error}") from None
 
 
-def _build_config(
-    *,
-    tenant_url: str,
-    domain: str,
-    entity: str,
-    username: str | None,
-    password: str | Secret | None,
-    client_id: str | None,
-    client_secret: str | Secret | None,
-    token: str | Secret | None,
-    token_store: TokenStore | None,
-    leeway: float,
-    timeout: float | httpx.Timeout,
-    retry: RetryPolicy | NotGiven | None,
-    budget: RateBudget | None,
-    user_agent: str,
-    event_hook: Callable[[AttemptEvent], Any] | None,
-    clock: Clock | None,
-) -> tuple[ClientConfig, Workspace]:
-    base = tenant_base_url(tenant_url)
-    workspace = _workspace(domain, entity)
-    provider = _provider(
-        str(base),
-        username=username,
-        password=password,
-        client_id=client_id,
-        client_secret=client_secret,
-        token=token,
-    )
-    clock = clock or SystemClock()
-    manager = TokenManager(provider, store=token_store, leeway=leeway, clock=clock, family=QADError)
-    if isinstance(retry, NotGiven):
-        retry = RetryPolicy()
-    config = ClientConfig(
-        base_url=base,
-        headers={
-            "User-Agent": user_agent,
-            "Accept": "application/json",
-            n.HEADERS["workspace"]: workspace.header,
-        },
-        timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
-        retry=retry if retry is not None else RetryPolicy.disabled(),
-        budget=budget or UnlimitedBudget(),
-        auth=manager,
-        family=QADError,
-        error_parser=parse_error,
-        event_hook=event_hook,
-        clock=clock,
-    )
-    return config, workspace
-
-
-class _Shared:
-    """What the sync and async clients have in common besides I/O."""
+class _QADClientBase(Generic[_Transport, _HTTPClient]):
+    """The constructor and everything else the sync and async client share; no I/O."""
 
     _workspace: Workspace
+
+    def __init__(
+        self,
+        *,
+        tenant_url: str,
+        domain: str,
+        entity: str,
+        username: str | None = None,
+        password: str | Secret | None = None,
+        client_id: str | None = None,
+        client_secret: str | Secret | None = None,
+        token: str | Secret | None = None,
+        token_store: TokenStore | None = None,
+        leeway: float = 60.0,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        budget: RateBudget | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        event_hook: Callable[[AttemptEvent], Any] | None = None,
+        clock: Clock | None = None,
+        transport: _Transport | None = None,
+        http_client: _HTTPClient | None = None,
+    ) -> None:
+        base = tenant_base_url(tenant_url)
+        self._workspace = _workspace(domain, entity)
+        provider = _provider(
+            str(base),
+            username=username,
+            password=password,
+            client_id=client_id,
+            client_secret=client_secret,
+            token=token,
+        )
+        clock = clock or SystemClock()
+        if isinstance(retry, NotGiven):
+            retry = RetryPolicy()
+        config = ClientConfig(
+            base_url=base,
+            headers={
+                "User-Agent": user_agent,
+                "Accept": "application/json",
+                n.HEADERS["workspace"]: self._workspace.header,
+            },
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            retry=retry if retry is not None else RetryPolicy.disabled(),
+            budget=budget or UnlimitedBudget(),
+            auth=TokenManager(
+                provider, store=token_store, leeway=leeway, clock=clock, family=QADError
+            ),
+            family=QADError,
+            error_parser=parse_error,
+            event_hook=event_hook,
+            clock=clock,
+        )
+        # the toolkit base (SyncAPIClient or AsyncAPIClient) follows this class in the MRO
+        super().__init__(  # type: ignore[call-arg]
+            config, transport=transport, http_client=http_client
+        )
 
     @property
     def workspace(self) -> Workspace:
@@ -229,7 +238,7 @@ class _Shared:
         return f"{type(self).__name__}(base_url={base!r}, workspace={self._workspace.header!r})"
 
 
-class QADClient(SyncAPIClient, _Shared):
+class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient):
     """A QAD Adaptive ERP tenant, synchronously.
 
     Args:
@@ -256,53 +265,9 @@ class QADClient(SyncAPIClient, _Shared):
         http_client: an ``httpx.Client`` to use instead of creating one.
     """
 
-    def __init__(
-        self,
-        *,
-        tenant_url: str,
-        domain: str,
-        entity: str,
-        username: str | None = None,
-        password: str | Secret | None = None,
-        client_id: str | None = None,
-        client_secret: str | Secret | None = None,
-        token: str | Secret | None = None,
-        token_store: TokenStore | None = None,
-        leeway: float = 60.0,
-        timeout: float | httpx.Timeout = 30.0,
-        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
-        budget: RateBudget | None = None,
-        user_agent: str = DEFAULT_USER_AGENT,
-        event_hook: Callable[[AttemptEvent], Any] | None = None,
-        clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        config, self._workspace = _build_config(
-            tenant_url=tenant_url,
-            domain=domain,
-            entity=entity,
-            username=username,
-            password=password,
-            client_id=client_id,
-            client_secret=client_secret,
-            token=token,
-            token_store=token_store,
-            leeway=leeway,
-            timeout=timeout,
-            retry=retry,
-            budget=budget,
-            user_agent=user_agent,
-            event_hook=event_hook,
-            clock=clock,
-        )
-        super().__init__(config, transport=transport, http_client=http_client)
-
     def validate(self) -> ValidationReport:
         """Check every path this client uses on the tenant; report all that fail."""
         return run_sync(self, validate_tenant(self._workspace))
-
-    __repr__ = _Shared.__repr__
 
     @functools.cached_property
     def suppliers(self) -> Suppliers:
@@ -389,56 +354,15 @@ class QADClient(SyncAPIClient, _Shared):
         return SupplierPayments(self, self._workspace)
 
 
-class AsyncQADClient(AsyncAPIClient, _Shared):
-    """A QAD Adaptive ERP tenant, asynchronously; the arguments are those of ``QADClient``."""
+class AsyncQADClient(_QADClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncAPIClient):
+    """A QAD Adaptive ERP tenant, asynchronously; the arguments are those of ``QADClient``.
 
-    def __init__(
-        self,
-        *,
-        tenant_url: str,
-        domain: str,
-        entity: str,
-        username: str | None = None,
-        password: str | Secret | None = None,
-        client_id: str | None = None,
-        client_secret: str | Secret | None = None,
-        token: str | Secret | None = None,
-        token_store: TokenStore | None = None,
-        leeway: float = 60.0,
-        timeout: float | httpx.Timeout = 30.0,
-        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
-        budget: RateBudget | None = None,
-        user_agent: str = DEFAULT_USER_AGENT,
-        event_hook: Callable[[AttemptEvent], Any] | None = None,
-        clock: Clock | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        config, self._workspace = _build_config(
-            tenant_url=tenant_url,
-            domain=domain,
-            entity=entity,
-            username=username,
-            password=password,
-            client_id=client_id,
-            client_secret=client_secret,
-            token=token,
-            token_store=token_store,
-            leeway=leeway,
-            timeout=timeout,
-            retry=retry,
-            budget=budget,
-            user_agent=user_agent,
-            event_hook=event_hook,
-            clock=clock,
-        )
-        super().__init__(config, transport=transport, http_client=http_client)
+    ``transport`` is an async httpx transport and ``http_client`` an ``httpx.AsyncClient``.
+    """
 
     async def validate(self) -> ValidationReport:
         """Check every path this client uses on the tenant; report all that fail."""
         return await run_async(self, validate_tenant(self._workspace))
-
-    __repr__ = _Shared.__repr__
 
     @functools.cached_property
     def suppliers(self) -> AsyncSuppliers:
