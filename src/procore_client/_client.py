@@ -154,7 +154,6 @@ def _build_config(
         timeout=timeout,
         retry=retry,
         budget=budget,
-        budget_key=manager.key,
         auth=manager,
         family=ProcoreError,
         rate_headers=RATE_LIMIT_HEADERS,
@@ -164,12 +163,9 @@ def _build_config(
     )
 
 
-def _company_changes(config: ClientConfig, company_id: int) -> dict[str, Any]:
-    """``with_options`` changes that move a client to another company of the same app."""
-    return {
-        "headers": {**config.headers, COMPANY_HEADER: _company_header(company_id)},
-        "budget_key": config.key,
-    }
+def _company_headers(config: ClientConfig, company_id: int) -> dict[str, str]:
+    """The headers of ``config`` moved to another company of the same app."""
+    return {**config.headers, COMPANY_HEADER: _company_header(company_id)}
 
 
 class ProcoreClient(SyncAPIClient):
@@ -229,13 +225,15 @@ class ProcoreClient(SyncAPIClient):
             event_hook=event_hook,
         )
         super().__init__(config, transport=transport, http_client=http_client)
-        self.company_id = company_id
+
+    @property
+    def company_id(self) -> int:
+        """The company every call is made for (``Procore-Company-Id``)."""
+        return int(self.config.headers[COMPANY_HEADER])
 
     def for_company(self, company_id: int) -> Self:
         """A client for another company of the same app: same token, budget and connections."""
-        clone = self.with_options(**_company_changes(self.config, company_id))
-        clone.company_id = company_id
-        return clone
+        return self.with_options(headers=_company_headers(self.config, company_id))
 
     def me(self) -> Me:
         """The service-account user the app acts as (``GET /rest/v1.0/me``)."""
@@ -370,13 +368,15 @@ class AsyncProcoreClient(AsyncAPIClient):
             event_hook=event_hook,
         )
         super().__init__(config, transport=transport, http_client=http_client)
-        self.company_id = company_id
+
+    @property
+    def company_id(self) -> int:
+        """The company every call is made for (``Procore-Company-Id``)."""
+        return int(self.config.headers[COMPANY_HEADER])
 
     def for_company(self, company_id: int) -> Self:
         """A client for another company of the same app: same token, budget and connections."""
-        clone = self.with_options(**_company_changes(self.config, company_id))
-        clone.company_id = company_id
-        return clone
+        return self.with_options(headers=_company_headers(self.config, company_id))
 
     async def me(self) -> Me:
         """The service-account user the app acts as (``GET /rest/v1.0/me``)."""

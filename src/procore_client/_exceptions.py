@@ -17,10 +17,6 @@
         ├── ProcoreValidationError     400 / 422
         ├── ProcoreRateLimited         429, or a wait longer than the retry cap
         └── ProcoreServerError         5xx and unreadable bodies
-
-``ProcoreStatusError`` is declared before its subclasses on purpose: the toolkit's
-``error_class(ProcoreError, APIStatusError)`` (used for statuses with no meaning of their own)
-takes the first status class it meets, which must be the generic one.
 """
 
 from __future__ import annotations

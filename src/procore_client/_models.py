@@ -230,6 +230,17 @@ class VendorRef:
 
 
 @attrs.frozen(kw_only=True)
+class _Record:
+    """What most Procore records carry: an id, the ERP link (``origin_*``) and timestamps."""
+
+    id: int
+    origin_id: str | None = None
+    origin_data: str | None = None
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Company:
     """A company that installed the app (``GET /rest/v1.0/companies``)."""
 
@@ -250,10 +261,9 @@ class Me:
 
 
 @attrs.frozen(kw_only=True)
-class Project:
+class Project(_Record):
     """A project of the company (only those the DMSA was granted are listed)."""
 
-    id: int
     name: str | None = None
     display_name: str | None = None
     project_number: str | None = None
@@ -269,11 +279,7 @@ class Project:
     start_date: dt.date | None = None
     completion_date: dt.date | None = None
     total_value: Decimal | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
     origin_code: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -288,14 +294,12 @@ class BusinessRegister:
 
 
 @attrs.frozen(kw_only=True)
-class Vendor:
-    """A company vendor (Directory)."""
+class _VendorFields:
+    """The vendor fields Procore both returns and accepts (wire names)."""
 
-    id: int
     name: str | None = None
     abbreviated_name: str | None = None
     trade_name: str | None = None
-    legal_name: str | None = None
     address: str | None = None
     city: str | None = None
     state_code: str | None = None
@@ -315,6 +319,14 @@ class Vendor:
     origin_id: str | None = None
     origin_data: str | None = None
     origin_code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Vendor(_VendorFields):
+    """A company vendor (Directory)."""
+
+    id: int
+    legal_name: str | None = None
     business_id: str | None = None
     business_register: BusinessRegister | None = None
     synced_to_erp: bool | None = None
@@ -324,40 +336,18 @@ class Vendor:
 
 
 @attrs.frozen(kw_only=True)
-class VendorInput:
+class VendorInput(_VendorFields):
     """The writable fields of a vendor; ``None`` fields are not sent.
 
     ``id`` matters only to ``vendors.sync`` (match by id, else by ``origin_id``; giving both is
     how an ``origin_id`` is changed). To send an explicit ``null``, pass a mapping instead.
     """
 
-    name: str | None = None
     id: int | None = None
-    abbreviated_name: str | None = None
-    trade_name: str | None = None
-    address: str | None = None
-    city: str | None = None
-    state_code: str | None = None
-    zip: str | None = None
-    country_code: str | None = None
-    business_phone: str | None = None
-    mobile_phone: str | None = None
-    fax_number: str | None = None
-    email_address: str | None = None
-    website: str | None = None
-    is_active: bool | None = None
-    authorized_bidder: bool | None = None
-    prequalified: bool | None = None
-    license_number: str | None = None
-    notes: str | None = None
     vendor_group_id: int | None = None
-    parent_id: int | None = None
     primary_contact_id: int | None = None
     trade_ids: tuple[int, ...] | None = None
     standard_cost_code_ids: tuple[int, ...] | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
-    origin_code: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object Procore expects, without the unset fields."""
@@ -369,22 +359,18 @@ class VendorInput:
 
 
 @attrs.frozen(kw_only=True)
-class LineItemType:
+class LineItemType(_Record):
     """A cost type ("line item type")."""
 
-    id: int
     name: str | None = None
     code: str | None = None
     base_type: LineItemBaseType | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
 
 
 @attrs.frozen(kw_only=True)
-class CostCode:
+class CostCode(_Record):
     """A project cost code; ``code`` excludes the parent's prefix, ``full_code`` includes it."""
 
-    id: int
     code: str | None = None
     full_code: str | None = None
     name: str | None = None
@@ -394,11 +380,7 @@ class CostCode:
     biller_type: str | None = None
     budgeted: bool | None = None
     standard_cost_code_id: int | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
     line_item_types: tuple[LineItemType, ...] = ()
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
 
 
@@ -419,10 +401,9 @@ class RequisitionSummary:
 
 
 @attrs.frozen(kw_only=True)
-class Requisition:
+class Requisition(_Record):
     """A subcontractor invoice (the API keeps the name "requisition")."""
 
-    id: int
     number: int | None = None
     project_id: int | None = None
     commitment_id: int | None = None
@@ -445,17 +426,12 @@ class Requisition:
     deletable: bool | None = None
     previous_requisition_id: int | None = None
     summary: RequisitionSummary | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
 
 
 @attrs.frozen(kw_only=True)
-class LineItem:
+class LineItem(_Record):
     """A line of a contract's schedule of values or of a direct cost."""
 
-    id: int
     description: str | None = None
     amount: Decimal | None = None
     quantity: Decimal | None = None
@@ -470,17 +446,12 @@ class LineItem:
     cost_code: Ref | None = None
     wbs_code: Ref | None = None
     line_item_type: Ref | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
 
 
 @attrs.frozen(kw_only=True)
-class DirectCost:
+class DirectCost(_Record):
     """A direct cost (invoice, expense or payroll); ``get`` includes its line items."""
 
-    id: int
     direct_cost_type: DirectCostType | None = None
     status: DirectCostStatus | None = None
     invoice_number: str | None = None
@@ -496,18 +467,13 @@ class DirectCost:
     grand_total: Decimal | None = None
     line_items_count: int | None = None
     line_items: tuple[LineItem, ...] = ()
-    origin_id: str | None = None
-    origin_data: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
 
 
 @attrs.frozen(kw_only=True)
-class _Contract:
+class _Contract(_Record):
     """Fields shared by work order and purchase order contracts."""
 
-    id: int
     number: str | None = None
     title: str | None = None
     description: str | None = None
@@ -528,11 +494,7 @@ class _Contract:
     percentage_paid: Decimal | None = None
     retainage_percent: Decimal | None = None
     line_items: tuple[LineItem, ...] = ()
-    origin_id: str | None = None
-    origin_data: str | None = None
     origin_code: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None
 
 
@@ -576,10 +538,9 @@ class Commitment:
 
 
 @attrs.frozen(kw_only=True)
-class ContractPayment:
+class ContractPayment(_Record):
     """A payment issued on a commitment."""
 
-    id: int
     contract_id: int | None = None
     project_id: int | None = None
     requisition_id: int | None = None
@@ -594,11 +555,7 @@ class ContractPayment:
     external_payment_id: str | None = None
     date_payment_initiated: dt.datetime | None = None
     date_payment_settled: dt.datetime | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
     origin_code: str | None = None
-    created_at: dt.datetime | None = None
-    updated_at: dt.datetime | None = None
 
 
 @attrs.frozen(kw_only=True)

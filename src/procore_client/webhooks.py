@@ -36,6 +36,7 @@ from procore_client._models import (
     WebhookEvent,
     WebhookMetadata,
 )
+from procore_client._paging import MAX_ID, is_int
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -53,7 +54,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-_MAX_ID = 2**63 - 1
 _ULID = re.compile(r"^[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{26}$")
 
 Headers = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
@@ -159,50 +159,63 @@ def parse_payload(body: bytes | str, *, max_body_bytes: int = DEFAULT_MAX_BODY_B
 
 
 class _Reader:
-    """Collects every problem of one payload so the error names them all at once."""
+    """Reads the fields of one JSON object, collecting every problem so the error names them all."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], prefix: str = "", problems: list[str] | None = None
+    ) -> None:
         self.data = data
-        self.problems: list[str] = []
+        self.prefix = prefix
+        self.problems = [] if problems is None else problems
 
-    def integer(
-        self, name: str, *, required: bool, source: Mapping[str, Any] | None = None
-    ) -> int | None:
-        value = (self.data if source is None else source).get(name)
-        if value is None or value == "":
-            if required:
-                self.problems.append(f"{name}: missing")
-            return None
+    def _problem(self, name: str, text: str) -> None:
+        self.problems.append(f"{self.prefix}{name}: {text}")
+
+    def _get(self, name: str, required: bool) -> Any:
+        value = self.data.get(name)
+        if (value is None or value == "") and required:
+            self._problem(name, "missing")
+        return None if value == "" else value
+
+    def integer(self, name: str, *, required: bool = False) -> int | None:
+        value = self._get(name, required)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_ID:
-            self.problems.append(f"{name}: expected an integer id, got {type(value).__name__}")
+        if value is None:
             return None
-        return int(value)
+        if is_int(value) and 0 <= value <= MAX_ID:
+            return int(value)
+        self._problem(name, f"expected an integer id, got {type(value).__name__}")
+        return None
 
-    def text(
-        self, name: str, *, required: bool, source: Mapping[str, Any] | None = None
-    ) -> str | None:
-        value = (self.data if source is None else source).get(name)
-        if value is None or value == "":
-            if required:
-                self.problems.append(f"{name}: missing")
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        value = self._get(name, required)
+        if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            self.problems.append(f"{name}: expected a string, got {type(value).__name__}")
-            return None
-        return str(value)
+        if isinstance(value, str) or is_int(value):
+            return str(value)
+        self._problem(name, f"expected a string, got {type(value).__name__}")
+        return None
 
     def moment(self, name: str) -> dt.datetime | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            self.problems.append(f"{name}: missing")
+        value = self._get(name, required=True)
+        if value is None:
             return None
         try:
             return parse_datetime(value)
         except (ValueError, TypeError):
-            self.problems.append(f"{name}: not an ISO-8601 time")
+            self._problem(name, "not an ISO-8601 time")
             return None
+
+    def child(self, name: str) -> _Reader | None:
+        """A reader of the nested object ``name`` whose problems are reported here."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self._problem(name, "expected an object")
+            return None
+        return _Reader(value, f"{self.prefix}{name}.", self.problems)
 
 
 def _version(data: Mapping[str, Any]) -> PayloadVersion | None:
@@ -223,18 +236,15 @@ def _version(data: Mapping[str, Any]) -> PayloadVersion | None:
 
 
 def _metadata(reader: _Reader) -> WebhookMetadata | None:
-    raw = reader.data.get("metadata")
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        reader.problems.append("metadata: expected an object")
+    meta = reader.child("metadata")
+    if meta is None:
         return None
     return WebhookMetadata(
-        source_user_id=reader.integer("source_user_id", required=False, source=raw),
-        source_project_id=reader.integer("source_project_id", required=False, source=raw),
-        source_company_id=reader.integer("source_company_id", required=False, source=raw),
-        source_operation_id=reader.text("source_operation_id", required=False, source=raw),
-        source_application_id=reader.text("source_application_id", required=False, source=raw),
+        source_user_id=meta.integer("source_user_id"),
+        source_project_id=meta.integer("source_project_id"),
+        source_company_id=meta.integer("source_company_id"),
+        source_operation_id=meta.text("source_operation_id"),
+        source_application_id=meta.text("source_application_id"),
     )
 
 
@@ -247,17 +257,14 @@ def _related(reader: _Reader) -> tuple[RelatedResource, ...]:
         return ()
     found: list[RelatedResource] = []
     for index, entry in enumerate(raw):
+        where = f"related_resources[{index}]"
         if not isinstance(entry, Mapping):
-            reader.problems.append(f"related_resources[{index}]: expected an object")
+            reader.problems.append(f"{where}: expected an object")
             continue
-        before = len(reader.problems)
-        rid = reader.integer("id", required=True, source=entry)
-        name = reader.text("name", required=True, source=entry)
-        if len(reader.problems) > before:
-            reader.problems[before:] = [
-                f"related_resources[{index}].{p}" for p in reader.problems[before:]
-            ]
-        elif rid is not None and name is not None:
+        item = _Reader(entry, f"{where}.", reader.problems)
+        rid = item.integer("id", required=True)
+        name = item.text("name", required=True)
+        if rid is not None and name is not None:
             found.append(RelatedResource(id=rid, name=name))
     return tuple(found)
 
@@ -287,12 +294,12 @@ def parse_event(data: Any) -> WebhookEvent:
     change = reader.text("reason" if is_v4 else "event_type", required=True)
     resource = reader.text("resource_type" if is_v4 else "resource_name", required=True)
     resource_id = reader.integer("resource_id", required=True)
-    ulid = reader.text("ulid", required=False)
+    ulid = reader.text("ulid")
     if ulid is None and is_v4 and event_id is not None and _ULID.match(event_id):
         ulid = event_id
-    company_id = reader.integer("company_id", required=False)
-    project_id = reader.integer("project_id", required=False)
-    user_id = reader.integer("user_id", required=False)
+    company_id = reader.integer("company_id")
+    project_id = reader.integer("project_id")
+    user_id = reader.integer("user_id")
     metadata = _metadata(reader)
     related = _related(reader)
     extra = data.get("data")
