@@ -3,13 +3,14 @@
 Amounts and quantities are ``Decimal``, dates are ``date``, audit stamps are aware
 ``datetime``, and codes are strings (QAD codes such as ``"10-100"`` or ``"0010"`` are not
 numbers). Status fields are open enums: a value QAD adds later is kept, not fatal.
+Line fields take any iterable and keep a tuple: ``converter=tuple[Line, ...]``, which the
+attrs mypy plugin types as ``Iterable[Line]`` (a generic converter function it cannot).
 Wire names are not here; they live in ``_names.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Generic, Literal, TypeVar
 
@@ -294,33 +295,28 @@ class GLAccount(_Audited):
 
 
 @attrs.frozen(kw_only=True)
-class CostCentre(_Audited):
+class _AnalysisCode(_Audited):
+    """A code postings are analysed by; the three kinds differ only in meaning."""
+
+    code: str
+    shared_set: str = ""
+    description: str = ""
+    is_active: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class CostCentre(_AnalysisCode):
     """A cost centre."""
 
-    code: str
-    shared_set: str = ""
-    description: str = ""
-    is_active: bool = True
-
 
 @attrs.frozen(kw_only=True)
-class SubAccount(_Audited):
+class SubAccount(_AnalysisCode):
     """A sub-account (QAD Financials "Division")."""
 
-    code: str
-    shared_set: str = ""
-    description: str = ""
-    is_active: bool = True
-
 
 @attrs.frozen(kw_only=True)
-class Project(_Audited):
+class Project(_AnalysisCode):
     """A project."""
-
-    code: str
-    shared_set: str = ""
-    description: str = ""
-    is_active: bool = True
 
 
 # --- purchasing -------------------------------------------------------------------------------
@@ -349,11 +345,6 @@ class PurchaseOrderLine:
     status: OrderStatus = OrderStatus.OPEN
 
 
-def _po_lines(rows: Iterable[PurchaseOrderLine]) -> tuple[PurchaseOrderLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class PurchaseOrder(_Audited):
     """A purchase order; ``lines`` is empty in list results (browses carry headers only)."""
@@ -370,7 +361,9 @@ class PurchaseOrder(_Audited):
     status: OrderStatus = OrderStatus.OPEN
     remarks: str = ""
     external_reference: str = ""
-    lines: tuple[PurchaseOrderLine, ...] = attrs.field(default=(), converter=_po_lines)
+    lines: tuple[PurchaseOrderLine, ...] = attrs.field(
+        default=(), converter=tuple[PurchaseOrderLine, ...]
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -386,11 +379,6 @@ class ReceiptLine:
     lot_serial: str = ""
 
 
-def _receipt_lines(rows: Iterable[ReceiptLine]) -> tuple[ReceiptLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class Receipt(_Audited):
     """A posted goods receipt (receiver) against one purchase order."""
@@ -402,7 +390,7 @@ class Receipt(_Audited):
     receipt_date: dt.date | None = None
     effective_date: dt.date | None = None
     external_reference: str = ""
-    lines: tuple[ReceiptLine, ...] = attrs.field(default=(), converter=_receipt_lines)
+    lines: tuple[ReceiptLine, ...] = attrs.field(default=(), converter=tuple[ReceiptLine, ...])
 
 
 @attrs.frozen(kw_only=True)
@@ -451,16 +439,6 @@ class ExpenseLine:
     text: str = ""
 
 
-def _matching_lines(rows: Iterable[MatchingLine]) -> tuple[MatchingLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
-def _expense_lines(rows: Iterable[ExpenseLine]) -> tuple[ExpenseLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class SupplierInvoice(_Audited):
     """A supplier invoice (QAD Financials "CInvoice") and its open balance."""
@@ -481,8 +459,12 @@ class SupplierInvoice(_Audited):
     is_open: bool = True
     balance: Decimal = ZERO
     external_reference: str = ""
-    matching_lines: tuple[MatchingLine, ...] = attrs.field(default=(), converter=_matching_lines)
-    expense_lines: tuple[ExpenseLine, ...] = attrs.field(default=(), converter=_expense_lines)
+    matching_lines: tuple[MatchingLine, ...] = attrs.field(
+        default=(), converter=tuple[MatchingLine, ...]
+    )
+    expense_lines: tuple[ExpenseLine, ...] = attrs.field(
+        default=(), converter=tuple[ExpenseLine, ...]
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -493,11 +475,6 @@ class Allocation:
     invoice_id: int | None = None
     invoice_reference: str = ""
     discount: Decimal = ZERO
-
-
-def _allocations(rows: Iterable[Allocation]) -> tuple[Allocation, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
 
 
 @attrs.frozen(kw_only=True)
@@ -514,7 +491,7 @@ class SupplierPayment(_Audited):
     currency: str = ""
     status: PaymentStatus = PaymentStatus.PAID
     external_reference: str = ""
-    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_allocations)
+    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=tuple[Allocation, ...])
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -558,18 +535,15 @@ class NewPurchaseOrderLine:
     project: str | None = None
 
 
-def _new_po_lines(rows: Iterable[NewPurchaseOrderLine]) -> tuple[NewPurchaseOrderLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class NewPurchaseOrder:
     """A PO header and its lines, created in one call; ``number=None`` lets QAD number it."""
 
     supplier: str
     order_date: dt.date
-    lines: tuple[NewPurchaseOrderLine, ...] = attrs.field(converter=_new_po_lines)
+    lines: tuple[NewPurchaseOrderLine, ...] = attrs.field(
+        converter=tuple[NewPurchaseOrderLine, ...]
+    )
     number: str | None = None
     due_date: dt.date | None = None
     currency: str | None = None
@@ -591,18 +565,13 @@ class NewReceiptLine:
     lot_serial: str | None = None
 
 
-def _new_receipt_lines(rows: Iterable[NewReceiptLine]) -> tuple[NewReceiptLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class NewReceipt:
     """A goods receipt against one PO; ``receiver=None`` lets QAD number it."""
 
     po_number: str
     receipt_date: dt.date
-    lines: tuple[NewReceiptLine, ...] = attrs.field(converter=_new_receipt_lines)
+    lines: tuple[NewReceiptLine, ...] = attrs.field(converter=tuple[NewReceiptLine, ...])
     effective_date: dt.date | None = None
     receiver: str | None = None
     external_reference: str | None = None
@@ -632,16 +601,6 @@ class NewExpenseLine:
     text: str | None = None
 
 
-def _new_matching_lines(rows: Iterable[NewMatchingLine]) -> tuple[NewMatchingLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
-def _new_expense_lines(rows: Iterable[NewExpenseLine]) -> tuple[NewExpenseLine, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class NewSupplierInvoice:
     """A supplier invoice to register; ``total=None`` sends the sum of the lines plus tax."""
@@ -651,10 +610,10 @@ class NewSupplierInvoice:
     invoice_date: dt.date
     currency: str
     matching_lines: tuple[NewMatchingLine, ...] = attrs.field(
-        default=(), converter=_new_matching_lines
+        default=(), converter=tuple[NewMatchingLine, ...]
     )
     expense_lines: tuple[NewExpenseLine, ...] = attrs.field(
-        default=(), converter=_new_expense_lines
+        default=(), converter=tuple[NewExpenseLine, ...]
     )
     total: Decimal | None = None
     tax: Decimal = ZERO
@@ -681,11 +640,6 @@ class NewAllocation:
     discount: Decimal | None = None
 
 
-def _new_allocations(rows: Iterable[NewAllocation]) -> tuple[NewAllocation, ...]:
-    """Freeze the rows: callers may pass any iterable, the record keeps a tuple."""
-    return tuple(rows)
-
-
 @attrs.frozen(kw_only=True)
 class NewSupplierPayment:
     """A supplier payment to post; ``number=None`` lets QAD number it."""
@@ -695,6 +649,8 @@ class NewSupplierPayment:
     bank_gl_account: str
     currency: str
     amount: Decimal
-    allocations: tuple[NewAllocation, ...] = attrs.field(default=(), converter=_new_allocations)
+    allocations: tuple[NewAllocation, ...] = attrs.field(
+        default=(), converter=tuple[NewAllocation, ...]
+    )
     number: str | None = None
     external_reference: str | None = None
