@@ -36,23 +36,27 @@ from mlconnector_http import (
 from qad_client import _names as n
 from qad_client._auth import PasswordLogin
 from qad_client._exceptions import QADConfigurationError, QADError, parse_error
-from qad_client._models import ValidationReport, Workspace
+from qad_client._models import (
+    CostCentre,
+    GLAccount,
+    Item,
+    Project,
+    SubAccount,
+    ValidationReport,
+    Workspace,
+)
 from qad_client._resources._base import run_async, run_sync
 from qad_client._validate import validate_tenant
 
 if TYPE_CHECKING:
-    from qad_client._resources.cost_centres import AsyncCostCentres, CostCentres
     from qad_client._resources.domains import AsyncDomains, Domains
-    from qad_client._resources.gl_accounts import AsyncGLAccounts, GLAccounts
-    from qad_client._resources.items import AsyncItems, Items
+    from qad_client._resources.master_data import AsyncMasterData, MasterData
     from qad_client._resources.open_receivers import AsyncOpenReceivers, OpenReceivers
-    from qad_client._resources.projects import AsyncProjects, Projects
     from qad_client._resources.purchase_order_receipts import (
         AsyncPurchaseOrderReceipts,
         PurchaseOrderReceipts,
     )
     from qad_client._resources.purchase_orders import AsyncPurchaseOrders, PurchaseOrders
-    from qad_client._resources.sub_accounts import AsyncSubAccounts, SubAccounts
     from qad_client._resources.supplier_invoices import AsyncSupplierInvoices, SupplierInvoices
     from qad_client._resources.supplier_payments import AsyncSupplierPayments, SupplierPayments
     from qad_client._resources.suppliers import AsyncSuppliers, Suppliers
@@ -277,39 +281,39 @@ class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient
         return Suppliers(self, self._workspace)
 
     @functools.cached_property
-    def items(self) -> Items:
-        """Items of the domain."""
-        from qad_client._resources.items import Items
+    def items(self) -> MasterData[Item]:
+        """Items of the domain (read-only: maintained in QAD)."""
+        from qad_client._resources.master_data import MasterData
 
-        return Items(self, self._workspace)
-
-    @functools.cached_property
-    def gl_accounts(self) -> GLAccounts:
-        """GL accounts and their analysis requirements."""
-        from qad_client._resources.gl_accounts import GLAccounts
-
-        return GLAccounts(self, self._workspace)
+        return MasterData(self, self._workspace, n.ITEM, Item)
 
     @functools.cached_property
-    def cost_centres(self) -> CostCentres:
-        """Cost centres."""
-        from qad_client._resources.cost_centres import CostCentres
+    def gl_accounts(self) -> MasterData[GLAccount]:
+        """GL accounts and their analysis requirements (read-only)."""
+        from qad_client._resources.master_data import MasterData
 
-        return CostCentres(self, self._workspace)
-
-    @functools.cached_property
-    def sub_accounts(self) -> SubAccounts:
-        """Sub-accounts (divisions)."""
-        from qad_client._resources.sub_accounts import SubAccounts
-
-        return SubAccounts(self, self._workspace)
+        return MasterData(self, self._workspace, n.GL_ACCOUNT, GLAccount)
 
     @functools.cached_property
-    def projects(self) -> Projects:
-        """Projects."""
-        from qad_client._resources.projects import Projects
+    def cost_centres(self) -> MasterData[CostCentre]:
+        """Cost centres (read-only)."""
+        from qad_client._resources.master_data import MasterData
 
-        return Projects(self, self._workspace)
+        return MasterData(self, self._workspace, n.COST_CENTRE, CostCentre)
+
+    @functools.cached_property
+    def sub_accounts(self) -> MasterData[SubAccount]:
+        """Sub-accounts, QAD Financials divisions (read-only)."""
+        from qad_client._resources.master_data import MasterData
+
+        return MasterData(self, self._workspace, n.SUB_ACCOUNT, SubAccount)
+
+    @functools.cached_property
+    def projects(self) -> MasterData[Project]:
+        """Projects (read-only)."""
+        from qad_client._resources.master_data import MasterData
+
+        return MasterData(self, self._workspace, n.PROJECT, Project)
 
     @functools.cached_property
     def domains(self) -> Domains:
@@ -372,39 +376,39 @@ class AsyncQADClient(_QADClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient]
         return AsyncSuppliers(self, self._workspace)
 
     @functools.cached_property
-    def items(self) -> AsyncItems:
-        """Items of the domain."""
-        from qad_client._resources.items import AsyncItems
+    def items(self) -> AsyncMasterData[Item]:
+        """Items of the domain (read-only: maintained in QAD)."""
+        from qad_client._resources.master_data import AsyncMasterData
 
-        return AsyncItems(self, self._workspace)
-
-    @functools.cached_property
-    def gl_accounts(self) -> AsyncGLAccounts:
-        """GL accounts and their analysis requirements."""
-        from qad_client._resources.gl_accounts import AsyncGLAccounts
-
-        return AsyncGLAccounts(self, self._workspace)
+        return AsyncMasterData(self, self._workspace, n.ITEM, Item)
 
     @functools.cached_property
-    def cost_centres(self) -> AsyncCostCentres:
-        """Cost centres."""
-        from qad_client._resources.cost_centres import AsyncCostCentres
+    def gl_accounts(self) -> AsyncMasterData[GLAccount]:
+        """GL accounts and their analysis requirements (read-only)."""
+        from qad_client._resources.master_data import AsyncMasterData
 
-        return AsyncCostCentres(self, self._workspace)
-
-    @functools.cached_property
-    def sub_accounts(self) -> AsyncSubAccounts:
-        """Sub-accounts (divisions)."""
-        from qad_client._resources.sub_accounts import AsyncSubAccounts
-
-        return AsyncSubAccounts(self, self._workspace)
+        return AsyncMasterData(self, self._workspace, n.GL_ACCOUNT, GLAccount)
 
     @functools.cached_property
-    def projects(self) -> AsyncProjects:
-        """Projects."""
-        from qad_client._resources.projects import AsyncProjects
+    def cost_centres(self) -> AsyncMasterData[CostCentre]:
+        """Cost centres (read-only)."""
+        from qad_client._resources.master_data import AsyncMasterData
 
-        return AsyncProjects(self, self._workspace)
+        return AsyncMasterData(self, self._workspace, n.COST_CENTRE, CostCentre)
+
+    @functools.cached_property
+    def sub_accounts(self) -> AsyncMasterData[SubAccount]:
+        """Sub-accounts, QAD Financials divisions (read-only)."""
+        from qad_client._resources.master_data import AsyncMasterData
+
+        return AsyncMasterData(self, self._workspace, n.SUB_ACCOUNT, SubAccount)
+
+    @functools.cached_property
+    def projects(self) -> AsyncMasterData[Project]:
+        """Projects (read-only)."""
+        from qad_client._resources.master_data import AsyncMasterData
+
+        return AsyncMasterData(self, self._workspace, n.PROJECT, Project)
 
     @functools.cached_property
     def domains(self) -> AsyncDomains:

@@ -33,6 +33,7 @@ __all__ = [
     "Flow",
     "browse",
     "browse_filters",
+    "find",
     "find_by_external_reference",
     "get_one",
     "read",
@@ -190,16 +191,13 @@ def get_one(ws: Workspace, table: n.Table, cls: type[T], keys: Mapping[str, str]
     return found[0]
 
 
-def find_by_external_reference(
-    ws: Workspace, table: n.Table, cls: type[T], reference: str
-) -> Flow[T | None]:
-    """The record carrying ``reference``, or ``None``; documents are re-read whole by key.
+def find(ws: Workspace, table: n.Table, cls: type[T], filters: Sequence[Filter]) -> Flow[T | None]:
+    """The first record the filters select, or ``None``; documents are re-read whole by key.
 
     A browse row is flat, so it never carries lines: for tables with lines the match is read
     again through ``/api/erp`` to return the full document.
     """
-    flt = Filter("external_reference", "eq", reference)
-    page: Page[T] = yield browse(table, cls, [flt], page_size=2)
+    page: Page[T] = yield browse(table, cls, filters, page_size=1)
     if not page.items:
         return None
     row = page.items[0]
@@ -208,6 +206,13 @@ def find_by_external_reference(
     keys = {k: str(getattr(row, k)) for k in table.keys}
     full: T = yield from get_one(ws, table, cls, keys)
     return full
+
+
+def find_by_external_reference(
+    ws: Workspace, table: n.Table, cls: type[T], reference: str
+) -> Flow[T | None]:
+    """The record carrying ``reference`` (the caller's idempotency key), or ``None``."""
+    return find(ws, table, cls, [Filter("external_reference", "eq", reference)])
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -312,9 +317,6 @@ def write(
     )
 
 
-_AUDIT = frozenset({"uri", "concurrency_hash", "modified_at", "modified_by"})
-
-
 def update(
     ws: Workspace,
     table: n.Table,
@@ -334,5 +336,5 @@ def update(
             f"this {table.plural} record has no concurrencyHash: read it with get() "
             "(list rows do not carry one) and change that copy"
         )
-    record = to_wire(table, current, exclude=_AUDIT | exclude)
+    record = to_wire(table, current, exclude=exclude)
     return write(ws, table, cls, record, operation=n.CONTROL["update"], concurrency_hash=hash_)

@@ -70,11 +70,7 @@ def find_supplier_invoice_by_reference(
 ) -> ops.Flow[SupplierInvoice | None]:
     """The invoice of ``supplier`` with the supplier's own invoice number, if any."""
     chosen = [Filter("supplier", "eq", supplier), Filter("reference", "eq", reference)]
-    page: Page[SupplierInvoice] = yield ops.browse(TABLE, SupplierInvoice, chosen, page_size=2)
-    if not page.items:
-        return None
-    full: SupplierInvoice = yield from get_supplier_invoice(ws, page.items[0].id)
-    return full
+    return ops.find(ws, TABLE, SupplierInvoice, chosen)
 
 
 def create_supplier_invoice(

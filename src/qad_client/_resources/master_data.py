@@ -1,0 +1,113 @@
+"""Master data kept by code: items, GL accounts, cost centres, sub-accounts, projects.
+
+The five are maintained in QAD and only listed and read here. They differ only in their name
+table and model, so one generic facade serves them all (``client.items`` is a
+``MasterData[Item]``); suppliers extend it with their writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from mlconnector_http import (
+    AsyncAPIClient,
+    AsyncPaginator,
+    Operation,
+    Page,
+    Paginator,
+    SyncAPIClient,
+)
+from qad_client import _names as n
+from qad_client import _operations as ops
+from qad_client._models import Filter, Workspace
+from qad_client._resources._base import AsyncQADResource, QADResource
+
+__all__ = ["AsyncMasterData", "MasterData", "list_master_data"]
+
+T = TypeVar("T")
+
+
+def list_master_data(
+    table: n.Table,
+    cls: type[T],
+    *,
+    active: bool | None = None,
+    modified_since: dt.datetime | None = None,
+    filters: Sequence[Filter] = (),
+    page_size: int = ops.DEFAULT_PAGE_SIZE,
+) -> Operation[Page[T]]:
+    """The table's browse, optionally only (in)active records or those changed since a time."""
+    chosen = ops.browse_filters(table, filters, modified_since=modified_since, is_active=active)
+    return ops.browse(table, cls, chosen, page_size=page_size)
+
+
+class MasterData(QADResource, Generic[T]):
+    """``client.items``, ``client.gl_accounts``, ``client.cost_centres`` and the like."""
+
+    def __init__(
+        self, client: SyncAPIClient, workspace: Workspace, table: n.Table, model: type[T]
+    ) -> None:
+        super().__init__(client, workspace)
+        self._table = table
+        self._model = model
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> Paginator[T]:
+        """Records, lazily, page by page."""
+        return self._paginate(
+            list_master_data(
+                self._table,
+                self._model,
+                active=active,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    def get(self, code: str) -> T:
+        """One record by code; ``QADNotFound`` if there is none."""
+        return self._run(ops.get_one(self._ws, self._table, self._model, {"code": code}))
+
+
+class AsyncMasterData(AsyncQADResource, Generic[T]):
+    """``MasterData`` on the async client."""
+
+    def __init__(
+        self, client: AsyncAPIClient, workspace: Workspace, table: n.Table, model: type[T]
+    ) -> None:
+        super().__init__(client, workspace)
+        self._table = table
+        self._model = model
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        modified_since: dt.datetime | None = None,
+        filters: Sequence[Filter] = (),
+        page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ) -> AsyncPaginator[T]:
+        """Records, lazily, page by page."""
+        return self._paginate(
+            list_master_data(
+                self._table,
+                self._model,
+                active=active,
+                modified_since=modified_since,
+                filters=filters,
+                page_size=page_size,
+            )
+        )
+
+    async def get(self, code: str) -> T:
+        """One record by code; ``QADNotFound`` if there is none."""
+        return await self._run(ops.get_one(self._ws, self._table, self._model, {"code": code}))
