@@ -3,16 +3,19 @@
 ::
 
     ProcurifyError (mlconnector_http.APIError)
-    ├── ProcurifyConfigurationError   bad arguments, found before any request (ConfigurationError)
-    ├── ProcurifyTransportError       no response (TransportError)
-    │   └── ProcurifyTimeoutError     no response in time (APITimeoutError)
-    ├── ProcurifyAuthError            401: wrong client id/secret, or a token that stays refused
-    ├── ProcurifyPermissionDenied     403: the API user's role, an inactive user, a missing header
-    ├── ProcurifyNotFound             404
-    ├── ProcurifyConflict             409
-    ├── ProcurifyValidationError      400 / 422, with one FieldError per field
-    ├── ProcurifyRateLimited          429, or a server wait over the retry cap
-    └── ProcurifyServerError          5xx, or a body that is not what the API promised
+    ├── ProcurifyConfigurationError   bad arguments, found before any request
+    ├── ProcurifyDecodeError          a record that does not fit its model
+    ├── ProcurifyPaginationError      a next link that loops or leaves the tenant's origin
+    ├── ProcurifyTransportError       no response
+    │   └── ProcurifyTimeoutError     no response in time
+    └── ProcurifyStatusError          an error status with no class of its own (405, 408...)
+        ├── ProcurifyAuthError        401: wrong client id/secret, or a token that stays refused
+        ├── ProcurifyPermissionDenied 403: the API user's role, an inactive user, a missing header
+        ├── ProcurifyNotFound         404
+        ├── ProcurifyConflict         409
+        ├── ProcurifyValidationError  400 / 422, with one FieldError per field
+        ├── ProcurifyRateLimited      429, or a server wait over the retry cap
+        └── ProcurifyServerError      5xx, or a body that is not what the API promised
 
 Each class is also the toolkit's class of the same meaning, so ``except NotFound`` and
 ``except ProcurifyError`` both work. :func:`parse_error` is the client's ``error_parser``: it
@@ -30,7 +33,9 @@ from mlconnector_http import (
     AuthError,
     ConfigurationError,
     Conflict,
+    DecodeError,
     NotFound,
+    PaginationError,
     PermissionDenied,
     RateLimited,
     ServerError,
@@ -43,11 +48,14 @@ __all__ = [
     "ProcurifyAuthError",
     "ProcurifyConfigurationError",
     "ProcurifyConflict",
+    "ProcurifyDecodeError",
     "ProcurifyError",
     "ProcurifyNotFound",
+    "ProcurifyPaginationError",
     "ProcurifyPermissionDenied",
     "ProcurifyRateLimited",
     "ProcurifyServerError",
+    "ProcurifyStatusError",
     "ProcurifyTimeoutError",
     "ProcurifyTransportError",
     "ProcurifyValidationError",
@@ -63,6 +71,14 @@ class ProcurifyConfigurationError(ProcurifyError, ConfigurationError):
     """Arguments that cannot work (unknown filter, naive datetime...); says how to fix them."""
 
 
+class ProcurifyDecodeError(ProcurifyError, DecodeError):
+    """A record from Procurify does not fit its model; names the record and each field."""
+
+
+class ProcurifyPaginationError(ProcurifyError, PaginationError):
+    """A ``next`` link that loops or points away from the tenant's host (not followed)."""
+
+
 class ProcurifyTransportError(ProcurifyError, TransportError):
     """Procurify did not answer (connection refused or dropped)."""
 
@@ -71,31 +87,35 @@ class ProcurifyTimeoutError(ProcurifyTransportError, APITimeoutError):
     """Procurify did not answer within the timeout."""
 
 
-class ProcurifyAuthError(ProcurifyError, AuthError):
+class ProcurifyStatusError(ProcurifyError, APIStatusError):
+    """Procurify answered with an error status that has no more specific class."""
+
+
+class ProcurifyAuthError(ProcurifyStatusError, AuthError):
     """401: the client id/secret were refused, or a fresh token was refused too."""
 
 
-class ProcurifyPermissionDenied(ProcurifyError, PermissionDenied):
+class ProcurifyPermissionDenied(ProcurifyStatusError, PermissionDenied):
     """403: the API user may not do this (role, inactive user, missing client header)."""
 
 
-class ProcurifyNotFound(ProcurifyError, NotFound):
+class ProcurifyNotFound(ProcurifyStatusError, NotFound):
     """404: no such record in this tenant."""
 
 
-class ProcurifyConflict(ProcurifyError, Conflict):
+class ProcurifyConflict(ProcurifyStatusError, Conflict):
     """409: a duplicate, or a record changed since it was read."""
 
 
-class ProcurifyValidationError(ProcurifyError, ValidationError):
+class ProcurifyValidationError(ProcurifyStatusError, ValidationError):
     """400/422: the server refused the values; ``errors`` lists each field's problem."""
 
 
-class ProcurifyRateLimited(ProcurifyError, RateLimited):
+class ProcurifyRateLimited(ProcurifyStatusError, RateLimited):
     """429, or a server-requested wait longer than the retry policy allows."""
 
 
-class ProcurifyServerError(ProcurifyError, ServerError):
+class ProcurifyServerError(ProcurifyStatusError, ServerError):
     """5xx, or a response body that is not the JSON Procurify promised."""
 
 
@@ -116,17 +136,8 @@ def parse_error(
     """The toolkit's error for ``response``, with what to check added to a 401/403 message."""
     error = error_from_response(response, family=family, retry_after=retry_after)
     if isinstance(error, PermissionDenied):
-        hint = _FORBIDDEN_HINT
+        error.message = f"{error.message} ({_FORBIDDEN_HINT})"
     elif isinstance(error, AuthError) and error.path is not None and "/oauth/" in error.path:
-        hint = _TOKEN_HINT
-    else:
-        return error
-    return type(error)(
-        f"{error.message} ({hint})",
-        status_code=error.status_code,
-        request_id=error.request_id,
-        body=error.body,
-        method=error.method,
-        path=error.path,
-        errors=error.errors,
-    )
+        error.message = f"{error.message} ({_TOKEN_HINT})"
+    error.args = (error.message,)
+    return error

@@ -20,9 +20,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Page, PaginationError, Params
+from mlconnector_http import Page, Params
 from procurify_client._convert import load
-from procurify_client._exceptions import ProcurifyConfigurationError, ProcurifyServerError
+from procurify_client._exceptions import (
+    ProcurifyConfigurationError,
+    ProcurifyPaginationError,
+    ProcurifyServerError,
+)
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -225,7 +229,7 @@ def _check_advances(next_url: str | None, current: object) -> None:
         return
     page = httpx.URL(next_url).params.get("page")
     if page is not None and page.isdigit() and int(page) <= current:
-        raise PaginationError(
+        raise ProcurifyPaginationError(
             f"pagination loop: the next link asks for page {page} while on page {current}"
         )
 

@@ -19,7 +19,6 @@ from mlconnector_http import (
     AttemptEvent,
     FakeClock,
     NotFound,
-    PaginationError,
     RetryPolicy,
 )
 from mlconnector_http.testing import Fault
@@ -32,6 +31,7 @@ from procurify_client import (
     ProcurifyConfigurationError,
     ProcurifyError,
     ProcurifyNotFound,
+    ProcurifyPaginationError,
     ProcurifyPermissionDenied,
     ProcurifyTransportError,
     ProcurifyValidationError,
@@ -234,7 +234,7 @@ def test_a_next_link_to_another_host_is_refused(
     client: ProcurifyClient, sim: ProcurifySimulator
 ) -> None:
     sim.point_next_links_at("https://evil.example.com")
-    with pytest.raises(PaginationError, match=r"evil\.example\.com"):
+    with pytest.raises(ProcurifyPaginationError, match=r"evil\.example\.com"):
         list(client.purchase_orders.list(page_size=5))
     assert {httpx.URL(r.url).host for r in sim.requests} == {"acme.procurify.com"}
     assert sim.request_count(path="/api/v2/purchase_orders/") == 1
@@ -243,7 +243,7 @@ def test_a_next_link_to_another_host_is_refused(
 def test_a_next_link_loop_is_refused(client: ProcurifyClient, sim: ProcurifySimulator) -> None:
     sim.loop_next_links()
     seen: list[int] = []
-    with pytest.raises(PaginationError, match="loop"):
+    with pytest.raises(ProcurifyPaginationError, match="loop"):
         seen.extend(vendor.id for vendor in client.vendors.list(page_size=3))
     assert seen == []  # nothing yielded twice: the loop is caught on the first page
     assert sim.request_count(path="/api/v3/vendors/") == 1

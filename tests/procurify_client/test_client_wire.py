@@ -10,13 +10,16 @@ import httpx
 import pytest
 import respx
 
-from mlconnector_http import AttemptEvent, FakeClock, PaginationError, RetryPolicy
+from mlconnector_http import AttemptEvent, FakeClock, RetryPolicy
 from procurify_client import (
     AsyncProcurifyClient,
     ProcurifyClient,
+    ProcurifyDecodeError,
     ProcurifyError,
+    ProcurifyPaginationError,
     ProcurifyRateLimited,
     ProcurifyServerError,
+    ProcurifyStatusError,
 )
 
 BASE = "https://acme.procurify.com"
@@ -130,6 +133,24 @@ def test_truncated_json_on_success_is_a_server_error(
         client.vendors.get(1)
 
 
+def test_a_record_that_does_not_fit_is_a_decode_error_naming_it(
+    api: respx.MockRouter, client: ProcurifyClient
+) -> None:
+    api.get("/api/v3/vendors/").respond(
+        200, json={"metadata": {"pagination": {"next": None}}, "data": [{"id": "x", "name": 1}]}
+    )
+    with pytest.raises(ProcurifyDecodeError, match=r"vendor x: .*Vendor\.id"):
+        list(client.vendors.list())
+
+
+def test_a_status_without_a_meaning_is_still_a_procurify_error(
+    api: respx.MockRouter, client: ProcurifyClient
+) -> None:
+    api.get("/api/v3/users/me/").respond(405, json={"detail": 'Method "GET" not allowed.'})
+    with pytest.raises(ProcurifyStatusError, match="405 GET /api/v3/users/me/"):
+        client.me()
+
+
 def test_a_next_link_on_another_port_is_refused(
     api: respx.MockRouter, client: ProcurifyClient
 ) -> None:
@@ -138,7 +159,7 @@ def test_a_next_link_on_another_port_is_refused(
         "data": [{"id": 1, "name": "A"}],
     }
     api.get("/api/v3/vendors/").respond(200, json=page)
-    with pytest.raises(PaginationError, match="8443"):
+    with pytest.raises(ProcurifyPaginationError, match="8443"):
         list(client.vendors.list())
 
 
@@ -214,6 +235,6 @@ def test_a_loop_back_to_an_earlier_page_is_refused_before_yielding(
     api.get("/api/v3/vendors/", params={"page": "2"}).respond(200, json=page_two)
     api.get("/api/v3/vendors/").respond(200, json=page_one)
     seen: list[int] = []
-    with pytest.raises(PaginationError, match="page 1 while on page 2"):
+    with pytest.raises(ProcurifyPaginationError, match="page 1 while on page 2"):
         seen.extend(v.id for v in client.vendors.list())
     assert seen == [1]
