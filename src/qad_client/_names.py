@@ -4,6 +4,10 @@ QAD publishes no REST reference: the names come from public code calling real te
 that exists and from the proposed model in ``api-notes/qad.md`` section 10 otherwise. Each name
 that no public source showed is marked ``# guess``; check those against a real tenant first.
 The left column of a ``fields`` table is the model attribute, the right column the wire name.
+
+The simulator keeps its own table (``qad_client.testing._names``), which overlaps this one on
+purpose: it is an independent fake, and a client that read the simulator's names would be
+tested against itself. A name corrected against a real tenant is corrected in both.
 """
 
 from __future__ import annotations

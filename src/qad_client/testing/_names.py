@@ -3,6 +3,10 @@
 The left column of each ``fields`` table is the simulator's own attribute name; the right column
 is what goes over the wire. Names marked ``# guess`` were not seen in any QAD source (see
 ``/work/shared/api-notes/qad.md`` section 10); the rest were observed in public code calling QAD.
+
+This overlaps the client's ``qad_client._names`` on purpose and must not import it: the
+simulator is an independent fake of QAD, and a client tested against a fake built from the
+client's own guesses would be tested against itself.
 """
 
 from __future__ import annotations
@@ -63,9 +67,9 @@ class Names:
 
     plural: str
     row_object: str
-    browse_id: str
-    entity_uri: str
     fields: Mapping[str, str]
+    browse_id: str = ""
+    entity_uri: str = ""
     writable: bool = True
     permission: str = ""
 
@@ -273,44 +277,25 @@ GL_ACCOUNT = Names(
     },
 )
 
-COST_CENTRE = Names(
-    plural="costCentres",  # guess
-    row_object="costCentre",
-    browse_id=BROWSE_PREFIX + "base.costCentres",
-    entity_uri="urn:be:com.qad.financials.generalledger.ICostCentre",  # guess
-    fields={
-        "shared_set": "sharedSetCode",
-        "code": "costCentreCode",
-        "description": "description",
-        "is_active": "isActive",
-    },
-)
 
-SUB_ACCOUNT = Names(
-    plural="subAccounts",  # guess
-    row_object="subAccount",
-    browse_id=BROWSE_PREFIX + "base.subAccounts",
-    entity_uri="urn:be:com.qad.financials.generalledger.ISubAccount",  # guess
-    fields={
-        "shared_set": "sharedSetCode",
-        "code": "subAccountCode",
-        "description": "description",
-        "is_active": "isActive",
-    },
-)
+def _analysis_code(plural: str, row_object: str, code: str, interface: str) -> Names:
+    return Names(
+        plural=plural,
+        row_object=row_object,
+        browse_id=BROWSE_PREFIX + f"base.{plural}",
+        entity_uri=f"urn:be:com.qad.financials.generalledger.{interface}",  # guess
+        fields={
+            "shared_set": "sharedSetCode",
+            "code": code,
+            "description": "description",
+            "is_active": "isActive",
+        },
+    )
 
-PROJECT = Names(
-    plural="projects",  # guess
-    row_object="project",
-    browse_id=BROWSE_PREFIX + "base.projects",
-    entity_uri="urn:be:com.qad.financials.generalledger.IProject",  # guess
-    fields={
-        "shared_set": "sharedSetCode",
-        "code": "projectCode",
-        "description": "description",
-        "is_active": "isActive",
-    },
-)
+
+COST_CENTRE = _analysis_code("costCentres", "costCentre", "costCentreCode", "ICostCentre")  # guess
+SUB_ACCOUNT = _analysis_code("subAccounts", "subAccount", "subAccountCode", "ISubAccount")  # guess
+PROJECT = _analysis_code("projects", "project", "projectCode", "IProject")  # guess
 
 DOMAIN = Names(
     plural="domainV3s",
@@ -397,8 +382,6 @@ RECEIPT = Names(
 RECEIPT_LINE = Names(
     plural="lines",
     row_object="purchaseOrderReceiptLine",
-    browse_id="",
-    entity_uri="",
     fields={
         "po_line": "purchaseOrderLine",
         "item": "itemCode",
@@ -414,7 +397,6 @@ OPEN_RECEIVER = Names(
     plural="openReceivers",
     row_object="openReceiver",  # guess
     browse_id=BROWSE_PREFIX + "purchasing.openReceivers",  # guess (legacy browse ap007)
-    entity_uri="",
     fields={
         "domain": "domainCode",
         "receiver": "receiverNumber",
@@ -466,8 +448,6 @@ SUPPLIER_INVOICE = Names(
 MATCHING_LINE = Names(
     plural="matchingLines",
     row_object="matchingLine",
-    browse_id="",
-    entity_uri="",
     fields={
         "po_number": "purchaseOrderNumber",
         "po_line": "purchaseOrderLine",
@@ -481,8 +461,6 @@ MATCHING_LINE = Names(
 EXPENSE_LINE = Names(
     plural="expenseLines",
     row_object="expenseLine",
-    browse_id="",
-    entity_uri="",
     fields={
         "gl_account": "glAccountCode",
         "sub_account": "subAccountCode",
@@ -516,8 +494,6 @@ SUPPLIER_PAYMENT = Names(
 ALLOCATION = Names(
     plural="allocations",
     row_object="allocation",
-    browse_id="",
-    entity_uri="",
     fields={
         "invoice_id": "supplierInvoiceId",
         "invoice_reference": "supplierInvoiceReference",
