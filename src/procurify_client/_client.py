@@ -98,7 +98,7 @@ def _base_url(subdomain: object, base_url: object) -> httpx.URL:
             "base_url is the tenant origin only (e.g. https://acme.procurify.com): "
             "Procurify paths carry their own version (/api/v2, /api/v3, /api/public/v1)"
         )
-    return url.copy_with(path="/")
+    return url
 
 
 def _credential(name: str, value: object) -> None:
@@ -131,13 +131,8 @@ def build_config(
         raise ProcurifyConfigurationError("token_leeway must be >= 0 seconds")
     the_clock: Clock = clock if clock is not None else SystemClock()
     provider = procurify_credentials(url, client_id, client_secret)
-    the_budget: RateBudget
     if isinstance(budget, NotGiven):
-        the_budget = InProcessBudget(
-            min_interval=DEFAULT_MIN_INTERVAL, headers=None, clock=the_clock
-        )
-    else:
-        the_budget = UnlimitedBudget() if budget is None else budget
+        budget = InProcessBudget(min_interval=DEFAULT_MIN_INTERVAL, headers=None, clock=the_clock)
     settings: dict[str, Any] = {}
     if not isinstance(timeout, NotGiven):
         settings["timeout"] = (
@@ -152,7 +147,7 @@ def build_config(
             "X-Procurify-Client": "api",
             "User-Agent": USER_AGENT,
         },
-        budget=the_budget,
+        budget=UnlimitedBudget() if budget is None else budget,
         auth=TokenManager(
             provider,
             store=token_store,

@@ -8,7 +8,6 @@ a list of ids in the bill list and of line records in the detail; both are read.
 
 from __future__ import annotations
 
-import enum
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -30,14 +29,6 @@ _INPUTS: frozenset[type] = frozenset({models.VendorInput, models.AccountCodeInpu
 
 def _ours(cls: Any) -> bool:
     return attrs.has(cls) and getattr(cls, "__module__", None) == models.__name__
-
-
-def _is_enum(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, enum.Enum)
-
-
-def _enum_value(member: enum.Enum) -> Any:
-    return getattr(member, "value", member)
 
 
 def _optional_of(cls: Any) -> Any:
@@ -120,7 +111,6 @@ def _unstructure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[A
 
 def _build() -> cattrs.Converter:
     conv = make_converter()
-    conv.register_unstructure_hook_func(_is_enum, _enum_value)
     conv.register_structure_hook_factory(_ours, _structure_factory(conv))
     conv.register_structure_hook_factory(
         lambda cls: _optional_of(cls) is not None, _optional_factory(conv)

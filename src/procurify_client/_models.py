@@ -216,63 +216,51 @@ class PriceModifier:
 
 
 @attrs.frozen(kw_only=True)
-class Vendor:
+class _VendorFields:
+    """The writable vendor fields that read and write alike (``Vendor``, ``VendorInput``)."""
+
+    active: bool | None = None
+    external_id: str | None = None
+    contact: str | None = None
+    address_line_one: str | None = attrs.field(default=None, metadata={"wire": "addressLineOne"})
+    address_line_two: str | None = attrs.field(default=None, metadata={"wire": "addressLineTwo"})
+    postal_code: str | None = attrs.field(default=None, metadata={"wire": "postalCode"})
+    city: str | None = None
+    state_province: str | None = None
+    country: str | None = None
+    phone_one: str | None = attrs.field(default=None, metadata={"wire": "phoneOne"})
+    phone_two: str | None = attrs.field(default=None, metadata={"wire": "phoneTwo"})
+    fax: str | None = None
+    url: str | None = None
+    comments: str | None = None
+    currency: int | None = None
+    tax: int | None = None
+    is_1099_eligible: bool | None = None
+    is_auto_email_po_enabled: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Vendor(_VendorFields):
     """A vendor (``/api/v3/vendors/``); ``external_id`` is the integration's key for it."""
 
     id: int
     name: str
-    active: bool | None = None
     type: VendorType | None = None
-    external_id: str | None = None
     email: tuple[str, ...] = ()
-    contact: str | None = None
-    address_line_one: str | None = attrs.field(default=None, metadata={"wire": "addressLineOne"})
-    address_line_two: str | None = attrs.field(default=None, metadata={"wire": "addressLineTwo"})
-    postal_code: str | None = attrs.field(default=None, metadata={"wire": "postalCode"})
-    city: str | None = None
-    state_province: str | None = None
-    country: str | None = None
-    phone_one: str | None = attrs.field(default=None, metadata={"wire": "phoneOne"})
-    phone_two: str | None = attrs.field(default=None, metadata={"wire": "phoneTwo"})
-    fax: str | None = None
-    url: str | None = None
-    comments: str | None = None
-    currency: int | None = None
-    tax: int | None = None
-    is_1099_eligible: bool | None = None
-    is_auto_email_po_enabled: bool | None = None
     date_modified: dt.datetime | None = attrs.field(default=None, metadata={"wire": "dateModified"})
 
 
 @attrs.frozen(kw_only=True)
-class VendorInput:
+class VendorInput(_VendorFields):
     """What a vendor create or update sends; ``None`` fields are left out of the body."""
 
     name: str
-    active: bool | None = None
     type: VendorType | None = attrs.field(
         default=None, converter=attrs.converters.optional(VendorType)
     )
-    external_id: str | None = None
     email: tuple[str, ...] | None = attrs.field(
         default=None, converter=attrs.converters.optional(tuple)
     )
-    contact: str | None = None
-    address_line_one: str | None = attrs.field(default=None, metadata={"wire": "addressLineOne"})
-    address_line_two: str | None = attrs.field(default=None, metadata={"wire": "addressLineTwo"})
-    postal_code: str | None = attrs.field(default=None, metadata={"wire": "postalCode"})
-    city: str | None = None
-    state_province: str | None = None
-    country: str | None = None
-    phone_one: str | None = attrs.field(default=None, metadata={"wire": "phoneOne"})
-    phone_two: str | None = attrs.field(default=None, metadata={"wire": "phoneTwo"})
-    fax: str | None = None
-    url: str | None = None
-    comments: str | None = None
-    currency: int | None = None
-    tax: int | None = None
-    is_1099_eligible: bool | None = None
-    is_auto_email_po_enabled: bool | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -28,15 +28,7 @@ from procurify_client._exceptions import (
     ProcurifyServerError,
 )
 
-__all__ = [
-    "DEFAULT_PAGE_SIZE",
-    "Kind",
-    "body_data",
-    "format_value",
-    "list_params",
-    "page_parser",
-    "record_parser",
-]
+__all__ = ["DEFAULT_PAGE_SIZE", "Kind", "list_params", "malformed", "page_parser", "record_parser"]
 
 T = TypeVar("T")
 
@@ -52,7 +44,6 @@ class Kind(enum.Enum):
     DECIMAL = "decimal"
     DATE = "date"
     DATETIME = "datetime"
-    REPEAT = "repeat"
     CSV = "csv"
     IDS = "ids"
 
@@ -129,13 +120,11 @@ def _many(value: object) -> list[object]:
     return list(value)
 
 
-def format_value(name: str, kind: Kind, value: object) -> list[tuple[str, str]]:
-    """The query pairs for one filter value (a list for repeated or comma-joined filters)."""
+def _pairs(name: str, kind: Kind, value: object) -> list[tuple[str, str]]:
+    """The query pairs for one filter value (several for ``vendor[]``-style id lists)."""
     if kind is Kind.IDS:
         ids = [_scalar(name, Kind.INT, item) for item in _many(value)]
         return [(name, ids[0])] if len(ids) == 1 else [(f"{name}[]", i) for i in ids]
-    if kind is Kind.REPEAT:
-        return [(name, _scalar(name, Kind.TEXT, item)) for item in _many(value)]
     if kind is Kind.CSV:
         return [(name, ",".join(_scalar(name, Kind.TEXT, item) for item in _many(value)))]
     return [(name, _scalar(name, kind, value))]
@@ -160,7 +149,7 @@ def list_params(
     pairs: list[tuple[str, str]] = []
     for name, value in filters.items():
         if value is not None:
-            pairs.extend(format_value(name, allowed[name], value))
+            pairs.extend(_pairs(name, allowed[name], value))
     if page_size is not None:
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise ProcurifyConfigurationError(
@@ -170,7 +159,8 @@ def list_params(
     return pairs
 
 
-def _malformed(response: httpx.Response, problem: str) -> ProcurifyServerError:
+def malformed(response: httpx.Response, problem: str) -> ProcurifyServerError:
+    """A 2xx answer whose body is not what Procurify documents."""
     return ProcurifyServerError(
         f"unexpected response body: {problem}",
         status_code=response.status_code,
@@ -179,32 +169,21 @@ def _malformed(response: httpx.Response, problem: str) -> ProcurifyServerError:
     )
 
 
-def body_data(response: httpx.Response) -> Any:
-    """The ``data`` of a ``{"metadata": ..., "data": ...}`` body (or the body itself)."""
-    body = response.json()
-    if isinstance(body, dict) and "data" in body:
-        return body["data"]
-    return body
-
-
-def _label(noun: str, key: str) -> Callable[[Any], str]:
-    def label(item: Any) -> str:
-        value = item.get(key) if isinstance(item, Mapping) else None
-        return f"{noun} {value}" if value is not None else noun
-
-    return label
+def _label(noun: str, key: str, item: Any) -> str:
+    """How an error names a record: ``purchase order 1042``."""
+    value = item.get(key) if isinstance(item, Mapping) else None
+    return f"{noun} {value}" if value is not None else noun
 
 
 def record_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Response], T]:
     """A parser for a single-record answer (wrapped in ``data`` or not)."""
 
-    label = _label(noun, key)
-
     def parse(response: httpx.Response) -> T:
-        data = body_data(response)
+        body = response.json()
+        data = body["data"] if isinstance(body, dict) and "data" in body else body
         if not isinstance(data, dict):
-            raise _malformed(response, f"expected one record, got {type(data).__name__}")
-        return load(data, cls, record=label(data))
+            raise malformed(response, f"expected one record, got {type(data).__name__}")
+        return load(data, cls, record=_label(noun, key, data))
 
     return parse
 
@@ -237,21 +216,17 @@ def _check_advances(next_url: str | None, current: object) -> None:
 def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Response], Page[T]]:
     """A parser for one page of a list, in either pagination shape."""
 
-    label = _label(noun, key)
-
     def parse(response: httpx.Response) -> Page[T]:
         body = response.json()
-        if isinstance(body, list):
-            return Page([load(item, cls, record=label(item)) for item in body])
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            raise _malformed(response, "a list answer without a data array")
+            raise malformed(response, "a list answer without a data array")
         pagination = _pagination(body) or {}
         next_url = pagination.get("next")
         next_url = next_url if isinstance(next_url, str) and next_url else None
         _check_advances(next_url, pagination.get("current_page"))
         count = pagination.get("count")
         return Page(
-            [load(item, cls, record=label(item)) for item in body["data"]],
+            [load(item, cls, record=_label(noun, key, item)) for item in body["data"]],
             next_url=next_url,
             total=count if isinstance(count, int) else None,
         )

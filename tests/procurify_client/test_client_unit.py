@@ -255,7 +255,7 @@ def test_payment_filters_use_public_v1_conventions() -> None:
 @pytest.mark.parametrize("size", [0, -1, True, "100"])
 def test_page_size_must_be_positive(size: object) -> None:
     with pytest.raises(ProcurifyConfigurationError, match="page_size"):
-        vendors.list_vendors(size, {})  # type: ignore[arg-type]
+        vendors.VENDORS.list(size, {})  # type: ignore[arg-type]
 
 
 def test_every_path_keeps_its_trailing_slash() -> None:
@@ -268,15 +268,15 @@ def test_every_path_keeps_its_trailing_slash() -> None:
         bills.get_bill("1f9078d52835"),
         payments.list_payments(None, None, None, 100, {}),
         receipt_items.list_receipt_items(3, 100, {}),
-        vendors.list_vendors(100, {}),
-        vendors.get_vendor(1),
-        vendors.create_vendor(None, {"name": "x"}),
-        vendors.update_vendor(1, VendorInput(name="x"), {}),
+        vendors.VENDORS.list(100, {}),
+        vendors.VENDORS.get(1),
+        vendors.VENDORS.create(None, {"name": "x"}),
+        vendors.VENDORS.update(1, VendorInput(name="x"), {}),
         vendors.find_vendor_by_external_id("Q-1"),
-        account_codes.list_account_codes(100, {}),
-        account_codes.get_account_code(1),
-        account_codes.create_account_code(None, {"code": "1", "description": "d"}),
-        account_codes.update_account_code(1, None, {"code": "1", "description": "d"}),
+        account_codes.ACCOUNT_CODES.list(100, {}),
+        account_codes.ACCOUNT_CODES.get(1),
+        account_codes.ACCOUNT_CODES.create(None, {"code": "1", "description": "d"}),
+        account_codes.ACCOUNT_CODES.update(1, None, {"code": "1", "description": "d"}),
     ]
     for op in ops:
         assert _url(op).path.endswith("/"), op.name
@@ -285,9 +285,9 @@ def test_every_path_keeps_its_trailing_slash() -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda: vendors.get_vendor(0),
-        lambda: vendors.get_vendor(True),
-        lambda: account_codes.get_account_code("3"),
+        lambda: vendors.VENDORS.get(0),
+        lambda: vendors.VENDORS.get(True),
+        lambda: account_codes.ACCOUNT_CODES.get("3"),
         lambda: bills.get_bill("../../oauth/token"),
         lambda: purchase_orders.get_purchase_order("12/../13"),
         lambda: vendors.find_vendor_by_external_id(""),
@@ -302,7 +302,7 @@ def test_ids_cannot_build_another_path(call: Any) -> None:
 
 
 def test_writes_send_wire_names_and_only_safe_ones_are_retry_safe() -> None:
-    create = vendors.create_vendor(
+    create = vendors.VENDORS.create(
         None, {"name": "Acme", "address_line_one": "1 Main", "email": ["a@b.co"], "type": 4}
     )
     assert create.method == "POST"
@@ -313,29 +313,29 @@ def test_writes_send_wire_names_and_only_safe_ones_are_retry_safe() -> None:
         "email": ["a@b.co"],
         "type": 4,
     }
-    update = vendors.update_vendor(9, VendorInput(name="Acme", type=VendorType.REGULAR), {})
+    update = vendors.VENDORS.update(9, VendorInput(name="Acme", type=VendorType.REGULAR), {})
     assert update.method == "PUT"
     assert update.retry_safe
     assert json.loads(json.dumps(update.json)) == {"name": "Acme", "type": 4}
-    code = account_codes.update_account_code(
+    code = account_codes.ACCOUNT_CODES.update(
         2, AccountCodeInput(code="6000", description="Travel", departments=[1]), {}
     )
     assert code.retry_safe
     assert code.json == {"code": "6000", "description": "Travel"}
-    assert not account_codes.create_account_code(
-        code=None, fields={"code": "1", "description": "d"}
+    assert not account_codes.ACCOUNT_CODES.create(
+        None, {"code": "1", "description": "d"}
     ).retry_safe
 
 
 def test_input_models_are_checked_before_sending() -> None:
     with pytest.raises(ProcurifyConfigurationError, match=r"unknown VendorInput field: nmae"):
-        vendors.create_vendor(None, {"nmae": "x"})
+        vendors.VENDORS.create(None, {"nmae": "x"})
     with pytest.raises(ProcurifyConfigurationError, match="needs name"):
-        vendors.create_vendor(None, {"city": "x"})
+        vendors.VENDORS.create(None, {"city": "x"})
     with pytest.raises(ProcurifyConfigurationError, match="not both"):
-        vendors.create_vendor(VendorInput(name="x"), {"city": "y"})
+        vendors.VENDORS.create(VendorInput(name="x"), {"city": "y"})
     with pytest.raises(ProcurifyConfigurationError, match="expected a VendorInput"):
-        vendors.create_vendor({"name": "x"}, {})  # type: ignore[arg-type]
+        vendors.VENDORS.create({"name": "x"}, {})  # type: ignore[arg-type]
 
 
 # -- models --------------------------------------------------------------------------------

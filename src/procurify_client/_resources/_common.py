@@ -1,18 +1,22 @@
-"""Argument checks shared by the resource modules (ids, UUIDs, input models)."""
+"""What the resource modules share: argument checks and the v3 read/write collection."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
+from mlconnector_http import Operation, Page
+from procurify_client._convert import dump
 from procurify_client._exceptions import ProcurifyConfigurationError
+from procurify_client._query import Kind, list_params, page_parser, record_parser
 
-__all__ = ["check_id", "check_uuid", "input_model"]
+__all__ = ["Collection", "check_id", "check_uuid"]
 
-T = TypeVar("T")
+ModelT = TypeVar("ModelT")
+InputT = TypeVar("InputT")
 
 _UUID = re.compile(r"^[0-9a-fA-F-]{8,}$")
 
@@ -33,25 +37,93 @@ def check_uuid(what: str, value: object) -> str:
     return value.lower()
 
 
-def input_model(cls: type[T], given: object, fields: Mapping[str, Any]) -> T:
-    """The input record to send: the one given, or one built from keyword fields (not both)."""
-    name = cls.__name__
-    if given is not None:
-        if fields:
-            raise ProcurifyConfigurationError(
-                f"pass a {name} or keyword fields, not both (got {', '.join(sorted(fields))})"
-            )
-        if not isinstance(given, cls):
-            raise ProcurifyConfigurationError(f"expected a {name}, got {type(given).__name__}")
-        return given
-    known = {field.name: field for field in attrs.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(fields) - set(known))
-    if unknown:
-        raise ProcurifyConfigurationError(
-            f"unknown {name} field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
-            f"allowed: {', '.join(sorted(known))}"
+@attrs.frozen
+class Collection(Generic[ModelT, InputT]):
+    """A v3 collection on DRF's default routes: list and create at ``path``, get and PUT below.
+
+    Vendors and account codes are both this. A create (POST) is never retried, since a second
+    one would make a second record; an update is a PUT of the whole record, which has the same
+    effect twice, so it is. ``create_only`` input fields are left out of an update's body.
+    """
+
+    noun: str
+    path: str
+    model: type[ModelT]
+    input: type[InputT]
+    filters: Mapping[str, Kind]
+    create_only: frozenset[str] = frozenset()
+
+    def list(self, page_size: int | None, filters: Mapping[str, object]) -> Operation[Page[ModelT]]:
+        """The first page of records matching ``filters``."""
+        return Operation(
+            name=f"{self._name}.list",
+            method="GET",
+            path=self.path,
+            params=list_params(f"{self.noun}s", self.filters, filters, page_size=page_size),
+            parse=page_parser(self.model, self.noun),
         )
-    missing = sorted(n for n, f in known.items() if f.default is attrs.NOTHING and n not in fields)
-    if missing:
-        raise ProcurifyConfigurationError(f"{name} needs {', '.join(missing)}")
-    return cls(**fields)
+
+    def get(self, record_id: int) -> Operation[ModelT]:
+        """One record by id."""
+        return Operation(
+            name=f"{self._name}.get",
+            method="GET",
+            path=self._item(record_id),
+            parse=record_parser(self.model, self.noun),
+        )
+
+    def create(self, given: InputT | None, fields: Mapping[str, Any]) -> Operation[ModelT]:
+        """Create a record from an input model or its fields; not retried."""
+        return Operation(
+            name=f"{self._name}.create",
+            method="POST",
+            path=self.path,
+            json=dump(self._input(given, fields)),
+            parse=record_parser(self.model, self.noun),
+        )
+
+    def update(
+        self, record_id: int, given: InputT | None, fields: Mapping[str, Any]
+    ) -> Operation[ModelT]:
+        """Replace a record's fields (PUT); retried, since sending it twice changes nothing."""
+        body = dump(self._input(given, fields))
+        return Operation(
+            name=f"{self._name}.update",
+            method="PUT",
+            path=self._item(record_id),
+            json={k: v for k, v in body.items() if k not in self.create_only},
+            parse=record_parser(self.model, self.noun),
+            retry_safe=True,
+        )
+
+    @property
+    def _name(self) -> str:
+        return self.noun.replace(" ", "_") + "s"
+
+    def _item(self, record_id: object) -> str:
+        return f"{self.path}{check_id(self.noun.replace(' ', '_') + '_id', record_id)}/"
+
+    def _input(self, given: object, fields: Mapping[str, Any]) -> InputT:
+        """The input model given, or one built from keyword fields (not both), checked."""
+        name = self.input.__name__
+        if given is not None:
+            if fields:
+                raise ProcurifyConfigurationError(
+                    f"pass a {name} or keyword fields, not both (got {', '.join(sorted(fields))})"
+                )
+            if not isinstance(given, self.input):
+                raise ProcurifyConfigurationError(f"expected a {name}, got {type(given).__name__}")
+            return given
+        known = {field.name: field for field in attrs.fields(self.input)}  # type: ignore[arg-type]
+        unknown = sorted(set(fields) - set(known))
+        if unknown:
+            raise ProcurifyConfigurationError(
+                f"unknown {name} field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(known))}"
+            )
+        missing = sorted(
+            n for n, f in known.items() if f.default is attrs.NOTHING and n not in fields
+        )
+        if missing:
+            raise ProcurifyConfigurationError(f"{name} needs {', '.join(missing)}")
+        return self.input(**fields)

@@ -21,7 +21,7 @@ from procurify_client._query import (
     page_parser,
     record_parser,
 )
-from procurify_client._resources._common import check_uuid
+from procurify_client._resources._common import check_id, check_uuid
 
 __all__ = [
     "LIST_FILTERS",
@@ -93,14 +93,10 @@ def list_purchase_orders(
 
 def get_purchase_order(po_id: int | str) -> Operation[PurchaseOrder]:
     """One PO with its lines, by Procurify PO number or UUID."""
-    if isinstance(po_id, bool) or not isinstance(po_id, int | str):
-        raise ProcurifyConfigurationError(f"po_id must be an int or a UUID, not {po_id!r}")
-    if isinstance(po_id, int):
-        if po_id < 1:
-            raise ProcurifyConfigurationError(f"po_id must be positive, not {po_id}")
-        key = str(po_id)
+    if isinstance(po_id, str):
+        key = po_id if po_id.isdecimal() else check_uuid("po_id", po_id)
     else:
-        key = po_id if po_id.isdigit() else check_uuid("po_id", po_id)
+        key = str(check_id("po_id", po_id))
     return Operation(
         name="purchase_orders.get",
         method="GET",
