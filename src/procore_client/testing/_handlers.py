@@ -19,6 +19,7 @@ from procore_client.testing import _render as render
 from procore_client.testing._errors import BadRequest, Forbidden, HttpError, RecordNotFound
 from procore_client.testing._models import (
     App,
+    BusinessRegister,
     Commitment,
     Company,
     DirectCost,
@@ -210,10 +211,6 @@ class Handlers:
             call, rows, lambda p: render.project(p, company, compact=compact), maximum=maximum
         )
 
-    def projects_v11(self, call: Call) -> httpx.Response:
-        """``GET /rest/v1.1/projects``."""
-        return self.projects(call, "v1.1")
-
     def company_projects(self, call: Call, company_id: str) -> httpx.Response:
         """``GET /rest/v1.0/companies/{company_id}/projects`` (unpaged in the spec)."""
         company = self._company(call, _path_id(company_id, "Company"))
@@ -342,33 +339,28 @@ class Handlers:
             200, {"entities": [render.vendor(v) for v in entities], "errors": errors}
         )
 
-    def _register_body(self, call: Call) -> tuple[Company, dict[str, Any]]:
+    def _register(
+        self, call: Call, vendor_id: str, write: Callable[..., BusinessRegister]
+    ) -> BusinessRegister:
         body = _body(call)
         company = self._company_param(call, body)
-        return company, _nested(body, "business_register")
-
-    def create_register(self, call: Call, vendor_id: str) -> httpx.Response:
-        """``POST /rest/v1.0/vendors/{id}/business_register`` -> 201, or 409 for a second one."""
-        company, spec = self._register_body(call)
-        created = self.state.create_business_register(
+        spec = _nested(body, "business_register")
+        return write(
             company.id,
             _path_id(vendor_id, "Vendor"),
             spec.get("type"),
             spec.get("identifier"),
             actor=call.app.client_id,
         )
+
+    def create_register(self, call: Call, vendor_id: str) -> httpx.Response:
+        """``POST /rest/v1.0/vendors/{id}/business_register`` -> 201, or 409 for a second one."""
+        created = self._register(call, vendor_id, self.state.create_business_register)
         return json_response(201, render.register(created))
 
     def update_register(self, call: Call, vendor_id: str) -> httpx.Response:
         """``PATCH /rest/v1.0/vendors/{id}/business_register``."""
-        company, spec = self._register_body(call)
-        updated = self.state.update_business_register(
-            company.id,
-            _path_id(vendor_id, "Vendor"),
-            spec.get("type"),
-            spec.get("identifier"),
-            actor=call.app.client_id,
-        )
+        updated = self._register(call, vendor_id, self.state.update_business_register)
         return json_response(200, render.register(updated))
 
     # -- cost codes and line item types ------------------------------------------------------
@@ -393,11 +385,7 @@ class Handlers:
     def cost_code(self, call: Call, code_id: str) -> httpx.Response:
         """``GET /rest/v1.0/cost_codes/{id}?project_id=``."""
         owner = self._project_param(call)
-        found = self.state.cost_codes_by_project.get(owner.id, {}).get(
-            _path_id(code_id, "CostCode")
-        )
-        if found is None:
-            raise RecordNotFound("CostCode", code_id)
+        found = self.state.cost_code(owner.id, _path_id(code_id, "CostCode"))
         types = list(self.state.line_item_types_by_company.get(owner.company_id, {}).values())
         return json_response(200, render.cost_code(found, owner, types))
 
@@ -418,11 +406,7 @@ class Handlers:
     def line_item_type(self, call: Call, type_id: str) -> httpx.Response:
         """``GET /rest/v1.0/line_item_types/{id}?company_id=``."""
         company = self._company_param(call)
-        found = self.state.line_item_types_by_company.get(company.id, {}).get(
-            _path_id(type_id, "LineItemType")
-        )
-        if found is None:
-            raise RecordNotFound("LineItemType", type_id)
+        found = self.state.line_item_type(company.id, _path_id(type_id, "LineItemType"))
         return json_response(200, render.line_item_type(found))
 
     # -- requisitions -------------------------------------------------------------------------
@@ -468,10 +452,6 @@ class Handlers:
             lambda r: render.requisition(r, self.state, version=version, items=items),
         )
 
-    def requisitions_v11(self, call: Call) -> httpx.Response:
-        """``GET /rest/v1.1/requisitions?project_id=``."""
-        return self.requisitions(call, "v1.1")
-
     def requisition(self, call: Call, requisition_id: str, version: str = "v1.0") -> httpx.Response:
         """``GET /rest/v1.{0,1}/requisitions/{id}?project_id=``."""
         owner = self._project_param(call)
@@ -480,10 +460,6 @@ class Handlers:
         return json_response(
             200, render.requisition(found, self.state, version=version, items=items)
         )
-
-    def requisition_v11(self, call: Call, requisition_id: str) -> httpx.Response:
-        """``GET /rest/v1.1/requisitions/{id}``."""
-        return self.requisition(call, requisition_id, "v1.1")
 
     def update_requisition(
         self, call: Call, requisition_id: str, version: str = "v1.0"
@@ -497,11 +473,7 @@ class Handlers:
             _nested(body, "requisition"),
             actor=call.app.client_id,
         )
-        return json_response(200, render.requisition(updated, self.state, version="v1.1"))
-
-    def update_requisition_v11(self, call: Call, requisition_id: str) -> httpx.Response:
-        """``PATCH /rest/v1.1/requisitions/{id}``."""
-        return self.update_requisition(call, requisition_id, "v1.1")
+        return json_response(200, render.requisition(updated, self.state, version=version))
 
     # -- commitments --------------------------------------------------------------------------
 

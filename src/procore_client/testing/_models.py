@@ -161,24 +161,34 @@ class CostCode:
     origin_data: str | None = None
 
 
-@attrs.define(eq=False)
-class ContractLineItem:
-    """One schedule-of-values line of a work order or purchase order contract."""
+@attrs.define(eq=False, kw_only=True)
+class _Line:
+    """A priced line; a lump sum (quantity 1, unit cost = amount, ``ls``) unless told otherwise."""
 
     id: int
-    commitment_id: int
     position: int
     description: str
     amount: Decimal
-    quantity: Decimal
-    unit_cost: Decimal
-    uom: str
-    cost_code_id: int | None
-    line_item_type_id: int | None
     created_at: datetime
     updated_at: datetime
+    cost_code_id: int | None = None
+    line_item_type_id: int | None = None
+    quantity: Decimal = Decimal("1")
+    unit_cost: Decimal = attrs.field()
+    uom: str = "ls"
     origin_id: str | None = None
     origin_data: str | None = None
+
+    @unit_cost.default
+    def _lump_sum(self) -> Decimal:
+        return self.amount
+
+
+@attrs.define(eq=False, kw_only=True)
+class ContractLineItem(_Line):
+    """One schedule-of-values line of a work order or purchase order contract."""
+
+    commitment_id: int
 
 
 @attrs.define(eq=False)
@@ -261,25 +271,12 @@ class ContractPayment:
     origin_code: str | None = None
 
 
-@attrs.define(eq=False)
-class DirectCostLineItem:
+@attrs.define(eq=False, kw_only=True)
+class DirectCostLineItem(_Line):
     """One line of a direct cost."""
 
-    id: int
     direct_cost_id: int
-    cost_code_id: int
-    line_item_type_id: int | None
-    description: str
-    amount: Decimal
-    quantity: Decimal
-    unit_cost: Decimal
-    uom: str
-    position: int
-    created_at: datetime
-    updated_at: datetime
     ref: str | None = None
-    origin_id: str | None = None
-    origin_data: str | None = None
 
 
 @attrs.define(eq=False)

@@ -239,8 +239,12 @@ def cost_code(record: CostCode, owner: Project, types: list[LineItemType]) -> di
     }
 
 
+def _vendor(state: ProcoreState, vendor_id: int | None) -> Vendor | None:
+    return None if vendor_id is None else state.vendors.get(vendor_id)
+
+
 def _vendor_ref(state: ProcoreState, vendor_id: int | None) -> dict[str, Any] | None:
-    found = state.vendors.get(vendor_id) if vendor_id is not None else None
+    found = _vendor(state, vendor_id)
     if found is None:
         return None
     return {
@@ -329,7 +333,7 @@ def commitment_detail(record: Commitment, state: ProcoreState) -> dict[str, Any]
 
 def commitment_summary(record: Commitment, state: ProcoreState) -> dict[str, Any]:
     """``GET /rest/v1.0/commitments`` item (the generic list of both contract types)."""
-    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    found = _vendor(state, record.vendor_id)
     return {
         "id": record.id,
         "title": record.title,
@@ -344,12 +348,10 @@ def commitment_summary(record: Commitment, state: ProcoreState) -> dict[str, Any
     }
 
 
-def contract_line_item(
-    item: ContractLineItem, owner: Commitment, state: ProcoreState
+def _line(
+    item: ContractLineItem | DirectCostLineItem, state: ProcoreState, owner: Company
 ) -> dict[str, Any]:
-    """A schedule-of-values line of a WO/PO contract."""
-    project_record = state.projects[owner.project_id]
-    company_record = state.companies[project_record.company_id]
+    """The fields a contract line and a direct cost line render alike."""
     code = state.cost_codes.get(item.cost_code_id) if item.cost_code_id is not None else None
     kind = (
         state.line_item_types.get(item.line_item_type_id)
@@ -359,14 +361,14 @@ def contract_line_item(
     return {
         "id": item.id,
         "amount": money(item.amount),
-        "description": item.description,
-        "position": item.position,
-        "quantity": money(item.quantity),
-        "unit_cost": money(item.unit_cost),
-        "uom": item.uom,
         "total_amount": money(item.amount),
         "extended_amount": money(item.amount),
         "extended_type": "manual",
+        "description": item.description,
+        "quantity": money(item.quantity),
+        "unit_cost": money(item.unit_cost),
+        "uom": item.uom,
+        "position": item.position,
         "tax_code_id": None,
         "cost_code": None
         if code is None
@@ -375,9 +377,7 @@ def contract_line_item(
         if code is None
         else {"id": code.id, "flat_code": code.full_code, "description": code.name},
         "line_item_type": None if kind is None else line_item_type(kind),
-        "holder": {"id": owner.id, "holder_type": owner.kind},
-        "project": {"id": project_record.id, "name": project_record.name},
-        "company": {"id": company_record.id, "name": company_record.name},
+        "company": {"id": owner.id, "name": owner.name},
         "origin_id": item.origin_id,
         "origin_data": item.origin_data,
         "created_at": iso(item.created_at),
@@ -386,12 +386,23 @@ def contract_line_item(
     }
 
 
+def contract_line_item(
+    item: ContractLineItem, owner: Commitment, state: ProcoreState
+) -> dict[str, Any]:
+    """A schedule-of-values line of a WO/PO contract."""
+    project_record = state.projects[owner.project_id]
+    data = _line(item, state, state.companies[project_record.company_id])
+    data["holder"] = {"id": owner.id, "holder_type": owner.kind}
+    data["project"] = {"id": project_record.id, "name": project_record.name}
+    return data
+
+
 def requisition(
     record: Requisition, state: ProcoreState, *, version: str, items: bool = False
 ) -> dict[str, Any]:
     """A requisition (subcontractor invoice) in its v1.0 or v1.1 shape."""
     owner = state.commitments[record.commitment_id]
-    found = state.vendors.get(owner.vendor_id) if owner.vendor_id is not None else None
+    found = _vendor(state, owner.vendor_id)
     contract_sum = owner.grand_total
     earlier = [
         r for r in state.requisitions_by_commitment.get(owner.id, []) if r.number < record.number
@@ -538,7 +549,7 @@ def payment(record: ContractPayment) -> dict[str, Any]:
 
 def direct_cost_row(record: DirectCost, state: ProcoreState) -> dict[str, Any]:
     """A direct cost as ``GET /rest/v1.1/projects/{id}/direct_costs`` lists it."""
-    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    found = _vendor(state, record.vendor_id)
     total = record.grand_total
     return {
         "id": record.id,
@@ -570,7 +581,7 @@ def direct_cost_detail(record: DirectCost, state: ProcoreState) -> dict[str, Any
     owner = state.projects[record.project_id]
     company_record = state.companies[owner.company_id]
     data = direct_cost_row(record, state)
-    found = state.vendors.get(record.vendor_id) if record.vendor_id is not None else None
+    found = _vendor(state, record.vendor_id)
     data.update(
         {
             "vendor": None if found is None else {"id": found.id, "name": found.name},
@@ -589,36 +600,6 @@ def direct_cost_line(
     item: DirectCostLineItem, state: ProcoreState, owner: Company
 ) -> dict[str, Any]:
     """One line of a direct cost."""
-    code = state.cost_codes.get(item.cost_code_id)
-    kind = (
-        state.line_item_types.get(item.line_item_type_id)
-        if item.line_item_type_id is not None
-        else None
-    )
-    return {
-        "id": item.id,
-        "amount": money(item.amount),
-        "total_amount": money(item.amount),
-        "extended_amount": money(item.amount),
-        "extended_type": "manual",
-        "description": item.description,
-        "quantity": money(item.quantity),
-        "unit_cost": money(item.unit_cost),
-        "uom": item.uom,
-        "position": item.position,
-        "ref": item.ref,
-        "tax_code_id": None,
-        "cost_code": None
-        if code is None
-        else {"id": code.id, "full_code": code.full_code, "name": code.name},
-        "wbs_code": None
-        if code is None
-        else {"id": code.id, "flat_code": code.full_code, "description": code.name},
-        "line_item_type": None if kind is None else line_item_type(kind),
-        "company": {"id": owner.id, "name": owner.name},
-        "origin_id": item.origin_id,
-        "origin_data": item.origin_data,
-        "created_at": iso(item.created_at),
-        "updated_at": iso(item.updated_at),
-        "currency_configuration": dict(_CURRENCY),
-    }
+    data = _line(item, state, owner)
+    data["ref"] = item.ref
+    return data

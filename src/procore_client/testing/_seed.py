@@ -240,24 +240,20 @@ def seed_company(
                 description=f"Direct cost {d_index + 1}",
                 origin_id=f"erp-dc-{project_id}-{d_index + 1}" if origin_ids else None,
             )
-            for position in range(1, rng.randrange(2, 5)):
-                amount = _money(rng, 50, 5_000)
-                cost.line_items.append(
-                    DirectCostLineItem(
-                        state.next_id("direct_cost_line_item"),
-                        cost.id,
-                        rng.choice(code_ids),
-                        rng.choice(type_ids) if type_ids else None,
-                        f"Line {position}",
-                        amount,
-                        Decimal("1"),
-                        amount,
-                        "ls",
-                        position,
-                        cost.created_at,
-                        cost.updated_at,
-                    )
+            cost.line_items = [
+                DirectCostLineItem(
+                    id=state.next_id("direct_cost_line_item"),
+                    direct_cost_id=cost.id,
+                    amount=_money(rng, 50, 5_000),
+                    cost_code_id=rng.choice(code_ids),
+                    line_item_type_id=rng.choice(type_ids) if type_ids else None,
+                    position=position,
+                    description=f"Line {position}",
+                    created_at=cost.created_at,
+                    updated_at=cost.updated_at,
                 )
+                for position in range(1, rng.randrange(2, 5))
+            ]
             state.put_direct_cost(cost)
             totals["direct"] += 1
     return SeedSummary(
@@ -339,24 +335,20 @@ def _seed_commitments(
             contract_date=project.created_at.date(),
             origin_id=f"erp-contract-{project.id}-{index + 1}" if origin_ids else None,
         )
-        for position in range(1, 4):
-            amount = _money(rng, 20_000, 400_000)
-            commitment.line_items.append(
-                ContractLineItem(
-                    state.next_id("contract_line_item"),
-                    commitment.id,
-                    position,
-                    f"Scope item {position}",
-                    amount,
-                    Decimal("1"),
-                    amount,
-                    "ls",
-                    rng.choice(code_ids) if code_ids else None,
-                    rng.choice(type_ids) if type_ids else None,
-                    commitment.created_at,
-                    commitment.updated_at,
-                )
+        commitment.line_items = [
+            ContractLineItem(
+                id=state.next_id("contract_line_item"),
+                commitment_id=commitment.id,
+                position=position,
+                description=f"Scope item {position}",
+                amount=_money(rng, 20_000, 400_000),
+                cost_code_id=rng.choice(code_ids) if code_ids else None,
+                line_item_type_id=rng.choice(type_ids) if type_ids else None,
+                created_at=commitment.created_at,
+                updated_at=commitment.updated_at,
             )
+            for position in range(1, 4)
+        ]
         state.put_commitment(commitment)
         made.append(commitment)
     return made

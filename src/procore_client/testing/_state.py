@@ -15,6 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import attrs
+
 from mlconnector_http._clock import Clock
 from procore_client.testing._errors import (
     AlreadyExists,
@@ -156,6 +158,17 @@ _ID_BASES = {
     "company": 4_000_001,
 }
 _REGISTER_DIGITS = {"abn": 11, "ein": 9}
+_NEW_LINE: Mapping[str, Any] = {
+    "cost_code_id": None,
+    "line_item_type_id": None,
+    "description": "",
+    "quantity": 1,
+    "unit_cost": 0,
+    "uom": "ls",
+    "ref": None,
+    "origin_id": None,
+    "origin_data": None,
+}
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -177,6 +190,14 @@ def _parse_money(value: object, field: str) -> Decimal:
         return Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationFailed({field: ["is not a number"]}) from None
+
+
+def _find(index: Mapping[int, Mapping[int, T]], owner_id: int, record_id: int, model: str) -> T:
+    """The record ``record_id`` of owner ``owner_id`` in ``index``; else 404 naming ``model``."""
+    found = index.get(owner_id, {}).get(record_id)
+    if found is None:
+        raise RecordNotFound(model, record_id)
+    return found
 
 
 def _origin(value: object) -> str | None:
@@ -326,8 +347,7 @@ class ProcoreState:
 
     def put_project(self, project: Project) -> None:
         """Insert a ready-made project (its origin id indexed)."""
-        if project.origin_id is not None:
-            self._claim_origin(project.company_id, "project", project.origin_id, project.id)
+        self._claim_origin(project.company_id, "project", project.origin_id, project.id)
         self.projects[project.id] = project
         self.projects_by_company.setdefault(project.company_id, {})[project.id] = project
         self.cost_codes_by_project.setdefault(project.id, {})
@@ -365,20 +385,32 @@ class ProcoreState:
 
     # -- origin ids ---------------------------------------------------------------------------
 
-    def _claim_origin(self, company_id: int, kind: str, origin_id: str, record_id: int) -> None:
+    def _claim_origin(
+        self, company_id: int, kind: str, origin_id: str | None, record_id: int
+    ) -> None:
+        """Index ``origin_id`` (if any) as ``record_id``'s; taken by another record: 409."""
+        if origin_id is None:
+            return
         index = self._origins.setdefault((company_id, kind), {})
         owner = index.get(origin_id)
         if owner is not None and owner != record_id:
             raise DuplicateOrigin(origin_id)
         index[origin_id] = record_id
 
+    def _claim_project_origin(
+        self, kind: str, record: CostCode | Commitment | Requisition | DirectCost
+    ) -> None:
+        """:meth:`_claim_origin` for a record of a project (origin ids are unique per company)."""
+        if record.origin_id is not None:
+            company_id = self.project(record.project_id).company_id
+            self._claim_origin(company_id, kind, record.origin_id, record.id)
+
     def _move_origin(
         self, company_id: int, kind: str, old: str | None, new: str | None, record_id: int
     ) -> None:
         if old == new:
             return
-        if new is not None:
-            self._claim_origin(company_id, kind, new, record_id)
+        self._claim_origin(company_id, kind, new, record_id)
         if old is not None:
             self._origins.get((company_id, kind), {}).pop(old, None)
 
@@ -390,19 +422,14 @@ class ProcoreState:
 
     def put_vendor(self, vendor: Vendor) -> None:
         """Insert a ready-made vendor (origin id indexed, no validation, no event)."""
-        origin = vendor.origin_id
-        if origin is not None:
-            self._claim_origin(vendor.company_id, "vendor", origin, vendor.id)
+        self._claim_origin(vendor.company_id, "vendor", vendor.origin_id, vendor.id)
         self.vendors[vendor.id] = vendor
         self.vendors_by_company.setdefault(vendor.company_id, {})[vendor.id] = vendor
         self.touch()
 
     def vendor(self, company_id: int, vendor_id: int) -> Vendor:
         """The company's vendor ``vendor_id``."""
-        vendor = self.vendors_by_company.get(company_id, {}).get(vendor_id)
-        if vendor is None:
-            raise RecordNotFound("Vendor", vendor_id)
-        return vendor
+        return _find(self.vendors_by_company, company_id, vendor_id, "Vendor")
 
     def _clean_vendor_fields(
         self, company_id: int, raw: Mapping[str, Any], vendor_id: int | None
@@ -477,9 +504,7 @@ class ProcoreState:
             raise ValidationFailed({"name": ["can't be blank"]})
         clean.setdefault("is_active", True)
         vendor_id = self.next_id("vendor")
-        origin = _origin(clean.get("origin_id"))
-        if origin is not None:
-            self._claim_origin(company_id, "vendor", origin, vendor_id)
+        self._claim_origin(company_id, "vendor", _origin(clean.get("origin_id")), vendor_id)
         now = self.clock.now()
         vendor = Vendor(vendor_id, company_id, now, now, clean)
         self.vendors[vendor_id] = vendor
@@ -503,10 +528,13 @@ class ProcoreState:
             clean["origin_id"] = _origin(clean["origin_id"])
             self._move_origin(company_id, "vendor", vendor.origin_id, clean["origin_id"], vendor_id)
         vendor.fields.update(clean)
+        self._vendor_changed(vendor, actor)
+        return vendor
+
+    def _vendor_changed(self, vendor: Vendor, actor: str | None) -> None:
         vendor.updated_at = self.clock.now()
         self.touch()
-        self._emit("vendor", vendor_id, "update", company_id, None, actor)
-        return vendor
+        self._emit("vendor", vendor.id, "update", vendor.company_id, None, actor)
 
     def sync_vendors(
         self, company_id: int, updates: list[Any], *, actor: str | None = None
@@ -609,9 +637,7 @@ class ProcoreState:
         vendor.business_register = BusinessRegister(
             self.next_id("business_register"), clean_kind, digits
         )
-        vendor.updated_at = self.clock.now()
-        self.touch()
-        self._emit("vendor", vendor_id, "update", company_id, None, actor)
+        self._vendor_changed(vendor, actor)
         return vendor.business_register
 
     def update_business_register(
@@ -630,20 +656,21 @@ class ProcoreState:
             raise RecordNotFound("BusinessRegister", vendor_id)
         clean_kind, digits = self._check_register(kind or register.type, identifier)
         self._apply_register(register, clean_kind, digits)
-        vendor.updated_at = self.clock.now()
-        self.touch()
-        self._emit("vendor", vendor_id, "update", company_id, None, actor)
+        self._vendor_changed(vendor, actor)
         return register
 
     # -- cost codes and line item types ------------------------------------------------------
 
     def put_line_item_type(self, item: LineItemType) -> None:
         """Insert a ready-made line item type."""
-        if item.origin_id is not None:
-            self._claim_origin(item.company_id, "line_item_type", item.origin_id, item.id)
+        self._claim_origin(item.company_id, "line_item_type", item.origin_id, item.id)
         self.line_item_types[item.id] = item
         self.line_item_types_by_company.setdefault(item.company_id, {})[item.id] = item
         self.touch()
+
+    def line_item_type(self, company_id: int, type_id: int) -> LineItemType:
+        """The company's line item type ``type_id``."""
+        return _find(self.line_item_types_by_company, company_id, type_id, "LineItemType")
 
     def add_line_item_type(
         self,
@@ -673,12 +700,14 @@ class ProcoreState:
                 code.full_code = f"{parent.full_code}-{code.code}"
         if not code.full_code:
             code.full_code = code.code
-        if code.origin_id is not None:
-            company_id = self.project(code.project_id).company_id
-            self._claim_origin(company_id, "cost_code", code.origin_id, code.id)
+        self._claim_project_origin("cost_code", code)
         self.cost_codes[code.id] = code
         self.cost_codes_by_project.setdefault(code.project_id, {})[code.id] = code
         self.touch()
+
+    def cost_code(self, project_id: int, code_id: int) -> CostCode:
+        """The project's cost code ``code_id``."""
+        return _find(self.cost_codes_by_project, project_id, code_id, "CostCode")
 
     def add_cost_code(
         self,
@@ -706,9 +735,7 @@ class ProcoreState:
 
     def put_commitment(self, commitment: Commitment) -> None:
         """Insert a ready-made work order or purchase order contract."""
-        if commitment.origin_id is not None:
-            company_id = self.project(commitment.project_id).company_id
-            self._claim_origin(company_id, "commitment", commitment.origin_id, commitment.id)
+        self._claim_project_origin("commitment", commitment)
         self.commitments[commitment.id] = commitment
         self.commitments_by_project.setdefault(commitment.project_id, {})[commitment.id] = (
             commitment
@@ -753,24 +780,18 @@ class ProcoreState:
             executed=status in ("Approved", "Complete"),
             origin_id=origin_id,
         )
-        for position, amount in enumerate(amounts, start=1):
-            value = _parse_money(amount, "amount")
-            commitment.line_items.append(
-                ContractLineItem(
-                    self.next_id("contract_line_item"),
-                    commitment_id,
-                    position,
-                    f"Line {position}",
-                    value,
-                    Decimal("1"),
-                    value,
-                    "ls",
-                    None,
-                    None,
-                    now,
-                    now,
-                )
+        commitment.line_items = [
+            ContractLineItem(
+                id=self.next_id("contract_line_item"),
+                commitment_id=commitment_id,
+                position=position,
+                description=f"Line {position}",
+                amount=_parse_money(amount, "amount"),
+                created_at=now,
+                updated_at=now,
             )
+            for position, amount in enumerate(amounts, start=1)
+        ]
         self.put_commitment(commitment)
         return commitment
 
@@ -785,9 +806,7 @@ class ProcoreState:
 
     def put_requisition(self, requisition: Requisition) -> None:
         """Insert a ready-made requisition (subcontractor invoice)."""
-        if requisition.origin_id is not None:
-            company_id = self.project(requisition.project_id).company_id
-            self._claim_origin(company_id, "requisition", requisition.origin_id, requisition.id)
+        self._claim_project_origin("requisition", requisition)
         self.requisitions[requisition.id] = requisition
         self.requisitions_by_project.setdefault(requisition.project_id, {})[requisition.id] = (
             requisition
@@ -831,10 +850,7 @@ class ProcoreState:
 
     def requisition(self, project_id: int, requisition_id: int) -> Requisition:
         """The project's requisition ``requisition_id``."""
-        requisition = self.requisitions_by_project.get(project_id, {}).get(requisition_id)
-        if requisition is None:
-            raise RecordNotFound("Requisition", requisition_id)
-        return requisition
+        return _find(self.requisitions_by_project, project_id, requisition_id, "Requisition")
 
     _REQUISITION_WRITABLE = (
         "period_id",
@@ -956,10 +972,7 @@ class ProcoreState:
     def payment(self, project_id: int, commitment_id: int, payment_id: int) -> ContractPayment:
         """A payment of the commitment."""
         self.commitment(project_id, commitment_id)
-        payment = self.payments_by_commitment.get(commitment_id, {}).get(payment_id)
-        if payment is None:
-            raise RecordNotFound("ContractPayment", payment_id)
-        return payment
+        return _find(self.payments_by_commitment, commitment_id, payment_id, "ContractPayment")
 
     def commitment_totals(self, commitment: Commitment) -> tuple[Decimal, Decimal]:
         """(total payments, total requisitions claimed) on a commitment."""
@@ -977,9 +990,7 @@ class ProcoreState:
 
     def put_direct_cost(self, cost: DirectCost) -> None:
         """Insert a ready-made direct cost."""
-        if cost.origin_id is not None:
-            company_id = self.project(cost.project_id).company_id
-            self._claim_origin(company_id, "direct_cost", cost.origin_id, cost.id)
+        self._claim_project_origin("direct_cost", cost)
         self.direct_costs[cost.id] = cost
         self.direct_costs_by_project.setdefault(cost.project_id, {})[cost.id] = cost
         self.touch()
@@ -1058,27 +1069,20 @@ class ProcoreState:
             where = f"line_items[{offset}]"
             if not isinstance(line, dict):
                 raise ValidationFailed({where: ["must be an object"]})
-            old = None
-            if "id" in line:
-                old = known.get(line["id"])
-                if old is None:
-                    raise ValidationFailed({f"{where}.id": ["not found"]})
-            code_id = line.get("wbs_code_id", line.get("cost_code_id"))
-            if code_id is None and old is not None:
-                code_id = old.cost_code_id
+            old = known.get(line["id"]) if "id" in line else None
+            if "id" in line and old is None:
+                raise ValidationFailed({f"{where}.id": ["not found"]})
+            spec = {**(_NEW_LINE if old is None else attrs.asdict(old, recurse=False)), **line}
+            code_id = spec.get("wbs_code_id", spec["cost_code_id"])
             if code_id not in codes:
                 raise ValidationFailed(
                     {f"{where}.wbs_code_id": ["must be a cost code of this project"]}
                 )
-            type_id = line.get("line_item_type_id", None if old is None else old.line_item_type_id)
+            type_id = spec["line_item_type_id"]
             if type_id is not None and type_id not in types:
                 raise ValidationFailed({f"{where}.line_item_type_id": ["is invalid"]})
-            quantity = _parse_money(
-                line.get("quantity", 1 if old is None else old.quantity), f"{where}.quantity"
-            )
-            unit_cost = _parse_money(
-                line.get("unit_cost", 0 if old is None else old.unit_cost), f"{where}.unit_cost"
-            )
+            quantity = _parse_money(spec["quantity"], f"{where}.quantity")
+            unit_cost = _parse_money(spec["unit_cost"], f"{where}.unit_cost")
             if "amount" in line:
                 amount = _parse_money(line["amount"], f"{where}.amount")
             elif old is not None and "quantity" not in line and "unit_cost" not in line:
@@ -1087,32 +1091,24 @@ class ProcoreState:
                 amount = (quantity * unit_cost).quantize(Decimal("0.01"))
             if old is None:
                 position += 1
-            built.append(
-                (
-                    DirectCostLineItem(
-                        self.next_id("direct_cost_line_item") if old is None else old.id,
-                        cost_id,
-                        int(code_id),
-                        type_id,
-                        str(line.get("description", "" if old is None else old.description) or ""),
-                        amount,
-                        quantity,
-                        unit_cost,
-                        str(line.get("uom", "ls" if old is None else old.uom) or "ls"),
-                        position if old is None else old.position,
-                        now if old is None else old.created_at,
-                        now,
-                        ref=line.get("ref", None if old is None else old.ref),
-                        origin_id=_origin(
-                            line.get("origin_id", None if old is None else old.origin_id)
-                        ),
-                        origin_data=line.get(
-                            "origin_data", None if old is None else old.origin_data
-                        ),
-                    ),
-                    old is None,
-                )
+            item = DirectCostLineItem(
+                id=self.next_id("direct_cost_line_item") if old is None else old.id,
+                direct_cost_id=cost_id,
+                cost_code_id=int(code_id),
+                line_item_type_id=type_id,
+                description=str(spec["description"] or ""),
+                amount=amount,
+                quantity=quantity,
+                unit_cost=unit_cost,
+                uom=str(spec["uom"] or "ls"),
+                position=position if old is None else old.position,
+                created_at=now if old is None else old.created_at,
+                updated_at=now,
+                ref=spec["ref"],
+                origin_id=_origin(spec["origin_id"]),
+                origin_data=spec["origin_data"],
             )
+            built.append((item, old is None))
         return built
 
     def create_direct_cost(
@@ -1129,8 +1125,7 @@ class ProcoreState:
             for line, _ in self._direct_cost_lines(project_id, body.get("line_items", []), cost_id)
         ]
         origin = parsed.pop("origin_id", None)
-        if origin is not None:
-            self._claim_origin(project.company_id, "direct_cost", origin, cost_id)
+        self._claim_origin(project.company_id, "direct_cost", origin, cost_id)
         now = self.clock.now()
         cost = DirectCost(
             cost_id,
