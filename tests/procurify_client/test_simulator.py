@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from mlconnector_http import FakeClock
 from mlconnector_http.testing import Fault
 from procurify_client import testing
-from procurify_client.testing import AUDIENCE, ROUTES, ProcurifySimulator, TenantCredentials
+from procurify_client.testing import ROUTES, ProcurifySimulator, TenantCredentials
 
 BASE = "https://acme.procurify.com"
 POS = "/api/v2/purchase_orders/purchased/all/"
@@ -31,13 +31,8 @@ SEED: dict[str, Any] = {
 
 
 def token_body(creds: TenantCredentials, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "client_id": creds.client_id,
-        "client_secret": creds.client_secret,
-        "audience": AUDIENCE,
-        "grant_type": "client_credentials",
-    }
-    body.update(overrides)
+    """The documented token request, with fields changed (``None`` leaves one out)."""
+    body: dict[str, Any] = {**creds.token_request(), **overrides}
     return {k: v for k, v in body.items() if v is not None}
 
 
@@ -73,21 +68,12 @@ def walk(http: httpx.Client, path: str, **params: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
 def sim(clock: FakeClock) -> ProcurifySimulator:
+    """The simulator under test (``clock`` and ``creds`` come from conftest)."""
     simulator = ProcurifySimulator(clock=clock)
     simulator.add_tenant("acme", client_id="acme-id", client_secret="acme-secret")
     simulator.seed("acme", **SEED)
     return simulator
-
-
-@pytest.fixture
-def creds(sim: ProcurifySimulator) -> TenantCredentials:
-    return sim.credentials("acme")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import time
 import httpx
 
 from mlconnector_http import FakeClock
-from procurify_client.testing import AUDIENCE, ProcurifySimulator
+from procurify_client.testing import ProcurifySimulator
 
 POS = "/api/v2/purchase_orders/purchased/all/"
 
@@ -21,15 +21,7 @@ def test_one_hundred_thousand_purchase_orders() -> None:
     assert seeded_in < 10, f"seeding 100,000 POs took {seeded_in:.1f}s"
 
     with httpx.Client(transport=simulator.transport(), base_url=creds.base_url) as http:
-        token = http.post(
-            "/oauth/token",
-            json={
-                "client_id": creds.client_id,
-                "client_secret": creds.client_secret,
-                "audience": AUDIENCE,
-                "grant_type": "client_credentials",
-            },
-        ).json()["access_token"]
+        token = http.post("/oauth/token", json=creds.token_request()).json()["access_token"]
         http.headers.update({"Authorization": f"Bearer {token}", "X-Procurify-Client": "api"})
         last = http.get(POS, params={"page_size": 1000, "page": "last"}).json()
         detail = http.get("/api/v2/purchase_orders/100000/").json()["data"]

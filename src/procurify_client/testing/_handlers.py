@@ -61,13 +61,12 @@ class ProcurifyRequest(SimRequest):
 
 
 class Problem(Exception):
-    """An error answer a handler gives up with: status, JSON body, extra headers."""
+    """A DRF ``{"detail": ...}`` error answer a handler gives up with."""
 
-    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        super().__init__(status, body)
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, message)
         self.status = status
-        self.body = body
-        self.headers = headers or {}
+        self.message = message
 
 
 def drf_response(status: int, data: Any, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -88,7 +87,7 @@ def handle(handler: Handler, req: ProcurifyRequest, params: dict[str, str]) -> h
     try:
         return handler(req, **params)
     except Problem as problem:
-        return drf_response(problem.status, problem.body, problem.headers)
+        return detail(problem.status, problem.message)
     except ValidationFailed as failed:
         return drf_response(400, failed.errors)
     except InvalidPage:
@@ -107,11 +106,11 @@ def _body(req: SimRequest) -> Any:
         return {}
     content_type = req.headers.get("content-type", "")
     if "json" not in content_type.lower():
-        raise Problem(415, {"detail": f'Unsupported media type "{content_type}" in request.'})
+        raise Problem(415, f'Unsupported media type "{content_type}" in request.')
     try:
         return json.loads(req.content)
     except ValueError as error:
-        raise Problem(400, {"detail": f"JSON parse error - {error}"}) from None
+        raise Problem(400, f"JSON parse error - {error}") from None
 
 
 def _tighter(first: tuple[Any, Any], second: tuple[Any, Any]) -> tuple[Any | None, Any | None]:

@@ -55,7 +55,6 @@ class Throttle:
         self._requests: FixedWindow | None = None
         self._refusals: FixedWindow | None = None
         self.suspended_until: float | None = None
-        self.refused = 0
 
     def configure(self, limit: RateLimit | None) -> None:
         """Start counting afresh under ``limit`` (``None``: unlimited)."""
@@ -91,7 +90,6 @@ class Throttle:
         window = self._requests.hit("requests")
         if window.allowed:
             return None
-        self.refused += 1
         if self._refusals is not None and self.limit is not None:
             abuse = self._refusals.hit("refusals")
             if abuse.remaining == 0:

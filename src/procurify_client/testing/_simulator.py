@@ -47,6 +47,15 @@ class TenantCredentials:
         """Where the client-credentials token is requested."""
         return f"{self.base_url}/oauth/token"
 
+    def token_request(self) -> dict[str, str]:
+        """The documented JSON body of a token request with these credentials."""
+        return {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "audience": self.audience,
+            "grant_type": "client_credentials",
+        }
+
 
 class ProcurifySimulator(Simulator):
     """A fake Procurify: OAuth client credentials, v2/v3/public-v1 resources, limits and faults.
@@ -83,7 +92,6 @@ class ProcurifySimulator(Simulator):
         self.default_tenant = default_tenant
         self.token_ttl = token_ttl
         self.tenants: dict[str, Tenant] = {}
-        self._credentials: dict[str, TenantCredentials] = {}
         self._router = build_router(Handlers(default_page_size, max_page_size))
 
     # -- tenants -----------------------------------------------------------------------
@@ -106,23 +114,17 @@ class ProcurifySimulator(Simulator):
         with self.lock:
             if subdomain in self.tenants:
                 raise ValueError(f"tenant {subdomain!r} already exists")
-            credentials = TenantCredentials(
-                subdomain,
-                client_id or f"{subdomain}-{secrets.token_hex(8)}",
-                client_secret or secrets.token_urlsafe(32),
-            )
             tenant = Tenant(
                 subdomain,
-                client_id=credentials.client_id,
-                client_secret=credentials.client_secret,
+                client_id=client_id or f"{subdomain}-{secrets.token_hex(8)}",
+                client_secret=client_secret or secrets.token_urlsafe(32),
                 clock=self.clock,
                 token_ttl=self.token_ttl,
             )
             install_reference_data(tenant, email=email or f"api@{subdomain}.example.com")
             tenant.set_rate_limit(rate_limit)
             self.tenants[subdomain] = tenant
-            self._credentials[subdomain] = credentials
-            return credentials
+        return self.credentials(subdomain)
 
     def tenant(self, subdomain: str) -> Tenant:
         """The state of one tenant, for assertions and direct edits in tests."""
@@ -133,8 +135,8 @@ class ProcurifySimulator(Simulator):
 
     def credentials(self, subdomain: str) -> TenantCredentials:
         """The credentials :meth:`add_tenant` returned for ``subdomain``."""
-        self.tenant(subdomain)
-        return self._credentials[subdomain.lower()]
+        tenant = self.tenant(subdomain)
+        return TenantCredentials(tenant.subdomain, tenant.client_id, tenant.client_secret)
 
     def seed(
         self,
@@ -243,7 +245,6 @@ class ProcurifySimulator(Simulator):
         """Forget every tenant, token, fault rule and logged request."""
         with self.lock:
             self.tenants.clear()
-            self._credentials.clear()
             self.faults.clear()
             self.requests.clear()
 

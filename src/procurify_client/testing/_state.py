@@ -20,7 +20,6 @@ from procurify_client.testing._limits import RateLimit, Throttle
 
 __all__ = [
     "AUDIENCE",
-    "PO_STATES",
     "AccountCode",
     "AccountCodeQuery",
     "Bill",
@@ -50,7 +49,6 @@ AUDIENCE = "https://api.procurify.com/"
 CENT = Decimal("0.01")
 
 PURCHASED, CANCELLED, CLOSED, PAID, REOPENED = 0, 1, 3, 4, 5
-PO_STATES = (PURCHASED, CANCELLED, CLOSED, PAID, REOPENED)
 PO_COUNTED_TABS = ("open", "partial", "closed", "cancelled")
 VENDOR_GROUPS: dict[str, frozenset[int] | None] = {
     "all": None,
@@ -514,7 +512,6 @@ class Tenant:
         self.tokens: dict[str, float] = {}
         self.tokens_issued = 0
         self.api_user_id = 1
-        self.revision = 0
         self._cache: dict[Hashable, Any] = {}
         self._memo: dict[Hashable, Any] = {}
         self.clear_data()
@@ -541,7 +538,6 @@ class Tenant:
 
     def changed(self) -> None:
         """Note a mutation so cached query results are recomputed."""
-        self.revision += 1
         self._cache.clear()
         self._memo.clear()
 
@@ -866,10 +862,8 @@ class Tenant:
 
     def set_account_code_active(self, code_id: int, active: bool) -> AccountCode:
         """Activate or deactivate an account code (done in the UI; the API cannot)."""
-        return self._replace_account_code(attrs.evolve(self.account_code(code_id), active=active))
-
-    def _replace_account_code(self, code: AccountCode) -> AccountCode:
-        self.account_codes[code.id] = code
+        code = attrs.evolve(self.account_code(code_id), active=active)
+        self.account_codes[code_id] = code
         self.changed()
         return code
 
