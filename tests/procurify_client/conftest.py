@@ -38,28 +38,31 @@ def events() -> list[AttemptEvent]:
 
 
 @pytest.fixture
-def make_client(
+def client_args(
     sim: ProcurifySimulator,
     creds: TenantCredentials,
     clock: FakeClock,
     events: list[AttemptEvent],
-) -> Iterator[Callable[..., ProcurifyClient]]:
+) -> dict[str, Any]:
+    """Client arguments for the simulator's tenant: shared clock, no-sleep retries, events."""
+    return {
+        "subdomain": SUBDOMAIN,
+        "client_id": creds.client_id,
+        "client_secret": creds.client_secret,
+        "transport": sim.transport(),
+        "clock": clock,
+        "retry": RetryPolicy.for_testing(),
+        "event_hook": events.append,
+    }
+
+
+@pytest.fixture
+def make_client(client_args: dict[str, Any]) -> Iterator[Callable[..., ProcurifyClient]]:
     made: list[ProcurifyClient] = []
 
     def make(**overrides: Any) -> ProcurifyClient:
-        settings: dict[str, Any] = {
-            "subdomain": SUBDOMAIN,
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "transport": sim.transport(),
-            "clock": clock,
-            "retry": RetryPolicy.for_testing(),
-            "event_hook": events.append,
-        }
-        settings.update(overrides)
-        client = ProcurifyClient(**settings)
-        made.append(client)
-        return client
+        made.append(ProcurifyClient(**{**client_args, **overrides}))
+        return made[-1]
 
     yield make
     for client in made:
@@ -72,25 +75,10 @@ def client(make_client: Callable[..., ProcurifyClient]) -> ProcurifyClient:
 
 
 @pytest.fixture
-def make_aclient(
-    sim: ProcurifySimulator,
-    creds: TenantCredentials,
-    clock: FakeClock,
-    events: list[AttemptEvent],
-) -> Callable[..., AsyncProcurifyClient]:
+def make_aclient(client_args: dict[str, Any]) -> Callable[..., AsyncProcurifyClient]:
     """Async clients are made inside the test's own event loop (``asyncio.run``)."""
 
     def make(**overrides: Any) -> AsyncProcurifyClient:
-        settings: dict[str, Any] = {
-            "subdomain": SUBDOMAIN,
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "transport": sim.transport(),
-            "clock": clock,
-            "retry": RetryPolicy.for_testing(),
-            "event_hook": events.append,
-        }
-        settings.update(overrides)
-        return AsyncProcurifyClient(**settings)
+        return AsyncProcurifyClient(**{**client_args, **overrides})
 
     return make

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from mlconnector_http import (
     AttemptEvent,
     FakeClock,
+    InProcessBudget,
+    MemoryTokenStore,
     NotFound,
     RetryPolicy,
 )
@@ -35,6 +37,7 @@ from procurify_client import (
     ProcurifyPermissionDenied,
     ProcurifyTransportError,
     ProcurifyValidationError,
+    PurchaseOrderRole,
     PurchaseOrderTab,
     VendorInput,
     VendorType,
@@ -116,6 +119,17 @@ def test_token_request_and_headers_on_every_call(
         assert call.headers["user-agent"] == "mlconnector/0.1.0 (+procurify_client)"
         assert call.url.path.endswith("/"), call.url.path
     assert all(r.status != 301 for r in sim.requests)
+
+
+def test_a_token_store_given_to_two_clients_serves_both(
+    make_client: MakeClient, sim: ProcurifySimulator
+) -> None:
+    store = MemoryTokenStore()
+    make_client(token_store=store).me()
+    make_client(token_store=store).me()
+    assert sim.tokens_issued == 1
+    make_client().me()  # the default store is the client's own
+    assert sim.tokens_issued == 2
 
 
 def test_401_refreshes_once_and_retries_once(
@@ -265,12 +279,16 @@ def test_po_modified_filter_is_whole_days_inclusive(
     assert all(po.last_modified is not None for po in found)
 
 
-def test_po_tab_and_vendor_filters(client: ProcurifyClient, sim: ProcurifySimulator) -> None:
+def test_po_role_tab_and_vendor_filters(client: ProcurifyClient, sim: ProcurifySimulator) -> None:
     tenant = sim.tenant(SUBDOMAIN)
     closed = list(client.purchase_orders.list(status=PurchaseOrderTab.CLOSED))
     assert [po.id for po in closed] == [
         po.id for po in tenant.purchase_orders if po.tab == "closed"
     ]
+    receivable = list(client.purchase_orders.list(role=PurchaseOrderRole.RECEIVABLE))
+    expected = [po.id for po in tenant.purchase_orders if po.receivable]
+    assert [po.id for po in receivable] == expected
+    assert 0 < len(expected) < len(tenant.purchase_orders)
     vendor_id = tenant.purchase_orders[0].vendor_id
     mine = list(client.purchase_orders.list(pref_vendor=vendor_id))
     assert mine
@@ -298,6 +316,26 @@ def test_payment_status_filter(client: ProcurifyClient, sim: ProcurifySimulator)
         p.id for p in tenant.payments.values() if p.status in wanted
     )
     assert {p.status for p in found} <= wanted
+
+
+def test_edits_show_up_in_the_next_incremental_listing(
+    client: ProcurifyClient, sim: ProcurifySimulator, clock: FakeClock
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    since = clock.now()  # every seeded record is older
+    assert list(client.bills.list(last_modified_after=since)) == []
+    assert list(client.payments.list(updated_after=since)) == []
+    assert list(client.purchase_orders.list(modified_after=since.date())) == []
+    clock.advance(3600)
+    bill = tenant.touch_bill(next(iter(tenant.bills)))
+    tenant.touch_payment(2, status="failed")
+    tenant.touch_purchase_order(3)
+    until = clock.now()
+    bills = list(client.bills.list(last_modified_after=since, last_modified_before=until))
+    assert [(b.uuid, b.version) for b in bills] == [(bill.uuid, bill.version)]
+    payments = list(client.payments.list(updated_after=since, updated_before=until))
+    assert [(p.id, p.status) for p in payments] == [(2, PaymentStatus.FAILED)]
+    assert [po.id for po in client.purchase_orders.list(modified_after=since.date())] == [3]
 
 
 def test_unknown_filters_never_reach_the_server(
@@ -387,32 +425,24 @@ def test_account_code_crud(client: ProcurifyClient) -> None:
 # -- retries -------------------------------------------------------------------------------
 
 
-def _advancing(clock: FakeClock, events: list[AttemptEvent]) -> Callable[[AttemptEvent], None]:
-    """An event hook that lets fake time pass as the toolkit reports each retry wait."""
-
-    def hook(event: AttemptEvent) -> None:
-        events.append(event)
-        if event.retry_in:
-            clock.advance(event.retry_in)
-
-    return hook
-
-
-def test_429_retry_after_is_honoured(
-    make_client: MakeClient, sim: ProcurifySimulator, clock: FakeClock
+def test_429_retry_after_is_slept_through_the_shared_clock(
+    make_client: MakeClient,
+    sim: ProcurifySimulator,
+    clock: FakeClock,
+    events: list[AttemptEvent],
 ) -> None:
-    seen: list[AttemptEvent] = []
-    client = make_client(event_hook=_advancing(clock, seen), budget=None)
+    client = make_client(retry=RetryPolicy(), budget=None)  # a policy that really waits
     client.me()
     sim.set_rate_limit(SUBDOMAIN, 2, 60)
     client.me()
     client.me()
     assert client.me().id > 0
-    throttled = [e for e in seen if e.status == 429]
+    throttled = [e for e in events if e.status == 429]
     assert len(throttled) == 1
-    assert throttled[0].retry_in is not None
-    assert throttled[0].retry_in == pytest.approx(throttled[0].retry_in // 1)
-    assert 1 <= throttled[0].retry_in <= 60
+    wait = throttled[0].retry_in
+    assert wait is not None
+    assert 1 <= wait <= 60
+    assert clock.slept == [wait]  # the server's whole second count, and nothing else
 
 
 def test_503_retry_after_is_honoured_exactly(
@@ -526,8 +556,6 @@ def test_async_client_reads_and_writes(
 def test_a_shared_budget_paces_two_clients_of_one_credential(
     make_client: MakeClient, clock: FakeClock
 ) -> None:
-    from mlconnector_http import InProcessBudget
-
     budget = InProcessBudget(min_interval=0.5, headers=None, clock=clock)
     first, second = make_client(budget=budget), make_client(budget=budget)
     first.me()

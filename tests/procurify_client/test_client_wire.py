@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -196,8 +197,6 @@ def test_find_by_external_id_refuses_to_guess_when_the_filter_was_ignored(
 def test_no_secret_in_logs_reprs_or_errors_async(
     api: respx.MockRouter, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import asyncio
-
     caplog.set_level(logging.DEBUG)
     api.get("/api/v3/users/me/").respond(200, json=ME)
     api.get("/api/v3/vendors/9/").respond(404, json={"detail": "Not found."})
