@@ -144,6 +144,19 @@ def test_token_answers_carry_rate_headers_too() -> None:
         assert name in answer.headers
 
 
+def test_a_token_request_past_the_window_reports_it_without_counting_a_429() -> None:
+    sim, _, client = setup(spike_limit=2)
+    statuses = [client.get("/rest/v1.0/me").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    answer = client.post(
+        "https://login.procore.com/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["X-Rate-Limit-Remaining"] == "0"
+    assert sim.stats.rate_limited == 1
+
+
 def test_a_forced_429_fault_ignores_the_windows() -> None:
     sim, _, client = setup()
     sim.faults.add(rate_limited(retry_after=7), path="/rest/", times=1)

@@ -36,8 +36,6 @@ class RecordNotFound(StateError):
 
     def __init__(self, model: str, record_id: object) -> None:
         super().__init__(f"Couldn't find {model} with 'id'={record_id}")
-        self.model = model
-        self.record_id = record_id
 
 
 class ValidationFailed(StateError):
@@ -53,7 +51,6 @@ class DuplicateOrigin(StateError):
 
     def __init__(self, origin_id: str) -> None:
         super().__init__(f"origin_id {origin_id!r} has already been taken")
-        self.origin_id = origin_id
 
 
 class AlreadyExists(StateError):

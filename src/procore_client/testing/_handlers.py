@@ -35,7 +35,6 @@ from procore_client.testing._query import (
     require_int,
     time_range,
     within,
-    within_dates,
 )
 from procore_client.testing._state import (
     PO_STATUSES,
@@ -600,8 +599,8 @@ class Handlers:
             and (invoice is None or d.invoice_number == invoice)
             and within(d.created_at, created)
             and within(d.updated_at, updated)
-            and within_dates(d.payment_date, paid)
-            and within_dates(d.received_date, received)
+            and within(d.payment_date, paid)
+            and within(d.received_date, received)
         ]
 
     def direct_costs(self, call: Call, project_id: str) -> httpx.Response:

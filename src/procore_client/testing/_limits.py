@@ -39,7 +39,6 @@ class Verdict:
 
     allowed: bool
     headers: dict[str, str]
-    retry_after: int | None = None
 
 
 class RateLimiter:
@@ -67,13 +66,14 @@ class RateLimiter:
 
     def hit(self, key: str) -> Verdict:
         """Count one request and decide."""
-        states = [window.hit(key) for window in self._windows]
-        return self._verdict(states)
+        verdict = self._verdict([window.hit(key) for window in self._windows])
+        if not verdict.allowed:
+            self.rejected += 1
+        return verdict
 
     def peek(self, key: str) -> Verdict:
-        """The headers for ``key`` without counting a request."""
-        states = [window.peek(key) for window in self._windows]
-        verdict = self._verdict(states)
+        """The headers for ``key`` without counting a request (nothing is refused)."""
+        verdict = self._verdict([window.peek(key) for window in self._windows])
         return Verdict(True, verdict.headers)
 
     def _verdict(self, states: list[WindowState]) -> Verdict:
@@ -91,8 +91,7 @@ class RateLimiter:
         }
         if not exceeded:
             return Verdict(True, headers)
-        self.rejected += 1
         wait = max(1, math.ceil(shown.reset_epoch - self.clock.time()))
         if self.limits.retry_after:
             headers["Retry-After"] = str(wait)
-        return Verdict(False, headers, wait)
+        return Verdict(False, headers)

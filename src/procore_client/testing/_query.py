@@ -24,10 +24,10 @@ __all__ = [
     "require_int",
     "time_range",
     "within",
-    "within_dates",
 ]
 
 T = TypeVar("T")
+D = TypeVar("D", datetime, date)
 
 DEFAULT_PER_PAGE = 100
 
@@ -166,15 +166,8 @@ def paginate(
     return chunk, headers
 
 
-def within(value: datetime | None, bounds: tuple[datetime, datetime] | None) -> bool:
-    """Whether ``value`` lies in the inclusive ``bounds`` (no bounds: always)."""
-    if bounds is None:
-        return True
-    return value is not None and bounds[0] <= value <= bounds[1]
-
-
-def within_dates(value: date | None, bounds: tuple[date, date] | None) -> bool:
-    """Whether the day ``value`` lies in the inclusive ``bounds`` (no bounds: always)."""
+def within(value: D | None, bounds: tuple[D, D] | None) -> bool:
+    """Whether ``value`` (a time or a day) lies in the inclusive ``bounds`` (none: always)."""
     if bounds is None:
         return True
     return value is not None and bounds[0] <= value <= bounds[1]

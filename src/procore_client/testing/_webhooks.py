@@ -519,11 +519,6 @@ class WebhookEngine:
         with self._lock:
             return len(self._queue)
 
-    def next_due(self) -> float | None:
-        """Epoch seconds at which the earliest queued delivery is due."""
-        with self._lock:
-            return min((p.due for p in self._queue), default=None)
-
     def _take_due(self) -> list[_Pending]:
         with self._lock:
             now = self.clock.time()
