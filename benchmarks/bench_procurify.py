@@ -32,7 +32,7 @@ import httpx
 
 from mlconnector_http import FakeClock
 from procurify_client import ProcurifyClient
-from procurify_client.testing import AUDIENCE, ProcurifySimulator, TenantCredentials
+from procurify_client.testing import ProcurifySimulator, TenantCredentials
 
 SUBDOMAIN = "bench"
 LIST_PATH = "/api/v2/purchase_orders/purchased/all/"
@@ -79,22 +79,19 @@ def _client_listing(
         return sum(1 for _ in client.purchase_orders.list(page_size=page_size))
 
 
+def _login(http: httpx.Client, creds: TenantCredentials) -> dict[str, str]:
+    """The headers of an API call, after a token request: what a hand-written loop sends."""
+    token = http.post("/oauth/token", json=creds.token_request()).json()["access_token"]
+    return {
+        "Authorization": f"Bearer {token}",
+        "X-Procurify-Client": "api",
+        "Accept": "application/json",
+    }
+
+
 def _plain_listing(transport: httpx.BaseTransport, creds: TenantCredentials, page_size: int) -> int:
     with httpx.Client(transport=transport, base_url=creds.base_url) as http:
-        token = http.post(
-            "/oauth/token",
-            json={
-                "client_id": creds.client_id,
-                "client_secret": creds.client_secret,
-                "audience": AUDIENCE,
-                "grant_type": "client_credentials",
-            },
-        ).json()["access_token"]
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "X-Procurify-Client": "api",
-            "Accept": "application/json",
-        }
+        headers = _login(http, creds)
         count = 0
         url: str | None = f"{LIST_PATH}?page_size={page_size}"
         while url is not None:
@@ -114,16 +111,7 @@ def _timed(run: Callable[[], int]) -> tuple[int, float]:
 
 def _first_page(sim: ProcurifySimulator, creds: TenantCredentials, page_size: int) -> Any:
     with httpx.Client(transport=sim.transport(), base_url=creds.base_url) as http:
-        token = http.post(
-            "/oauth/token",
-            json={
-                "client_id": creds.client_id,
-                "client_secret": creds.client_secret,
-                "audience": AUDIENCE,
-                "grant_type": "client_credentials",
-            },
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}", "X-Procurify-Client": "api"}
+        headers = _login(http, creds)
         return http.get(LIST_PATH, params={"page_size": page_size}, headers=headers).json()
 
 
