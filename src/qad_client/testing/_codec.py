@@ -19,7 +19,6 @@ from qad_client.testing import _messages as m
 from qad_client.testing import _names as n
 from qad_client.testing._messages import Issue
 from qad_client.testing._records import (
-    ZERO,
     Allocation,
     CostCentre,
     Domain,
@@ -156,26 +155,21 @@ def _kind_of(annotation: Any) -> tuple[Kind, type | None]:
     raise TypeError(f"no wire kind for {annotation!r}")
 
 
+@attrs.define
 class Values:
-    """What a caller sent for one record, parsed to Python types and keyed by attribute."""
+    """What a caller sent for one record, parsed to Python types and keyed by attribute.
 
-    def __init__(
-        self,
-        table: type,
-        data: dict[str, object],
-        rows: dict[str, list[Values]],
-        operation: Operation,
-        concurrency_hash: str,
-        raw: Mapping[str, Any],
-    ) -> None:
-        self.table = table
-        self.data = data
-        self.rows = rows
-        self.operation = operation
-        self.concurrency_hash = concurrency_hash
-        self.raw = raw
-        self.domain_code = _control_text(raw, "domain")
-        self.shared_set_code = _control_text(raw, "shared_set")
+    ``domain_code`` and ``shared_set_code`` are the record's own ``domainCode`` and
+    ``sharedSetCode`` controls (empty when not sent).
+    """
+
+    table: type
+    data: dict[str, object] = attrs.field(factory=dict)
+    rows: dict[str, list[Values]] = attrs.field(factory=dict)
+    operation: Operation = "create"
+    concurrency_hash: str = ""
+    domain_code: str = ""
+    shared_set_code: str = ""
 
     def has(self, attribute: str) -> bool:
         """Whether the caller sent ``attribute`` (an empty string counts as sent)."""
@@ -187,28 +181,10 @@ class Values:
         assert isinstance(value, str)
         return value
 
-    def dec(self, attribute: str, default: Decimal = ZERO) -> Decimal:
-        """A decimal value, or ``default`` when absent."""
-        value = self.data.get(attribute, default)
-        assert isinstance(value, Decimal)
-        return value
-
     def integer(self, attribute: str, default: int = 0) -> int:
         """An integer value, or ``default`` when absent."""
         value = self.data.get(attribute, default)
         assert isinstance(value, int)
-        return value
-
-    def flag(self, attribute: str, default: bool = False) -> bool:
-        """A boolean value, or ``default`` when absent."""
-        value = self.data.get(attribute, default)
-        assert isinstance(value, bool)
-        return value
-
-    def day(self, attribute: str) -> date | None:
-        """A date value, or ``None`` when absent or null."""
-        value = self.data.get(attribute)
-        assert value is None or isinstance(value, date)
         return value
 
     def lines(self, attribute: str) -> list[Values]:
@@ -235,7 +211,7 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
         issue = Issue.of(
             table, "data_operation", raw, m.INVALID, label="Record", reason="not an object"
         )
-        return Values(table, {}, {}, "create", "", {}), [issue]
+        return Values(table), [issue]
     data: dict[str, object] = {}
     rows: dict[str, list[Values]] = {}
     for spec in field_specs(table):
@@ -267,8 +243,16 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
             Issue.of(table, "data_operation", sent, m.INVALID, label=label, reason=expected)
         )
         operation = "create"
-    concurrency_hash = _control_text(raw, "concurrency_hash")
-    return Values(table, data, rows, operation, concurrency_hash, raw), issues
+    values = Values(
+        table,
+        data,
+        rows,
+        operation,
+        concurrency_hash=_control_text(raw, "concurrency_hash"),
+        domain_code=_control_text(raw, "domain"),
+        shared_set_code=_control_text(raw, "shared_set"),
+    )
+    return values, issues
 
 
 def _invalid(table: type, spec: FieldSpec, value: object, reason: str) -> Issue:

@@ -119,7 +119,8 @@ def _authenticate(ctx: Context, *, basic: bool = False) -> Principal:
         ctx.principal = found.principal
         return found.principal
     if scheme.lower() == "basic" and basic:
-        user = _basic_user(auth, credentials)
+        pair = _basic_pair(credentials)
+        user = auth.basic(*pair) if pair else None
         if user is None:
             ctx.counters["auth.bad_basic"] += 1
             raise ctx.fail(401, "Bad credentials", {"www-authenticate": 'Basic realm="QAD"'})
@@ -133,13 +134,14 @@ def _authenticate(ctx: Context, *, basic: bool = False) -> Principal:
     )
 
 
-def _basic_user(auth: AuthState, credentials: str) -> Principal | None:
+def _basic_pair(credentials: str) -> tuple[str, str] | None:
+    """``(name, secret)`` from the value of a Basic ``Authorization`` header, if well formed."""
     try:
         decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    username, sep, password = decoded.partition(":")
-    return auth.basic(username, password) if sep else None
+    name, sep, secret = decoded.partition(":")
+    return (name, secret) if sep else None
 
 
 def _authorize(ctx: Context, names: n.Names, *, write: bool) -> None:
@@ -196,17 +198,11 @@ def token(ctx: Context) -> httpx.Response:
 
 
 def _client_credentials(ctx: Context, form: Mapping[str, str]) -> tuple[str, str]:
-    o = n.OAUTH
-    header = ctx.request.headers.get("authorization", "")
-    scheme, _, credentials = header.partition(" ")
+    """The client id and secret from Basic auth (RFC 6749 2.3.1), else from the form."""
+    scheme, _, credentials = ctx.request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return "", ""
-        client_id, _, secret = decoded.partition(":")
-        return client_id, secret
-    return form.get(o["client_id"], ""), form.get(o["client_secret"], "")
+        return _basic_pair(credentials) or ("", "")
+    return form.get(n.OAUTH["client_id"], ""), form.get(n.OAUTH["client_secret"], "")
 
 
 def security_control(ctx: Context) -> httpx.Response:

@@ -137,16 +137,9 @@ OVER_MATCH = Msg(
     "Match quantity {quantity} exceeds the open quantity {open} of receiver {receiver} "
     "on PO line {po}/{line}.",
 )
-PRICE_TOLERANCE = Msg(
-    "QAD-4003",
-    "Unit price {price} differs from the PO price {po_price} by more than the tolerance "
-    "{tolerance}.",
-)
-PRICE_HOLD = Msg(
-    "QAD-4004",
-    "Unit price {price} differs from the PO price {po_price} by more than the tolerance "
-    "{tolerance}; the invoice is on hold.",
-)
+_PRICE = "Unit price {price} differs from the PO price {po_price} by more than the tolerance"
+PRICE_TOLERANCE = Msg("QAD-4003", _PRICE + " {tolerance}.")
+PRICE_HOLD = Msg("QAD-4004", _PRICE + " {tolerance}; the invoice is on hold.")
 SUPPLIER_MISMATCH = Msg(
     "QAD-4005", "{label} {value} belongs to supplier {owner}, not to supplier {supplier}."
 )

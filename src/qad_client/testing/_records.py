@@ -33,6 +33,7 @@ __all__ = [
     "ReceiptLine",
     "Record",
     "Row",
+    "SharedRecord",
     "SubAccount",
     "Supplier",
     "SupplierInvoice",
@@ -96,11 +97,20 @@ class Domain(Record):
 
 
 @attrs.define(kw_only=True, eq=False)
-class Supplier(Record):
-    """A supplier (QAD Financials "Creditor"), kept in a supplier shared set."""
+class SharedRecord(Record):
+    """A record of a shared set (supplier, GL account, analysis code), unique by code there."""
 
     shared_set: str = ""
     code: str = ""
+
+    def key(self) -> tuple[str, ...]:
+        return (self.shared_set, self.code)
+
+
+@attrs.define(kw_only=True, eq=False)
+class Supplier(SharedRecord):
+    """A supplier (QAD Financials "Creditor"), kept in a supplier shared set."""
+
     name: str = ""
     business_relation: str = ""
     street1: str = ""
@@ -115,9 +125,6 @@ class Supplier(Record):
     credit_terms: str = ""
     is_active: bool = True
     external_reference: str = ""
-
-    def key(self) -> tuple[str, ...]:
-        return (self.shared_set, self.code)
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -140,32 +147,22 @@ class Item(Record):
 
 
 @attrs.define(kw_only=True, eq=False)
-class GLAccount(Record):
+class GLAccount(SharedRecord):
     """A GL account; ``analysis_type`` says which analysis codes a posting to it must carry."""
 
-    shared_set: str = ""
-    code: str = ""
     description: str = ""
     gl_type: str = n.GL_TYPE["profit_loss"]
     analysis_type: str = n.ANALYSIS_TYPE["none"]
     allow_sub_account: bool = False
     is_active: bool = True
 
-    def key(self) -> tuple[str, ...]:
-        return (self.shared_set, self.code)
-
 
 @attrs.define(kw_only=True, eq=False)
-class AnalysisCode(Record):
+class AnalysisCode(SharedRecord):
     """A code postings are analysed by: cost centre, sub-account (division) or project."""
 
-    shared_set: str = ""
-    code: str = ""
     description: str = ""
     is_active: bool = True
-
-    def key(self) -> tuple[str, ...]:
-        return (self.shared_set, self.code)
 
 
 @attrs.define(kw_only=True, eq=False)

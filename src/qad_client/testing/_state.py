@@ -24,7 +24,6 @@ from qad_client.testing._messages import Issue
 from qad_client.testing._records import (
     ZERO,
     Allocation,
-    AnalysisCode,
     CostCentre,
     Domain,
     ExpenseLine,
@@ -38,6 +37,7 @@ from qad_client.testing._records import (
     Receipt,
     ReceiptLine,
     Record,
+    SharedRecord,
     SubAccount,
     Supplier,
     SupplierInvoice,
@@ -64,6 +64,28 @@ OPEN = n.ORDER_STATUS["open"]
 _WITH_COST_CENTRE = (n.ANALYSIS_TYPE["cost_centre"], n.ANALYSIS_TYPE["both"])
 _WITH_PROJECT = (n.ANALYSIS_TYPE["project"], n.ANALYSIS_TYPE["both"])
 HUNDRED = Decimal(100)
+
+# The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
+_KEYS: Mapping[type, str] = {
+    Supplier: "code",
+    Item: "code",
+    GLAccount: "code",
+    CostCentre: "code",
+    SubAccount: "code",
+    Project: "code",
+    PurchaseOrder: "number",
+    Receipt: "receiver",
+    SupplierInvoice: "id",
+    SupplierPayment: "number",
+}
+_LABELS: Mapping[type, str] = {
+    Supplier: "Supplier",
+    Item: "Item",
+    GLAccount: "GL account",
+    CostCentre: "Cost centre",
+    SubAccount: "Sub-account",
+    Project: "Project",
+}
 
 LINE_FIELD_GROUPS: Mapping[str, str] = {
     "site": "site",
@@ -125,10 +147,6 @@ class Table(Generic[T]):
         """The records of one scope in insertion order."""
         return self.scopes.get(key_of(scope), {}).values()
 
-    def count(self) -> int:
-        """How many records all scopes hold."""
-        return sum(len(s) for s in self.scopes.values())
-
 
 @attrs.define
 class WriteResult:
@@ -152,9 +170,6 @@ class _Call:
     @property
     def today(self) -> date:
         return self.now.date()
-
-    def add(self, issue: Issue) -> None:
-        self.issues.append(issue)
 
     def flag(
         self,
@@ -206,6 +221,19 @@ class TenantState:
         self.payments: Table[SupplierPayment] = Table()
         self.sequences: dict[str, int] = {}
         self._rowids = itertools.count(1)
+        self._stores: dict[type, Table[Any]] = {
+            Supplier: self.suppliers,
+            Item: self.items,
+            GLAccount: self.gl_accounts,
+            CostCentre: self.cost_centres,
+            SubAccount: self.sub_accounts,
+            Project: self.projects,
+            PurchaseOrder: self.purchase_orders,
+            Receipt: self.receipts,
+            OpenReceiver: self.receivers,
+            SupplierInvoice: self.invoices,
+            SupplierPayment: self.payments,
+        }
         self._writers: dict[type, Callable[[Values, _Call], Record | None]] = {
             Supplier: self._write_supplier,
             Item: self._write_item,
@@ -237,29 +265,19 @@ class TenantState:
         return self._po_number(domain, None)
 
     def insert(self, record: Record, *, user: str, now: datetime) -> None:
-        """Store a record as-is, bypassing the rules (seeding); it must already be valid."""
+        """Store a master record or a PO as-is, bypassing the rules (seeding); it must be valid."""
         self._stamp_new(record, user, now)
-        if isinstance(record, Supplier):
-            self.suppliers.scope(record.shared_set)[key_of(record.code)] = record
+        if isinstance(record, SharedRecord):
+            scope, key = record.shared_set, record.code
         elif isinstance(record, Item):
-            self.items.scope(record.domain)[key_of(record.code)] = record
-        elif isinstance(record, AnalysisCode | GLAccount):
-            self._account_table(type(record)).scope(record.shared_set)[key_of(record.code)] = record
+            scope, key = record.domain, record.code
         elif isinstance(record, PurchaseOrder):
             for line in record.lines.values():
                 self._stamp_new(line, user, now)
-            self.purchase_orders.scope(record.domain)[key_of(record.number)] = record
+            scope, key = record.domain, record.number
         else:
             raise TypeError(f"cannot seed a {type(record).__name__}")
-
-    def _account_table(self, table: type) -> Table[Any]:
-        tables: dict[type, Table[Any]] = {
-            GLAccount: self.gl_accounts,
-            CostCentre: self.cost_centres,
-            SubAccount: self.sub_accounts,
-            Project: self.projects,
-        }
-        return tables[table]
+        self._stores[type(record)].scope(scope)[key_of(key)] = record
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -267,30 +285,14 @@ class TenantState:
         """Every record of ``table`` visible from ``domain`` (or in ``shared_set``)."""
         if table is Domain:
             yield from self.domains.values()
-            return
-        if table is Supplier:
-            yield from self.suppliers.records(shared_set or _set(domain, "supplier"))
-            return
-        if table in (GLAccount, CostCentre, SubAccount, Project):
-            yield from self._account_table(table).records(shared_set or _set(domain, "account"))
-            return
-        if domain is None:
-            return
-        if table is OpenReceiver:
-            yield from (r for r in self.receivers.records(domain.code) if r.open_quantity > 0)
-            return
-        if table is POLine:
-            for order in self.purchase_orders.records(domain.code):
+        elif table is POLine:
+            for order in self.purchase_orders.records(_scope(PurchaseOrder, domain)):
                 yield from order.lines.values()
-            return
-        tables: dict[type, Table[Any]] = {
-            Item: self.items,
-            PurchaseOrder: self.purchase_orders,
-            Receipt: self.receipts,
-            SupplierInvoice: self.invoices,
-            SupplierPayment: self.payments,
-        }
-        yield from tables[table].records(domain.code)
+        elif table is OpenReceiver:
+            records = self.receivers.records(_scope(table, domain))
+            yield from (r for r in records if r.open_quantity > 0)
+        else:
+            yield from self._stores[table].records(_scope(table, domain, shared_set))
 
     def find(
         self,
@@ -312,29 +314,13 @@ class TenantState:
         shared_set: str,
         params: Mapping[str, str],
     ) -> Iterable[Record] | None:
-        found: Record | None
-        if table is Supplier and "code" in params:
-            found = self.suppliers.get(shared_set or _set(domain, "supplier"), params["code"])
-        elif table in (GLAccount, CostCentre, SubAccount, Project) and "code" in params:
-            scope = shared_set or _set(domain, "account")
-            found = self._account_table(table).get(scope, params["code"])
-        elif domain is None:
-            return None
-        elif table is Item and "code" in params:
-            found = self.items.get(domain.code, params["code"])
-        elif table is PurchaseOrder and "number" in params:
-            found = self.purchase_orders.get(domain.code, params["number"])
-        elif table is POLine and "po_number" in params:
-            order = self.purchase_orders.get(domain.code, params["po_number"])
+        if table is POLine and "po_number" in params:
+            order = self.purchase_orders.get(_scope(PurchaseOrder, domain), params["po_number"])
             return [] if order is None else order.lines.values()
-        elif table is Receipt and "receiver" in params:
-            found = self.receipts.get(domain.code, params["receiver"])
-        elif table is SupplierPayment and "number" in params:
-            found = self.payments.get(domain.code, params["number"])
-        elif table is SupplierInvoice and "id" in params:
-            found = self.invoices.get(domain.code, params["id"])
-        else:
+        key = _KEYS.get(table)
+        if key is None or key not in params:
             return None
+        found = self._stores[table].get(_scope(table, domain, shared_set), params[key])
         return [] if found is None else [found]
 
     def purchase_order(self, domain: Domain, number: str) -> PurchaseOrder | None:
@@ -457,7 +443,7 @@ class TenantState:
         return None
 
     def _shared_set(
-        self, values: Values, call: _Call, table: type, kind: str
+        self, values: Values, call: _Call, table: type
     ) -> tuple[str, Domain | None] | None:
         """Where a shared-set record lives: ``sharedSetCode`` if sent, else its domain's set."""
         if values.shared_set_code:
@@ -476,7 +462,7 @@ class TenantState:
         domain = self._domain(values, call, table)
         if domain is None:
             return None
-        return _set(domain, kind), domain
+        return _scope(table, domain), domain
 
     def _hash_ok(self, existing: Record, values: Values, call: _Call, table: type) -> bool:
         """Optimistic locking: an update or delete must echo the current concurrency hash."""
@@ -592,27 +578,31 @@ class TenantState:
     # --- master data ----------------------------------------------------------------------------
 
     def _write_master(
-        self,
-        table: type[M],
-        store: Table[M],
-        values: Values,
-        call: _Call,
-        *,
-        scope_attribute: str,
-        scope: tuple[str, Domain | None] | None,
-        label: str,
-        check: Callable[[M, Domain | None, _Call], None],
-    ) -> M | None:
-        """Create, change or delete one master record, unique by code within its scope."""
+        self, values: Values, call: _Call, check: Callable[[Any, Domain | None, _Call], None]
+    ) -> Record | None:
+        """Create, change or delete one master record, unique by code within its scope.
+
+        A shared-set record lives in ``sharedSetCode`` or its domain's set, an item in its
+        domain; ``check`` applies the table's own rules to the record as it would be saved.
+        """
+        table: type[SharedRecord | Item] = values.table
+        shared = issubclass(table, SharedRecord)
+        scope_attribute = "shared_set" if shared else "domain"
+        if shared:
+            scope = self._shared_set(values, call, table)
+        else:
+            found = self._domain(values, call, table)
+            scope = None if found is None else (found.code, found)
         if scope is None:
             return None
         scope_code, domain = scope
+        label = _LABELS[table]
         code = values.text("code").strip()
         if not code:
             call.flag(table, "code", "", m.REQUIRED, label=label)
             return None
-        index = store.scope(scope_code)
-        existing = index.get(key_of(code))
+        index = self._stores[table].scope(scope_code)
+        existing: SharedRecord | Item | None = index.get(key_of(code))
         before = call.errors()
         if values.operation == "create":
             if existing is not None:
@@ -621,7 +611,7 @@ class TenantState:
             record = table()
             values.assign(record)
             setattr(record, scope_attribute, scope_code)
-            record.code = code  # type: ignore[attr-defined]
+            record.code = code
             check(record, domain, call)
             if call.errors() > before:
                 return None
@@ -655,17 +645,7 @@ class TenantState:
             self._check_currency(record.currency, call, Supplier)
             self._check_terms(record.credit_terms, call, Supplier)
 
-        scope = self._shared_set(values, call, Supplier, "supplier")
-        return self._write_master(
-            Supplier,
-            self.suppliers,
-            values,
-            call,
-            scope_attribute="shared_set",
-            scope=scope,
-            label="Supplier",
-            check=check,
-        )
+        return self._write_master(values, call, check)
 
     def _write_item(self, values: Values, call: _Call) -> Record | None:
         """Items need a non-negative cost and, if given, a known active default account."""
@@ -686,18 +666,7 @@ class TenantState:
                     "GL account",
                 )
 
-        domain = self._domain(values, call, Item)
-        scope = None if domain is None else (domain.code, domain)
-        return self._write_master(
-            Item,
-            self.items,
-            values,
-            call,
-            scope_attribute="domain",
-            scope=scope,
-            label="Item",
-            check=check,
-        )
+        return self._write_master(values, call, check)
 
     def _write_gl_account(self, values: Values, call: _Call) -> Record | None:
         """GL accounts need a known analysis type."""
@@ -713,37 +682,11 @@ class TenantState:
                     reason="expected one of " + ", ".join(ANALYSIS_TYPES),
                 )
 
-        scope = self._shared_set(values, call, GLAccount, "account")
-        return self._write_master(
-            GLAccount,
-            self.gl_accounts,
-            values,
-            call,
-            scope_attribute="shared_set",
-            scope=scope,
-            label="GL account",
-            check=check,
-        )
+        return self._write_master(values, call, check)
 
     def _write_analysis_code(self, values: Values, call: _Call) -> Record | None:
-        """Cost centres, sub-accounts and projects: a code, a text, a flag."""
-        table: type[AnalysisCode] = values.table
-        labels = {CostCentre: "Cost centre", SubAccount: "Sub-account", Project: "Project"}
-
-        def check(record: AnalysisCode, domain: Domain | None, call: _Call) -> None:
-            """Analysis codes carry no rules beyond their key."""
-
-        scope = self._shared_set(values, call, table, "account")
-        return self._write_master(
-            table,
-            self._account_table(table),
-            values,
-            call,
-            scope_attribute="shared_set",
-            scope=scope,
-            label=labels[table],
-            check=check,
-        )
+        """Cost centres, sub-accounts and projects carry no rules beyond their unique code."""
+        return self._write_master(values, call, lambda record, domain, call: None)
 
     # --- purchase orders ------------------------------------------------------------------------
 
@@ -1770,10 +1713,13 @@ def _match_line(values: Values) -> MatchingLine:
     return line
 
 
-def _set(domain: Domain | None, kind: str) -> str:
-    if domain is None:
-        return ""
-    return domain.supplier_set if kind == "supplier" else domain.account_set
+def _scope(table: type, domain: Domain | None, shared_set: str = "") -> str:
+    """Where ``table``'s records seen from ``domain`` live: a shared set, else the domain."""
+    if not issubclass(table, SharedRecord):
+        return domain.code if domain is not None else ""
+    if shared_set or domain is None:
+        return shared_set
+    return domain.supplier_set if table is Supplier else domain.account_set
 
 
 def _equals(value: object, text: str) -> bool:
