@@ -95,9 +95,7 @@ def test_429_retry_after_is_the_wait_reported(
     ]
 
 
-def test_a_wait_over_the_cap_is_raised_with_its_length(
-    api: respx.MockRouter, events: list[AttemptEvent]
-) -> None:
+def test_a_wait_over_the_cap_is_raised_with_its_length(api: respx.MockRouter) -> None:
     api.get("/api/v3/users/me/").respond(429, headers={"Retry-After": "3600"})
     with (
         ProcurifyClient(

@@ -197,7 +197,7 @@ def test_a_token_only_works_on_its_own_tenant(sim: ProcurifySimulator, api: http
     assert other.status_code == 401
 
 
-def test_users_me_is_the_api_user(sim: ProcurifySimulator, clock: FakeClock) -> None:
+def test_users_me_is_the_api_user(clock: FakeClock) -> None:
     simulator = ProcurifySimulator(clock=clock)
     creds = simulator.add_tenant("acme", email="integrations@acme.test")
     with httpx.Client(transport=simulator.transport(), base_url=creds.base_url) as http:
@@ -545,7 +545,7 @@ def test_payment_filters(api: httpx.Client, sim: ProcurifySimulator) -> None:
     assert "status" in bad.json()
 
 
-def test_paid_bills_link_to_their_payment(api: httpx.Client, sim: ProcurifySimulator) -> None:
+def test_paid_bills_link_to_their_payment(sim: ProcurifySimulator) -> None:
     tenant = sim.tenant("acme")
     paid = [b for b in tenant.bills.values() if b.payment_uuid is not None]
     assert paid

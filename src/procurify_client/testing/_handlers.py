@@ -414,19 +414,19 @@ class Handlers:
             is_parent=f.boolean("is_parent"),
         )
         page = self._page(req, req.tenant.query_account_codes(query))
-        data = [render.account_code(req.tenant, c) for c in page.items]
+        data = [render.account_code(c) for c in page.items]
         return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
 
     def account_code(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v3/account-codes/{id}/``."""
         code = req.tenant.account_code(_int_key(key))
-        return _single(render.account_code(req.tenant, code))
+        return _single(render.account_code(code))
 
     def create_account_code(self, req: ProcurifyRequest) -> httpx.Response:
         """``POST /api/v3/account-codes/`` (``code`` must be unique in the tenant)."""
         fields = validate(ACCOUNT_CODE_CREATE, _body(req), partial=False)
         code = req.tenant.create_account_code(fields)
-        return _single(render.account_code(req.tenant, code), status=201)
+        return _single(render.account_code(code), status=201)
 
     def replace_account_code(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``PUT /api/v3/account-codes/{id}/`` (``active`` is not writable)."""
@@ -434,7 +434,7 @@ class Handlers:
         req.tenant.account_code(code_id)
         fields = validate(ACCOUNT_CODE_UPDATE, _body(req), partial=False)
         code = req.tenant.update_account_code(code_id, fields)
-        return _single(render.account_code(req.tenant, code))
+        return _single(render.account_code(code))
 
 
 def _int_key(key: str) -> int:

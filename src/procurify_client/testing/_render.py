@@ -171,7 +171,7 @@ def vendor(v: Vendor) -> JSON:
     return body
 
 
-def account_code(t: Tenant, c: AccountCode) -> JSON:
+def account_code(c: AccountCode) -> JSON:
     """AccountCodeRead."""
     return {
         "id": c.id,
@@ -189,7 +189,7 @@ def _account(t: Tenant, code_id: int, department_id: int) -> JSON:
     """AccountRead: an account code's budget line in one department."""
     return {
         "id": (code_id - 1) * 100 + department_id,
-        "account_code": account_code(t, t.account_codes[code_id]),
+        "account_code": account_code(t.account_codes[code_id]),
         "department": _department(t, department_id),
         "warning_indicator": False,
         "budget_used_approved": 0.0,
