@@ -25,6 +25,7 @@ from mlconnector_http import (
     PermissionDenied,
     RetryPolicy,
     ValidationError,
+    Window,
 )
 from mlconnector_http.testing import Fault
 from procore_client import (
@@ -211,6 +212,22 @@ def test_a_429_without_retry_after_waits_until_x_rate_limit_reset() -> None:
     assert events.waits() == [13.0]
 
 
+@pytest.mark.parametrize("jitter", [False, True])
+def test_a_429_with_no_wait_hint_backs_off_exponentially_with_jitter(jitter: bool) -> None:
+    clock = fake_clock()
+    sim = new_sim(clock)
+    events = Events()
+    sim.faults.add(rate_limited(retry_after=None), path="/rest/v1.0/me", times=3)
+    retry = RetryPolicy(initial_delay=1.0, max_delay=30.0, jitter=jitter, sleep=False)
+    with new_client(sim, clock, retry=retry, event_hook=events) as client:
+        assert client.me().id > 0
+    ceilings = [1.0, 2.0, 4.0]
+    waits = events.waits()
+    assert len(waits) == 3
+    assert all(0 <= wait <= ceiling for wait, ceiling in zip(waits, ceilings, strict=True))
+    assert (waits == ceilings) is not jitter
+
+
 def test_the_real_spike_window_429_is_waited_out_to_its_reset() -> None:
     clock = fake_clock()
     clock.advance(3)
@@ -333,6 +350,32 @@ def test_the_budget_learns_a_lower_limit_from_the_headers() -> None:
             client.me()
     assert sim.stats.rate_limited == 0
     assert clock.time() - fake_clock().time() >= 40
+
+
+def _paced_seconds(*, with_other_app: bool) -> float:
+    """Virtual seconds our three calls take through one shared budget (spike window: 3)."""
+    clock = fake_clock()
+    started = clock.time()
+    sim = new_sim(clock, spike_limit=3, hourly_limit=None)
+    budget = procore_budget([Window(3, 10.0)], clock=clock)
+    other = {"client_id": "other-app", "client_secret": "other-secret"}
+    with (
+        new_client(sim, clock, budget=budget) as ours,
+        new_client(sim, clock, budget=budget, **other) as theirs,
+    ):
+        for _ in range(3):
+            ours.me()
+            if with_other_app:
+                theirs.me()
+    assert sim.stats.rate_limited == 0
+    assert len(budget._states) == (2 if with_other_app else 1)
+    return clock.time() - started
+
+
+def test_one_budget_object_paces_each_credential_on_its_own() -> None:
+    alone = _paced_seconds(with_other_app=False)
+    assert alone > 0
+    assert _paced_seconds(with_other_app=True) == alone
 
 
 def test_errors_from_transport_failures_are_in_the_family() -> None:
