@@ -13,12 +13,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import cattrs
-import httpx
 
 from mlconnector_http import DecodeError, Secret, make_converter, structure
 from procore_client._exceptions import ProcoreDecodeError
 
-__all__ = ["converter", "json_body", "structure_list", "structure_one"]
+__all__ = ["converter", "structure_list", "structure_one"]
 
 T = TypeVar("T")
 
@@ -64,11 +63,6 @@ def _fast(detailed: cattrs.Converter) -> cattrs.Converter:
 
 converter = _build()
 _fast_converter = _fast(converter)
-
-
-def json_body(response: httpx.Response) -> Any:
-    """The JSON body; a non-JSON 2xx raises ``ValueError`` (the toolkit reports a ServerError)."""
-    return response.json()
 
 
 def structure_one(data: Any, cls: type[T], *, record: str) -> T:

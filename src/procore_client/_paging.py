@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 
 from mlconnector_http import Operation, Page, Params
-from procore_client._convert import json_body, structure_list, structure_one
+from procore_client._convert import structure_list, structure_one
 from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
 
 __all__ = [
@@ -168,7 +168,7 @@ def page_parser(cls: type[T], kind: str) -> Callable[[httpx.Response], Page[T]]:
     """The parser of a v1 list page: a JSON array of ``cls``, its next link and ``Total``."""
 
     def parse(response: httpx.Response) -> Page[T]:
-        items = structure_list(json_body(response), cls, kind=kind)
+        items = structure_list(response.json(), cls, kind=kind)
         return Page(items=items, next_url=_next_url(response), total=_int_header(response, "total"))
 
     return parse
@@ -184,7 +184,7 @@ def cursor_page_parser(
     """
 
     def parse(response: httpx.Response) -> Page[T]:
-        rows = json_body(response)
+        rows = response.json()
         if not isinstance(rows, list):
             raise ProcoreDecodeError(f"{kind} list", ["expected a JSON array"])
         items = [read(row) for row in rows]
@@ -214,7 +214,7 @@ def record_parser(cls: type[T], record: str) -> Callable[[httpx.Response], T]:
     """The parser of a response holding one ``cls`` record (``record`` names it in errors)."""
 
     def parse(response: httpx.Response) -> T:
-        return structure_one(json_body(response), cls, record=record)
+        return structure_one(response.json(), cls, record=record)
 
     return parse
 

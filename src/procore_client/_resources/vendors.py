@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import httpx
 
 from mlconnector_http import AsyncPaginator, FieldError, Operation, Page, Paginator
-from procore_client._convert import json_body, structure_list, structure_one
+from procore_client._convert import structure_list, structure_one
 from procore_client._exceptions import (
     ProcoreConfigurationError,
     ProcoreDecodeError,
@@ -130,7 +130,7 @@ def update_vendor(company_id: int, vendor_id: int, vendor: VendorData) -> Operat
 
 def parse_sync_response(response: httpx.Response, cls: type[T], kind: str) -> SyncResult[T]:
     """``{"entities": [...], "errors": [{...item, "errors": {...}}]}`` as a :class:`SyncResult`."""
-    body = json_body(response)
+    body = response.json()
     if not isinstance(body, Mapping):
         raise ProcoreDecodeError(f"{kind} sync response", ["expected a JSON object"])
     entities = structure_list(body.get("entities") or [], cls, kind=kind)
@@ -223,7 +223,7 @@ def get_business_register(company_id: int, vendor_id: int) -> Operation[Business
     params = [("company_id", check_id("company_id", company_id))]
 
     def parse(response: httpx.Response) -> BusinessRegister | None:
-        vendor = structure_one(json_body(response), Vendor, record=f"vendor {vendor_id}")
+        vendor = structure_one(response.json(), Vendor, record=f"vendor {vendor_id}")
         return vendor.business_register
 
     path = v1(f"vendors/{check_id('vendor_id', vendor_id)}")

@@ -15,7 +15,7 @@ import attrs
 import httpx
 
 from mlconnector_http import AsyncPaginator, Operation, Page, Paginator, Secret
-from procore_client._convert import json_body, structure_list, structure_one
+from procore_client._convert import structure_list, structure_one
 from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
 from procore_client._models import (
     BulkTriggerResult,
@@ -229,7 +229,7 @@ def create_trigger(
 
 def _parse_bulk(response: httpx.Response) -> BulkTriggerResult:
     """200/207 ``{"success": [...], <other key>: [...]}``; a bulk delete lists bare ids."""
-    body = json_body(response)
+    body = response.json()
     if not isinstance(body, Mapping):
         raise ProcoreDecodeError("bulk trigger response", ["expected a JSON object"])
     rows = [{"id": row} if is_int(row) else row for row in body.get("success") or []]
