@@ -272,12 +272,8 @@ class Vendors(ProcoreResource):
         self, updates: Sequence[VendorData], *, batch_size: int = SYNC_BATCH_SIZE
     ) -> SyncResult[Vendor]:
         """Upsert vendors by id, else origin_id, 1,000 per call; failures are in the result."""
-        return SyncResult.combine(
-            [
-                self._send(op)
-                for op in sync_vendors(self._company_id, updates, batch_size=batch_size)
-            ]
-        )
+        ops = sync_vendors(self._company_id, updates, batch_size=batch_size)
+        return SyncResult.combine([self._send(op) for op in ops])
 
     def set_business_register(
         self, vendor_id: int, kind: BusinessRegisterType | str, identifier: str
@@ -336,12 +332,8 @@ class AsyncVendors(AsyncProcoreResource):
         self, updates: Sequence[VendorData], *, batch_size: int = SYNC_BATCH_SIZE
     ) -> SyncResult[Vendor]:
         """Upsert vendors by id, else origin_id, 1,000 per call; failures are in the result."""
-        return SyncResult.combine(
-            [
-                await self._send(op)
-                for op in sync_vendors(self._company_id, updates, batch_size=batch_size)
-            ]
-        )
+        ops = sync_vendors(self._company_id, updates, batch_size=batch_size)
+        return SyncResult.combine([await self._send(op) for op in ops])
 
     async def set_business_register(
         self, vendor_id: int, kind: BusinessRegisterType | str, identifier: str

@@ -468,18 +468,10 @@ class Triggers(ProcoreResource):
         project_id: int | None = None,
     ) -> BulkTriggerResult:
         """Create many triggers (500 per call)."""
-        return _combine(
-            [
-                self._send(op)
-                for op in bulk_create_triggers(
-                    self._company_id,
-                    hook_id,
-                    triggers,
-                    api_version=api_version,
-                    project_id=project_id,
-                )
-            ]
+        ops = bulk_create_triggers(
+            self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
+        return _combine([self._send(op) for op in ops])
 
     def bulk_delete(
         self,
@@ -490,18 +482,10 @@ class Triggers(ProcoreResource):
         project_id: int | None = None,
     ) -> BulkTriggerResult:
         """Delete many triggers (500 per call)."""
-        return _combine(
-            [
-                self._send(op)
-                for op in bulk_delete_triggers(
-                    self._company_id,
-                    hook_id,
-                    trigger_ids,
-                    api_version=api_version,
-                    project_id=project_id,
-                )
-            ]
+        ops = bulk_delete_triggers(
+            self._company_id, hook_id, trigger_ids, api_version=api_version, project_id=project_id
         )
+        return _combine([self._send(op) for op in ops])
 
     def list(self, hook_id: int, *, project_id: int | None = None) -> Paginator[Trigger]:
         """A hook's triggers."""
@@ -635,18 +619,10 @@ class AsyncTriggers(AsyncProcoreResource):
         project_id: int | None = None,
     ) -> BulkTriggerResult:
         """Create many triggers (500 per call)."""
-        return _combine(
-            [
-                await self._send(op)
-                for op in bulk_create_triggers(
-                    self._company_id,
-                    hook_id,
-                    triggers,
-                    api_version=api_version,
-                    project_id=project_id,
-                )
-            ]
+        ops = bulk_create_triggers(
+            self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
+        return _combine([await self._send(op) for op in ops])
 
     async def bulk_delete(
         self,
@@ -657,18 +633,10 @@ class AsyncTriggers(AsyncProcoreResource):
         project_id: int | None = None,
     ) -> BulkTriggerResult:
         """Delete many triggers (500 per call)."""
-        return _combine(
-            [
-                await self._send(op)
-                for op in bulk_delete_triggers(
-                    self._company_id,
-                    hook_id,
-                    trigger_ids,
-                    api_version=api_version,
-                    project_id=project_id,
-                )
-            ]
+        ops = bulk_delete_triggers(
+            self._company_id, hook_id, trigger_ids, api_version=api_version, project_id=project_id
         )
+        return _combine([await self._send(op) for op in ops])
 
     def list(self, hook_id: int, *, project_id: int | None = None) -> AsyncPaginator[Trigger]:
         """A hook's triggers."""
