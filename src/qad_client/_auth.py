@@ -120,34 +120,57 @@ class PasswordLogin:
                 raise found
             self._control = cast(SecurityControl, found)
         control = self._control
-        o = n.OAUTH
         if current is not None and current.refresh_token is not None:
-            ends = current.refresh_expires_at
-            if ends is None or now < ends - _SESSION_MARGIN:
-                refresh = {
-                    o["grant_type"]: o["refresh_grant"],
-                    o["refresh_token"]: current.refresh_token.reveal(),
-                    o["client_id"]: control.client_id,
-                }
-                refreshed = yield self._token_op("oauth.refresh", refresh, now, ends)
+            session_ends = current.refresh_expires_at
+            if session_ends is None or now < session_ends - _SESSION_MARGIN:
+                refreshed = yield self._refresh(control, current.refresh_token, now, session_ends)
                 if isinstance(refreshed, Token):
                     return refreshed
-        login = {
+                # spent, revoked or expired: log in again below
+        token = yield self._login(control, now)
+        if isinstance(token, APIError):
+            raise token
+        return cast(Token, token)
+
+    def _login(self, control: SecurityControl, now: float) -> Operation[Token]:
+        """The password grant; it opens a session that lasts ``session_length`` minutes."""
+        o = n.OAUTH
+        form = {
             o["grant_type"]: o["password_grant"],
             o["client_id"]: control.client_id,
             o["username"]: self.username,
             o["password"]: self._password.reveal(),
         }
-        session_ends = now + control.session_length * 60 if control.session_length else None
-        token = yield self._token_op("oauth.login", login, now, session_ends)
-        if isinstance(token, APIError):
-            raise token
-        return cast(Token, token)
+        length = control.session_length
+        session_ends = now + length * 60 if length else None
+        # sent twice, a login only opens a second session
+        return self._token_op("oauth.login", form, control, now, session_ends, retry_safe=True)
+
+    def _refresh(
+        self, control: SecurityControl, refresh_token: Secret, now: float, ends: float | None
+    ) -> Operation[Token]:
+        """The refresh grant; the new pair belongs to the same session."""
+        o = n.OAUTH
+        form = {
+            o["grant_type"]: o["refresh_grant"],
+            o["refresh_token"]: refresh_token.reveal(),
+            o["client_id"]: control.client_id,
+        }
+        # a refresh token works once: never resent
+        return self._token_op("oauth.refresh", form, control, now, ends, retry_safe=False)
 
     def _token_op(
-        self, name: str, form: dict[str, str], now: float, session_ends: float | None
+        self,
+        name: str,
+        form: dict[str, str],
+        control: SecurityControl,
+        now: float,
+        session_ends: float | None,
+        *,
+        retry_safe: bool,
     ) -> Operation[Token]:
-        idle = self._control.timeout_minutes if self._control else None
+        """``POST oauth/token``; limits the reply leaves out come from the session settings."""
+        idle = control.timeout_minutes
 
         def parse(response: httpx.Response) -> Token:
             token = parse_token_response(response, now=now, family=QADError)
@@ -163,7 +186,7 @@ class PasswordLogin:
             path=self.base_url + n.PATHS["token"],
             form=form,
             parse=parse,
-            retry_safe=name == "oauth.login",
+            retry_safe=retry_safe,
             authenticated=False,
         )
 

@@ -9,6 +9,7 @@ import base64
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -16,8 +17,15 @@ import pytest
 
 from mlconnector_http import AuthError, FakeClock, PermissionDenied, RetryPolicy, Token
 from mlconnector_http.testing import Fault
-from qad_client import QADAuthError, QADClient, QADPermissionDenied
-from qad_client.testing import QADSimulator
+from qad_client import (
+    PasswordLogin,
+    QADAuthError,
+    QADClient,
+    QADPermissionDenied,
+    QADServerError,
+    SecurityControl,
+)
+from qad_client.testing import QADSimulator, unavailable
 
 from .test_client_support import DOMAIN, ENTITY, PASSWORD, TENANT, USER, Recorder, World, make_world
 
@@ -40,6 +48,65 @@ def _stored(client: QADClient) -> Token:
     token = manager.store.get(manager.key)
     assert token is not None
     return token
+
+
+def _answer(op: Any, status: int, body: Any) -> Any:
+    """What the toolkit sends back into a token flow: the parsed value of one reply."""
+    request = httpx.Request(op.method, op.path)
+    return op.parse(httpx.Response(status, json=body, request=request))
+
+
+def test_the_flow_looks_the_client_id_up_and_bounds_tokens_by_the_session() -> None:
+    login = PasswordLogin(base_url="https://acme.qad.com/clouderp/", username=USER, password="pw")
+    flow = login.token_flow(None, 1000.0)
+    lookup = next(flow)
+    assert lookup.path.endswith("api/qracore/securityControl")
+    assert lookup.headers["Authorization"].startswith("Basic ")
+    control = {"clientId": "cid", "sessionLength": 480, "timeoutMinutes": 30}
+    sign_in = flow.send(_answer(lookup, 200, {"data": {"securityControls": [control]}}))
+    assert login.control == SecurityControl("cid", 480, 30)
+    assert sign_in.form == {
+        "grant_type": "password",
+        "client_id": "cid",
+        "username": USER,
+        "password": "pw",
+    }
+    assert sign_in.retry_safe
+    # a reply without lifetimes: the session length bounds the refresh token, the idle
+    # timeout the access token
+    with pytest.raises(StopIteration) as done:
+        flow.send(_answer(sign_in, 200, {"access_token": "a1", "refresh_token": "r1"}))
+    token = done.value.value
+    assert token.expires_at == 1000.0 + 30 * 60
+    assert token.refresh_expires_at == 1000.0 + 480 * 60
+
+    renew = login.token_flow(token, 2500.0)
+    refresh = next(renew)  # the client id is known now: no second lookup
+    assert refresh.form == {
+        "grant_type": "refresh_token",
+        "refresh_token": "r1",
+        "client_id": "cid",
+    }
+    assert not refresh.retry_safe  # a refresh token works once
+    with pytest.raises(StopIteration) as renewed:
+        renew.send(_answer(refresh, 200, {"access_token": "a2", "refresh_token": "r2"}))
+    assert renewed.value.value.refresh_expires_at == token.refresh_expires_at  # same session
+
+
+def test_a_security_control_without_a_client_id_is_a_server_error() -> None:
+    world = make_world()
+    empty = b'{"data": {"securityControls": []}}'
+    world.sim.faults.add(
+        Fault.http_status(200, headers={"content-type": "application/json"}, body=empty),
+        path="securityControl",
+        times=None,
+    )
+    with pytest.raises(QADServerError) as caught:
+        world.client().suppliers.get(world.seed.suppliers[0])
+    assert caught.value.status_code == 200
+    assert caught.value.path is not None
+    assert caught.value.path.endswith("securityControl")
+    assert _grants(world) == []
 
 
 def test_first_call_reads_the_client_id_then_logs_in_with_the_password() -> None:
@@ -117,6 +184,30 @@ def test_a_failed_refresh_falls_back_to_a_fresh_login() -> None:
     assert _grants(world) == ["password", "refresh_token", "password"]
     statuses = [r.status for r in world.sim.requests if r.path.endswith("/oauth/token")]
     assert statuses == [200, 400, 200]
+
+
+def test_a_refresh_is_never_resent_and_a_failed_one_falls_back_to_login() -> None:
+    world = make_world()
+    client = world.client()
+    code = world.seed.suppliers[0]
+    client.suppliers.get(code)
+    world.sim.faults.add(unavailable(), path="/oauth/token")  # the next token call only
+    world.clock.advance(1750)
+    assert client.suppliers.get(code).code == code
+    assert _grants(world) == ["password", "refresh_token", "password"]
+
+
+def test_when_the_fallback_login_fails_too_the_auth_error_is_raised() -> None:
+    world = make_world()
+    client = world.client()
+    code = world.seed.suppliers[0]
+    client.suppliers.get(code)
+    world.sim.revoke_tokens(TENANT)
+    world.sim.add_user(TENANT, USER, "a-new-password")
+    world.clock.advance(1750)
+    with pytest.raises(QADAuthError, match="Bad credentials"):
+        client.suppliers.get(code)
+    assert _grants(world) == ["password", "refresh_token", "password"]
 
 
 def test_at_the_end_of_the_session_the_client_logs_in_without_a_doomed_refresh() -> None:
