@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
+import attrs
 import pytest
 
 import qad_client
@@ -186,6 +187,26 @@ def test_sync_and_async_facades_have_the_same_signatures(resource: str) -> None:
         assert _parameters(signature) == _parameters(async_methods[name]), name
         member = getattr(async_resource, name)
         assert inspect.iscoroutinefunction(member) == (name != "list"), name
+
+
+def test_every_create_takes_an_external_reference_it_can_be_found_by() -> None:
+    kwargs: dict[str, Any] = {"tenant_url": "https://acme.qad.com/clouderp", **BASE, **LOGIN}
+    client = QADClient(**kwargs)
+    writable = [name for name in RESOURCES if hasattr(getattr(client, name), "create")]
+    assert writable == [
+        "suppliers",
+        "purchase_orders",
+        "purchase_order_receipts",
+        "supplier_invoices",
+        "supplier_payments",
+    ]
+    for name in writable:
+        facade = getattr(client, name)
+        (new_type,) = [t for k, t in get_type_hints(facade.create).items() if k != "return"]
+        assert "external_reference" in attrs.fields_dict(new_type), name
+        found = get_type_hints(facade.find_by_external_reference)["return"]
+        (record_type,) = [t for t in get_args(found) if t is not type(None)]
+        assert "external_reference" in attrs.fields_dict(record_type), name
 
 
 def test_sync_and_async_clients_take_the_same_arguments() -> None:

@@ -50,21 +50,13 @@ class World:
 
     def client(self, **changes: Any) -> QADClient:
         """A password-grant client on the simulator, sharing the fake clock."""
-        options: dict[str, Any] = {
-            "tenant_url": self.url,
-            "domain": DOMAIN,
-            "entity": ENTITY,
-            "username": USER,
-            "password": PASSWORD,
-            "transport": self.recorder,
-            "clock": self.clock,
-            "retry": RetryPolicy.for_testing(),
-        }
-        options.update(changes)
-        return QADClient(**options)
+        return QADClient(**self._options(changes))
 
     def async_client(self, **changes: Any) -> AsyncQADClient:
         """The async twin of :meth:`client`."""
+        return AsyncQADClient(**self._options(changes))
+
+    def _options(self, changes: dict[str, Any]) -> dict[str, Any]:
         options: dict[str, Any] = {
             "tenant_url": self.url,
             "domain": DOMAIN,
@@ -75,8 +67,7 @@ class World:
             "clock": self.clock,
             "retry": RetryPolicy.for_testing(),
         }
-        options.update(changes)
-        return AsyncQADClient(**options)
+        return options | changes
 
 
 def make_world(

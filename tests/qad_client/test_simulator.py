@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,8 @@ from hypothesis import strategies as st
 from mlconnector_http.testing import FakeClock
 from qad_client.testing import QADSimulator, Tolerances, rate_limited, unavailable
 
-WORKSPACE = "10USA_10USACO"
+from .test_simulator_support import WORKSPACE, login, problems, token, write
+
 BROWSE = "urn:browse:bebrowse:com.qad.erp."
 SUPPLIER_BROWSE = BROWSE + "base.supplierV2s"
 ITEM_BROWSE = BROWSE + "base.itemV2s"
@@ -35,50 +35,16 @@ def sim(clock: FakeClock) -> QADSimulator:
     return sim
 
 
-def token(sim: QADSimulator, client: httpx.Client, user: str = "alice", pw: str = "secret") -> Any:
-    form = {
-        "grant_type": "password",
-        "client_id": sim.client_id("acme"),
-        "username": user,
-        "password": pw,
-    }
-    response = client.post("/oauth/token", data=form)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-@contextlib.contextmanager
-def login(sim: QADSimulator, user: str = "alice", pw: str = "secret") -> Iterator[httpx.Client]:
-    with httpx.Client(transport=sim.transport(), base_url=sim.base_url("acme")) as client:
-        grant = token(sim, client, user, pw)
-        client.headers["authorization"] = f"Bearer {grant['access_token']}"
-        client.headers["x-qad-workspace-id"] = WORKSPACE
-        yield client
-
-
 @pytest.fixture
 def api(sim: QADSimulator) -> Iterator[httpx.Client]:
     with login(sim) as client:
         yield client
 
 
-def write(api: httpx.Client, plural: str, *records: dict[str, Any], **params: str) -> Any:
-    response = api.post(f"/api/erp/{plural}", json={plural: list(records)}, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 def saved(reply: Any, plural: str) -> list[dict[str, Any]]:
     assert reply["submitResult"]["success"] is True, reply["submitResult"]
     records: list[dict[str, Any]] = reply[plural]
     return records
-
-
-def problems(reply: Any) -> list[tuple[str, str]]:
-    result = reply["submitResult"]
-    assert result["success"] is False
-    assert result["errorSeverity"] == 3
-    return [(e["fieldName"], e["message"]) for e in result["errors"]]
 
 
 def read(api: httpx.Client, plural: str, **params: str) -> list[dict[str, Any]]:

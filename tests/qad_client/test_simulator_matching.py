@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -14,6 +13,8 @@ from hypothesis import strategies as st
 
 from mlconnector_http.testing import FakeClock
 from qad_client.testing import QADSimulator, Tolerances
+
+from .test_simulator_support import login, problems, write
 
 OPEN_RECEIVERS = "urn:browse:bebrowse:com.qad.erp.purchasing.openReceivers"
 LINES = [("ITM00001", "10", "5.00"), ("ITM00002", "4", "12.50")]
@@ -28,17 +29,6 @@ def build(tolerances: Tolerances | None = None) -> QADSimulator:
     return sim
 
 
-@contextlib.contextmanager
-def login(sim: QADSimulator) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=sim.transport(), base_url=sim.base_url("acme")) as client:
-        form = {"grant_type": "password", "client_id": sim.client_id("acme")}
-        form |= {"username": "alice", "password": "secret"}
-        grant = client.post("/oauth/token", data=form).json()
-        client.headers["authorization"] = f"Bearer {grant['access_token']}"
-        client.headers["x-qad-workspace-id"] = "10USA_10USACO"
-        yield client
-
-
 @pytest.fixture
 def sim() -> QADSimulator:
     return build()
@@ -50,21 +40,10 @@ def api(sim: QADSimulator) -> Iterator[httpx.Client]:
         yield client
 
 
-def write(api: httpx.Client, plural: str, *records: dict[str, Any], **params: str) -> Any:
-    response = api.post(f"/api/erp/{plural}", json={plural: list(records)}, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 def saved(reply: Any, plural: str) -> dict[str, Any]:
     assert reply["submitResult"]["success"] is True, reply["submitResult"]
     record: dict[str, Any] = reply[plural][0]
     return record
-
-
-def problems(reply: Any) -> list[tuple[str, str]]:
-    assert reply["submitResult"]["success"] is False, reply
-    return [(e["fieldName"], e["message"]) for e in reply["submitResult"]["errors"]]
 
 
 def order(api: httpx.Client, supplier: str = "SUP00001", **params: str) -> str:
