@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import attrs
 
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+Errors = dict[str, list[str]]
 
 REQUISITION_STATUSES = (
     "draft",
@@ -105,42 +106,6 @@ RESOURCE_NAMES: Mapping[str, str] = {
     "work_order_contract": "Work Order Contracts",
     "purchase_order_contract": "Purchase Order Contracts",
     "contract_payment": "Contract Payments",
-}
-
-_STR, _BOOL, _INT, _IDS, _OBJ = "str", "bool", "int", "ids", "obj"
-VENDOR_FIELDS: Mapping[str, str] = {
-    "name": _STR,
-    "abbreviated_name": _STR,
-    "address": _STR,
-    "city": _STR,
-    "state_code": _STR,
-    "zip": _STR,
-    "country_code": _STR,
-    "business_phone": _STR,
-    "mobile_phone": _STR,
-    "fax_number": _STR,
-    "email_address": _STR,
-    "website": _STR,
-    "is_active": _BOOL,
-    "authorized_bidder": _BOOL,
-    "prequalified": _BOOL,
-    "labor_union": _STR,
-    "union_member": _BOOL,
-    "non_union_prevailing_wage": _BOOL,
-    "license_number": _STR,
-    "notes": _STR,
-    "vendor_group_id": _INT,
-    "parent_id": _INT,
-    "primary_contact_id": _INT,
-    "trade_ids": _IDS,
-    "standard_cost_code_ids": _IDS,
-    "bidding_distribution_ids": _IDS,
-    "trade_name": _STR,
-    "bidding": _OBJ,
-    "origin_id": _STR,
-    "origin_data": _STR,
-    "origin_code": _STR,
-    "keywords": _STR,
 }
 
 _ID_BASES = {
@@ -192,18 +157,160 @@ def _parse_money(value: object, field: str) -> Decimal:
         raise ValidationFailed({field: ["is not a number"]}) from None
 
 
+Reader = Callable[[Any, str], Any]
+"""Cleans the value of one field (``None`` included) or raises ValidationFailed naming it."""
+
+
+def _invalid(field: str, message: str) -> NoReturn:
+    raise ValidationFailed({field: [message]})
+
+
+def _text(value: Any, field: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    _invalid(field, "must be a string")
+
+
+def _any_text(value: Any, field: str) -> str | None:
+    return None if value is None else str(value)
+
+
+def _flag(value: Any, field: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    _invalid(field, "must be true or false")
+
+
+def _integer(value: Any, field: str) -> int | None:
+    if value is None or type(value) is int:
+        return value
+    _invalid(field, "must be an integer")
+
+
+def _ids(value: Any, field: str) -> list[int] | None:
+    if value is None:
+        return None
+    if isinstance(value, list) and all(type(v) is int for v in value):
+        return list(value)
+    _invalid(field, "must be an array of integers")
+
+
+def _object(value: Any, field: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return dict(value)
+    _invalid(field, "must be an object")
+
+
+def _origin_field(value: Any, field: str) -> str | None:
+    """An ``origin_id``: an ERP key, sent as a string or a number; empty means none."""
+    if type(value) is int:
+        return str(value)
+    return _text(value, field) or None
+
+
+def _choice(choices: tuple[str, ...]) -> Reader:
+    def read(value: Any, field: str) -> str:
+        if value in choices:
+            return str(value)
+        _invalid(field, "is not included in the list")
+
+    return read
+
+
+def _read(raw: Mapping[str, Any], readers: Mapping[str, Reader]) -> tuple[dict[str, Any], Errors]:
+    """The fields of ``raw`` that ``readers`` know, cleaned, and every problem found."""
+    clean: dict[str, Any] = {}
+    errors: Errors = {}
+    for key, value in raw.items():
+        if key in readers:
+            try:
+                clean[key] = readers[key](value, key)
+            except ValidationFailed as failure:
+                for field, messages in failure.fields.items():
+                    errors.setdefault(field, []).extend(messages)
+    return clean, errors
+
+
+def _check_unlocked(origin_id: str | None, keys: Iterable[str], what: str) -> None:
+    """A record synced with the ERP (it has an ``origin_id``) may change its origin fields only."""
+    blocked = sorted(k for k in keys if k not in ("origin_id", "origin_data"))
+    if origin_id is not None and blocked:
+        raise RecordLocked(
+            f"This {what} is synced with ERP and cannot be edited ({', '.join(blocked)})."
+        )
+
+
+VENDOR_FIELDS: Mapping[str, Reader] = {
+    "name": _text,
+    "abbreviated_name": _text,
+    "address": _text,
+    "city": _text,
+    "state_code": _text,
+    "zip": _text,
+    "country_code": _text,
+    "business_phone": _text,
+    "mobile_phone": _text,
+    "fax_number": _text,
+    "email_address": _text,
+    "website": _text,
+    "is_active": _flag,
+    "authorized_bidder": _flag,
+    "prequalified": _flag,
+    "labor_union": _text,
+    "union_member": _flag,
+    "non_union_prevailing_wage": _flag,
+    "license_number": _text,
+    "notes": _text,
+    "vendor_group_id": _integer,
+    "parent_id": _integer,
+    "primary_contact_id": _integer,
+    "trade_ids": _ids,
+    "standard_cost_code_ids": _ids,
+    "bidding_distribution_ids": _ids,
+    "trade_name": _text,
+    "bidding": _object,
+    "origin_id": _origin_field,
+    "origin_data": _text,
+    "origin_code": _origin_field,
+    "keywords": _text,
+}
+_REQUISITION_FIELDS: Mapping[str, Reader] = {
+    "period_id": _integer,
+    "requisition_start": _parse_date,
+    "requisition_end": _parse_date,
+    "billing_date": _parse_date,
+    "payment_date": _parse_date,
+    "submitted_at": _parse_date,
+    "final": _flag,
+    "status": _choice(REQUISITION_STATUSES),
+    "invoice_number": _any_text,
+    "comment": _any_text,
+    "origin_id": _origin_field,
+    "origin_data": _any_text,
+}
+_DIRECT_COST_FIELDS: Mapping[str, Reader] = {
+    "direct_cost_type": _choice(DIRECT_COST_TYPES),
+    "status": _choice(DIRECT_COST_STATUSES),
+    "direct_cost_date": _parse_date,
+    "received_date": _parse_date,
+    "payment_date": _parse_date,
+    "invoice_number": _any_text,
+    "description": _any_text,
+    "terms": _any_text,
+    "employee_id": _integer,
+    "origin_id": _origin_field,
+    "origin_data": _any_text,
+}
+
+
 def _find(index: Mapping[int, Mapping[int, T]], owner_id: int, record_id: int, model: str) -> T:
     """The record ``record_id`` of owner ``owner_id`` in ``index``; else 404 naming ``model``."""
     found = index.get(owner_id, {}).get(record_id)
     if found is None:
         raise RecordNotFound(model, record_id)
     return found
-
-
-def _origin(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value)
 
 
 class ProcoreState:
@@ -434,42 +541,7 @@ class ProcoreState:
     def _clean_vendor_fields(
         self, company_id: int, raw: Mapping[str, Any], vendor_id: int | None
     ) -> dict[str, Any]:
-        errors: dict[str, list[str]] = {}
-        clean: dict[str, Any] = {}
-        for key, value in raw.items():
-            kind = VENDOR_FIELDS.get(key)
-            if kind is None:
-                continue
-            if value is None:
-                clean[key] = None
-            elif kind == _STR:
-                if key in ("origin_id", "origin_code") and isinstance(value, int):
-                    value = str(value)
-                if not isinstance(value, str):
-                    errors.setdefault(key, []).append("must be a string")
-                else:
-                    clean[key] = value
-            elif kind == _BOOL:
-                if not isinstance(value, bool):
-                    errors.setdefault(key, []).append("must be true or false")
-                else:
-                    clean[key] = value
-            elif kind == _INT:
-                if isinstance(value, bool) or not isinstance(value, int):
-                    errors.setdefault(key, []).append("must be an integer")
-                else:
-                    clean[key] = value
-            elif kind == _IDS:
-                if not isinstance(value, list) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in value
-                ):
-                    errors.setdefault(key, []).append("must be an array of integers")
-                else:
-                    clean[key] = list(value)
-            elif isinstance(value, dict):
-                clean[key] = dict(value)
-            else:
-                errors.setdefault(key, []).append("must be an object")
+        clean, errors = _read(raw, VENDOR_FIELDS)
         if "name" in clean and not str(clean["name"] or "").strip():
             errors.setdefault("name", []).append("can't be blank")
         country = clean.get("country_code")
@@ -504,7 +576,7 @@ class ProcoreState:
             raise ValidationFailed({"name": ["can't be blank"]})
         clean.setdefault("is_active", True)
         vendor_id = self.next_id("vendor")
-        self._claim_origin(company_id, "vendor", _origin(clean.get("origin_id")), vendor_id)
+        self._claim_origin(company_id, "vendor", clean.get("origin_id"), vendor_id)
         now = self.clock.now()
         vendor = Vendor(vendor_id, company_id, now, now, clean)
         self.vendors[vendor_id] = vendor
@@ -525,7 +597,6 @@ class ProcoreState:
         vendor = self.vendor(company_id, vendor_id)
         clean = self._clean_vendor_fields(company_id, fields, vendor_id)
         if "origin_id" in clean:
-            clean["origin_id"] = _origin(clean["origin_id"])
             self._move_origin(company_id, "vendor", vendor.origin_id, clean["origin_id"], vendor_id)
         vendor.fields.update(clean)
         self._vendor_changed(vendor, actor)
@@ -572,7 +643,7 @@ class ProcoreState:
                 raise ValidationFailed({"id": ["must be an integer"]})
             self.vendor(company_id, vendor_id)
         else:
-            origin = _origin(item.get("origin_id"))
+            origin = _origin_field(item.get("origin_id"), "origin_id")
             if origin is None:
                 raise ValidationFailed({"base": ["id or origin_id is required"]})
             vendor_id = self.find_origin(company_id, "vendor", origin)
@@ -852,21 +923,6 @@ class ProcoreState:
         """The project's requisition ``requisition_id``."""
         return _find(self.requisitions_by_project, project_id, requisition_id, "Requisition")
 
-    _REQUISITION_WRITABLE = (
-        "period_id",
-        "requisition_start",
-        "requisition_end",
-        "billing_date",
-        "final",
-        "invoice_number",
-        "payment_date",
-        "origin_data",
-        "origin_id",
-        "status",
-        "submitted_at",
-        "comment",
-    )
-
     def update_requisition(
         self,
         project_id: int,
@@ -878,47 +934,9 @@ class ProcoreState:
         """Apply a PATCH; once ``origin_id`` is set only origin fields may change (ERP lock)."""
         requisition = self.requisition(project_id, requisition_id)
         company_id = self.project(project_id).company_id
-        wanted = {k: v for k, v in changes.items() if k in self._REQUISITION_WRITABLE}
-        if requisition.origin_id is not None:
-            blocked = sorted(k for k in wanted if k not in ("origin_id", "origin_data"))
-            if blocked:
-                raise RecordLocked(
-                    "This Subcontractor Invoice is synced with ERP and cannot be edited "
-                    f"({', '.join(blocked)})."
-                )
-        errors: dict[str, list[str]] = {}
-        parsed: dict[str, Any] = {}
-        for key, value in wanted.items():
-            try:
-                if key in (
-                    "requisition_start",
-                    "requisition_end",
-                    "billing_date",
-                    "payment_date",
-                    "submitted_at",
-                ):
-                    parsed[key] = _parse_date(value, key)
-                elif key == "status":
-                    if value not in REQUISITION_STATUSES:
-                        raise ValidationFailed({key: ["is not included in the list"]})
-                    parsed[key] = value
-                elif key == "final":
-                    if not isinstance(value, bool):
-                        raise ValidationFailed({key: ["must be true or false"]})
-                    parsed[key] = value
-                elif key == "period_id":
-                    if value is not None and (
-                        isinstance(value, bool) or not isinstance(value, int)
-                    ):
-                        raise ValidationFailed({key: ["must be an integer"]})
-                    parsed[key] = value
-                elif key == "origin_id":
-                    parsed[key] = _origin(value)
-                else:
-                    parsed[key] = None if value is None else str(value)
-            except ValidationFailed as failure:
-                for field, messages in failure.fields.items():
-                    errors.setdefault(field, []).extend(messages)
+        writable = [key for key in changes if key in _REQUISITION_FIELDS]
+        _check_unlocked(requisition.origin_id, writable, "Subcontractor Invoice")
+        parsed, errors = _read(changes, _REQUISITION_FIELDS)
         if errors:
             raise ValidationFailed(errors)
         if "origin_id" in parsed:
@@ -1005,45 +1023,17 @@ class ProcoreState:
     def _direct_cost_header(
         self, company_id: int, body: Mapping[str, Any], *, creating: bool
     ) -> dict[str, Any]:
-        errors: dict[str, list[str]] = {}
-        parsed: dict[str, Any] = {}
-        if creating or "vendor_id" in body:
-            vendor_id = body.get("vendor_id")
-            if vendor_id is None:
-                if creating:
-                    errors["vendor_id"] = ["can't be blank"]
-            elif (
-                isinstance(vendor_id, bool)
-                or not isinstance(vendor_id, int)
-                or vendor_id not in self.vendors_by_company.get(company_id, {})
-            ):
-                errors["vendor_id"] = ["must be a vendor of this company"]
-            else:
-                parsed["vendor_id"] = vendor_id
-        if creating or "direct_cost_type" in body:
-            kind = body.get("direct_cost_type")
-            if kind not in DIRECT_COST_TYPES:
-                errors["direct_cost_type"] = ["is not included in the list"]
-            else:
-                parsed["direct_cost_type"] = kind
-        if "status" in body:
-            if body["status"] not in DIRECT_COST_STATUSES:
-                errors["status"] = ["is not included in the list"]
-            else:
-                parsed["status"] = body["status"]
-        for key in ("direct_cost_date", "received_date", "payment_date"):
-            if key in body:
-                try:
-                    parsed[key] = _parse_date(body[key], key)
-                except ValidationFailed as failure:
-                    errors.update(failure.fields)
-        for key in ("invoice_number", "description", "terms", "origin_data"):
-            if key in body:
-                parsed[key] = None if body[key] is None else str(body[key])
-        if "origin_id" in body:
-            parsed["origin_id"] = _origin(body["origin_id"])
-        if "employee_id" in body:
-            parsed["employee_id"] = body["employee_id"]
+        parsed, errors = _read(body, _DIRECT_COST_FIELDS)
+        if creating and "direct_cost_type" not in body:
+            errors["direct_cost_type"] = ["is not included in the list"]
+        vendor_id = body.get("vendor_id")
+        if vendor_id is None:
+            if creating:
+                errors["vendor_id"] = ["can't be blank"]
+        elif type(vendor_id) is int and vendor_id in self.vendors_by_company.get(company_id, {}):
+            parsed["vendor_id"] = vendor_id
+        else:
+            errors["vendor_id"] = ["must be a vendor of this company"]
         if errors:
             raise ValidationFailed(errors)
         return parsed
@@ -1105,7 +1095,7 @@ class ProcoreState:
                 created_at=now if old is None else old.created_at,
                 updated_at=now,
                 ref=spec["ref"],
-                origin_id=_origin(spec["origin_id"]),
+                origin_id=_origin_field(spec["origin_id"], f"{where}.origin_id"),
                 origin_data=spec["origin_data"],
             )
             built.append((item, old is None))
@@ -1167,13 +1157,7 @@ class ProcoreState:
         """Apply a PATCH; a direct cost with an ``origin_id`` is immutable but for origin fields."""
         project = self.project(project_id)
         cost = self.direct_cost(project_id, cost_id)
-        if cost.origin_id is not None:
-            blocked = sorted(k for k in body if k not in ("origin_id", "origin_data"))
-            if blocked:
-                raise RecordLocked(
-                    "This Direct Cost is synced with ERP and cannot be edited "
-                    f"({', '.join(blocked)})."
-                )
+        _check_unlocked(cost.origin_id, body, "Direct Cost")
         parsed = self._direct_cost_header(project.company_id, body, creating=False)
         changed: list[tuple[DirectCostLineItem, bool]] = []
         if "line_items" in body:
