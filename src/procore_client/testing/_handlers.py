@@ -28,12 +28,13 @@ from procore_client.testing._models import (
     Vendor,
 )
 from procore_client.testing._query import (
+    choice_filter,
     date_range,
     id_filter,
     int_param,
     paginate,
+    record_filter,
     require_int,
-    time_range,
     within,
 )
 from procore_client.testing._state import (
@@ -174,10 +175,7 @@ class Handlers:
             raise BadRequest("filters[by_status] must be one of Active, Inactive or All")
         name = (req.query("filters[name]") or "").lower()
         number = req.query("filters[project_number]") if version == "v1.1" else None
-        origin = req.query("filters[origin_id]")
-        ids = id_filter(req, "id")
-        created = time_range(req, "created_at")
-        updated = time_range(req, "updated_at")
+        common = record_filter(req)
         client_id = call.app.client_id
         rows = [
             p
@@ -186,10 +184,7 @@ class Handlers:
             and (status == "All" or p.active == (status == "Active"))
             and (not name or name in p.name.lower())
             and (number is None or p.project_number == number)
-            and (origin is None or p.origin_id == origin)
-            and (ids is None or p.id in ids)
-            and within(p.created_at, created)
-            and within(p.updated_at, updated)
+            and common(p)
         ]
         sort = req.query("sort")
         if sort in ("name", "display_name"):
@@ -224,21 +219,16 @@ class Handlers:
 
     def _vendors(self, call: Call, company: Company) -> list[Vendor]:
         req = call.req
-        origin = req.query("filters[origin_id]")
+        common = record_filter(req)
         search = (req.query("filters[search]") or "").strip().lower()
         digits = search.replace("-", "").replace(" ", "")
-        ids = id_filter(req, "id")
         parents = id_filter(req, "parent_id")
         trades = id_filter(req, "trade_id")
         codes = id_filter(req, "standard_cost_code_id")
-        created = time_range(req, "created_at")
-        updated = time_range(req, "updated_at")
 
         def matches(v: Vendor) -> bool:
             fields = v.fields
-            if origin is not None and v.origin_id != origin:
-                return False
-            if ids is not None and v.id not in ids:
+            if not common(v):
                 return False
             if parents is not None and fields.get("parent_id") not in parents:
                 return False
@@ -247,8 +237,6 @@ class Handlers:
             if codes is not None and not codes.intersection(
                 fields.get("standard_cost_code_ids") or ()
             ):
-                return False
-            if not within(v.created_at, created) or not within(v.updated_at, updated):
                 return False
             if search:
                 register = v.business_register
@@ -263,16 +251,7 @@ class Handlers:
                     return False
             return True
 
-        unfiltered = (
-            origin is None
-            and not search
-            and ids is None
-            and parents is None
-            and trades is None
-            and codes is None
-            and created is None
-            and updated is None
-        )
+        unfiltered = not any(key.startswith("filters[") for key in req.params)
         everything = self.state.vendors_by_company.get(company.id, {}).values()
         rows = list(everything) if unfiltered else [v for v in everything if matches(v)]
         sort = req.query("sort")
@@ -367,17 +346,9 @@ class Handlers:
     def cost_codes(self, call: Call) -> httpx.Response:
         """``GET /rest/v1.0/cost_codes?project_id=``."""
         owner = self._project_param(call)
-        origin = call.req.query("filters[origin_id]")
-        ids = id_filter(call.req, "id")
-
-        def compute() -> list[Any]:
-            return [
-                c
-                for c in self.state.cost_codes_by_project.get(owner.id, {}).values()
-                if (origin is None or c.origin_id == origin) and (ids is None or c.id in ids)
-            ]
-
-        rows = self._cached(call, compute)
+        common = record_filter(call.req)
+        codes = self.state.cost_codes_by_project.get(owner.id, {}).values()
+        rows = self._cached(call, lambda: [c for c in codes if common(c)])
         types = list(self.state.line_item_types_by_company.get(owner.company_id, {}).values())
         return self._page(call, rows, lambda c: render.cost_code(c, owner, types))
 
@@ -394,12 +365,9 @@ class Handlers:
             company_id = self._project_param(call).company_id
         else:
             company_id = self._company_param(call).id
-        origin = call.req.query("filters[origin_id]")
-        rows = [
-            t
-            for t in self.state.line_item_types_by_company.get(company_id, {}).values()
-            if origin is None or t.origin_id == origin
-        ]
+        common = record_filter(call.req)
+        types = self.state.line_item_types_by_company.get(company_id, {}).values()
+        rows = [t for t in types if common(t)]
         return self._page(call, rows, render.line_item_type)
 
     def line_item_type(self, call: Call, type_id: str) -> httpx.Response:
@@ -412,26 +380,18 @@ class Handlers:
 
     def _requisitions(self, call: Call, owner: Project) -> list[Requisition]:
         req = call.req
-        ids = id_filter(req, "id")
+        common = record_filter(req)
         commitment_id = int_param(req, "filters[commitment_id]")
         period_id = int_param(req, "filters[period_id]")
-        status = req.query("filters[status]")
-        if status is not None and status not in REQUISITION_STATUSES:
-            raise BadRequest(f"filters[status] must be one of {', '.join(REQUISITION_STATUSES)}")
-        origin = req.query("filters[origin_id]")
-        created = time_range(req, "created_at")
-        updated = time_range(req, "updated_at")
+        status = choice_filter(req, "status", REQUISITION_STATUSES)
         last_only = (req.query("filters[is_last]") or "").lower() == "true"
         rows = [
             r
             for r in self.state.requisitions_by_project.get(owner.id, {}).values()
-            if (ids is None or r.id in ids)
-            and (commitment_id is None or r.commitment_id == commitment_id)
+            if (commitment_id is None or r.commitment_id == commitment_id)
             and (period_id is None or r.period_id == period_id)
             and (status is None or r.status == status)
-            and (origin is None or r.origin_id == origin)
-            and within(r.created_at, created)
-            and within(r.updated_at, updated)
+            and common(r)
         ]
         if last_only:
             latest = {
@@ -480,13 +440,8 @@ class Handlers:
         self, call: Call, owner: Project, kind: str, statuses: tuple[str, ...]
     ) -> list[Commitment]:
         req = call.req
-        ids = id_filter(req, "id")
-        status = req.query("filters[status]")
-        if status is not None and status not in statuses:
-            raise BadRequest(f"filters[status] must be one of {', '.join(statuses)}")
-        origin = req.query("filters[origin_id]")
-        created = time_range(req, "created_at")
-        updated = time_range(req, "updated_at")
+        common = record_filter(req)
+        status = choice_filter(req, "status", statuses)
         deleted = req.query("filters[include_deleted]")
         if deleted not in (None, "only", "with"):
             raise BadRequest("filters[include_deleted] must be only or with")
@@ -494,11 +449,8 @@ class Handlers:
             c
             for c in self.state.commitments_by_project.get(owner.id, {}).values()
             if c.kind == kind
-            and (ids is None or c.id in ids)
             and (status is None or c.status == status)
-            and (origin is None or c.origin_id == origin)
-            and within(c.created_at, created)
-            and within(c.updated_at, updated)
+            and common(c)
             and (
                 (deleted is None and c.deleted_at is None)
                 or deleted == "with"
@@ -528,19 +480,15 @@ class Handlers:
         kind, _ = _KINDS[resource]
         owner = self._project_param(call)
         found = self.state.commitment(owner.id, _path_id(contract_id, kind), kind)
-        ids = id_filter(call.req, "id")
+        common = record_filter(call.req)
         codes = id_filter(call.req, "cost_code_id")
         type_id = int_param(call.req, "filters[line_item_type_id]")
-        created = time_range(call.req, "created_at")
-        updated = time_range(call.req, "updated_at")
         rows = [
             i
             for i in found.line_items
-            if (ids is None or i.id in ids)
-            and (codes is None or i.cost_code_id in codes)
+            if (codes is None or i.cost_code_id in codes)
             and (type_id is None or i.line_item_type_id == type_id)
-            and within(i.created_at, created)
-            and within(i.updated_at, updated)
+            and common(i)
         ]
         return self._page(call, rows, lambda i: render.contract_line_item(i, found, self.state))
 
@@ -583,22 +531,16 @@ class Handlers:
 
     def _direct_costs(self, call: Call, owner: Project) -> list[DirectCost]:
         req = call.req
-        ids = id_filter(req, "id")
-        origin = req.query("filters[origin_id]")
+        common = record_filter(req)
         invoice = req.query("filters[invoice_number]")
-        created = time_range(req, "created_at")
-        updated = time_range(req, "updated_at")
         paid = date_range(req, "payment_date")
         received = date_range(req, "received_date")
         return [
             d
             for d in self.state.direct_costs_by_project.get(owner.id, {}).values()
             if d.deleted_at is None
-            and (ids is None or d.id in ids)
-            and (origin is None or d.origin_id == origin)
             and (invoice is None or d.invoice_number == invoice)
-            and within(d.created_at, created)
-            and within(d.updated_at, updated)
+            and common(d)
             and within(d.payment_date, paid)
             and within(d.received_date, received)
         ]

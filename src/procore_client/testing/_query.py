@@ -8,19 +8,21 @@ ISO-8601 ranges joined by ``...``, and ``page``/``per_page`` answered with ``Tot
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mlconnector_http.testing import SimRequest
 from procore_client.testing._errors import BadRequest, HttpError
 
 __all__ = [
     "DEFAULT_PER_PAGE",
+    "choice_filter",
     "date_range",
     "id_filter",
     "int_param",
     "paginate",
+    "record_filter",
     "require_int",
     "time_range",
     "within",
@@ -171,3 +173,29 @@ def within(value: D | None, bounds: tuple[D, D] | None) -> bool:
     if bounds is None:
         return True
     return value is not None and bounds[0] <= value <= bounds[1]
+
+
+def choice_filter(req: SimRequest, name: str, choices: Sequence[str]) -> str | None:
+    """``filters[name]``, which must be one of ``choices`` (400 otherwise)."""
+    value = req.query(f"filters[{name}]")
+    if value is not None and value not in choices:
+        raise BadRequest(f"filters[{name}] must be one of {', '.join(choices)}")
+    return value
+
+
+def record_filter(req: SimRequest) -> Callable[[Any], bool]:
+    """The filters every v1 list takes: ``id``, ``origin_id``, ``created_at``, ``updated_at``."""
+    ids = id_filter(req, "id")
+    origin = req.query("filters[origin_id]")
+    created = time_range(req, "created_at")
+    updated = time_range(req, "updated_at")
+
+    def matches(record: Any) -> bool:
+        return (
+            (ids is None or record.id in ids)
+            and (origin is None or record.origin_id == origin)
+            and within(record.created_at, created)
+            and within(record.updated_at, updated)
+        )
+
+    return matches
