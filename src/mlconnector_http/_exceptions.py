@@ -185,19 +185,36 @@ _CLASS_CACHE: dict[tuple[type[APIError], type[APIError]], type[APIError]] = {}
 
 
 def error_class(family: type[APIError], meaning: type[_E]) -> type[_E]:
-    """The vendor class that is both ``family`` and ``meaning`` (``meaning`` itself if none)."""
+    """The class that is both ``family`` and ``meaning``, so both ``except`` clauses catch it.
+
+    A vendor's own declared class wins; if the vendor declared none for this meaning, one is
+    made (``ProcurifyDecodeError``) so that ``except ProcurifyError`` never misses an error.
+    """
     found = _CLASS_CACHE.get((family, meaning))
     if found is None:
-        found = meaning
-        todo: list[type[APIError]] = [family]
-        while todo:
-            candidate = todo.pop(0)
-            if _meaning_of(candidate) is meaning:
-                found = candidate
-                break
-            todo.extend(candidate.__subclasses__())
+        found = _declared(family, meaning) or _derived(family, meaning)
         _CLASS_CACHE[(family, meaning)] = found
     return found  # type: ignore[return-value]
+
+
+def _declared(family: type[APIError], meaning: type[APIError]) -> type[APIError] | None:
+    if issubclass(family, meaning):
+        return family
+    todo: list[type[APIError]] = [family]
+    while todo:
+        candidate = todo.pop(0)
+        if _meaning_of(candidate) is meaning:
+            return candidate
+        todo.extend(candidate.__subclasses__())
+    return None
+
+
+def _derived(family: type[APIError], meaning: type[APIError]) -> type[APIError]:
+    prefix = family.__name__.removesuffix("Error")
+    name = prefix + meaning.__name__.removeprefix("API")
+    derived = type(name, (family, meaning), {"__doc__": meaning.__doc__})
+    derived.__module__ = family.__module__
+    return derived
 
 
 def _meaning_of(cls: type[APIError]) -> type[APIError]:

@@ -70,8 +70,11 @@ def test_vendor_family_is_used_where_it_has_a_class() -> None:
     limited = error_from_response(_response(429), family=AcmeError, retry_after=3)
     assert isinstance(limited, AcmeRateLimited)
     assert limited.retry_after == 3
-    assert type(error_from_response(_response(409), family=AcmeError)) is Conflict
-    assert error_class(AcmeError, ServerError) is ServerError
+    conflict = error_from_response(_response(409), family=AcmeError)
+    assert isinstance(conflict, AcmeError)
+    assert isinstance(conflict, Conflict)
+    assert type(conflict).__name__ == "AcmeConflict"
+    assert error_class(AcmeError, ServerError) is error_class(AcmeError, ServerError)
 
 
 @pytest.mark.parametrize(
@@ -128,4 +131,18 @@ def test_a_status_without_a_meaning_is_not_given_a_sibling_meaning() -> None:
     timeout = error_from_response(_response(408), family=ZetaError)
     assert type(timeout) is ZetaStatus
     assert type(error_from_response(_response(401), family=ZetaError)) is ZetaAuth
-    assert error_class(ZetaError, NotFound) is NotFound
+    assert issubclass(error_class(ZetaError, NotFound), ZetaError)
+
+
+@pytest.mark.parametrize(
+    "meaning",
+    [APIStatusError, AuthError, Conflict, NotFound, PermissionDenied, RateLimited, ServerError],
+)
+def test_every_meaning_resolves_inside_any_family(meaning: type[APIError]) -> None:
+    class OmegaError(APIError):
+        pass
+
+    cls = error_class(OmegaError, meaning)
+    assert issubclass(cls, OmegaError)
+    assert issubclass(cls, meaning)
+    assert cls.__module__ == OmegaError.__module__
