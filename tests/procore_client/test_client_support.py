@@ -9,9 +9,11 @@ so many concurrent tasks can cross rate windows without sleeping and without the
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.server
 import selectors
 import threading
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -111,10 +113,45 @@ class Recorder(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return [r.url.path for r in self.requests if method is None or r.method == method]
 
 
+def plain_token(
+    http: httpx.Client, client_id: str, secret: str, login: str = "https://login.procore.com"
+) -> str:
+    """A client-credentials token fetched with plain httpx, for tests of the simulator itself."""
+    answer = http.post(
+        f"{login}/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert answer.status_code == 200, answer.text
+    value = answer.json()["access_token"]
+    assert isinstance(value, str)
+    return value
+
+
 def header_of(request: httpx.Request, name: str) -> str | None:
     """One header of a recorded request."""
     value = request.headers.get(name)
     return None if value is None else str(value)
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps test output quiet."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Log nothing."""
+
+
+@contextlib.contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` on a loopback port while the block runs; yields ``http://127.0.0.1:<port>``."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 class VirtualClock:

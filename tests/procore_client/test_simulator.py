@@ -11,6 +11,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.procore_client.test_client_support import plain_token
 
 from mlconnector_http.testing import FakeClock
 from procore_client.testing import PATHS, ProcoreSimulator, service_unavailable
@@ -41,18 +42,7 @@ def token(
     secret: str = SECRET,
 ) -> str:
     with httpx.Client(transport=sim.transport()) as client:
-        answer = client.post(
-            f"https://{host}/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": client_id,
-                "client_secret": secret,
-            },
-        )
-    assert answer.status_code == 200, answer.text
-    value = answer.json()["access_token"]
-    assert isinstance(value, str)
-    return value
+        return plain_token(client, client_id, secret, f"https://{host}")
 
 
 def api(

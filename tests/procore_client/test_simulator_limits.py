@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.procore_client.test_client_support import plain_token
 
 from mlconnector_http.testing import FakeClock
 from procore_client.testing import ProcoreSimulator, rate_limited
@@ -26,19 +27,9 @@ def setup(**options: Any) -> tuple[ProcoreSimulator, FakeClock, httpx.Client]:
     sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID, "neighbour"])
     sim.add_company(78, "Other", installed_for=[CLIENT_ID])
     client = httpx.Client(transport=sim.transport(), base_url="https://api.procore.com")
-    client.headers["Authorization"] = f"Bearer {_token(client, CLIENT_ID, SECRET)}"
+    client.headers["Authorization"] = f"Bearer {plain_token(client, CLIENT_ID, SECRET)}"
     client.headers["Procore-Company-Id"] = str(COMPANY)
     return sim, clock, client
-
-
-def _token(client: httpx.Client, client_id: str, secret: str) -> str:
-    answer = client.post(
-        "https://login.procore.com/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-    )
-    value = answer.json()["access_token"]
-    assert isinstance(value, str)
-    return value
 
 
 def test_spike_window_allows_25_per_10_seconds_then_429() -> None:
@@ -100,7 +91,7 @@ def test_windows_count_per_app_credential() -> None:
     client.get("/rest/v1.0/me")
     client.get("/rest/v1.0/me")
     assert client.get("/rest/v1.0/me").status_code == 429
-    other = _token(client, "neighbour", "pw2")
+    other = plain_token(client, "neighbour", "pw2")
     answer = client.get("/rest/v1.0/me", headers={"Authorization": f"Bearer {other}"})
     assert answer.status_code == 200
 

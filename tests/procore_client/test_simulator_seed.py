@@ -6,6 +6,7 @@ import time
 from datetime import UTC, datetime
 
 import httpx
+from tests.procore_client.test_client_support import plain_token
 
 import procore_client.testing as testing_module
 from mlconnector_http.testing import FakeClock
@@ -90,10 +91,7 @@ def test_benchmark_volume_seeds_quickly_and_pages_cleanly() -> None:
     assert len(sim.state.requisitions) == 20_000
     assert elapsed < 15, f"seeding took {elapsed:.2f}s"
     with httpx.Client(transport=sim.transport(), base_url="https://api.procore.com") as client:
-        token = client.post(
-            "https://login.procore.com/oauth/token",
-            data={"grant_type": "client_credentials", "client_id": "app", "client_secret": "pw"},
-        ).json()["access_token"]
+        token = plain_token(client, "app", "pw")
         client.headers.update({"Authorization": f"Bearer {token}", "Procore-Company-Id": "31"})
         last = client.get(
             "/rest/v1.0/vendors", params={"company_id": COMPANY, "per_page": 1000, "page": 100}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+from tests.procore_client.test_client_support import QuietHandler, plain_token, serving
 
 from mlconnector_http.testing import FakeClock
 from procore_client.testing import RESOURCE_NAMES, ProcoreSimulator
@@ -35,10 +34,7 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     box = Receiver("", [], [])
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            """Keep test output quiet."""
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = json.loads(self.rfile.read(length))
@@ -49,16 +45,9 @@ def receiver() -> Iterator[Receiver]:
             self.end_headers()
             self.wfile.write(b"ok")
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    box.url = f"http://127.0.0.1:{server.server_address[1]}/procore"
-    try:
+    with serving(Handler) as origin:
+        box.url = f"{origin}/procore"
         yield box
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture
@@ -68,11 +57,7 @@ def env() -> Iterator[tuple[ProcoreSimulator, FakeClock, httpx.Client]]:
     sim.add_app(CLIENT_ID, SECRET)
     sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID])
     client = httpx.Client(transport=sim.transport(), base_url="https://api.procore.com")
-    answer = client.post(
-        "https://login.procore.com/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET},
-    )
-    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+    client.headers["Authorization"] = f"Bearer {plain_token(client, CLIENT_ID, SECRET)}"
     client.headers["Procore-Company-Id"] = str(COMPANY)
     with sim:
         yield sim, clock, client
@@ -382,14 +367,7 @@ def test_loopback_serve_answers_token_and_api_on_one_origin(receiver: Receiver) 
     sim.add_app(CLIENT_ID, SECRET)
     sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID])
     with sim, sim.serve() as base, httpx.Client(base_url=base) as client:
-        token = client.post(
-            "/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": CLIENT_ID,
-                "client_secret": SECRET,
-            },
-        ).json()["access_token"]
+        token = plain_token(client, CLIENT_ID, SECRET, base)
         client.headers.update(
             {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(COMPANY)}
         )

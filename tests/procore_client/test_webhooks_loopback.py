@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -10,7 +9,14 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from tests.procore_client.test_client_support import COMPANY, fake_clock, new_client, new_sim
+from tests.procore_client.test_client_support import (
+    COMPANY,
+    QuietHandler,
+    fake_clock,
+    new_client,
+    new_sim,
+    serving,
+)
 
 from procore_client import DeliveryOutcome, VendorInput, WebhookError, WebhookEvent
 from procore_client.webhooks import verify_and_parse
@@ -35,10 +41,7 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     box = Receiver()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            """Keep test output quiet."""
-
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             try:
@@ -58,16 +61,9 @@ def receiver() -> Iterator[Receiver]:
             self.send_header("content-length", "0")
             self.end_headers()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    box.url = f"http://127.0.0.1:{server.server_address[1]}/procore/webhooks"
-    try:
+    with serving(Handler) as origin:
+        box.url = f"{origin}/procore/webhooks"
         yield box
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_events_of_every_payload_version_arrive_verified_and_deduplicated(
