@@ -81,16 +81,34 @@ def test_workspace_header_on_every_call_and_domain_override() -> None:
     assert made.number not in {po.number for po in usa.purchase_orders.list()}
     # suppliers live in a shared set both domains use
     assert can.suppliers.get(world.seed.suppliers[0]).code == world.seed.suppliers[0]
+    expense = NewExpenseLine(gl_account=world.seed.expense_account, amount=D("10"))
+    invoice = can.supplier_invoices.create(
+        NewSupplierInvoice(
+            supplier=world.seed.suppliers[0],
+            reference="CAN-1",
+            invoice_date=ORDERED,
+            currency="USD",
+            expense_lines=[expense],
+        )
+    ).record
+    assert (invoice.domain, invoice.entity) == ("11CAN", "11CANCO")
     api = [r for r in world.recorder.requests if "/api/" in r.url.path]
     assert all("x-qad-workspace-id" in r.headers for r in api)
     headers = {r.headers["x-qad-workspace-id"] for r in api}
     assert headers == {"10USA_10USACO", "11CAN_11CANCO"}
     for request in api:
-        domain = request.headers["x-qad-workspace-id"].split("_")[0]
-        if "domainCode" in request.url.params:
-            assert request.url.params["domainCode"] == domain
-        if request.method == "POST" and request.url.path.endswith("purchaseOrderHeaders"):
-            assert json.loads(request.content)["purchaseOrderHeaders"][0]["domainCode"] == domain
+        domain, entity = request.headers["x-qad-workspace-id"].split("_")
+        plural = request.url.path.rpartition("/")[2]
+        if "/api/erp/" in request.url.path:
+            # domainCode where the resource is per domain, never on shared-set ones
+            wanted = None if plural == "supplierV2s" else domain
+            assert request.url.params.get("domainCode") == wanted, plural
+        if request.method == "POST":
+            (sent,) = json.loads(request.content)[plural]
+            if plural in ("purchaseOrderHeaders", "supplierInvoices"):
+                assert sent["domainCode"] == domain
+            if plural == "supplierInvoices":
+                assert sent["entityCode"] == entity
     assert usa.domains.get("11CAN").entity == "11CANCO"
     with pytest.raises(QADValidationError, match="not the entity"):
         usa.for_domain("11CAN", "10USACO").items.get("X")

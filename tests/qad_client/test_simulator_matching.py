@@ -564,7 +564,12 @@ def test_matched_never_exceeds_received_and_every_rejection_has_a_reason(
                 price = str(prices[line] + delta)
                 item = match(po, line, rc, str(qty), price, isPvodFinished=finished)
                 reply = invoice(api, f"INV-{index}", item)
+                # 1% tolerance: "near" is inside it on both lines, "far" outside
+                fields = {e["fieldName"] for e in reply["submitResult"]["errors"]}
+                if "matchUnitPrice" in fields:
+                    assert price_kind == "far"
                 if reply["submitResult"]["success"]:
+                    assert price_kind != "far"
                     matched[line] += Decimal(qty)
             if not reply["submitResult"]["success"]:
                 assert reply["submitResult"]["errors"]
