@@ -105,10 +105,10 @@ def tenant_base_url(tenant_url: str) -> httpx.URL:
             "localhost (a local simulator)"
         )
     segments = [s for s in url.path.split("/") if s]
-    at = next((i for i, s in enumerate(segments) if s.lower() in _BASE_SEGMENTS), None)
-    after = len(segments) - 1 - at if at is not None else None
-    allowed = 1 if at is not None and segments[at].lower() == "clouderp" else 0
-    if after is None or after > allowed:
+    base = next((i for i, s in enumerate(segments) if s.lower() in _BASE_SEGMENTS), None)
+    # ``clouderp`` may be followed by a non-production environment's name, ``qad-central`` not
+    env = 1 if base is not None and segments[base].lower() == "clouderp" else 0
+    if base is None or len(segments) - base - 1 > env:
         raise bad(f"tenant_url must be the tenant's base URL, one of {_URL_FORMS}; got {text!r}")
     return url.copy_with(path="/" + "/".join(segments) + "/")
 

@@ -107,7 +107,6 @@ ENVELOPE = {
     "data": "data",
     "submit_result": "submitResult",
     "success": "success",
-    "error_severity": "errorSeverity",
     "errors": "errors",
     "code": "code",
     "field_name": "fieldName",

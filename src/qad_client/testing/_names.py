@@ -20,7 +20,6 @@ __all__ = [
     "ANALYSIS_TYPE",
     "BASES",
     "BROWSE_PREFIX",
-    "CHILD_TABLES",
     "CONTROL",
     "COST_CENTRE",
     "DATA_TYPES",
@@ -51,7 +50,6 @@ __all__ = [
     "QUERY",
     "RECEIPT",
     "RECEIPT_LINE",
-    "RESOURCES",
     "SUB_ACCOUNT",
     "SUPPLIER",
     "SUPPLIER_INVOICE",
@@ -106,13 +104,11 @@ HEADERS = {
 
 QUERY = {
     "domain": "domainCode",
-    "view": "viewUri",
     "browse": "browseId",
     "page": "page",
     "page_size": "pageSize",
     "page_action": "pageAction",
     "filter": "filter",
-    "call_id": "callId",
     "initialize": "initialize",
     "field_name": "fieldName",
     "entity_uri": "entityURI",
@@ -501,26 +497,3 @@ ALLOCATION = Names(
         "discount": "discountTC",
     },
 )
-
-RESOURCES: Mapping[str, Names] = {
-    "supplier": SUPPLIER,
-    "item": ITEM,
-    "gl_account": GL_ACCOUNT,
-    "cost_centre": COST_CENTRE,
-    "sub_account": SUB_ACCOUNT,
-    "project": PROJECT,
-    "domain": DOMAIN,
-    "purchase_order": PURCHASE_ORDER,
-    "purchase_order_line": PURCHASE_ORDER_LINE,
-    "receipt": RECEIPT,
-    "open_receiver": OPEN_RECEIVER,
-    "supplier_invoice": SUPPLIER_INVOICE,
-    "supplier_payment": SUPPLIER_PAYMENT,
-}
-
-CHILD_TABLES: Mapping[str, Names] = {
-    "receipt_line": RECEIPT_LINE,
-    "matching_line": MATCHING_LINE,
-    "expense_line": EXPENSE_LINE,
-    "allocation": ALLOCATION,
-}
