@@ -64,9 +64,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
 
 __version__ = "0.1.0"
-_Transport = TypeVar("_Transport")
-_HTTPClient = TypeVar("_HTTPClient")
-
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _BASE_SEGMENTS = ("clouderp", "qad-central")
@@ -152,6 +149,10 @@ def _workspace(domain: str, entity: str) -> Workspace:
         return Workspace(domain, entity)
     except (ValueError, TypeError) as error:
         raise QADConfigurationError(f"bad workspace: {error}") from None
+
+
+_Transport = TypeVar("_Transport")  # httpx.BaseTransport or httpx.AsyncBaseTransport
+_HTTPClient = TypeVar("_HTTPClient")  # httpx.Client or httpx.AsyncClient
 
 
 class _QADClientBase(Generic[_Transport, _HTTPClient]):
