@@ -48,7 +48,7 @@ from mlconnector_http._exceptions import (
     request_id_of,
 )
 from mlconnector_http._executor import AsyncExecutor, SyncExecutor
-from mlconnector_http._operation import Operation, Params
+from mlconnector_http._operation import Flow, Operation, Params
 from mlconnector_http._pagination import AsyncPaginator, Page, Paginator, follow_next
 from mlconnector_http._retry import RetryPolicy, parse_retry_after
 from mlconnector_http._secrets import Secret
@@ -87,6 +87,7 @@ __all__ = [
     "ErrorParser",
     "FakeClock",
     "FieldError",
+    "Flow",
     "InProcessBudget",
     "MemoryTokenStore",
     "NotFound",

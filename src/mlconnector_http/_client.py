@@ -18,7 +18,7 @@ import httpx
 from mlconnector_http._config import ClientConfig
 from mlconnector_http._exceptions import ConfigurationError, error_class
 from mlconnector_http._executor import AsyncExecutor, SyncExecutor
-from mlconnector_http._operation import Operation
+from mlconnector_http._operation import Flow, Operation
 from mlconnector_http._pagination import AsyncPaginator, Page, Paginator
 
 __all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
@@ -75,6 +75,9 @@ class SyncAPIClient:
     def _paginate(self, op: Operation[Page[T]]) -> Paginator[T]:
         return Paginator(self._executor, op)
 
+    def _run(self, flow: Flow[T]) -> T:
+        return self._executor.run(flow)
+
     def close(self) -> None:
         """Close the connection pool (when this client created it)."""
         self._executor.close()
@@ -125,6 +128,9 @@ class AsyncAPIClient:
     def _paginate(self, op: Operation[Page[T]]) -> AsyncPaginator[T]:
         return AsyncPaginator(self._executor, op)
 
+    async def _run(self, flow: Flow[T]) -> T:
+        return await self._executor.run(flow)
+
     async def close(self) -> None:
         """Close the connection pool (when this client created it)."""
         await self._executor.close()
@@ -156,6 +162,9 @@ class SyncResource:
     def _paginate(self, op: Operation[Page[T]]) -> Paginator[T]:
         return self._client._paginate(op)
 
+    def _run(self, flow: Flow[T]) -> T:
+        return self._client._run(flow)
+
 
 class AsyncResource:
     """Base of an asynchronous resource (``client.vendors``)."""
@@ -168,3 +177,6 @@ class AsyncResource:
 
     def _paginate(self, op: Operation[Page[T]]) -> AsyncPaginator[T]:
         return self._client._paginate(op)
+
+    async def _run(self, flow: Flow[T]) -> T:
+        return await self._client._run(flow)

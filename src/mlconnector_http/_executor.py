@@ -29,7 +29,7 @@ from mlconnector_http._exceptions import (
     error_class,
     request_id_of,
 )
-from mlconnector_http._operation import Operation
+from mlconnector_http._operation import Flow, Operation
 
 __all__ = ["AsyncExecutor", "SyncExecutor", "attempt_flow"]
 
@@ -160,7 +160,7 @@ def _classify(
 def _malformed(config: ClientConfig, reply: httpx.Response, exc: ValueError) -> APIStatusError:
     kind = reply.headers.get("content-type", "unknown content type")
     return error_class(config.family, ServerError)(
-        f"unreadable response body ({kind}): {type(exc).__name__}",
+        f"unreadable response body ({kind}): {type(exc).__name__}: {str(exc)[:200]}",
         status_code=reply.status_code,
         request_id=request_id_of(reply),
         body=reply.text[:500],
@@ -299,21 +299,25 @@ class SyncExecutor:
         except httpx.TransportError as error:
             return error
 
+    def run(self, flow: Flow[T]) -> T:
+        """Drive a multi-step flow: send each operation it yields, throw failures back in."""
+        try:
+            op = next(flow)
+            while True:
+                try:
+                    outcome = self.send(op)
+                except APIError as error:
+                    op = flow.throw(error)
+                else:
+                    op = flow.send(outcome)
+        except StopIteration as stop:
+            return cast(T, stop.value)
+
     def _authorize(self, stale: str | None) -> str:
         manager = self.config.auth
         assert manager is not None
         with manager.lock():
-            flow = manager.refresh_flow(stale)
-            outcome: object = None
-            try:
-                while True:
-                    op = flow.send(outcome)
-                    try:
-                        outcome = self.send(op)
-                    except APIError as error:
-                        outcome = error
-            except StopIteration as stop:
-                return cast(str, stop.value)
+            return self.run(manager.refresh_flow(stale))
 
 
 class AsyncExecutor:
@@ -379,18 +383,22 @@ class AsyncExecutor:
         except httpx.TransportError as error:
             return error
 
+    async def run(self, flow: Flow[T]) -> T:
+        """Drive a multi-step flow: send each operation it yields, throw failures back in."""
+        try:
+            op = next(flow)
+            while True:
+                try:
+                    outcome = await self.send(op)
+                except APIError as error:
+                    op = flow.throw(error)
+                else:
+                    op = flow.send(outcome)
+        except StopIteration as stop:
+            return cast(T, stop.value)
+
     async def _authorize(self, stale: str | None) -> str:
         manager = self.config.auth
         assert manager is not None
         async with manager.async_lock():
-            flow = manager.refresh_flow(stale)
-            outcome: object = None
-            try:
-                while True:
-                    op = flow.send(outcome)
-                    try:
-                        outcome = await self.send(op)
-                    except APIError as error:
-                        outcome = error
-            except StopIteration as stop:
-                return cast(str, stop.value)
+            return await self.run(manager.refresh_flow(stale))

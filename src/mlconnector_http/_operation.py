@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
 
-__all__ = ["Operation", "Params"]
+__all__ = ["Flow", "Operation", "Params"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -71,3 +71,13 @@ class Operation(Generic[T]):
         if self.json is not None:
             return httpx.Request(self.method, url, headers=all_headers, json=self.json)
         return httpx.Request(self.method, url, headers=all_headers)
+
+
+Flow = Generator[Operation[Any], Any, T]
+"""Work that takes several requests, each maybe depending on the last.
+
+A generator that yields operations, receives each one's parsed value, and returns the result.
+A failed operation's :class:`~mlconnector_http.APIError` is thrown into the flow at the
+``yield``, so a step can catch it (try another way) or let it end the flow. The executors run
+flows (``executor.run(flow)``); token refreshes and multi-step resource methods are flows.
+"""

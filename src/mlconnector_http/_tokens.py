@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -22,7 +22,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from mlconnector_http._clock import Clock, SystemClock
 from mlconnector_http._exceptions import APIError, AuthError, ServerError, error_class
-from mlconnector_http._operation import Operation
+from mlconnector_http._operation import Flow, Operation
 from mlconnector_http._secrets import Secret
 
 __all__ = [
@@ -125,13 +125,8 @@ def parse_token_response(
     )
 
 
-TokenFlow = Generator[Operation[Any], object, Token]
-"""A provider's conversation with the token endpoint.
-
-It yields operations and receives, for each, the parsed value or the :class:`APIError` it
-raised; it returns the new token or raises. One step may depend on the last (look the client
-id up, then log in; refresh, and log in again if that fails).
-"""
+TokenFlow = Flow[Token]
+"""A provider's conversation with its token endpoint: a :data:`Flow` returning the token."""
 
 
 class TokenProvider(Protocol):
@@ -188,10 +183,8 @@ class ClientCredentials:
         else:
             form = prepare_token_request(fields.pop("grant_type"), **fields)
             op = _token_op(self.token_url, parse, form=form)
-        outcome = yield op
-        if isinstance(outcome, Token):
-            return outcome
-        raise outcome if isinstance(outcome, APIError) else TypeError(outcome)
+        token: Token = yield op
+        return token
 
 
 @attrs.frozen
@@ -291,7 +284,7 @@ class TokenManager:
             return None
         return token
 
-    def refresh_flow(self, stale: str | None) -> Generator[Operation[Any], object, str]:
+    def refresh_flow(self, stale: str | None) -> Flow[str]:
         """Drives the provider's token flow unless the store already holds a usable token.
 
         ``stale`` is the token a 401 rejected: refresh only if the store still holds it.

@@ -11,7 +11,7 @@ the session has ended, the user signs in again.
 from __future__ import annotations
 
 import base64
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import httpx
@@ -115,22 +115,21 @@ class PasswordLogin:
     def token_flow(self, current: Token | None, now: float) -> TokenFlow:
         """Learn the client id if needed; refresh while the session lasts; else log in."""
         if self._control is None:
-            found = yield security_control(self.base_url, self.username, self._password)
-            if isinstance(found, APIError):
-                raise found
-            self._control = cast(SecurityControl, found)
+            self._control = yield security_control(self.base_url, self.username, self._password)
         control = self._control
         if current is not None and current.refresh_token is not None:
             session_ends = current.refresh_expires_at
             if session_ends is None or now < session_ends - _SESSION_MARGIN:
-                refreshed = yield self._refresh(control, current.refresh_token, now, session_ends)
-                if isinstance(refreshed, Token):
+                try:
+                    refreshed: Token = yield self._refresh(
+                        control, current.refresh_token, now, session_ends
+                    )
+                except APIError:
+                    pass  # spent, revoked or expired: log in again below
+                else:
                     return refreshed
-                # spent, revoked or expired: log in again below
-        token = yield self._login(control, now)
-        if isinstance(token, APIError):
-            raise token
-        return cast(Token, token)
+        token: Token = yield self._login(control, now)
+        return token
 
     def _login(self, control: SecurityControl, now: float) -> Operation[Token]:
         """The password grant; it opens a session that lasts ``session_length`` minutes."""

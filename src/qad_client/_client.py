@@ -45,7 +45,6 @@ from qad_client._models import (
     ValidationReport,
     Workspace,
 )
-from qad_client._resources._base import run_async, run_sync
 from qad_client._validate import validate_tenant
 
 if TYPE_CHECKING:
@@ -272,7 +271,7 @@ class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient
 
     def validate(self) -> ValidationReport:
         """Check every path this client uses on the tenant; report all that fail."""
-        return run_sync(self, validate_tenant(self._workspace))
+        return self._run(validate_tenant(self._workspace))
 
     @functools.cached_property
     def suppliers(self) -> Suppliers:
@@ -367,7 +366,7 @@ class AsyncQADClient(_QADClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient]
 
     async def validate(self) -> ValidationReport:
         """Check every path this client uses on the tenant; report all that fail."""
-        return await run_async(self, validate_tenant(self._workspace))
+        return await self._run(validate_tenant(self._workspace))
 
     @functools.cached_property
     def suppliers(self) -> AsyncSuppliers:

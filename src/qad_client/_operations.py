@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import FieldError, Operation, Page, request_id_of
+from mlconnector_http import FieldError, Flow, Operation, Page, request_id_of
 from qad_client import _names as n
 from qad_client._convert import format_datetime, from_row, from_wire, to_wire
 from qad_client._exceptions import (
@@ -30,7 +30,6 @@ from qad_client._models import Filter, Workspace, WriteResult
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
-    "Flow",
     "browse",
     "browse_filters",
     "find",
@@ -43,7 +42,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Flow = Generator[Operation[Any], Any, T]
 
 DEFAULT_PAGE_SIZE = 200
 MAX_PAGE_SIZE = 1000  # the largest page the model promises (qad.md section 10)

@@ -13,11 +13,10 @@ from typing import Any
 
 import httpx
 
-from mlconnector_http import Operation
+from mlconnector_http import Flow, Operation
 from qad_client import _names as n
 from qad_client._exceptions import QADAuthError, QADStatusError
 from qad_client._models import PathCheck, ValidationReport, Workspace
-from qad_client._operations import Flow
 
 __all__ = ["PROBE_KEY", "validate_tenant"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from mlconnector_http import AsyncPaginator, Flow, Operation, Page, Paginator
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._exceptions import QADNotFound
@@ -19,7 +19,7 @@ def list_domains(*, page_size: int = ops.DEFAULT_PAGE_SIZE) -> Operation[Page[Do
     return ops.browse(TABLE, Domain, page_size=page_size)
 
 
-def get_domain(code: str) -> ops.Flow[Domain]:
+def get_domain(code: str) -> Flow[Domain]:
     """One domain and its entity, found through the browse (there is no keyed read)."""
     page: Page[Domain] = yield ops.browse(TABLE, Domain, [Filter("code", "eq", code)], page_size=2)
     for domain in page.items:

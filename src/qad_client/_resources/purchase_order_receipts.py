@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from mlconnector_http import AsyncPaginator, Flow, Operation, Page, Paginator
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
@@ -39,12 +39,12 @@ def list_receipts(
     return ops.browse(TABLE, Receipt, chosen, page_size=page_size)
 
 
-def get_receipt(ws: Workspace, receiver: str) -> ops.Flow[Receipt]:
+def get_receipt(ws: Workspace, receiver: str) -> Flow[Receipt]:
     """A receipt with its lines, by receiver number."""
     return ops.get_one(ws, TABLE, Receipt, {"receiver": receiver})
 
 
-def find_receipt(ws: Workspace, reference: str) -> ops.Flow[Receipt | None]:
+def find_receipt(ws: Workspace, reference: str) -> Flow[Receipt | None]:
     """The receipt carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, Receipt, reference)
 

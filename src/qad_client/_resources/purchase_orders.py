@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from mlconnector_http import AsyncPaginator, FieldError, Operation, Page, Paginator
+from mlconnector_http import AsyncPaginator, FieldError, Flow, Operation, Page, Paginator
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
@@ -69,12 +69,12 @@ def list_purchase_orders(
     return ops.browse(TABLE, PurchaseOrder, chosen, page_size=page_size)
 
 
-def get_purchase_order(ws: Workspace, number: str) -> ops.Flow[PurchaseOrder]:
+def get_purchase_order(ws: Workspace, number: str) -> Flow[PurchaseOrder]:
     """A PO with its lines."""
     return ops.get_one(ws, TABLE, PurchaseOrder, {"number": number})
 
 
-def find_purchase_order(ws: Workspace, reference: str) -> ops.Flow[PurchaseOrder | None]:
+def find_purchase_order(ws: Workspace, reference: str) -> Flow[PurchaseOrder | None]:
     """The PO carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, PurchaseOrder, reference)
 
@@ -165,7 +165,7 @@ def commit_line(
 
 def add_line(
     ws: Workspace, po_number: str, new: NewPurchaseOrderLine
-) -> ops.Flow[WriteResult[PurchaseOrderLine]]:
+) -> Flow[WriteResult[PurchaseOrderLine]]:
     """initialize -> fieldChangeV2 per UI field -> commit; warnings of every step are kept."""
     line: Line = yield line_template(ws, po_number)
     wanted = to_wire(LINE, new)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from mlconnector_http import AsyncPaginator, Flow, Operation, Page, Paginator
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import encode_value, to_wire
@@ -55,19 +55,19 @@ def list_supplier_invoices(
     return ops.browse(TABLE, SupplierInvoice, chosen, page_size=page_size)
 
 
-def get_supplier_invoice(ws: Workspace, invoice_id: int) -> ops.Flow[SupplierInvoice]:
+def get_supplier_invoice(ws: Workspace, invoice_id: int) -> Flow[SupplierInvoice]:
     """An invoice with its matching and expense lines, by QAD's invoice id."""
     return ops.get_one(ws, TABLE, SupplierInvoice, {"id": str(invoice_id)})
 
 
-def find_supplier_invoice(ws: Workspace, reference: str) -> ops.Flow[SupplierInvoice | None]:
+def find_supplier_invoice(ws: Workspace, reference: str) -> Flow[SupplierInvoice | None]:
     """The invoice carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, SupplierInvoice, reference)
 
 
 def find_supplier_invoice_by_reference(
     ws: Workspace, supplier: str, reference: str
-) -> ops.Flow[SupplierInvoice | None]:
+) -> Flow[SupplierInvoice | None]:
     """The invoice of ``supplier`` with the supplier's own invoice number, if any."""
     chosen = [Filter("supplier", "eq", supplier), Filter("reference", "eq", reference)]
     return ops.find(ws, TABLE, SupplierInvoice, chosen)

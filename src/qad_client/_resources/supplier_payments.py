@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from mlconnector_http import AsyncPaginator, Flow, Operation, Page, Paginator
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
@@ -42,12 +42,12 @@ def list_supplier_payments(
     return ops.browse(TABLE, SupplierPayment, chosen, page_size=page_size)
 
 
-def get_supplier_payment(ws: Workspace, number: str) -> ops.Flow[SupplierPayment]:
+def get_supplier_payment(ws: Workspace, number: str) -> Flow[SupplierPayment]:
     """A payment with its allocations, by payment number."""
     return ops.get_one(ws, TABLE, SupplierPayment, {"number": number})
 
 
-def find_supplier_payment(ws: Workspace, reference: str) -> ops.Flow[SupplierPayment | None]:
+def find_supplier_payment(ws: Workspace, reference: str) -> Flow[SupplierPayment | None]:
     """The payment carrying this external reference (with its allocations), if any."""
     return ops.find_by_external_reference(ws, TABLE, SupplierPayment, reference)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlconnector_http import AsyncAPIClient, Operation, SyncAPIClient
+from mlconnector_http import AsyncAPIClient, Flow, Operation, SyncAPIClient
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
@@ -20,7 +20,7 @@ __all__ = [
 TABLE = n.SUPPLIER
 
 
-def find_supplier(ws: Workspace, reference: str) -> ops.Flow[Supplier | None]:
+def find_supplier(ws: Workspace, reference: str) -> Flow[Supplier | None]:
     """The supplier carrying this external reference, if any."""
     return ops.find_by_external_reference(ws, TABLE, Supplier, reference)
 
