@@ -39,19 +39,22 @@ class DecodeError(APIError):
 
 def parse_decimal(value: Any) -> decimal.Decimal:
     """A Decimal from a JSON string, int or float; rejects NaN, infinities and booleans."""
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, str):
+        try:
+            result = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            try:
+                result = decimal.Decimal(value.strip().replace(",", ""))
+            except decimal.InvalidOperation:
+                raise ValueError(f"not a decimal number: {value!r}") from None
+    elif isinstance(value, decimal.Decimal):
         result = value
     elif isinstance(value, bool):
         raise ValueError(f"expected a number, got {value!r}")
-    elif isinstance(value, int | float):
-        result = (
-            decimal.Decimal(repr(value)) if isinstance(value, float) else decimal.Decimal(value)
-        )
-    elif isinstance(value, str):
-        try:
-            result = decimal.Decimal(value.strip().replace(",", ""))
-        except decimal.InvalidOperation:
-            raise ValueError(f"not a decimal number: {value!r}") from None
+    elif isinstance(value, float):
+        result = decimal.Decimal(repr(value))
+    elif isinstance(value, int):
+        result = decimal.Decimal(value)
     else:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
