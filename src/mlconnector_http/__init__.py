@@ -12,7 +12,15 @@ from mlconnector_http._budget import (
     UnlimitedBudget,
     Window,
 )
-from mlconnector_http._client import AsyncAPIClient, AsyncResource, SyncAPIClient, SyncResource
+from mlconnector_http._client import (
+    APIClient,
+    AsyncAPIClient,
+    AsyncResource,
+    HTTPClientT,
+    SyncAPIClient,
+    SyncResource,
+    TransportT,
+)
 from mlconnector_http._clock import Clock, FakeClock, SystemClock
 from mlconnector_http._config import NOT_GIVEN, ClientConfig, ErrorParser, NotGiven
 from mlconnector_http._convert import (
@@ -69,6 +77,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NOT_GIVEN",
+    "APIClient",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
@@ -88,6 +97,7 @@ __all__ = [
     "FakeClock",
     "FieldError",
     "Flow",
+    "HTTPClientT",
     "InProcessBudget",
     "MemoryTokenStore",
     "NotFound",
@@ -117,6 +127,7 @@ __all__ = [
     "TokenProvider",
     "TokenStore",
     "TransportError",
+    "TransportT",
     "UnlimitedBudget",
     "ValidationError",
     "Window",

@@ -1,8 +1,8 @@
 """The shared shell of every vendor client: config, executor, options, lifecycle, resources.
 
-A vendor's ``XClient``/``AsyncXClient`` subclass these, build a :class:`ClientConfig` in their
-constructor and expose resources as ``cached_property`` attributes whose methods are one line
-(``return self._send(ops.get_vendor(id))``).
+A vendor's ``XClient``/``AsyncXClient`` subclass these, build a :class:`ClientConfig` in one
+constructor (see :class:`APIClient`) and expose resources as ``cached_property`` attributes
+whose methods are one line (``return self._send(ops.get_vendor(id))``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import attrs
 import httpx
@@ -21,7 +21,15 @@ from mlconnector_http._executor import AsyncExecutor, SyncExecutor
 from mlconnector_http._operation import Flow, Operation
 from mlconnector_http._pagination import AsyncPaginator, Page, Paginator
 
-__all__ = ["AsyncAPIClient", "AsyncResource", "SyncAPIClient", "SyncResource"]
+__all__ = [
+    "APIClient",
+    "AsyncAPIClient",
+    "AsyncResource",
+    "HTTPClientT",
+    "SyncAPIClient",
+    "SyncResource",
+    "TransportT",
+]
 
 T = TypeVar("T")
 
@@ -34,25 +42,43 @@ def _drop_cached(obj: object) -> None:
                 obj.__dict__.pop(name, None)
 
 
-def _one_of(config: ClientConfig, transport: object, http_client: object) -> None:
-    if transport is not None and http_client is not None:
-        raise error_class(config.family, ConfigurationError)(
-            "pass transport= or http_client=, not both: give the transport to your http_client"
-        )
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+HTTPClientT = TypeVar("HTTPClientT", httpx.Client, httpx.AsyncClient)
 
 
-class SyncAPIClient:
-    """Base of the synchronous clients."""
+class APIClient(Generic[TransportT, HTTPClientT]):
+    """What the sync and async clients share: construction, config, options, repr; no I/O.
+
+    A vendor writes its constructor once, on a generic base of its own::
+
+        class _AcmeBase(APIClient[TransportT, HTTPClientT]):
+            def __init__(self, *, api_key: str, transport: TransportT | None = None, ...):
+                super().__init__(acme_config(api_key), transport=transport, ...)
+
+        class AcmeClient(_AcmeBase[httpx.BaseTransport, httpx.Client], SyncAPIClient): ...
+        class AsyncAcmeClient(_AcmeBase[httpx.AsyncBaseTransport, httpx.AsyncClient],
+                              AsyncAPIClient): ...
+    """
+
+    _executor: SyncExecutor | AsyncExecutor
 
     def __init__(
         self,
         config: ClientConfig,
         *,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        transport: TransportT | None = None,
+        http_client: HTTPClientT | None = None,
     ) -> None:
-        _one_of(config, transport, http_client)
-        self._executor = SyncExecutor(config, transport=transport, http_client=http_client)
+        if transport is not None and http_client is not None:
+            raise error_class(config.family, ConfigurationError)(
+                "pass transport= or http_client=, not both: give the transport to your http_client"
+            )
+        self._executor = self._make_executor(config, transport, http_client)
+
+    def _make_executor(
+        self, config: ClientConfig, transport: Any, http_client: Any
+    ) -> SyncExecutor | AsyncExecutor:
+        raise NotImplementedError
 
     @property
     def config(self) -> ClientConfig:
@@ -68,6 +94,20 @@ class SyncAPIClient:
         _drop_cached(clone)
         clone._executor = self._executor.with_config(attrs.evolve(self.config, **changes))
         return clone
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.config.base_url)!r})"
+
+
+class SyncAPIClient(APIClient[httpx.BaseTransport, httpx.Client]):
+    """Base of the synchronous clients."""
+
+    _executor: SyncExecutor
+
+    def _make_executor(
+        self, config: ClientConfig, transport: Any, http_client: Any
+    ) -> SyncExecutor:
+        return SyncExecutor(config, transport=transport, http_client=http_client)
 
     def _send(self, op: Operation[T]) -> T:
         return self._executor.send(op)
@@ -93,34 +133,16 @@ class SyncAPIClient:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.config.base_url)!r})"
 
-
-class AsyncAPIClient:
+class AsyncAPIClient(APIClient[httpx.AsyncBaseTransport, httpx.AsyncClient]):
     """Base of the asynchronous clients."""
 
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        _one_of(config, transport, http_client)
-        self._executor = AsyncExecutor(config, transport=transport, http_client=http_client)
+    _executor: AsyncExecutor
 
-    @property
-    def config(self) -> ClientConfig:
-        """The settings in force (read-only; see :meth:`with_options`)."""
-        return self._executor.config
-
-    def with_options(self, **changes: Any) -> Self:
-        """A client sharing this one's connections with some settings changed."""
-        clone = copy.copy(self)
-        _drop_cached(clone)
-        clone._executor = self._executor.with_config(attrs.evolve(self.config, **changes))
-        return clone
+    def _make_executor(
+        self, config: ClientConfig, transport: Any, http_client: Any
+    ) -> AsyncExecutor:
+        return AsyncExecutor(config, transport=transport, http_client=http_client)
 
     async def _send(self, op: Operation[T]) -> T:
         return await self._executor.send(op)
@@ -145,9 +167,6 @@ class AsyncAPIClient:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.config.base_url)!r})"
 
 
 class SyncResource:
