@@ -42,8 +42,8 @@ def _drop_cached(obj: object) -> None:
                 obj.__dict__.pop(name, None)
 
 
-TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
-HTTPClientT = TypeVar("HTTPClientT", httpx.Client, httpx.AsyncClient)
+TransportT = TypeVar("TransportT", bound=httpx.BaseTransport | httpx.AsyncBaseTransport)
+HTTPClientT = TypeVar("HTTPClientT", bound=httpx.Client | httpx.AsyncClient)
 
 
 class APIClient(Generic[TransportT, HTTPClientT]):

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx
 
 from mlconnector_http import (
     NOT_GIVEN,
+    APIClient,
     AsyncAPIClient,
     AttemptEvent,
     ClientConfig,
     ClientCredentials,
     Clock,
+    HTTPClientT,
     NotGiven,
     RateBudget,
     RetryPolicy,
@@ -31,6 +33,7 @@ from mlconnector_http import (
     TokenManager,
     TokenProvider,
     TokenStore,
+    TransportT,
     UnlimitedBudget,
 )
 from qad_client import _names as n
@@ -150,11 +153,7 @@ def _workspace(domain: str, entity: str) -> Workspace:
         raise QADConfigurationError(f"bad workspace: {error}") from None
 
 
-_Transport = TypeVar("_Transport")  # httpx.BaseTransport or httpx.AsyncBaseTransport
-_HTTPClient = TypeVar("_HTTPClient")  # httpx.Client or httpx.AsyncClient
-
-
-class _QADClientBase(Generic[_Transport, _HTTPClient]):
+class _QADClientBase(APIClient[TransportT, HTTPClientT]):
     """The constructor and everything else the sync and async client share; no I/O."""
 
     _workspace: Workspace
@@ -178,8 +177,8 @@ class _QADClientBase(Generic[_Transport, _HTTPClient]):
         user_agent: str = DEFAULT_USER_AGENT,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
         clock: Clock | None = None,
-        transport: _Transport | None = None,
-        http_client: _HTTPClient | None = None,
+        transport: TransportT | None = None,
+        http_client: HTTPClientT | None = None,
     ) -> None:
         base = tenant_base_url(tenant_url)
         self._workspace = _workspace(domain, entity)
@@ -212,10 +211,7 @@ class _QADClientBase(Generic[_Transport, _HTTPClient]):
             event_hook=event_hook,
             clock=clock,
         )
-        # the toolkit base (SyncAPIClient or AsyncAPIClient) follows this class in the MRO
-        super().__init__(  # type: ignore[call-arg]
-            config, transport=transport, http_client=http_client
-        )
+        super().__init__(config, transport=transport, http_client=http_client)
 
     @property
     def workspace(self) -> Workspace:
@@ -229,13 +225,6 @@ class _QADClientBase(Generic[_Transport, _HTTPClient]):
         clone = self.with_options(headers=headers)
         clone._workspace = workspace
         return clone
-
-    if TYPE_CHECKING:  # provided by the toolkit base classes
-
-        @property
-        def config(self) -> ClientConfig: ...
-
-        def with_options(self, **changes: Any) -> Self: ...
 
     def __repr__(self) -> str:
         base = str(self.config.base_url)
