@@ -1,8 +1,9 @@
 """``ProcurifyClient`` and ``AsyncProcurifyClient``: keyword-only settings -> one ClientConfig.
 
-Both classes build their configuration with :func:`build_config`; everything else (retries,
-token cache, pacing, pagination, errors) is the toolkit's. Resources are attached lazily, one
-module each.
+Both classes share one constructor, written once on a private generic base typed by the
+transport and http client each accepts; it builds the configuration with :func:`build_config`.
+Everything else (retries, token cache, pacing, pagination, errors) is the toolkit's.
+Resources are attached lazily, one module each.
 
 Pacing: Procurify publishes no rate limits and no rate-limit headers, only that it may deny
 access to clients whose requests are too heavy. The default budget therefore ignores headers
@@ -23,10 +24,12 @@ import httpx
 
 from mlconnector_http import (
     NOT_GIVEN,
+    APIClient,
     AsyncAPIClient,
     AttemptEvent,
     ClientConfig,
     Clock,
+    HTTPClientT,
     InProcessBudget,
     NotGiven,
     RateBudget,
@@ -36,6 +39,7 @@ from mlconnector_http import (
     SystemClock,
     TokenManager,
     TokenStore,
+    TransportT,
     UnlimitedBudget,
 )
 from mlconnector_http import __version__ as _toolkit_version
@@ -165,24 +169,8 @@ def build_config(
     )
 
 
-class ProcurifyClient(SyncAPIClient):
-    """Synchronous Procurify client: ``with ProcurifyClient(subdomain=..., ...) as client``.
-
-    Args:
-        subdomain: the tenant name (``acme`` for https://acme.procurify.com); or
-        base_url: the tenant origin (a proxy, the simulator); exactly one of the two.
-        client_id: the API application's client id.
-        client_secret: its secret (kept in a :class:`~mlconnector_http.Secret`).
-        transport: an httpx transport (e.g. ``ProcurifySimulator().transport()``).
-        http_client: an ``httpx.Client`` to use instead of creating one.
-        timeout: seconds or an ``httpx.Timeout``; ``None`` waits forever.
-        retry: a :class:`~mlconnector_http.RetryPolicy`; ``None`` disables retries.
-        budget: a rate budget to share; ``None`` disables pacing (default: see module doc).
-        token_store: where tokens are cached (default: in memory, per client).
-        token_leeway: refresh a token this many seconds before it expires.
-        clock: time source (a ``FakeClock`` in tests).
-        event_hook: called with an :class:`~mlconnector_http.AttemptEvent` per HTTP attempt.
-    """
+class _ProcurifyBase(APIClient[TransportT, HTTPClientT]):
+    """The constructor both clients share (no I/O); resources live on each client."""
 
     def __init__(
         self,
@@ -191,8 +179,8 @@ class ProcurifyClient(SyncAPIClient):
         base_url: str | httpx.URL | None = None,
         client_id: str,
         client_secret: str | Secret,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        transport: TransportT | None = None,
+        http_client: HTTPClientT | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
         budget: RateBudget | NotGiven | None = NOT_GIVEN,
@@ -201,6 +189,29 @@ class ProcurifyClient(SyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
+        """Check every argument and configure the client (nothing is sent yet).
+
+        Args:
+            subdomain: the tenant name (``acme`` for https://acme.procurify.com); or
+            base_url: the tenant origin (a proxy, the simulator); exactly one of the two.
+            client_id: the API application's client id.
+            client_secret: its secret (kept in a :class:`~mlconnector_http.Secret`).
+            transport: an httpx transport (e.g. ``ProcurifySimulator().transport()``): an
+                ``httpx.BaseTransport`` for :class:`ProcurifyClient`, an
+                ``httpx.AsyncBaseTransport`` for :class:`AsyncProcurifyClient`.
+            http_client: an ``httpx.Client`` (``httpx.AsyncClient`` for the async client)
+                to use instead of creating one; not together with ``transport``.
+            timeout: seconds or an ``httpx.Timeout``; ``None`` waits forever.
+            retry: a :class:`~mlconnector_http.RetryPolicy`; ``None`` disables retries.
+            budget: a rate budget to share; ``None`` disables pacing (default: see module doc).
+            token_store: where tokens are cached (default: in memory, per client).
+            token_leeway: refresh a token this many seconds before it expires.
+            clock: time source (a ``FakeClock`` in tests).
+            event_hook: called with an :class:`~mlconnector_http.AttemptEvent` per HTTP attempt.
+
+        Raises:
+            ProcurifyConfigurationError: an argument is missing, malformed or contradictory.
+        """
         config = build_config(
             subdomain=subdomain,
             base_url=base_url,
@@ -215,6 +226,15 @@ class ProcurifyClient(SyncAPIClient):
             event_hook=event_hook,
         )
         super().__init__(config, transport=transport, http_client=http_client)
+
+
+class ProcurifyClient(_ProcurifyBase[httpx.BaseTransport, httpx.Client], SyncAPIClient):
+    """Synchronous Procurify client: ``with ProcurifyClient(subdomain=..., ...) as client``.
+
+    Keyword-only arguments, documented on ``__init__`` (shared with
+    :class:`AsyncProcurifyClient`): ``transport`` is an ``httpx.BaseTransport`` and
+    ``http_client`` an ``httpx.Client``.
+    """
 
     def me(self) -> CurrentUser:
         """The user the credentials act as: a cheap check that everything is in order."""
@@ -263,44 +283,14 @@ class ProcurifyClient(SyncAPIClient):
         return ReceiptItems(self)
 
 
-class AsyncProcurifyClient(AsyncAPIClient):
+class AsyncProcurifyClient(
+    _ProcurifyBase[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncAPIClient
+):
     """Asynchronous Procurify client: ``async with AsyncProcurifyClient(...) as client``.
 
-    Takes the same arguments as :class:`ProcurifyClient` (``transport`` an async transport,
-    ``http_client`` an ``httpx.AsyncClient``).
+    Keyword-only arguments, documented on ``__init__`` (shared with :class:`ProcurifyClient`):
+    ``transport`` is an ``httpx.AsyncBaseTransport`` and ``http_client`` an ``httpx.AsyncClient``.
     """
-
-    def __init__(
-        self,
-        *,
-        subdomain: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        client_id: str,
-        client_secret: str | Secret,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
-        budget: RateBudget | NotGiven | None = NOT_GIVEN,
-        token_store: TokenStore | None = None,
-        token_leeway: float = DEFAULT_TOKEN_LEEWAY,
-        clock: Clock | None = None,
-        event_hook: Callable[[AttemptEvent], Any] | None = None,
-    ) -> None:
-        config = build_config(
-            subdomain=subdomain,
-            base_url=base_url,
-            client_id=client_id,
-            client_secret=client_secret,
-            timeout=timeout,
-            retry=retry,
-            budget=budget,
-            token_store=token_store,
-            token_leeway=token_leeway,
-            clock=clock,
-            event_hook=event_hook,
-        )
-        super().__init__(config, transport=transport, http_client=http_client)
 
     async def me(self) -> CurrentUser:
         """The user the credentials act as: a cheap check that everything is in order."""

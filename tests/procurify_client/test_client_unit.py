@@ -529,3 +529,27 @@ def test_sync_and_async_constructors_take_the_same_arguments() -> None:
         if name not in ("transport", "http_client"):
             assert parameter.annotation == twin.annotation, name
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in mine.items() if n != "self")
+
+
+def test_one_constructor_serves_both_clients_and_documents_every_argument() -> None:
+    assert ProcurifyClient.__init__ is AsyncProcurifyClient.__init__
+    doc = inspect.getdoc(ProcurifyClient.__init__) or ""
+    for name in inspect.signature(ProcurifyClient).parameters:
+        assert f"{name}: " in doc, name
+    for cls in (ProcurifyClient, AsyncProcurifyClient):
+        assert "__init__" in (cls.__doc__ or ""), cls
+
+
+@pytest.mark.parametrize("cls", [ProcurifyClient, AsyncProcurifyClient], ids=lambda c: c.__name__)
+def test_both_clients_check_their_arguments_the_same_way(cls: type[Any]) -> None:
+    with pytest.raises(ProcurifyConfigurationError, match="exactly one of subdomain"):
+        cls(client_id="i", client_secret="s")
+    with pytest.raises(ProcurifyConfigurationError, match="client_secret is required"):
+        cls(subdomain="acme", client_id="i", client_secret=" ")
+    with pytest.raises(TypeError, match="positional"):
+        cls("acme", client_id="i", client_secret="s")
+    with pytest.raises(TypeError, match="client_secret"):
+        cls(subdomain="acme", client_id="i")
+    http = httpx.Client() if cls is ProcurifyClient else httpx.AsyncClient()  # never opened
+    with pytest.raises(ProcurifyConfigurationError, match="not both"):
+        cls(subdomain="acme", **CREDS, transport=httpx.MockTransport(print), http_client=http)
