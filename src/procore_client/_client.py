@@ -16,10 +16,12 @@ import httpx
 
 from mlconnector_http import (
     NOT_GIVEN,
+    APIClient,
     AsyncAPIClient,
     AttemptEvent,
     ClientConfig,
     Clock,
+    HTTPClientT,
     InProcessBudget,
     NotGiven,
     RateBudget,
@@ -30,6 +32,7 @@ from mlconnector_http import (
     SystemClock,
     TokenManager,
     TokenStore,
+    TransportT,
     UnlimitedBudget,
     Window,
 )
@@ -104,91 +107,13 @@ def _company_header(company_id: int) -> str:
     return str(company_id)
 
 
-def _build_config(
-    *,
-    client_id: str,
-    client_secret: str | Secret,
-    company_id: int,
-    environment: Environment | str,
-    auth_url: str | None,
-    base_url: str | None,
-    timeout: float | httpx.Timeout | NotGiven | None,
-    retry: RetryPolicy | NotGiven | None,
-    budget: RateBudget | NotGiven | None,
-    token_store: TokenStore | None,
-    token_leeway: float,
-    clock: Clock | None,
-    event_hook: Callable[[AttemptEvent], Any] | None,
-) -> ClientConfig:
-    """The one constructor body shared by the sync and async clients."""
-    hosts = resolve_hosts(environment, auth_url, base_url)
-    clock = clock or SystemClock()
-    if token_leeway < 0:
-        raise ProcoreConfigurationError(f"token_leeway must be >= 0 seconds, got {token_leeway}")
-    manager = TokenManager(
-        credentials(hosts.auth_url, client_id, client_secret),
-        store=token_store,
-        leeway=token_leeway,
-        clock=clock,
-        family=ProcoreError,
-    )
-    if isinstance(timeout, NotGiven):
-        timeout = httpx.Timeout(30.0, connect=10.0)
-    elif not isinstance(timeout, httpx.Timeout):
-        timeout = httpx.Timeout(timeout)
-    if isinstance(retry, NotGiven):
-        retry = RetryPolicy()
-    elif retry is None:
-        retry = RetryPolicy.disabled()
-    if isinstance(budget, NotGiven):
-        budget = procore_budget(clock=clock)
-    elif budget is None:
-        budget = UnlimitedBudget()
-    return ClientConfig(
-        base_url=hosts.base_url,
-        headers={
-            COMPANY_HEADER: _company_header(company_id),
-            "Accept": "application/json",
-            "User-Agent": f"mlconnector-procore/{__version__}",
-        },
-        timeout=timeout,
-        retry=retry,
-        budget=budget,
-        auth=manager,
-        family=ProcoreError,
-        rate_headers=RATE_LIMIT_HEADERS,
-        error_parser=parse_error,
-        event_hook=event_hook,
-        clock=clock,
-    )
-
-
 def _company_headers(config: ClientConfig, company_id: int) -> dict[str, str]:
     """The headers of ``config`` moved to another company of the same app."""
     return {**config.headers, COMPANY_HEADER: _company_header(company_id)}
 
 
-class ProcoreClient(SyncAPIClient):
-    """Synchronous Procore client for one company of a DMSA app.
-
-    Args:
-        client_id: the app's client id.
-        client_secret: the app's client secret (kept as a :class:`Secret`).
-        company_id: the company every call is made for (``Procore-Company-Id``).
-        environment: ``"production"``, ``"sandbox"`` or ``"monthly-sandbox"``.
-        auth_url: token host override (e.g. a simulator); defaults to ``base_url`` if that is
-            given, else the environment's login host.
-        base_url: API host override.
-        transport: httpx transport (``ProcoreSimulator().transport()`` in tests).
-        http_client: a ready ``httpx.Client`` to use instead of a new one.
-        timeout: seconds or an ``httpx.Timeout``; ``None`` waits forever.
-        retry: the retry policy; ``None`` disables retries.
-        budget: the rate budget (default :func:`procore_budget`); ``None`` disables pacing.
-        token_store: where tokens are cached (default: in memory, per client family).
-        token_leeway: seconds before expiry at which a new token is requested.
-        clock: time source shared by tokens and pacing (a ``FakeClock`` in tests).
-        event_hook: called with every :class:`~mlconnector_http.AttemptEvent`.
-    """
+class _ProcoreBase(APIClient[TransportT, HTTPClientT]):
+    """The constructor and everything else the sync and async clients share; no I/O."""
 
     def __init__(
         self,
@@ -199,8 +124,8 @@ class ProcoreClient(SyncAPIClient):
         environment: Environment | str = Environment.PRODUCTION,
         auth_url: str | None = None,
         base_url: str | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
+        transport: TransportT | None = None,
+        http_client: HTTPClientT | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
         budget: RateBudget | NotGiven | None = NOT_GIVEN,
@@ -209,20 +134,69 @@ class ProcoreClient(SyncAPIClient):
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
     ) -> None:
-        config = _build_config(
-            client_id=client_id,
-            client_secret=client_secret,
-            company_id=company_id,
-            environment=environment,
-            auth_url=auth_url,
-            base_url=base_url,
+        """A client for one company of a DMSA app (sync or async: the same arguments).
+
+        Args:
+            client_id: the app's client id.
+            client_secret: the app's client secret (kept as a :class:`Secret`).
+            company_id: the company every call is made for (``Procore-Company-Id``).
+            environment: ``"production"``, ``"sandbox"`` or ``"monthly-sandbox"``.
+            auth_url: token host override (e.g. a simulator); defaults to ``base_url`` if that
+                is given, else the environment's login host.
+            base_url: API host override.
+            transport: an ``httpx.BaseTransport`` (async: ``httpx.AsyncBaseTransport``);
+                ``ProcoreSimulator().transport()`` in tests (it is both).
+            http_client: a ready ``httpx.Client`` (async: ``httpx.AsyncClient``) to use instead
+                of a new one.
+            timeout: seconds or an ``httpx.Timeout``; ``None`` waits forever.
+            retry: the retry policy; ``None`` disables retries.
+            budget: the rate budget (default :func:`procore_budget`); ``None`` disables pacing.
+            token_store: where tokens are cached (default: in memory, per client family).
+            token_leeway: seconds before expiry at which a new token is requested.
+            clock: time source shared by tokens and pacing (a ``FakeClock`` in tests).
+            event_hook: called with every :class:`~mlconnector_http.AttemptEvent`.
+        """
+        hosts = resolve_hosts(environment, auth_url, base_url)
+        clock = clock or SystemClock()
+        if token_leeway < 0:
+            raise ProcoreConfigurationError(
+                f"token_leeway must be >= 0 seconds, got {token_leeway}"
+            )
+        manager = TokenManager(
+            credentials(hosts.auth_url, client_id, client_secret),
+            store=token_store,
+            leeway=token_leeway,
+            clock=clock,
+            family=ProcoreError,
+        )
+        if isinstance(timeout, NotGiven):
+            timeout = httpx.Timeout(30.0, connect=10.0)
+        elif not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
+        if isinstance(retry, NotGiven):
+            retry = RetryPolicy()
+        elif retry is None:
+            retry = RetryPolicy.disabled()
+        if isinstance(budget, NotGiven):
+            budget = procore_budget(clock=clock)
+        elif budget is None:
+            budget = UnlimitedBudget()
+        config = ClientConfig(
+            base_url=hosts.base_url,
+            headers={
+                COMPANY_HEADER: _company_header(company_id),
+                "Accept": "application/json",
+                "User-Agent": f"mlconnector-procore/{__version__}",
+            },
             timeout=timeout,
             retry=retry,
             budget=budget,
-            token_store=token_store,
-            token_leeway=token_leeway,
-            clock=clock,
+            auth=manager,
+            family=ProcoreError,
+            rate_headers=RATE_LIMIT_HEADERS,
+            error_parser=parse_error,
             event_hook=event_hook,
+            clock=clock,
         )
         super().__init__(config, transport=transport, http_client=http_client)
 
@@ -235,15 +209,23 @@ class ProcoreClient(SyncAPIClient):
         """A client for another company of the same app: same token, budget and connections."""
         return self.with_options(headers=_company_headers(self.config, company_id))
 
-    def me(self) -> Me:
-        """The service-account user the app acts as (``GET /rest/v1.0/me``)."""
-        return self._send(me_ops.get_me())
-
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={str(self.config.base_url)!r}, "
             f"company_id={self.company_id})"
         )
+
+
+class ProcoreClient(_ProcoreBase[httpx.BaseTransport, httpx.Client], SyncAPIClient):
+    """Synchronous Procore client for one company of a DMSA app.
+
+    Takes keyword arguments only; see ``__init__`` for them (the same as
+    :class:`AsyncProcoreClient`'s).
+    """
+
+    def me(self) -> Me:
+        """The service-account user the app acts as (``GET /rest/v1.0/me``)."""
+        return self._send(me_ops.get_me())
 
     @functools.cached_property
     def companies(self) -> Companies:
@@ -330,63 +312,12 @@ class ProcoreClient(SyncAPIClient):
         return Webhooks(self)
 
 
-class AsyncProcoreClient(AsyncAPIClient):
+class AsyncProcoreClient(_ProcoreBase[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncAPIClient):
     """Asynchronous Procore client; the same arguments and resources as :class:`ProcoreClient`."""
-
-    def __init__(
-        self,
-        *,
-        client_id: str,
-        client_secret: str | Secret,
-        company_id: int,
-        environment: Environment | str = Environment.PRODUCTION,
-        auth_url: str | None = None,
-        base_url: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
-        budget: RateBudget | NotGiven | None = NOT_GIVEN,
-        token_store: TokenStore | None = None,
-        token_leeway: float = 300.0,
-        clock: Clock | None = None,
-        event_hook: Callable[[AttemptEvent], Any] | None = None,
-    ) -> None:
-        config = _build_config(
-            client_id=client_id,
-            client_secret=client_secret,
-            company_id=company_id,
-            environment=environment,
-            auth_url=auth_url,
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            budget=budget,
-            token_store=token_store,
-            token_leeway=token_leeway,
-            clock=clock,
-            event_hook=event_hook,
-        )
-        super().__init__(config, transport=transport, http_client=http_client)
-
-    @property
-    def company_id(self) -> int:
-        """The company every call is made for (``Procore-Company-Id``)."""
-        return int(self.config.headers[COMPANY_HEADER])
-
-    def for_company(self, company_id: int) -> Self:
-        """A client for another company of the same app: same token, budget and connections."""
-        return self.with_options(headers=_company_headers(self.config, company_id))
 
     async def me(self) -> Me:
         """The service-account user the app acts as (``GET /rest/v1.0/me``)."""
         return await self._send(me_ops.get_me())
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={str(self.config.base_url)!r}, "
-            f"company_id={self.company_id})"
-        )
 
     @functools.cached_property
     def companies(self) -> AsyncCompanies:

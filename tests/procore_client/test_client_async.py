@@ -116,6 +116,15 @@ def test_client_constructors_take_the_same_arguments() -> None:
     assert names[1:4] == ["client_id", "client_secret", "company_id"]
 
 
+def test_the_constructor_is_written_once_and_documents_every_argument() -> None:
+    assert "__init__" not in vars(ProcoreClient)
+    assert "__init__" not in vars(AsyncProcoreClient)
+    doc = inspect.getdoc(ProcoreClient.__init__) or ""
+    names = [p.name for p in inspect.signature(ProcoreClient.__init__).parameters.values()]
+    for name in names[1:]:
+        assert f"\n    {name}: " in doc, name
+
+
 def test_async_resources_read_and_write_through_the_simulator() -> None:
     clock = fake_clock()
     sim = new_sim(clock)
