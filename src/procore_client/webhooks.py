@@ -179,7 +179,7 @@ class _Reader:
 
     def integer(self, name: str, *, required: bool = False) -> int | None:
         value = self._get(name, required)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value.strip())
         if value is None:
             return None

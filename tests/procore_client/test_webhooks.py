@@ -118,6 +118,12 @@ def test_v4_payload_has_string_ids_reason_and_resource_type() -> None:
     assert restored.data == {"name": "x"}
 
 
+@pytest.mark.parametrize("digits", ["\u00b9", "\u0663", "12\u00b2", "\uff11"])
+def test_v4_ids_must_be_ascii_digits(digits: str) -> None:
+    with pytest.raises(WebhookPayloadError, match="user_id"):
+        verify_and_parse(HEADERS, _body({**V4, "user_id": digits}), SECRET)
+
+
 def test_v2_without_a_ulid_dedupes_on_the_event_id() -> None:
     event = parse_event({k: v for k, v in V2.items() if k != "ulid"})
     assert event.dedupe_key == "70000000001"
