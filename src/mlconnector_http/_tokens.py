@@ -14,7 +14,7 @@ import hashlib
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import attrs
 import httpx
@@ -159,7 +159,9 @@ class ClientCredentials:
     token_url: str
     client_id: str
     client_secret: Secret = attrs.field(converter=Secret)
-    body: str = "form"
+    body: Literal["form", "json"] = attrs.field(
+        default="form", validator=attrs.validators.in_(("form", "json"))
+    )
     extra: Mapping[str, str] = attrs.field(factory=dict)
     family: type[APIError] = APIError
 
@@ -193,14 +195,13 @@ class StaticToken:
 
     token: Secret = attrs.field(converter=Secret)
     label: str = "static"
+    family: type[APIError] = APIError
 
     @property
     def key(self) -> str:
         return credential_key(
             "static", self.label, hashlib.sha256(self.token.reveal().encode()).hexdigest()
         )
-
-    family: type[APIError] = APIError
 
     def token_flow(self, current: Token | None, now: float) -> TokenFlow:
         """There is no other token to get: the rejection is final."""
