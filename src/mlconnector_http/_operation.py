@@ -60,14 +60,12 @@ class Operation(Generic[T]):
         all_headers = {**headers, **self.headers}
         if token is not None:
             all_headers["Authorization"] = f"Bearer {token}"
-        content: bytes | None = None
         if self.form is not None:
             form = (
                 self.form if isinstance(self.form, str) else str(httpx.QueryParams(dict(self.form)))
             )
-            content = form.encode("utf-8")
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
-            return httpx.Request(self.method, url, headers=all_headers, content=content)
+            return httpx.Request(self.method, url, headers=all_headers, content=form.encode())
         if self.json is not None:
             return httpx.Request(self.method, url, headers=all_headers, json=self.json)
         return httpx.Request(self.method, url, headers=all_headers)
