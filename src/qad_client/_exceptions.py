@@ -40,7 +40,6 @@ from mlconnector_http import (
     ServerError,
     TransportError,
     ValidationError,
-    decode_body,
     error_from_response,
 )
 
@@ -131,7 +130,7 @@ def parse_error(
     that is an authentication failure, not a validation error of the caller's data.
     """
     error = error_from_response(response, family=family, retry_after=retry_after)
-    body: Any = decode_body(response)
+    body: Any = error.body
     if (
         response.status_code in (400, 401)
         and isinstance(body, dict)
