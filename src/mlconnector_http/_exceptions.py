@@ -234,20 +234,25 @@ def _status_meaning(status: int) -> type[APIStatusError]:
     return APIStatusError
 
 
-def message_from_body(body: Any) -> str:
-    """The human message in an error body, read leniently across the shapes vendors use."""
+_MESSAGE_KEYS = ("detail", "message", "error_description", "error", "errors", "description", "base")
+
+
+def message_from_body(body: Any, *, limit: int = 300) -> str:
+    """The human message in an error body (at most ``limit`` characters), read leniently."""
     if body is None:
         return ""
     if isinstance(body, str):
-        return body.strip()[:300]
+        return body.strip()[:limit]
     if isinstance(body, list):
-        return "; ".join(filter(None, (message_from_body(item) for item in body)))[:300]
+        parts = (message_from_body(item, limit=limit) for item in body)
+        return "; ".join(filter(None, parts))[:limit]
     if isinstance(body, dict):
-        for key in ("detail", "message", "error_description", "error", "errors", "description"):
+        for key in _MESSAGE_KEYS:
             if body.get(key):
-                return message_from_body(body[key])
-        return "; ".join(f"{k}: {message_from_body(v)}" for k, v in body.items())[:300]
-    return str(body)[:300]
+                return message_from_body(body[key], limit=limit)
+        pairs = (f"{k}: {message_from_body(v, limit=limit)}" for k, v in body.items())
+        return "; ".join(pairs)[:limit]
+    return str(body)[:limit]
 
 
 def field_errors_from_body(body: Any) -> tuple[FieldError, ...]:

@@ -42,6 +42,7 @@ from mlconnector_http import (
     TransportError,
     ValidationError,
     error_from_response,
+    message_from_body,
 )
 
 __all__ = [
@@ -134,26 +135,18 @@ class ProcoreSyncError(ProcoreError):
         self.failures = failures
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, list):
-        return "; ".join(filter(None, (_text(item) for item in value)))
-    if isinstance(value, dict):
-        for key in ("message", "error", "errors", "detail", "base"):
-            if value.get(key):
-                return _text(value[key])
-        return "; ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    return str(value)
+_MESSAGE_LIMIT = 500
+
+
+def _message(value: Any) -> str:
+    return message_from_body(value, limit=_MESSAGE_LIMIT)
 
 
 def _field_map(fields: dict[str, Any]) -> list[FieldError]:
     found: list[FieldError] = []
     for name, value in fields.items():
         messages = value if isinstance(value, list) else [value]
-        found.extend(FieldError(str(name), _text(message)) for message in messages)
+        found.extend(FieldError(str(name), _message(message)) for message in messages)
     return found
 
 
@@ -166,7 +159,7 @@ def read_error_body(body: Any) -> tuple[str | None, str, tuple[FieldError, ...]]
     ``{"error": {"error": "text"}}``, OAuth's ``{"error", "error_description"}`` and plain text.
     """
     if not isinstance(body, dict):
-        return None, _text(body)[:500], ()
+        return None, _message(body), ()
     code: str | None = None
     message = ""
     fields: list[FieldError] = []
@@ -175,23 +168,23 @@ def read_error_body(body: Any) -> tuple[str | None, str, tuple[FieldError, ...]]
         base = errors.get("base")
         nested = errors.get("fields")
         if isinstance(nested, dict) or base is not None:
-            message = _text(base)
+            message = _message(base)
             fields.extend(_field_map(nested if isinstance(nested, dict) else {}))
         else:
             fields.extend(_field_map(errors))
     elif errors:
-        message = _text(errors)
+        message = _message(errors)
     error = body.get("error")
     if isinstance(error, dict):
         raw_code = error.get("code")
         code = str(raw_code) if raw_code is not None else None
-        message = message or _text(error.get("message") or error.get("error"))
+        message = message or _message(error.get("message") or error.get("error"))
         for detail in error.get("details") or ():
             if isinstance(detail, dict):
                 fields.append(
                     FieldError(
                         str(detail.get("source") or "base"),
-                        _text(detail.get("message")),
+                        _message(detail.get("message")),
                         code=detail.get("reason_code"),
                     )
                 )
@@ -205,7 +198,7 @@ def read_error_body(body: Any) -> tuple[str | None, str, tuple[FieldError, ...]]
         message = message or error.strip()
     if not message and fields:
         message = "; ".join(f"{f.field} {f.message}" for f in fields)
-    return code, message[:500], tuple(fields)
+    return code, message[:_MESSAGE_LIMIT], tuple(fields)
 
 
 def parse_error(
