@@ -293,9 +293,7 @@ class SyncExecutor:
 
     def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
         try:
-            response = self.http.send(request)
-            response.read()
-            return response
+            return self.http.send(request)
         except httpx.TransportError as error:
             return error
 
@@ -377,9 +375,7 @@ class AsyncExecutor:
 
     async def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
         try:
-            response = await self.http.send(request)
-            await response.aread()
-            return response
+            return await self.http.send(request)
         except httpx.TransportError as error:
             return error
 
