@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import cattrs
 
-from mlconnector_http import DecodeError, Secret, make_converter, structure
+from mlconnector_http import Secret, make_converter, structure
 from procore_client._exceptions import ProcoreDecodeError
 
 __all__ = ["converter", "structure_list", "structure_one"]
@@ -66,11 +66,11 @@ _fast_converter = _fast(converter)
 
 
 def structure_one(data: Any, cls: type[T], *, record: str) -> T:
-    """One record into ``cls``; a mismatch raises :class:`ProcoreDecodeError`."""
-    try:
-        return structure(converter, data, cls, record=record)
-    except DecodeError as error:
-        raise ProcoreDecodeError(error.record, error.problems) from None
+    """One record into ``cls``; a mismatch raises ``DecodeError``.
+
+    Called from operation parsers: the executor turns that into :class:`ProcoreDecodeError`.
+    """
+    return structure(converter, data, cls, record=record)
 
 
 def structure_list(data: Any, cls: type[T], *, kind: str) -> list[T]:

@@ -17,7 +17,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from mlconnector_http import DecodeError, make_converter, parse_datetime, structure
+from mlconnector_http import make_converter, parse_datetime, structure
 from qad_client import _models as m
 from qad_client import _names as n
 from qad_client._exceptions import QADDecodeError
@@ -123,14 +123,14 @@ def _clean(table: n.Table, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def from_wire(data: Any, cls: type[T], *, record: str) -> T:
-    """A model from one wire record; a record that does not fit raises ``QADDecodeError``."""
+    """A model from one wire record; one that does not fit raises ``DecodeError``.
+
+    Called from operation parsers: the executor turns that into ``QADDecodeError``.
+    """
     table = _MODELS[cls]
     if not isinstance(data, Mapping):
         raise QADDecodeError(record, [f"expected an object, got {type(data).__name__}"])
-    try:
-        return structure(CONVERTER, _clean(table, data), cls, record=record)
-    except DecodeError as error:
-        raise QADDecodeError(error.record, error.problems) from None
+    return structure(CONVERTER, _clean(table, data), cls, record=record)
 
 
 def from_row(row: Any, cls: type[T], *, record: str) -> T:
