@@ -1,5 +1,5 @@
-"""Typed construction of the Procurify clients, checked by ``mypy --strict`` (see
-``test_client_typing.py``; not collected by pytest, never run).
+"""Typed construction of the Procurify clients, checked by ``mypy --strict`` in ``scripts/check``
+(not collected by pytest, never run).
 
 The two clients share one generic constructor; each binds its own transport and http-client
 types. Each ``type: ignore[arg-type]`` marks a call the types must refuse: with
