@@ -17,6 +17,8 @@ PACKAGES = [
     "qad_client",
     "qad_client.testing",
     "mlconnector_sync",
+    "mlconnector_sync.state",
+    "mlconnector_sync.testing",
 ]
 
 

@@ -1,3 +1,62 @@
-"""mlconnector_sync: flows, ledger, state backends, audit, replay, runner and CLI."""
+"""mlconnector_sync: flows, ledger, state backends, audit, replay, runner and CLI.
 
-__all__: list[str] = []
+A flow is data (:class:`Flow`: a :class:`Source`, a pure transform, a :class:`Sink`); the
+:class:`Engine` runs flows against a :class:`~mlconnector_sync.state.StateStore` with
+exactly-once effect, and returns a typed :class:`RunReport`.
+"""
+
+from mlconnector_sync._audit import AuditEvent
+from mlconnector_sync._engine import EngineOptions
+from mlconnector_sync._flow import (
+    Context,
+    Flow,
+    Hold,
+    InvalidRecord,
+    Match,
+    Post,
+    Rejected,
+    Sink,
+    Skip,
+    Source,
+    SourceRecord,
+    Verdict,
+    WriteRefused,
+    Written,
+)
+from mlconnector_sync._ledger import TRANSITIONS, Event, IllegalTransition, LedgerRow, State
+from mlconnector_sync._replay import ReplayResult, replay
+from mlconnector_sync._report import ExceptionItem, FlowReport, Progress, RunReport, UnitError
+from mlconnector_sync._runner import Engine, Schedule
+
+__all__ = [
+    "TRANSITIONS",
+    "AuditEvent",
+    "Context",
+    "Engine",
+    "EngineOptions",
+    "Event",
+    "ExceptionItem",
+    "Flow",
+    "FlowReport",
+    "Hold",
+    "IllegalTransition",
+    "InvalidRecord",
+    "LedgerRow",
+    "Match",
+    "Post",
+    "Progress",
+    "Rejected",
+    "ReplayResult",
+    "RunReport",
+    "Schedule",
+    "Sink",
+    "Skip",
+    "Source",
+    "SourceRecord",
+    "State",
+    "UnitError",
+    "Verdict",
+    "WriteRefused",
+    "Written",
+    "replay",
+]

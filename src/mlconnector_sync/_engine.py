@@ -1,0 +1,446 @@
+"""The only loop: extract -> transform -> hold or post -> record, for one unit of work.
+
+Exactly-once effect: the intent (``posting``, with an attempt id) is committed before any
+write leaves; a write ends posted, refused, or unknown; an unknown one, and any intent found
+after a crash, is resolved by looking the external reference up in the target before
+anything is sent again. More than one match is held for a person, never chosen.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from mlconnector_http import APIError, AuthError, PermissionDenied, TransportError
+from mlconnector_sync._audit import AuditEvent, event_for
+from mlconnector_sync._flow import (
+    Flow,
+    Hold,
+    InvalidRecord,
+    Match,
+    Post,
+    Rejected,
+    Skip,
+    SourceRecord,
+    WriteRefused,
+)
+from mlconnector_sync._ledger import (
+    Event,
+    LedgerRow,
+    State,
+    content_hash,
+    new_row,
+    normalize,
+    transition,
+)
+from mlconnector_sync._report import Progress
+from mlconnector_sync._telemetry import telemetry
+from mlconnector_sync.state import KEEP_CURSOR, Lease, StateStore, Unit
+
+__all__ = ["EngineOptions", "Stopped", "SystemUnavailable", "UnitRun", "run_unit"]
+
+log = logging.getLogger("mlconnector_sync")
+
+REJECTED = "$rejected"
+
+
+class Stopped(Exception):
+    """A stop was requested; the record in hand was finished first."""
+
+
+class SystemUnavailable(Exception):
+    """A system could not be reached or refused the credentials: the unit stops."""
+
+
+@attrs.frozen(kw_only=True)
+class EngineOptions:
+    """How the engine paces itself.
+
+    Args:
+        batch_size: records per extraction transaction and per load of due records.
+        lease_ttl: how long a unit's lease lasts without a commit renewing it.
+        retry_base: the first wait before a transient failure is retried; doubles each time.
+        retry_cap: the longest wait between retries.
+        stuck_after: a hold older than this is reported as stuck.
+    """
+
+    batch_size: int = 500
+    lease_ttl: dt.timedelta = dt.timedelta(minutes=2)
+    retry_base: dt.timedelta = dt.timedelta(seconds=30)
+    retry_cap: dt.timedelta = dt.timedelta(hours=1)
+    stuck_after: dt.timedelta = dt.timedelta(days=2)
+
+
+@attrs.define
+class UnitRun:
+    """What one unit's run changed, by event name."""
+
+    changes: collections.Counter[str] = attrs.field(factory=collections.Counter)
+
+
+class _Context:
+    """The transform's view of the world (see :class:`mlconnector_sync.Context`)."""
+
+    def __init__(
+        self, store: StateStore, mappings: Mapping[str, Mapping[str, str]], row: LedgerRow
+    ) -> None:
+        self._store = store
+        self._mappings = mappings
+        self._row = row
+
+    @property
+    def target_id(self) -> str | None:
+        return self._row.target_id
+
+    def posted_target(self, flow: str, source_key: str) -> str | None:
+        row = self._store.load(flow, [source_key]).get(source_key)
+        return row.target_id if row is not None and row.state == State.POSTED else None
+
+    def mapping(self, name: str) -> Mapping[str, str]:
+        return self._mappings.get(name, {})
+
+
+class _UnitWorker:
+    """Runs one flow over one partition while holding its lease."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        store: StateStore,
+        lease: Lease,
+        *,
+        options: EngineOptions,
+        now: Callable[[], dt.datetime],
+        mappings: Mapping[str, Mapping[str, str]],
+        progress: Callable[[Progress], None],
+        should_stop: Callable[[], bool],
+    ) -> None:
+        self.flow = flow
+        self.store = store
+        self.lease = lease
+        self.options = options
+        self.now = now
+        self.mappings = mappings
+        self.progress = progress
+        self.should_stop = should_stop
+        self.result = UnitRun()
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def _save(
+        self,
+        pairs: Sequence[tuple[LedgerRow | None, LedgerRow, Event]],
+        *,
+        request: str | None = None,
+        cursor: dt.datetime | None = KEEP_CURSOR,
+    ) -> list[LedgerRow]:
+        """Commit rows with their audit events (and the cursor); returns the stored rows."""
+        events: list[AuditEvent] = [
+            event_for(before, after, event, worker=self.lease.worker, request=request)
+            for before, after, event in pairs
+        ]
+        self.store.commit(
+            self.lease, [after for _, after, _ in pairs], events, now=self.now(), cursor=cursor
+        )
+        for _, _, event in pairs:
+            self.result.changes[event.value] += 1
+        return [attrs.evolve(after, version=after.version + 1) for _, after, _ in pairs]
+
+    def _move(self, row: LedgerRow, event: Event, **changes: Any) -> LedgerRow:
+        after = transition(row, event, now=self.now(), **changes)
+        return self._save([(row, after, event)])[0]
+
+    # -- extraction -------------------------------------------------------------------------
+
+    def extract(self) -> None:
+        unit = self.lease.unit
+        watermark = self.store.cursor(unit)
+        since = None if watermark is None else watermark - self.flow.lookback
+        newest = watermark
+        batch: list[SourceRecord | Rejected] = []
+        seen = 0
+        for item in self.flow.source.read(unit.partition, since):
+            batch.append(item)
+            if isinstance(item, SourceRecord) and item.modified_at is not None:
+                newest = item.modified_at if newest is None else max(newest, item.modified_at)
+            if len(batch) >= self.options.batch_size:
+                seen += self._extract_batch(batch)
+                batch = []
+                self.progress(Progress(self.flow.name, unit.partition, "extract", seen, None))
+        seen += self._extract_batch(batch, cursor=newest)
+        self.progress(Progress(self.flow.name, unit.partition, "extract", seen, seen))
+
+    def _extract_batch(
+        self,
+        batch: Sequence[SourceRecord | Rejected],
+        cursor: dt.datetime | None = KEEP_CURSOR,
+    ) -> int:
+        latest: dict[str, SourceRecord | Rejected] = {item.key: item for item in batch}
+        existing = self.store.load(self.flow.name, list(latest))
+        pairs: list[tuple[LedgerRow | None, LedgerRow, Event]] = []
+        now = self.now()
+        partition = self.lease.unit.partition
+        for key, item in latest.items():
+            before = existing.get(key)
+            if isinstance(item, Rejected):
+                payload: Any = {REJECTED: item.raw}
+                quarantine: tuple[str, str] | None = (item.field, item.reason)
+                modified = None
+            else:
+                payload, quarantine, modified = dict(item.payload), None, item.modified_at
+            if before is None:
+                row = new_row(
+                    flow=self.flow.name,
+                    source_key=key,
+                    partition=partition,
+                    source_id=item.id,
+                    payload=payload,
+                    now=now,
+                    source_modified_at=modified,
+                    quarantine=quarantine,
+                )
+                event = Event.QUARANTINED if quarantine else Event.EXTRACTED
+                pairs.append((None, row, event))
+                continue
+            payload = normalize(payload)
+            digest = content_hash(payload)
+            if digest == before.content_hash:
+                continue
+            changes: dict[str, Any] = {
+                "payload": payload,
+                "content_hash": digest,
+                "source_modified_at": modified,
+            }
+            if quarantine and before.state != State.POSTING:
+                field, reason = quarantine
+                after = transition(
+                    before, Event.QUARANTINED, now=now, field=field, reason=reason, **changes
+                )
+                pairs.append((before, after, Event.QUARANTINED))
+            else:
+                pairs.append(
+                    (before, transition(before, Event.CHANGED, now=now, **changes), Event.CHANGED)
+                )
+        if pairs or cursor is not KEEP_CURSOR:
+            self._save(pairs, cursor=cursor)
+        return len(batch)
+
+    # -- posting ----------------------------------------------------------------------------
+
+    def process(self) -> None:
+        keys = self.store.due(self.lease, now=self.now())
+        done = 0
+        size = self.options.batch_size
+        for start in range(0, len(keys), size):
+            rows = self.store.load(self.flow.name, keys[start : start + size])
+            for key in keys[start : start + size]:
+                if self.should_stop():
+                    raise Stopped
+                row = rows.get(key)
+                if row is not None:
+                    self._evaluate(row)
+                done += 1
+            self.progress(
+                Progress(self.flow.name, self.lease.unit.partition, "post", done, len(keys))
+            )
+
+    def _evaluate(self, row: LedgerRow) -> None:
+        if row.state == State.POSTING:
+            resolved = self._resolve(row)
+            if resolved is None or resolved.state != State.PENDING:
+                return
+            row = resolved
+        if isinstance(row.payload, Mapping) and REJECTED in row.payload:
+            if row.state != State.QUARANTINED:
+                self._move(row, Event.QUARANTINED, reason=row.reason or "undecodable record")
+            return
+        try:
+            verdict = self.flow.transform(row.payload, _Context(self.store, self.mappings, row))
+        except InvalidRecord as error:
+            self._move(row, Event.QUARANTINED, field=error.field, reason=error.reason)
+            return
+        except Exception as error:
+            log.exception("transform of %s %s failed", self.flow.name, row.source_key)
+            self._move(
+                row,
+                Event.QUARANTINED,
+                field=None,
+                reason=f"transform error: {type(error).__name__}: {error}",
+            )
+            return
+        if isinstance(verdict, Hold):
+            if row.state == State.HELD and (row.reason, row.waits_on) == (
+                verdict.reason,
+                verdict.waits_on,
+            ):
+                return
+            self._move(row, Event.HELD, reason=verdict.reason, waits_on=verdict.waits_on)
+            return
+        if isinstance(verdict, Skip):
+            self._move(row, Event.SKIPPED, reason=verdict.rule)
+            return
+        if row.state == State.HELD:
+            row = self._move(row, Event.RELEASED)
+        elif row.state == State.FAILED:
+            row = self._move(row, Event.RETRY)
+        self._post(row, verdict)
+
+    def _post(self, row: LedgerRow, verdict: Post) -> None:
+        reference = self.flow.reference(row.source_key)
+        row = self._move(
+            row,
+            Event.POSTING,
+            attempt_id=uuid.uuid4().hex,
+            attempts=row.attempts + 1,
+            intent_hash=row.content_hash,
+        )
+        sink = self.flow.sink
+        try:
+            target = row.target_id
+            if target is None:
+                matches = sink.lookup(reference, verdict.document)
+                if len(matches) > 1:
+                    self._hold_duplicate(row, matches)
+                    return
+                target = matches[0].target_id if matches else None
+            with telemetry.span("mlconnector.post", flow=self.flow.name):
+                if target is None:
+                    written = sink.create(reference, verdict.document)
+                else:
+                    written = sink.update(target, reference, verdict.document)
+        except WriteRefused as refused:
+            self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
+            return
+        except TransportError as unknown:
+            telemetry.count("mlconnector.unknown_outcomes", flow=self.flow.name)
+            row = self._move(row, Event.UNKNOWN, reason=f"outcome unknown: {unknown}")
+            resolved = self._resolve(row)
+            retry_now = resolved is not None and resolved.state == State.PENDING
+            if retry_now and resolved is not None and resolved.attempts < self.flow.max_attempts:
+                self._evaluate(resolved)
+            return
+        except (AuthError, PermissionDenied) as refused:
+            self._fail(row, str(refused), permanent=False)
+            raise SystemUnavailable(str(refused)) from refused
+        except APIError as error:
+            self._fail(row, str(error), permanent=False)
+            return
+        telemetry.count("mlconnector.posts", flow=self.flow.name)
+        self._move(
+            row,
+            Event.POSTED,
+            target_id=written.target_id,
+            request_id=written.request_id,
+            posted_hash=row.intent_hash,
+        )
+
+    def _resolve(self, row: LedgerRow) -> LedgerRow | None:
+        """Settle an intent of unknown outcome by looking its reference up; ``None`` if the
+        target cannot be asked now (the intent stays for the next run)."""
+        if row.target_id is not None:
+            # an update: sending it again has the same effect, so it is simply redone
+            return self._move(row, Event.RESOLVED_ABSENT)
+        reference = self.flow.reference(row.source_key)
+        document: Mapping[str, Any] = {}
+        try:
+            verdict = self.flow.transform(row.payload, _Context(self.store, self.mappings, row))
+            if isinstance(verdict, Post):
+                document = verdict.document
+        except Exception:
+            document = {}
+        try:
+            matches = self.flow.sink.lookup(reference, document)
+        except APIError as error:
+            log.warning(
+                "cannot resolve %s %s yet (%s); it stays posting",
+                self.flow.name,
+                row.source_key,
+                error,
+            )
+            return None
+        if not matches:
+            return self._move(row, Event.RESOLVED_ABSENT)
+        if len(matches) > 1:
+            self._hold_duplicate(row, matches)
+            return None
+        posted = self._move(
+            row, Event.POSTED, target_id=matches[0].target_id, posted_hash=row.intent_hash
+        )
+        if posted.needs_post:
+            return self._move(
+                posted,
+                Event.CHANGED,
+                payload=posted.payload,
+                content_hash=posted.content_hash,
+            )
+        return posted
+
+    def _hold_duplicate(self, row: LedgerRow, matches: Sequence[Match]) -> None:
+        ids = ", ".join(f"{m.target_id} ({m.how})" for m in matches)
+        self._move(
+            row,
+            Event.HELD,
+            reason=f"{len(matches)} target documents match: {ids}; a person must choose",
+            waits_on="a person to resolve duplicate targets",
+        )
+
+    def _fail(
+        self, row: LedgerRow, message: str, *, permanent: bool, field: str | None = None
+    ) -> None:
+        retry_at: dt.datetime | None = None
+        if not permanent and row.attempts < self.flow.max_attempts:
+            wait = self.options.retry_base * (2 ** max(row.attempts - 1, 0))
+            retry_at = self.now() + min(wait, self.options.retry_cap)
+        self._move(row, Event.FAILED, reason=message, field=field, next_retry_at=retry_at)
+
+
+def run_unit(
+    flow: Flow,
+    store: StateStore,
+    unit: Unit,
+    *,
+    worker: str,
+    options: EngineOptions,
+    now: Callable[[], dt.datetime],
+    mappings: Mapping[str, Mapping[str, str]] | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    result: UnitRun | None = None,
+) -> UnitRun | None:
+    """Extract and post one unit while holding its lease; ``None`` if another worker has it.
+
+    Pass ``result`` to keep what was done when the unit stops with an exception.
+    """
+    lease = store.acquire(unit, worker, now=now(), ttl=options.lease_ttl)
+    if lease is None:
+        return None
+    runner = _UnitWorker(
+        flow,
+        store,
+        lease,
+        options=options,
+        now=now,
+        mappings=mappings or {},
+        progress=progress or (lambda _: None),
+        should_stop=should_stop,
+    )
+    if result is not None:
+        runner.result = result
+    try:
+        with telemetry.span("mlconnector.unit", flow=flow.name, partition=unit.partition):
+            runner.extract()
+            runner.process()
+    finally:
+        store.release(lease)
+    return runner.result
+
+
+def partitions_of(flows: Iterable[Flow]) -> list[Unit]:
+    """Every unit of the given flows, in flow order."""
+    return [Unit(flow.name, p) for flow in flows for p in flow.source.partitions()]
