@@ -83,12 +83,13 @@ class StoredDocument:
     """A document as the memory sink holds it."""
 
     target_id: str
-    reference: str
+    reference: str | None
     document: Mapping[str, Any]
 
 
 class MemorySink:
-    """A target keyed by generated ids, findable by reference and by a natural key field.
+    """A target keyed by generated ids, findable by reference, and by a natural key field
+    among documents that carry no reference yet (so one is never linked twice).
 
     Faults, each consumed once per count: ``refuse_next`` (permanent refusals),
     ``fail_next`` (transient refusals), ``unknown_next`` (the write is applied and then the
@@ -108,8 +109,8 @@ class MemorySink:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def add_existing(self, reference: str, document: Mapping[str, Any]) -> str:
-        """A document that was in the target before the sync (e.g. keyed by hand)."""
+    def add_existing(self, document: Mapping[str, Any], reference: str | None = None) -> str:
+        """A document that was in the target before the sync (keyed by hand: no reference)."""
         with self._lock:
             target = f"T{next(self._ids)}"
             self.documents[target] = StoredDocument(target, reference, dict(document))
@@ -132,7 +133,7 @@ class MemorySink:
             return [
                 Match(d.target_id, "natural key")
                 for d in self.documents.values()
-                if d.document.get(self.natural_key) == value
+                if not d.reference and d.document.get(self.natural_key) == value
             ]
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:
