@@ -25,6 +25,7 @@ from mlconnector_http._clock import Clock, FakeClock, SystemClock
 from mlconnector_http._config import NOT_GIVEN, ClientConfig, ErrorParser, NotGiven
 from mlconnector_http._convert import (
     DecodeError,
+    decode_problems,
     make_converter,
     parse_date,
     parse_datetime,
@@ -57,7 +58,15 @@ from mlconnector_http._exceptions import (
 )
 from mlconnector_http._executor import AsyncExecutor, SyncExecutor
 from mlconnector_http._operation import Flow, Operation, Params
-from mlconnector_http._pagination import AsyncPaginator, Page, Paginator, follow_next
+from mlconnector_http._pagination import (
+    MAX_EMPTY_PAGES,
+    AsyncPaginator,
+    Page,
+    Paginator,
+    Reject,
+    decode_each,
+    follow_next,
+)
 from mlconnector_http._retry import RetryPolicy, parse_retry_after
 from mlconnector_http._secrets import Secret
 from mlconnector_http._tokens import (
@@ -76,6 +85,7 @@ from mlconnector_http._tokens import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MAX_EMPTY_PAGES",
     "NOT_GIVEN",
     "APIClient",
     "APIError",
@@ -113,6 +123,7 @@ __all__ = [
     "RateBudget",
     "RateLimitHeaders",
     "RateLimited",
+    "Reject",
     "RetryPolicy",
     "Secret",
     "ServerError",
@@ -134,6 +145,8 @@ __all__ = [
     "__version__",
     "credential_key",
     "decode_body",
+    "decode_each",
+    "decode_problems",
     "error_class",
     "error_from_response",
     "field_errors_from_body",

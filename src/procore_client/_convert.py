@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 import cattrs
 
-from mlconnector_http import Secret, make_converter, structure
+from mlconnector_http import Reject, Secret, decode_each, make_converter, structure
 from procore_client._exceptions import ProcoreDecodeError
 
-__all__ = ["converter", "structure_list", "structure_one"]
+__all__ = ["converter", "structure_entries", "structure_list", "structure_one"]
 
 T = TypeVar("T")
 
@@ -38,11 +38,13 @@ def _optional_of(base: type) -> Callable[[Any], bool]:
     return matches
 
 
-def _optional_hook(base: type) -> Callable[[Any, Any], Any]:
+def _optional_hook(detailed: cattrs.Converter, base: type) -> Callable[[Any, Any], Any]:
+    strict = detailed.get_structure_hook(base)
+
     def structure_optional(value: Any, _: Any) -> Any:
         if value is None or type(value) is base:
             return value
-        return base(value)
+        return strict(value, base)  # the toolkit's strict rule: refuses 7.9, "false", {...}
 
     return structure_optional
 
@@ -51,13 +53,14 @@ def _fast(detailed: cattrs.Converter) -> cattrs.Converter:
     """The same rules without per-field error bookkeeping, for whole pages of records.
 
     Most model fields are ``str | None``-like; a direct hook for those skips cattrs' generic
-    Optional dispatch. It converts like cattrs does (``str(v)``, ``int(v)``, ``bool(v)``).
+    Optional dispatch. A value of another type goes to the detailed converter's strict hook,
+    so the fast path refuses exactly what the detailed one refuses.
     A page that fails here is structured again record by record with ``converter`` to name
     the record and field.
     """
     made = detailed.copy(detailed_validation=False)
     for base in (str, int, bool):
-        made.register_structure_hook_func(_optional_of(base), _optional_hook(base))
+        made.register_structure_hook_func(_optional_of(base), _optional_hook(detailed, base))
     return made
 
 
@@ -79,14 +82,50 @@ def structure_list(data: Any, cls: type[T], *, kind: str) -> list[T]:
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
     try:
         return _fast_converter.structure(data, list[cls])  # type: ignore[valid-type]
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, AttributeError):
+    except (
+        cattrs.BaseValidationError,
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    ):
         pass
     return [structure_one(item, cls, record=_label(kind, item)) for item in data]
 
 
+def structure_entries(
+    data: Any, cls: type[T], *, kind: str, page_url: str | None = None
+) -> list[T | Reject]:
+    """A JSON array of records, each one that does not fit kept as a :class:`Reject`.
+
+    Only the envelope (not an array) raises: a bad record never costs the others.
+    """
+    if not isinstance(data, list):
+        raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
+    try:
+        return list(_fast_converter.structure(data, list[cls]))  # type: ignore[valid-type]
+    except (
+        cattrs.BaseValidationError,
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        ArithmeticError,
+        RecursionError,
+    ):
+        pass
+    return decode_each(
+        data,
+        lambda _, item: structure_one(item, cls, record=_label(kind, item)),
+        page_url=page_url,
+    )
+
+
 def _label(kind: str, item: Any) -> str:
     if isinstance(item, Mapping) and "id" in item:
-        return f"{kind} {item['id']}"
+        return f"{kind} {str(item['id'])[:100]}"
     return kind
 
 

@@ -8,14 +8,13 @@ Date-range filters are ``filters[attr]=<start>...<end>`` in ISO-8601 UTC.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Operation, Page, Params
-from procore_client._convert import structure_list, structure_one
+from mlconnector_http import Operation, Page, Params, decode_each
+from procore_client._convert import structure_entries, structure_one
 from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
 
 __all__ = [
@@ -135,31 +134,38 @@ def date_range(
     return [(f"filters[{name}]", f"{start}...{end}")]
 
 
+_MAX_HEADER_DIGITS = 18  # a count past 10**18 is no count: read as absent, not as an overflow
+
+
 def _int_header(response: httpx.Response, name: str) -> int | None:
     raw = response.headers.get(name)
-    try:
-        return None if raw is None else int(raw)
-    except ValueError:
+    if raw is None:
         return None
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > _MAX_HEADER_DIGITS:
+        return None
+    return int(text)
 
 
 def _next_url(response: httpx.Response) -> str | None:
     """``Link rel="next"``; with no ``Link`` header at all, the page after per ``Total``."""
     if "link" in response.headers:
-        url = response.links.get("next", {}).get("url")
+        try:
+            url = response.links.get("next", {}).get("url")
+        except (ValueError, TypeError, LookupError):
+            return None
         return str(url) if url else None
     total = _int_header(response, "total")
     if total is None:
         return None
     request_url = response.request.url
-    try:
-        page = int(request_url.params.get("page") or 1)
-        per_page = _int_header(response, "per-page") or int(
-            request_url.params.get("per_page") or DEFAULT_PER_PAGE
-        )
-    except ValueError:
+    page_text = request_url.params.get("page") or "1"
+    size_text = request_url.params.get("per_page") or str(DEFAULT_PER_PAGE)
+    if not (page_text.isdigit() and size_text.isdigit()) or len(page_text + size_text) > 36:
         return None
-    if page >= math.ceil(total / max(per_page, 1)):
+    page = int(page_text)
+    per_page = _int_header(response, "per-page") or int(size_text)
+    if page >= -(-total // max(per_page, 1)):  # integer ceiling: a float would overflow
         return None
     return str(request_url.copy_set_param("page", page + 1))
 
@@ -168,8 +174,10 @@ def page_parser(cls: type[T], kind: str) -> Callable[[httpx.Response], Page[T]]:
     """The parser of a v1 list page: a JSON array of ``cls``, its next link and ``Total``."""
 
     def parse(response: httpx.Response) -> Page[T]:
-        items = structure_list(response.json(), cls, kind=kind)
-        return Page(items=items, next_url=_next_url(response), total=_int_header(response, "total"))
+        entries = structure_entries(
+            response.json(), cls, kind=kind, page_url=str(response.request.url)
+        )
+        return Page.of(entries, next_url=_next_url(response), total=_int_header(response, "total"))
 
     return parse
 
@@ -187,16 +195,16 @@ def cursor_page_parser(
         rows = response.json()
         if not isinstance(rows, list):
             raise ProcoreDecodeError(f"{kind} list", ["expected a JSON array"])
-        items = [read(row) for row in rows]
+        entries = decode_each(rows, lambda _, row: read(row), page_url=str(response.request.url))
         next_url = None
         if rows and len(rows) >= page_size:
             last = rows[-1]
             cursor = last.get("id") if isinstance(last, Mapping) else None
             if cursor is None and isinstance(last, Mapping):
                 cursor = last.get("event_id")
-            if cursor is not None:
+            if isinstance(cursor, int | str) and not isinstance(cursor, bool):
                 next_url = str(response.request.url.copy_set_param("page_start", str(cursor)))
-        return Page(items=items, next_url=next_url, total=_int_header(response, "total"))
+        return Page.of(entries, next_url=next_url, total=_int_header(response, "total"))
 
     return parse
 

@@ -8,6 +8,7 @@ a list of ids in the bill list and of line records in the detail; both are read.
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -49,6 +50,9 @@ def _optional_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, 
             return lambda value, _: (
                 value if value is None or type(value) is inner else hook(value, inner)
             )
+        if isinstance(inner, type) and issubclass(inner, enum.IntEnum):
+            # Procurify's own examples send ``"state": ""`` for "no state"
+            return lambda value, _: None if value is None or value == "" else hook(value, inner)
         return lambda value, _: None if value is None else hook(value, inner)
 
     return factory

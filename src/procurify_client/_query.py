@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Page, Params
+from mlconnector_http import Page, Params, decode_each
 from procurify_client._convert import load
 from procurify_client._exceptions import (
     ProcurifyConfigurationError,
@@ -206,7 +206,10 @@ def _check_advances(next_url: str | None, current: object) -> None:
     """
     if next_url is None or isinstance(current, bool) or not isinstance(current, int):
         return
-    page = httpx.URL(next_url).params.get("page")
+    try:
+        page = httpx.URL(next_url).params.get("page")
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return  # a malformed link: the paginator refuses it with a pagination error
     if page is not None and page.isdigit() and int(page) <= current:
         raise ProcurifyPaginationError(
             f"pagination loop: the next link asks for page {page} while on page {current}"
@@ -225,10 +228,16 @@ def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Res
         next_url = next_url if isinstance(next_url, str) and next_url else None
         _check_advances(next_url, pagination.get("current_page"))
         count = pagination.get("count")
-        return Page(
-            [load(item, cls, record=_label(noun, key, item)) for item in body["data"]],
+        entries = decode_each(
+            body["data"],
+            lambda _, item: load(item, cls, record=_label(noun, key, item)),
+            identify=lambda item: item.get(key) if isinstance(item, Mapping) else None,
+            page_url=str(response.request.url),
+        )
+        return Page.of(
+            entries,
             next_url=next_url,
-            total=count if isinstance(count, int) else None,
+            total=count if isinstance(count, int) and not isinstance(count, bool) else None,
         )
 
     return parse

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -62,12 +63,33 @@ def _strict_bool(value: Any, _: type) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-def _text(value: Any, _: type) -> str:
+def _text(value: Any, cls: type) -> Any:
+    """A string, or a number QAD sent where its schema says text (codes like ``10``).
+
+    Registered for ``str`` itself; a str enum subclass gets its own constructor (open enums
+    keep unknown values), so this guard runs for plain text fields only.
+    """
+    if cls is not str:
+        return cls(value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, int | decimal.Decimal | float):
         raise ValueError(f"expected a string, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"expected a string, got {value!r}")
     return str(value)
+
+
+def _integer(value: Any, cls: type) -> Any:
+    """An integer, or its decimal digits as a string (QAD sends counts and ids either way)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.lstrip("+-").isdigit() or len(text) > 30 or not text.isascii():
+            raise ValueError(f"expected an integer, got {value[:40]!r}")
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer, got {type(value).__name__}")
+    return value if cls is int else cls(value)
 
 
 def _optional(inner: type[T]) -> Any:
@@ -82,8 +104,10 @@ def _optional(inner: type[T]) -> Any:
 def _build() -> cattrs.Converter:
     converter = make_converter()
     converter.register_structure_hook(bool, _strict_bool)
-    # by predicate, not by class: a class hook on ``str`` would also catch the str enums
-    converter.register_structure_hook_func(lambda cls: cls is str, _text)
+    # a class hook: cattrs dispatches class hooks before predicate hooks, so a predicate hook
+    # on ``str`` never ran; ``_text`` hands str enums (subclasses) to their own constructor
+    converter.register_structure_hook(str, _text)
+    converter.register_structure_hook(int, _integer)
     for inner in (decimal.Decimal, dt.date, dt.datetime, int):
         converter.register_structure_hook(inner | None, _optional(inner))
     for model, table in _MODELS.items():
@@ -101,8 +125,19 @@ def _build() -> cattrs.Converter:
 CONVERTER = _build()
 
 
-def _clean(table: n.Table, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop nulls (so defaults apply) and assemble the audit stamp from its split form."""
+class _BadStamp(Exception):
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+def _clean(table: n.Table, data: Mapping[str, Any], path: str = "") -> dict[str, Any]:
+    """Drop nulls (so defaults apply) and assemble the audit stamp from its split form.
+
+    A stamp that is no instant (9999-12-31 plus a day of seconds) raises ``_BadStamp``: the
+    record is refused rather than read without its change time, which incremental reads need.
+    """
     out = {key: value for key, value in data.items() if value is not None}
     stamp = n.META["modified_at"]
     day = out.get(n.AUDIT["date"])
@@ -113,11 +148,19 @@ def _clean(table: n.Table, data: Mapping[str, Any]) -> dict[str, Any]:
             out[stamp] = (start + dt.timedelta(seconds=seconds)).isoformat()
         except (ValueError, TypeError):
             pass
+        except OverflowError:
+            where = f"{path}.modified_at" if path else "modified_at"
+            raise _BadStamp(
+                where, f"{day[:10]} plus {out.get(n.AUDIT['time'])} seconds is past year 9999"
+            ) from None
     for attribute, child in table.children.items():
         rows = out.get(table.wire(attribute))
         if isinstance(rows, list):
             out[table.wire(attribute)] = [
-                _clean(child, row) if isinstance(row, Mapping) else row for row in rows
+                _clean(child, row, f"{path + '.' if path else ''}{attribute}[{i}]")
+                if isinstance(row, Mapping)
+                else row
+                for i, row in enumerate(rows)
             ]
     return out
 
@@ -130,7 +173,13 @@ def from_wire(data: Any, cls: type[T], *, record: str) -> T:
     table = _MODELS[cls]
     if not isinstance(data, Mapping):
         raise QADDecodeError(record, [f"expected an object, got {type(data).__name__}"])
-    return structure(CONVERTER, _clean(table, data), cls, record=record)
+    try:
+        clean = _clean(table, data)
+    except _BadStamp as bad:
+        raise QADDecodeError(
+            record, [f"{bad.reason} @ {bad.path}"], fields=[(bad.path, bad.reason)]
+        ) from None
+    return structure(CONVERTER, clean, cls, record=record)
 
 
 def from_row(row: Any, cls: type[T], *, record: str) -> T:

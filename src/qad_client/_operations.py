@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import FieldError, Flow, Operation, Page, request_id_of
+from mlconnector_http import FieldError, Flow, Operation, Page, decode_each, request_id_of
 from qad_client import _names as n
 from qad_client._convert import format_datetime, from_row, from_wire, to_wire
 from qad_client._exceptions import (
@@ -93,10 +93,20 @@ def browse_filters(
 
 def _count(value: Any) -> int | None:
     """``TotalRecords`` when it is a count (QAD sends strings); anything else is unknown."""
-    try:
-        return int(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
-    except ValueError:
+    if isinstance(value, bool) or not isinstance(value, int | str):
         return None
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+def row_value(table: n.Table, row: Any, attribute: str) -> Any:
+    """The raw wire value of ``attribute`` in a browse row or record (prefixed or not)."""
+    if not isinstance(row, Mapping):
+        return None
+    wire = table.wire(attribute)
+    return row.get(f"{table.row_object}.{wire}", row.get(wire))
 
 
 def browse(
@@ -125,19 +135,22 @@ def browse(
         rows = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise ValueError(f"browse {table.browse_id} answered without a data list")
-        page = int(response.request.url.params.get(q["page"], "1"))
-        items = [
-            from_row(row, cls, record=f"{table.plural} page {page} row {i}")
-            for i, row in enumerate(rows)
-        ]
+        page_text = response.request.url.params.get(q["page"], "1")
+        page = int(page_text) if page_text.isdigit() and len(page_text) < 10 else 1
+        entries = decode_each(
+            rows,
+            lambda i, row: from_row(row, cls, record=f"{table.plural} page {page} row {i}"),
+            identify=lambda row: row_value(table, row, table.keys[0]) if table.keys else None,
+            page_url=str(response.request.url),
+        )
         aux = body.get(n.ENVELOPE["aux"])
         aux = aux if isinstance(aux, dict) else {}
         more = str(aux.get(n.ENVELOPE["has_more"], "false")).strip().lower() == "true"
         next_url = None
-        if more and items:  # "more" with an empty page would never end
+        if more and entries:  # "more" with an empty page would never end
             url = response.request.url.copy_set_param(q["page"], str(page + 1))
             next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
-        return Page(items, next_url, _count(aux.get(n.ENVELOPE["total"])))
+        return Page.of(entries, next_url, _count(aux.get(n.ENVELOPE["total"])))
 
     return Operation(
         name=f"{table.plural}.browse",

@@ -59,7 +59,7 @@ def _rewrite_next(target: str):  # type: ignore[no-untyped-def]
     "target",
     [
         "https://evil.example/items/?page=2",
-        "http://api.example.test/items/?page=2",
+        "http://api.example.test:8080/items/?page=2",
         "https://api.example.test:8443/items/?page=2",
     ],
 )
