@@ -304,7 +304,16 @@ class _UnitWorker:
         try:
             target = row.target_id
             if target is None:
-                matches = sink.lookup(reference, verdict.document)
+                try:
+                    matches = sink.lookup(reference, verdict.document)
+                except APIError:
+                    raise
+                except Exception as error:
+                    log.exception("lookup for %s %s failed", self.flow.name, row.source_key)
+                    self._fail(
+                        row, f"lookup failed: {type(error).__name__}: {error}", permanent=False
+                    )
+                    return
                 if len(matches) > 1:
                     self._hold_duplicate(row, matches)
                     return
@@ -331,6 +340,14 @@ class _UnitWorker:
         except APIError as error:
             self._fail(row, str(error), permanent=False)
             return
+        except Exception as error:
+            # a bug in an adapter after the request may have gone out: treat it as unknown
+            log.exception("write of %s %s raised", self.flow.name, row.source_key)
+            row = self._move(
+                row, Event.UNKNOWN, reason=f"outcome unknown: {type(error).__name__}: {error}"
+            )
+            self._resolve(row)
+            return
         telemetry.count("mlconnector.posts", flow=self.flow.name)
         self._move(
             row,
@@ -356,7 +373,7 @@ class _UnitWorker:
             document = {}
         try:
             matches = self.flow.sink.lookup(reference, document)
-        except APIError as error:
+        except Exception as error:
             log.warning(
                 "cannot resolve %s %s yet (%s); it stays posting",
                 self.flow.name,

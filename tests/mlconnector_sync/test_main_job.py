@@ -1,31 +1,27 @@
-"""The README's main job runs end to end and the supplier push is idempotent."""
+"""The README's main job (``mlconnector demo``) runs end to end and posts nothing twice."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
-from mlconnector_sync._demo import run_demo
 
-
-def test_demo_reads_every_simulator_and_pushes_suppliers_once() -> None:
-    lines: list[str] = []
-    report = run_demo(scale=1, echo=lines.append)
-    figures = dict(report.rows)
-    assert figures["Procurify purchase orders"] == "200"
-    assert figures["QAD paths answering"] == "24/24"
-    assert figures["Procore requisitions"] == "60"
-    assert report.vendors_created == (15, 0)
-    assert len(lines) == 4
-
-
-def test_module_entry_point_runs() -> None:
+def test_demo_syncs_reference_data_and_the_second_run_posts_nothing() -> None:
     done = subprocess.run(
-        [sys.executable, "-W", "error", "-m", "mlconnector_sync", "--scale", "1"],
+        [sys.executable, "-W", "error", "-m", "mlconnector_sync", "demo", "--json"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "vendors created, run 1 / run 2  15 / 0" in done.stdout
+    result = json.loads(done.stdout)
+    first, second = result["runs"]
+    suppliers = first["flows"]["qad_suppliers_to_procurify"]
+    assert suppliers["counts"]["posted"] == 40
+    assert suppliers["counts"]["failed"] == 0
+    accounts = first["flows"]["qad_gl_accounts_to_procurify"]
+    assert accounts["counts"]["posted"] + accounts["counts"]["skipped"] == 15
+    assert all(f["changes"].get("posted", 0) == 0 for f in second["flows"].values())
+    assert result["duplicated_references"] == []

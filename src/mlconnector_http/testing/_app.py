@@ -111,6 +111,9 @@ class Simulator:
                     response = self.not_found(request, error)
             if fault is not None and fault.kind == "rewrite" and fault.rewrite_fn is not None:
                 response = fault.rewrite_fn(response)
+            if fault is not None and fault.kind == "timeout_after_commit":
+                self._record(request, 0)
+                return _Outcome(fault.seconds, None, attrs.evolve(fault, kind="timeout"))
         self._record(request, response.status_code)
         return _Outcome(delay, response, None)
 

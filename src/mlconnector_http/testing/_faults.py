@@ -12,7 +12,9 @@ import httpx
 
 __all__ = ["Fault", "FaultInjector", "FaultRule"]
 
-FaultKind = Literal["status", "delay", "drop", "timeout", "malformed", "html", "rewrite"]
+FaultKind = Literal[
+    "status", "delay", "drop", "timeout", "timeout_after_commit", "malformed", "html", "rewrite"
+]
 
 
 @attrs.frozen
@@ -47,6 +49,12 @@ class Fault:
     def timeout(cls, seconds: float = 5.0) -> Fault:
         """Never answer in time: a read timeout in-process, a stall of ``seconds`` on loopback."""
         return cls("timeout", seconds=seconds)
+
+    @classmethod
+    def timeout_after_commit(cls, seconds: float = 5.0) -> Fault:
+        """Run the handler (the write takes effect), then never answer in time: the caller
+        cannot know whether its write happened."""
+        return cls("timeout_after_commit", seconds=seconds)
 
     @classmethod
     def malformed_json(cls, status: int = 200) -> Fault:

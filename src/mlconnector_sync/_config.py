@@ -1,0 +1,291 @@
+"""The TOML config: connections, flows and their schedules, mappings, the state backend.
+
+Secrets never come from the file in plain text, except in a connection marked
+``simulator = true`` (what ``mlconnector simulate`` writes): a secret setting ``x`` is read
+from the environment variable named by ``x_env``, or from the encrypted credential store
+under ``<connection>.x``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from mlconnector_sync._engine import EngineOptions
+from mlconnector_sync._runner import Schedule
+
+__all__ = [
+    "SECRET_SETTINGS",
+    "SYSTEMS",
+    "Config",
+    "ConfigError",
+    "ConnectionConfig",
+    "FlowConfig",
+    "load_config",
+    "parse_duration",
+]
+
+SYSTEMS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # system: (required settings, optional settings)
+    "procurify": (("client_id",), ("subdomain", "base_url", "timeout")),
+    "qad": (("tenant_url", "domain", "entity"), ("username", "timeout")),
+    "procore": (("client_id", "company_id"), ("base_url", "auth_url", "timeout")),
+}
+SECRET_SETTINGS: Mapping[str, tuple[str, ...]] = {
+    "procurify": ("client_secret",),
+    "qad": ("password",),
+    "procore": ("client_secret", "webhook_secret"),
+}
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work: names the file, the setting, what is wrong and the fix."""
+
+    def __init__(self, path: Path | str, setting: str, problem: str) -> None:
+        super().__init__(f"{path}: {setting}: {problem}")
+        self.path = str(path)
+        self.setting = setting
+        self.problem = problem
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``"90s"``, ``"15m"``, ``"2h"``, ``"1d"`` as a timedelta."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like 90s, 15m, 2h or 1d")
+    return dt.timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+
+
+@attrs.frozen(kw_only=True)
+class ConnectionConfig:
+    """One system of one customer, as configured (secrets resolved later, never stored here)."""
+
+    name: str
+    system: str
+    settings: Mapping[str, Any]
+    simulator: bool = False
+
+    def __repr__(self) -> str:
+        return f"ConnectionConfig(name={self.name!r}, system={self.system!r})"
+
+
+@attrs.frozen(kw_only=True)
+class FlowConfig:
+    """A flow switched on in the config, with the connections it reads and writes."""
+
+    name: str
+    source: str
+    target: str
+    schedule: Schedule
+    lookback: dt.timedelta | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Config:
+    """A loaded, checked config file."""
+
+    path: Path
+    state_url: str
+    engine: EngineOptions
+    connections: Mapping[str, ConnectionConfig]
+    flows: Mapping[str, FlowConfig]
+    mappings: Mapping[str, Mapping[str, str]]
+    audit_retention: dt.timedelta = dt.timedelta(days=400)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a config file; every problem raises :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            path, "-", "no such file; pass --config PATH of an existing file"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, "-", f"not valid TOML: {error}") from None
+    known = {"state", "engine", "connections", "flows", "mappings"}
+    for section in data:
+        if section not in known:
+            raise ConfigError(
+                path, section, f"unknown section; expected {', '.join(sorted(known))}"
+            )
+    connections = {
+        name: _connection(path, name, raw)
+        for name, raw in _table(path, "connections", data.get("connections", {})).items()
+    }
+    flows = {
+        name: _flow(path, name, raw, connections)
+        for name, raw in _table(path, "flows", data.get("flows", {})).items()
+        if _table(path, f"flows.{name}", raw).get("enabled", True)
+    }
+    return Config(
+        path=path,
+        state_url=_state_url(path, _table(path, "state", data.get("state", {}))),
+        engine=_engine(path, _table(path, "engine", data.get("engine", {}))),
+        connections=connections,
+        flows=flows,
+        mappings=_mappings(path, _table(path, "mappings", data.get("mappings", {}))),
+        audit_retention=_duration(
+            path, "engine.audit_retention", data.get("engine", {}).get("audit_retention", "400d")
+        ),
+    )
+
+
+def _table(path: Path, setting: str, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, setting, f"must be a table, not {type(value).__name__}")
+    return value
+
+
+def _duration(path: Path, setting: str, value: object) -> dt.timedelta:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.timedelta(seconds=value)
+    try:
+        return parse_duration(str(value))
+    except ValueError as error:
+        raise ConfigError(path, setting, str(error)) from None
+
+
+def _state_url(path: Path, state: Mapping[str, Any]) -> str:
+    url = state.get("url", "mlconnector.db")
+    if not isinstance(url, str) or not url:
+        raise ConfigError(path, "state.url", "must be a SQLite path or a postgresql:// URL")
+    if url.startswith(("postgresql://", "postgres://", "memory:")):
+        return url
+    file = Path(url.removeprefix("sqlite:///"))
+    return str(file if file.is_absolute() else (path.parent / file).resolve())
+
+
+def _engine(path: Path, raw: Mapping[str, Any]) -> EngineOptions:
+    allowed = {
+        "batch_size",
+        "lease_ttl",
+        "retry_base",
+        "retry_cap",
+        "stuck_after",
+        "audit_retention",
+    }
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(
+                path, f"engine.{key}", f"unknown; expected {', '.join(sorted(allowed))}"
+            )
+    options: dict[str, Any] = {}
+    if "batch_size" in raw:
+        size = raw["batch_size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ConfigError(path, "engine.batch_size", "must be a positive integer")
+        options["batch_size"] = size
+    for key in ("lease_ttl", "retry_base", "retry_cap", "stuck_after"):
+        if key in raw:
+            options[key] = _duration(path, f"engine.{key}", raw[key])
+    return EngineOptions(**options)
+
+
+def _connection(path: Path, name: str, raw: object) -> ConnectionConfig:
+    table = _table(path, f"connections.{name}", raw)
+    system = str(table.get("system"))
+    if system not in SYSTEMS:
+        raise ConfigError(
+            path,
+            f"connections.{name}.system",
+            f"must be one of {', '.join(SYSTEMS)}, not {system!r}",
+        )
+    required, optional = SYSTEMS[system]
+    secrets = SECRET_SETTINGS[system]
+    simulator = table.get("simulator", False) is True
+    allowed = {"system", "simulator", *required, *optional}
+    allowed |= {f"{s}_env" for s in secrets} | (set(secrets) if simulator else set())
+    for key in table:
+        if key in secrets and not simulator:
+            raise ConfigError(
+                path,
+                f"connections.{name}.{key}",
+                "secrets are not read from the config file; set "
+                f'{key}_env = "VARIABLE" or run `mlconnector credentials set {name}.{key}`',
+            )
+        if key not in allowed:
+            raise ConfigError(
+                path,
+                f"connections.{name}.{key}",
+                f"unknown for {system}; expected {', '.join(sorted(allowed))}",
+            )
+    for key in required:
+        if key not in table:
+            raise ConfigError(
+                path, f"connections.{name}.{key}", f"required for a {system} connection"
+            )
+    settings = {k: v for k, v in table.items() if k not in ("system", "simulator")}
+    return ConnectionConfig(name=name, system=system, settings=settings, simulator=simulator)
+
+
+_FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
+    "qad_suppliers_to_procurify": ("qad", "procurify"),
+    "qad_gl_accounts_to_procurify": ("qad", "procurify"),
+}
+
+
+def _flow(
+    path: Path, name: str, raw: object, connections: Mapping[str, ConnectionConfig]
+) -> FlowConfig:
+    table = _table(path, f"flows.{name}", raw)
+    if name not in _FLOW_SYSTEMS:
+        raise ConfigError(
+            path, f"flows.{name}", f"unknown flow; available: {', '.join(_FLOW_SYSTEMS)}"
+        )
+    systems = _FLOW_SYSTEMS[name]
+    ends = []
+    for role, system in zip(("source", "target"), systems, strict=True):
+        conn = str(table.get(role))
+        if conn not in connections:
+            raise ConfigError(path, f"flows.{name}.{role}", f"names no connection ({conn!r})")
+        if connections[conn].system != system:
+            raise ConfigError(
+                path,
+                f"flows.{name}.{role}",
+                f"must be a {system} connection, {conn!r} is {connections[conn].system}",
+            )
+        ends.append(conn)
+    if "cron" in table:
+        try:
+            schedule = Schedule(cron=str(table["cron"]))
+        except ValueError as error:
+            raise ConfigError(path, f"flows.{name}.cron", str(error)) from None
+    else:
+        schedule = Schedule(
+            interval=_duration(path, f"flows.{name}.every", table.get("every", "15m"))
+        )
+    lookback = (
+        _duration(path, f"flows.{name}.lookback", table["lookback"])
+        if "lookback" in table
+        else None
+    )
+    return FlowConfig(
+        name=name, source=ends[0], target=ends[1], schedule=schedule, lookback=lookback
+    )
+
+
+def _mappings(path: Path, raw: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    tables: dict[str, dict[str, str]] = {}
+    for name, value in raw.items():
+        if isinstance(value, str):
+            file = Path(value) if Path(value).is_absolute() else path.parent / value
+            try:
+                value = tomllib.loads(file.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(
+                    path, f"mappings.{name}", f"cannot read {file}: {error}"
+                ) from None
+        table = _table(path, f"mappings.{name}", value)
+        tables[name] = {str(k): str(v) for k, v in table.items()}
+    return tables

@@ -1,0 +1,168 @@
+"""From a config to live clients and flows: the one place connections are opened."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from mlconnector_http import AttemptEvent, RetryPolicy, Secret
+from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
+from mlconnector_sync._credentials import CredentialError, CredentialStore
+from mlconnector_sync._flow import Flow
+from mlconnector_sync.flows import qad_gl_accounts_to_procurify, qad_suppliers_to_procurify
+from procurify_client import ProcurifyClient
+from qad_client import QADClient
+
+__all__ = ["Connections", "ThrottleMeter", "open_connections"]
+
+FlowBuilder = Callable[..., Flow]
+
+BUILDERS: Mapping[str, FlowBuilder] = {
+    qad_suppliers_to_procurify.NAME: qad_suppliers_to_procurify.build,
+    qad_gl_accounts_to_procurify.NAME: qad_gl_accounts_to_procurify.build,
+}
+
+
+class ThrottleMeter:
+    """Adds up the clients' pacing and retry waits, for the run report."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.seconds = 0.0
+
+    def __call__(self, event: AttemptEvent) -> None:
+        with self._lock:
+            self.seconds += event.waited + (event.retry_in or 0.0)
+
+    def total(self) -> float:
+        with self._lock:
+            return self.seconds
+
+
+@attrs.frozen
+class Connections:
+    """The open clients by connection name, and the configured flows built on them."""
+
+    clients: Mapping[str, Any]
+    flows: tuple[Flow, ...]
+    meter: ThrottleMeter
+
+
+def _secret(
+    config: Config, conn: ConnectionConfig, name: str, credentials: CredentialStore | None
+) -> Secret | None:
+    if conn.simulator and name in conn.settings:
+        return Secret(str(conn.settings[name]))
+    env = conn.settings.get(f"{name}_env")
+    if env is not None:
+        value = os.environ.get(str(env))
+        if not value:
+            raise ConfigError(
+                config.path,
+                f"connections.{conn.name}.{name}_env",
+                f"environment variable {env} is not set",
+            )
+        return Secret(value)
+    if credentials is not None:
+        try:
+            return credentials.get(f"{conn.name}.{name}")
+        except CredentialError as error:
+            raise ConfigError(config.path, f"connections.{conn.name}.{name}", str(error)) from None
+    return None
+
+
+def _required_secret(
+    config: Config, conn: ConnectionConfig, name: str, credentials: CredentialStore | None
+) -> Secret:
+    secret = _secret(config, conn, name, credentials)
+    if secret is None:
+        raise ConfigError(
+            config.path,
+            f"connections.{conn.name}.{name}",
+            f'not set: set {name}_env = "VARIABLE" or run '
+            f"`mlconnector credentials set {conn.name}.{name}` (needs {'MLCONNECTOR_MASTER_KEY'})",
+        )
+    return secret
+
+
+def _client(
+    config: Config,
+    conn: ConnectionConfig,
+    credentials: CredentialStore | None,
+    meter: ThrottleMeter,
+) -> Any:
+    s = conn.settings
+    common: dict[str, Any] = {"event_hook": meter}
+    if conn.simulator and conn.system == "procurify":
+        common["budget"] = None
+    if "timeout" in s:
+        common["timeout"] = float(s["timeout"])
+    if conn.simulator:
+        common["retry"] = RetryPolicy(max_attempts=6, initial_delay=0.05, max_delay=0.5)
+    try:
+        if conn.system == "procurify":
+            return ProcurifyClient(
+                subdomain=s.get("subdomain"),
+                base_url=s.get("base_url"),
+                client_id=str(s["client_id"]),
+                client_secret=_required_secret(config, conn, "client_secret", credentials),
+                **common,
+            )
+        if conn.system == "qad":
+            return QADClient(
+                tenant_url=str(s["tenant_url"]),
+                domain=str(s["domain"]),
+                entity=str(s["entity"]),
+                username=s.get("username"),
+                password=_required_secret(config, conn, "password", credentials),
+                **common,
+            )
+    except ValueError as error:
+        raise ConfigError(config.path, f"connections.{conn.name}", str(error)) from None
+    raise ConfigError(
+        config.path, f"connections.{conn.name}.system", f"{conn.system} has no flows here yet"
+    )
+
+
+@contextlib.contextmanager
+def open_connections(
+    config: Config,
+    *,
+    credentials: CredentialStore | None = None,
+    flows: list[str] | None = None,
+) -> Iterator[Connections]:
+    """Open the clients the chosen flows need (all enabled flows by default), then close them."""
+    chosen = [config.flows[n] for n in (flows or list(config.flows)) if n in config.flows]
+    missing = sorted(set(flows or []) - set(config.flows))
+    if missing:
+        raise ConfigError(
+            config.path,
+            "flows",
+            f"{', '.join(missing)} not enabled in the config; enabled: "
+            f"{', '.join(config.flows) or 'none'}",
+        )
+    needed = {name for f in chosen for name in (f.source, f.target)}
+    meter = ThrottleMeter()
+    with contextlib.ExitStack() as stack:
+        clients = {
+            name: stack.enter_context(_client(config, config.connections[name], credentials, meter))
+            for name in sorted(needed)
+        }
+        built = []
+        for fc in chosen:
+            source = config.connections[fc.source]
+            flow = BUILDERS[fc.name](
+                clients[fc.source],
+                clients[fc.target],
+                connection=fc.source,
+                domain=str(source.settings["domain"]),
+            )
+            if fc.lookback is not None:
+                flow = attrs.evolve(flow, lookback=fc.lookback)
+            built.append(flow)
+        yield Connections(clients=clients, flows=tuple(built), meter=meter)

@@ -1,0 +1,1 @@
+"""The only code importing the vendor clients: sources and sinks over their public API."""

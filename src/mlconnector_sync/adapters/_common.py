@@ -1,0 +1,95 @@
+"""What the adapters share: model snapshots, rejects, and client errors as write outcomes."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import attrs
+
+from mlconnector_http import (
+    APIStatusError,
+    AuthError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Reject,
+    ServerError,
+    ValidationError,
+)
+from mlconnector_sync._flow import Rejected, SourceRecord, WriteRefused
+from mlconnector_sync._ledger import normalize
+
+__all__ = ["normalized_name", "records", "refusal", "snapshot"]
+
+T = TypeVar("T")
+
+
+def snapshot(model: Any) -> dict[str, Any]:
+    """An attrs model as plain JSON data (money and times as strings)."""
+    data: dict[str, Any] = normalize(attrs.asdict(model, recurse=True))
+    return data
+
+
+def records(
+    items: Iterable[T | Reject],
+    *,
+    key: Callable[[str], str],
+    ident: Callable[[T], str],
+    modified: Callable[[T], Any],
+) -> Iterator[SourceRecord | Rejected]:
+    """Decoded models as source records and client rejects as :class:`Rejected`, in order."""
+    for item in items:
+        if isinstance(item, Reject):
+            record_id = item.record_id or f"unidentified:{hash(repr(item.raw)) & 0xFFFFFFFF:x}"
+            yield Rejected(
+                key=key(record_id), id=record_id, raw=item.raw, field=item.field, reason=item.reason
+            )
+            continue
+        record_id = ident(item)
+        yield SourceRecord(
+            key=key(record_id), id=record_id, payload=snapshot(item), modified_at=modified(item)
+        )
+
+
+def normalized_name(name: str) -> str:
+    """A name as natural-key matching compares it: case, accents, punctuation and spacing
+    folded, and common company suffixes dropped (``"ACME, Inc."`` == ``"Acme"``)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = "".join(c if c.isalnum() else " " for c in folded).split()
+    while words and words[-1] in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+_SUFFIXES = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "llc",
+        "ltd",
+        "limited",
+        "co",
+        "corp",
+        "corporation",
+        "gmbh",
+        "sa",
+        "bv",
+        "plc",
+        "ag",
+        "company",
+    }
+)
+
+
+def refusal(error: APIStatusError) -> WriteRefused:
+    """A client status error as the engine's refusal (auth problems are re-raised as-is)."""
+    if isinstance(error, AuthError | PermissionDenied):
+        raise error
+    permanent = isinstance(error, ValidationError | Conflict | NotFound) or not isinstance(
+        error, RateLimited | ServerError
+    )
+    field = error.errors[0].field if getattr(error, "errors", ()) else None
+    return WriteRefused(str(error), permanent=permanent, field=field, request_id=error.request_id)

@@ -1,0 +1,1 @@
+"""One module per flow: a Flow builder plus its pure transform."""

@@ -1,0 +1,165 @@
+"""Scenarios: seeded simulators of a customer's systems, served on loopback, plus the config
+that points a runner at them. ``mlconnector simulate`` and the tests use these."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import httpx
+
+from mlconnector_http.testing import Fault, Simulator
+from procurify_client.testing import ProcurifySimulator
+from qad_client.testing import QADSimulator
+
+__all__ = ["SCENARIOS", "Manufacturer", "ServedScenario", "add_random_faults"]
+
+QAD_TENANT = "acme"
+QAD_DOMAIN = "10USA"
+QAD_ENTITY = "10USACO"
+QAD_USER = "integration"
+QAD_PASSWORD = "sim-qad-password"  # a simulator credential, written only to simulator configs
+PROCURIFY_TENANT = "acme"
+
+
+def add_random_faults(
+    simulator: Simulator, rate: float, rng: random.Random, *, stall: float = 1.0
+) -> None:
+    """Make ``rate`` of the simulator's answers a 429, a 503 or a timeout, at random."""
+    if rate <= 0:
+        return
+    share = rate / 3
+
+    def coin(_: httpx.Request) -> bool:
+        return rng.random() < share
+
+    simulator.faults.add(
+        Fault.http_status(429, headers={"retry-after": "0"}), times=None, predicate=coin
+    )
+    simulator.faults.add(Fault.http_status(503), times=None, predicate=coin)
+    simulator.faults.add(Fault.timeout(stall), times=None, predicate=coin)
+
+
+def add_timeouts_after_commit(
+    simulator: Simulator, rate: float, rng: random.Random, *, stall: float = 1.0
+) -> None:
+    """Make ``rate`` of the simulator's writes take effect and then time out."""
+    if rate <= 0:
+        return
+    simulator.faults.add(
+        Fault.timeout_after_commit(stall),
+        times=None,
+        predicate=lambda r: r.method in ("POST", "PUT", "PATCH") and rng.random() < rate,
+    )
+
+
+@attrs.frozen
+class ServedScenario:
+    """The scenario's systems as served: what a config and a client need."""
+
+    systems: dict[str, dict[str, Any]]
+
+    def config_toml(self, state_path: str, *, timeout: float) -> str:
+        """A ready-to-run config (simulator credentials inline, which only these may do)."""
+        lines = [
+            "# written by `mlconnector simulate`: simulator connections only",
+            "[state]",
+            f"url = {_q(state_path)}",
+            "",
+            "[engine]",
+            'retry_base = "1s"',
+            'lease_ttl = "30s"',
+            "",
+        ]
+        for name, settings in self.systems.items():
+            lines += [f"[connections.{name}]", f"system = {_q(name)}", "simulator = true"]
+            lines += [f"{key} = {_q(value)}" for key, value in settings.items()]
+            lines += [f"timeout = {timeout}", ""]
+        if "qad" in self.systems and "procurify" in self.systems:
+            for flow in ("qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"):
+                lines += [
+                    f"[flows.{flow}]",
+                    'source = "qad"',
+                    'target = "procurify"',
+                    'every = "1m"',
+                    "",
+                ]
+        return "\n".join(lines)
+
+
+def _q(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+class Manufacturer:
+    """A mid-sized manufacturer: Procurify for purchasing, QAD for the ledger.
+
+    ``scale`` multiplies the data; the same ``seed`` and ``scale`` give the same data.
+    """
+
+    name = "manufacturer"
+
+    def __init__(self, *, seed: int = 0, scale: int = 1) -> None:
+        self.seed = seed
+        self.scale = scale
+        self.procurify = ProcurifySimulator()
+        self.procurify_credentials = self.procurify.add_tenant(PROCURIFY_TENANT)
+        self.procurify.seed(
+            PROCURIFY_TENANT,
+            seed=seed,
+            vendors=10 * scale,
+            account_codes=5 * scale,
+            purchase_orders=20 * scale,
+            bills=10 * scale,
+            payments=5 * scale,
+        )
+        self.qad = QADSimulator()
+        self.qad.add_tenant(QAD_TENANT)
+        self.qad.add_user(QAD_TENANT, QAD_USER, QAD_PASSWORD)
+        self.qad.seed(
+            QAD_TENANT,
+            seed=seed,
+            suppliers=40 * scale,
+            gl_accounts=15 * scale,
+            items=10 * scale,
+        )
+
+    def simulators(self) -> dict[str, Simulator]:
+        return {"procurify": self.procurify, "qad": self.qad}
+
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServedScenario]:
+        """Serve both simulators on loopback (``port`` for the first, the next for the second)."""
+        with contextlib.ExitStack() as stack:
+            procurify_url = stack.enter_context(self.procurify.serve(host, port))
+            qad_origin = stack.enter_context(self.qad.serve(host, port + 1 if port else 0))
+            yield ServedScenario(
+                {
+                    "procurify": {
+                        "base_url": procurify_url,
+                        "client_id": self.procurify_credentials.client_id,
+                        "client_secret": self.procurify_credentials.client_secret,
+                    },
+                    "qad": {
+                        "tenant_url": self.qad.base_url(QAD_TENANT, origin=qad_origin),
+                        "username": QAD_USER,
+                        "password": QAD_PASSWORD,
+                        "domain": QAD_DOMAIN,
+                        "entity": QAD_ENTITY,
+                    },
+                }
+            )
+
+
+SCENARIOS: dict[str, type[Manufacturer]] = {"manufacturer": Manufacturer}
+
+
+def write_config(served: ServedScenario, path: Path, *, timeout: float) -> None:
+    """Write the scenario's config to ``path`` with SQLite state beside it."""
+    state = path.with_suffix(".db")
+    path.write_text(served.config_toml(str(state), timeout=timeout), encoding="utf-8")
