@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
+from mlconnector_sync.testing.postgres import TemporaryPostgres
 
-BACKENDS = ["memory", "sqlite"]
+BACKENDS = ["memory", "sqlite", "postgres"]
 
 
 class TickingClock:
@@ -32,11 +33,36 @@ def clock() -> TickingClock:
     return TickingClock()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TemporaryPostgres]:
+    """One throwaway PostgreSQL server per test session (started on first use).
+
+    Missing server binaries fail the tests that need them (``PostgresNotFound``), never
+    skip them: ``.ci/run`` installs PostgreSQL when it is missing.
+    """
+    server = TemporaryPostgres()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: TemporaryPostgres) -> Iterator[str]:
+    """A fresh, empty database for one test (dropped afterwards)."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
 def open_backend(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> StateStore:
     if name == "memory":
         return MemoryStore()
     if name == "sqlite":
         return SQLiteStore(tmp_path / "state.db")
+    if name == "postgres":
+        from mlconnector_sync.state.postgres import PostgresStore
+
+        return PostgresStore(request.getfixturevalue("postgres_url"))
     raise AssertionError(name)
 
 
