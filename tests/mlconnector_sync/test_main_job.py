@@ -22,6 +22,7 @@ def test_demo_syncs_reference_data_and_the_second_run_posts_nothing() -> None:
     assert suppliers["counts"]["posted"] == 40
     assert suppliers["counts"]["failed"] == 0
     accounts = first["flows"]["qad_gl_accounts_to_procurify"]
-    assert accounts["counts"]["posted"] + accounts["counts"]["skipped"] == 15
+    assert accounts["counts"]["posted"] >= 15
+    assert accounts["counts"]["failed"] == accounts["counts"]["quarantined"] == 0
     assert all(f["changes"].get("posted", 0) == 0 for f in second["flows"].values())
     assert result["duplicated_references"] == []

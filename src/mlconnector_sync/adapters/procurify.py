@@ -15,13 +15,18 @@ __all__ = ["ProcurifyAccountCodeSink", "ProcurifyVendorSink"]
 
 class ProcurifyVendorSink:
     """Vendors keyed by ``external_id``; an unlinked vendor of the same normalised name is
-    linked rather than duplicated."""
+    linked rather than duplicated. Every match is checked here, whatever the server's filter
+    did, so a filter the server ignores can never link a different vendor."""
 
     def __init__(self, client: ProcurifyClient) -> None:
         self.client = client
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
-        found = [Match(str(v.id)) for v in self.client.vendors.find_by_reference(reference)]
+        found = [
+            Match(str(v.id))
+            for v in self.client.vendors.list(external_id=reference, page_size=100)
+            if v.external_id == reference
+        ]
         if found or not document.get("name"):
             return found
         wanted = normalized_name(str(document["name"]))
@@ -56,7 +61,9 @@ class ProcurifyAccountCodeSink:
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
         return [
-            Match(str(c.id), "code") for c in self.client.account_codes.find_by_reference(reference)
+            Match(str(c.id), "code")
+            for c in self.client.account_codes.list(code=reference, page_size=100)
+            if c.code == reference
         ]
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:

@@ -115,8 +115,8 @@ class StateStore(Protocol):
         A row with ``version == 0`` is inserted, any other replaces the stored row of that
         version (else :class:`ConcurrentUpdate`) and is stored as ``version + 1``. With a
         lease, the lease must still be this worker's and unexpired at ``now`` (else
-        :class:`LeaseLost`), and it is extended by its ttl; ``lease=None`` is for changes
-        made by a person (replay), which only move rows forward.
+        :class:`LeaseLost`), and it is renewed for its ttl once half of it is spent;
+        ``lease=None`` is for changes made by a person (replay), which only move rows forward.
         """
 
     def due(self, lease: Lease, *, now: dt.datetime) -> list[str]:

@@ -105,7 +105,8 @@ class MemoryStore:
             self._audit.extend(events)
             if lease is not None:
                 held = self._leases[lease.unit]
-                held.expires_at = now + held.ttl
+                if held.expires_at - now < held.ttl / 2:
+                    held.expires_at = now + held.ttl
                 if cursor is not KEEP_CURSOR:
                     self._cursors[lease.unit] = cursor
 

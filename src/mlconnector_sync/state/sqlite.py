@@ -248,14 +248,12 @@ class SQLiteStore:
             or _in(held["expires_at"]) <= now
         ):
             raise LeaseLost(f"lease on {lease.unit} (fence {lease.fence}) is no longer held")
-        db.execute(
-            "UPDATE leases SET expires_at = ? WHERE flow = ? AND partition = ?",
-            (
-                _out(now + dt.timedelta(seconds=held["ttl_seconds"])),
-                lease.unit.flow,
-                lease.unit.partition,
-            ),
-        )
+        ttl = dt.timedelta(seconds=held["ttl_seconds"])
+        if _in(held["expires_at"]) - now < ttl / 2:  # renew only once half the ttl is spent
+            db.execute(
+                "UPDATE leases SET expires_at = ? WHERE flow = ? AND partition = ?",
+                (_out(now + ttl), lease.unit.flow, lease.unit.partition),
+            )
 
     def due(self, lease: Lease, *, now: dt.datetime) -> list[str]:
         with self._lock:

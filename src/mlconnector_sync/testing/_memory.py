@@ -107,13 +107,14 @@ class MemorySink:
         self.unknown_next = 0
         self.lost_next = 0
         self._ids = itertools.count(1)
+        self._refs: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
     def add_existing(self, document: Mapping[str, Any], reference: str | None = None) -> str:
         """A document that was in the target before the sync (keyed by hand: no reference)."""
         with self._lock:
             target = f"T{next(self._ids)}"
-            self.documents[target] = StoredDocument(target, reference, dict(document))
+            self._store(StoredDocument(target, reference, dict(document)))
             return target
 
     def by_reference(self, reference: str) -> list[StoredDocument]:
@@ -141,7 +142,7 @@ class MemorySink:
             self._fault()
             self.creates += 1
             target = f"T{next(self._ids)}"
-            self.documents[target] = StoredDocument(target, reference, dict(document))
+            self._store(StoredDocument(target, reference, dict(document)))
             return self._after_write(target)
 
     def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
@@ -150,8 +151,13 @@ class MemorySink:
             if target_id not in self.documents:
                 raise WriteRefused(f"no document {target_id}", permanent=True)
             self.updates += 1
-            self.documents[target_id] = StoredDocument(target_id, reference, dict(document))
+            self._store(StoredDocument(target_id, reference, dict(document)))
             return self._after_write(target_id)
+
+    def _store(self, document: StoredDocument) -> None:
+        self.documents[document.target_id] = document
+        if document.reference:
+            self._refs.setdefault(document.reference, set()).add(document.target_id)
 
     def _fault(self) -> None:
         if self.refuse_next:

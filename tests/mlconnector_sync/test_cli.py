@@ -1,0 +1,182 @@
+"""The command line's contract: exit codes, one JSON document with --json, no tracebacks,
+no secrets, config errors that name the file and the setting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlconnector_sync._config import ConfigError, load_config, parse_duration
+from mlconnector_sync.cli import main
+from mlconnector_sync.testing._scenarios import Manufacturer, write_config
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def world(tmp_path: Path):  # type: ignore[no-untyped-def]
+    scenario = Manufacturer(seed=3, scale=1)
+    with scenario.serve() as served:
+        config = tmp_path / "sim.toml"
+        write_config(served, config, timeout=5.0)
+        yield scenario, served, config
+
+
+def test_run_status_records_exceptions_audit_replay_as_json(
+    world, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    _, served, config = world
+    code, out, err = run(capsys, "run", "--config", str(config), "--once", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert set(report["flows"]) == {"qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"}
+    assert report["flows"]["qad_suppliers_to_procurify"]["counts"]["posted"] == 40
+
+    code, out, _ = run(capsys, "status", "--config", str(config), "--json")
+    status = json.loads(out)
+    flow = status["flows"]["qad_suppliers_to_procurify"]
+    assert set(flow["counts"]) == {
+        "pending",
+        "held",
+        "posting",
+        "posted",
+        "failed",
+        "quarantined",
+        "skipped",
+    }
+    assert flow["last_run"]["changes"]["posted"] == 40
+    assert flow["cursor"] is not None
+
+    code, out, _ = run(
+        capsys,
+        "records",
+        "--config",
+        str(config),
+        "--flow",
+        "qad_suppliers_to_procurify",
+        "--state",
+        "posted",
+        "--json",
+    )
+    rows = json.loads(out)["records"]
+    assert len(rows) == 40
+    assert set(rows[0]) == {
+        "flow",
+        "source_key",
+        "source_id",
+        "target_id",
+        "state",
+        "reason",
+        "attempts",
+        "updated_at",
+    }
+    assert all(r["target_id"] and r["target_id"].isdigit() for r in rows)
+
+    key = rows[0]["source_key"]
+    code, out, _ = run(capsys, "audit", "--config", str(config), key, "--json")
+    events = [e["event"] for e in json.loads(out)["events"]]
+    assert events == ["extracted", "posting", "posted"]
+
+    code, out, _ = run(capsys, "exceptions", "--config", str(config), "--json")
+    assert code == 0
+    assert all(
+        e["kind"] in ("held", "failed", "quarantined", "stuck")
+        for e in json.loads(out)["exceptions"]
+    )
+
+    code, out, _ = run(capsys, "replay", "--config", str(config), "--record", key, "--json")
+    assert json.loads(out) == {
+        "queued": [],
+        "left": [{"source_key": key, "why": "already in the target"}],
+    }
+    secret = served.systems["procurify"]["client_secret"]
+    password = served.systems["qad"]["password"]
+    assert secret not in out
+    assert password not in out
+
+
+def test_unreachable_system_exits_3_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = Manufacturer(seed=1, scale=1)
+    with scenario.serve() as served:
+        config = tmp_path / "sim.toml"
+        write_config(served, config, timeout=1.0)
+    # the servers are gone now
+    code, out, err = run(capsys, "run", "--config", str(config), "--once", "--json")
+    assert code == 3
+    assert "Traceback" not in err
+    report = json.loads(out)
+    assert all(f["errors"] for f in report["flows"].values())
+    assert served.systems["qad"]["password"] not in out + err
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        (
+            "[connections.q]\nsystem = 'qad'\ntenant_url='x'\n"
+            "domain='d'\nentity='e'\npassword='p'\n",
+            "connections.q.password",
+        ),
+        ("[connections.q]\nsystem = 'sap'\n", "connections.q.system"),
+        ("[connections.q]\nsystem = 'qad'\ndomain='d'\nentity='e'\n", "connections.q.tenant_url"),
+        ("[flows.nope]\nsource='a'\ntarget='b'\n", "flows.nope"),
+        ("[engine]\nretry_base = 'soon'\n", "engine.retry_base"),
+        ("[engine]\nbatch_size = 0\n", "engine.batch_size"),
+        ("[surprise]\n", "surprise"),
+        ("not = [toml\n", "-"),
+    ],
+)
+def test_bad_config_names_file_and_setting_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, setting: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.setting == setting
+    code, _, err = run(capsys, "status", "--config", str(path))
+    assert code == 2
+    assert str(path) in err
+    assert setting in err
+    assert "Traceback" not in err
+    assert "'p'" not in err
+
+
+def test_secrets_come_from_the_environment_when_not_a_simulator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "[state]\nurl = 's.db'\n"
+        "[connections.qad]\nsystem='qad'\ntenant_url='http://127.0.0.1:9/acme/clouderp'\n"
+        "domain='10USA'\nentity='10USACO'\nusername='u'\npassword_env='QAD_PW'\n"
+        "[connections.procurify]\nsystem='procurify'\nbase_url='http://127.0.0.1:9'\n"
+        "client_id='c'\nclient_secret_env='PF_SECRET'\n"
+        "[flows.qad_suppliers_to_procurify]\nsource='qad'\ntarget='procurify'\n"
+    )
+    code, _, err = run(capsys, "run", "--config", str(path), "--once")
+    assert code == 2
+    assert "QAD_PW" in err or "PF_SECRET" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "run")[0] == 2
+    assert run(capsys, "nonsense")[0] == 2
+    config = tmp_path / "empty.toml"
+    config.write_text("")
+    assert run(capsys, "replay", "--config", str(config))[0] == 2
+
+
+def test_durations() -> None:
+    assert parse_duration("90s").total_seconds() == 90
+    assert parse_duration("2h").total_seconds() == 7200
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration("2 weeks")
