@@ -5,24 +5,55 @@ said. :class:`InProcessBudget` keeps sliding windows and a minimum spacing per k
 from rate-limit headers: when the server's remaining count (less what was sent since) reaches
 the margin, every caller on that key waits for the server's reset. A budget shared between
 processes implements the same protocol over a database.
+
+Async callers: the async executor runs ``reserve``/``observe`` of a budget (and every method
+of a token store) in a worker thread (:func:`asyncio.to_thread`) so a budget that does I/O
+never blocks the event loop; a budget that never blocks says so with ``in_process = True``
+and is called on the loop (:func:`call_off_loop`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import ClassVar, Protocol, TypeVar
 
 import attrs
 
 from mlconnector_http._clock import Clock, SystemClock
 
-__all__ = ["InProcessBudget", "RateBudget", "RateLimitHeaders", "UnlimitedBudget", "Window"]
+__all__ = [
+    "InProcessBudget",
+    "RateBudget",
+    "RateLimitHeaders",
+    "UnlimitedBudget",
+    "Window",
+    "call_off_loop",
+]
+
+T = TypeVar("T")
+
+
+async def call_off_loop(owner: object, call: Callable[[], T]) -> T:
+    """Run ``call`` (a method of a budget or token store) from async code without blocking.
+
+    Inline when ``owner`` declares ``in_process = True`` (it never does I/O and holds its
+    lock only for microseconds), else in a worker thread.
+    """
+    if getattr(owner, "in_process", False) is True:
+        return call()
+    return await asyncio.to_thread(call)
 
 
 class RateBudget(Protocol):
-    """Paces requests for one credential key."""
+    """Paces requests for one credential key.
+
+    The async executor calls both methods in a worker thread unless the budget has a class
+    attribute ``in_process = True`` (see :func:`call_off_loop`): a budget over a database may
+    block; one that only takes an in-process lock should set it.
+    """
 
     def reserve(self, key: str) -> float:
         """Claim a slot for one request on ``key``; returns the seconds to wait before sending."""
@@ -54,6 +85,8 @@ class RateLimitHeaders:
 
 class UnlimitedBudget:
     """No pacing at all."""
+
+    in_process: ClassVar[bool] = True
 
     def reserve(self, key: str) -> float:
         return 0.0
@@ -89,6 +122,8 @@ class InProcessBudget:
         headers: the vendor's rate-limit header names, or ``None`` to ignore headers.
         margin: requests kept in reserve below the server's reported remaining count.
     """
+
+    in_process: ClassVar[bool] = True
 
     def __init__(
         self,

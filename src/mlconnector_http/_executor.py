@@ -1,14 +1,15 @@
 """The only I/O in the toolkit: one attempt flow (a generator) and its sync and async drivers.
 
 :func:`attempt_flow` holds every rule of one attempt (pace, attach token, send, one refresh
-and resend on 401, classify, decide on a retry). It yields effects (sleep, send, authorize)
-and never does I/O itself. :class:`SyncExecutor` and :class:`AsyncExecutor` drive it with
-httpx, ``time``/``asyncio`` sleeps and thread/task locks, and wrap it in ``backoff`` for
+and resend on 401, classify, decide on a retry). It yields effects (sleep, send, authorize,
+budget) and never does I/O itself. :class:`SyncExecutor` and :class:`AsyncExecutor` drive it
+with httpx, ``time``/``asyncio`` sleeps and thread/task locks, and wrap it in ``backoff`` for
 retries. Nothing else in the code base talks to the network.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator
 from typing import Any, Generic, TypeVar, cast
 
@@ -16,6 +17,7 @@ import attrs
 import backoff
 import httpx
 
+from mlconnector_http._budget import call_off_loop
 from mlconnector_http._config import ClientConfig
 from mlconnector_http._convert import DecodeError
 from mlconnector_http._events import AttemptEvent
@@ -51,8 +53,13 @@ class _Authorize:
     stale: str | None
 
 
-_Effect = _Sleep | _Send | _Authorize
-_Reply = httpx.Response | httpx.TransportError | str | None
+@attrs.frozen
+class _Budget:
+    call: Callable[[], Any]  # reserve/observe: run off the event loop by the async driver
+
+
+_Effect = _Sleep | _Send | _Authorize | _Budget
+_Reply = httpx.Response | httpx.TransportError | str | float | None
 
 
 @attrs.frozen
@@ -72,7 +79,7 @@ def attempt_flow(
     """
     if backoff_wait > 0 and config.retry.sleep:
         yield _Sleep(backoff_wait)
-    waited = config.budget.reserve(config.key)
+    waited = cast(float, (yield _Budget(functools.partial(config.budget.reserve, config.key))))
     if waited > 0:
         yield _Sleep(waited)
     token: str | None = None
@@ -82,16 +89,19 @@ def attempt_flow(
     started = config.clock.monotonic()
     reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
     if isinstance(reply, httpx.Response) and reply.status_code == 401 and token is not None:
-        config.budget.observe(config.key, reply.status_code, reply.headers)
+        yield _Budget(functools.partial(config.budget.observe, config.key, 401, reply.headers))
         _report(config, op, request, attempt, reply, started, waited, error="401, refreshing")
         token = cast(str, (yield _Authorize(token)))
-        again = config.budget.reserve(config.key)
+        again = cast(float, (yield _Budget(functools.partial(config.budget.reserve, config.key))))
         if again > 0:
             yield _Sleep(again)
         waited += again
         request = op.build(config.base_url, config.headers, token)
         started = config.clock.monotonic()
         reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
+    if isinstance(reply, httpx.Response):
+        observe = config.budget.observe
+        yield _Budget(functools.partial(observe, config.key, reply.status_code, reply.headers))
     result = _classify(config, op, request, reply, attempt)
     error_name = type(result.error).__name__ if result.error is not None else None
     _report(config, op, request, attempt, reply, started, waited, error_name, result.retry_wait)
@@ -116,7 +126,6 @@ def _classify(
         if last or not policy.is_retryable_transport(reply, retry_safe=safe):
             return _Attempt(error=lost)
         return _Attempt(error=lost, retry_wait=policy.computed_delay(attempt))
-    config.budget.observe(config.key, reply.status_code, reply.headers)
     if reply.is_success:
         try:
             return _Attempt(value=op.parse(reply))
@@ -286,6 +295,8 @@ class SyncExecutor:
                     reply = None
                 elif isinstance(effect, _Send):
                     reply = self._transmit(effect.request)
+                elif isinstance(effect, _Budget):
+                    reply = effect.call()
                 else:
                     reply = self._authorize(effect.stale)
         except StopIteration as stop:
@@ -314,8 +325,7 @@ class SyncExecutor:
     def _authorize(self, stale: str | None) -> str:
         manager = self.config.auth
         assert manager is not None
-        with manager.lock():
-            return self.run(manager.refresh_flow(stale))
+        return manager.authorize(self.run, stale)
 
 
 class AsyncExecutor:
@@ -368,6 +378,8 @@ class AsyncExecutor:
                     reply = None
                 elif isinstance(effect, _Send):
                     reply = await self._transmit(effect.request)
+                elif isinstance(effect, _Budget):
+                    reply = await call_off_loop(self.config.budget, effect.call)
                 else:
                     reply = await self._authorize(effect.stale)
         except StopIteration as stop:
@@ -396,5 +408,4 @@ class AsyncExecutor:
     async def _authorize(self, stale: str | None) -> str:
         manager = self.config.auth
         assert manager is not None
-        async with manager.async_lock():
-            return await self.run(manager.refresh_flow(stale))
+        return await manager.aauthorize(self.run, stale)

@@ -2,24 +2,27 @@
 
 A :class:`TokenProvider` knows one vendor's token endpoint (as :class:`Operation` objects);
 :class:`TokenManager` owns the rules common to all: cache in a :class:`TokenStore`, refresh
-``leeway`` seconds before expiry, one refresh at a time per credential (a lock per credential
-key, shared by every client instance using that credential), and after a 401 refresh only if
-nobody else already has.
+``leeway`` seconds before expiry, one refresh at a time per credential under the store's lock
+(process-wide for :class:`MemoryTokenStore`, cross-process for a store over a database), the
+store re-read inside the lock, and after a 401 refresh only if nobody else already has.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import threading
 import weakref
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, Protocol
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, ClassVar, Literal, Protocol
 
 import attrs
 import httpx
 from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
+from mlconnector_http._budget import call_off_loop
 from mlconnector_http._clock import Clock, SystemClock
 from mlconnector_http._exceptions import APIError, AuthError, ServerError, error_class
 from mlconnector_http._operation import Flow, Operation
@@ -56,7 +59,13 @@ class Token:
 
 
 class TokenStore(Protocol):
-    """Where tokens live between calls (and, for a persistent store, between processes)."""
+    """Where tokens live between calls (and, for a persistent store, between processes).
+
+    Every method may do I/O: the async executor calls them in a worker thread
+    (:func:`asyncio.to_thread`) unless the store has a class attribute ``in_process = True``,
+    so a database-backed store never blocks the event loop. The lock's ``__enter__`` and
+    ``__exit__`` may run on different threads.
+    """
 
     def get(self, key: str) -> Token | None:
         """The stored token for a credential key."""
@@ -67,9 +76,51 @@ class TokenStore(Protocol):
     def delete(self, key: str) -> None:
         """Forget the token for a credential key."""
 
+    def lock(self, key: str) -> contextlib.AbstractContextManager[None]:
+        """A lock held around every refresh of ``key``'s token.
+
+        :class:`TokenManager` takes it, re-reads the store, and only refreshes if the stored
+        token is still not usable; the new token is saved before the lock is released. A
+        store shared between processes makes it cross-process (a PostgreSQL advisory lock),
+        so a token another process refreshed while this one waited is used, and a single-use
+        refresh token (QAD) is never spent twice.
+        """
+
+
+class _KeyLock:
+    """A process-wide lock for one credential key (a context manager yielding ``None``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+
+_KEY_LOCKS: dict[str, _KeyLock] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _key_lock(key: str) -> _KeyLock:
+    with _REGISTRY_LOCK:
+        return _KEY_LOCKS.setdefault(key, _KeyLock())
+
 
 class MemoryTokenStore:
-    """Tokens in a dict, for the life of the process."""
+    """Tokens in a dict, for the life of the process; its lock is process-wide per key."""
+
+    in_process: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self._tokens: dict[str, Token] = {}
@@ -86,6 +137,10 @@ class MemoryTokenStore:
     def delete(self, key: str) -> None:
         with self._lock:
             self._tokens.pop(key, None)
+
+    def lock(self, key: str) -> contextlib.AbstractContextManager[None]:
+        """The process-wide lock of ``key``: shared by every store and client in the process."""
+        return _key_lock(key)
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore({len(self._tokens)} tokens)"
@@ -230,26 +285,69 @@ def _token_op(
     )
 
 
-_SYNC_LOCKS: dict[str, threading.Lock] = {}
 _ASYNC_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
     weakref.WeakKeyDictionary()
 )
-_REGISTRY_LOCK = threading.Lock()
 
 
-def _sync_lock(key: str) -> threading.Lock:
-    with _REGISTRY_LOCK:
-        return _SYNC_LOCKS.setdefault(key, threading.Lock())
-
-
-def _async_lock(key: str) -> asyncio.Lock:
+def _loop_lock(key: str) -> asyncio.Lock:
+    """One task per event loop and credential goes on to the store (and its lock)."""
     loop = asyncio.get_running_loop()
     with _REGISTRY_LOCK:
         return _ASYNC_LOCKS.setdefault(loop, {}).setdefault(key, asyncio.Lock())
 
 
+@contextlib.asynccontextmanager
+async def _held_off_loop(lock: contextlib.AbstractContextManager[None]) -> AsyncIterator[None]:
+    """Hold a blocking lock from async code: acquired and released in worker threads.
+
+    A task cancelled while the thread waits still gets the lock in that thread; it is then
+    released at once, so a cancelled refresh never leaves the credential locked.
+    """
+    entering = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
+    try:
+        await asyncio.shield(entering)
+    except asyncio.CancelledError:
+        entering.add_done_callback(lambda done: _release_when_acquired(lock, done))
+        raise
+    try:
+        yield
+    except BaseException as error:
+        await _exit_off_loop(lock, error)
+        raise
+    else:
+        await _exit_off_loop(lock, None)
+
+
+async def _exit_off_loop(
+    lock: contextlib.AbstractContextManager[None], error: BaseException | None
+) -> None:
+    kind = type(error) if error is not None else None
+    trace = error.__traceback__ if error is not None else None
+    leaving = asyncio.ensure_future(asyncio.to_thread(lock.__exit__, kind, error, trace))
+    await asyncio.shield(leaving)
+
+
+def _release_when_acquired(
+    lock: contextlib.AbstractContextManager[None], entering: asyncio.Future[None]
+) -> None:
+    if entering.cancelled() or entering.exception() is not None:
+        return
+    threading.Thread(target=lock.__exit__, args=(None, None, None), daemon=True).start()
+
+
 class TokenManager:
-    """Caches and refreshes the token of one credential; shared by every client using it."""
+    """Caches and refreshes the token of one credential; shared by every client using it.
+
+    The executors call :meth:`authorize` (sync) or :meth:`aauthorize` (async) for the token
+    of every request. A token still usable in this manager's memory is used without touching
+    the store; otherwise the store is read, and if its token is not usable either, the
+    refresh runs under the store's :meth:`~TokenStore.lock`: the store is read again inside
+    the lock (another process may have refreshed meanwhile), the provider's flow runs only
+    if that token is still not usable, and the new token is saved before the lock is
+    released and before it is sent. The async path runs every store and lock call in a
+    worker thread unless the store is ``in_process`` (see :class:`TokenStore`).
+    """
 
     def __init__(
         self,
@@ -265,8 +363,7 @@ class TokenManager:
         self.leeway = leeway
         self.clock: Clock = clock or SystemClock()
         self.family = family
-        if isinstance(provider, StaticToken) and self.store.get(provider.key) is None:
-            self.store.set(provider.key, provider.initial())
+        self._memo: Token | None = provider.initial() if isinstance(provider, StaticToken) else None
 
     @property
     def key(self) -> str:
@@ -275,33 +372,65 @@ class TokenManager:
     def __repr__(self) -> str:
         return f"TokenManager(key={self.key!r}, leeway={self.leeway})"
 
-    def _cached(self, stale: str | None) -> Token | None:
-        token = self.store.get(self.key)
+    def _fresh(self, token: Token | None, stale: str | None) -> Token | None:
+        """``token`` if it may be sent: not the one a 401 rejected, and usable by the leeway."""
         if token is None:
             return None
         if stale is not None and token.access_token.reveal() == stale:
             return None
-        if stale is None and not token.usable(self.clock.time(), self.leeway):
+        if not token.usable(self.clock.time(), self.leeway):
             return None
         return token
 
-    def refresh_flow(self, stale: str | None) -> Flow[str]:
-        """Drives the provider's token flow unless the store already holds a usable token.
-
-        ``stale`` is the token a 401 rejected: refresh only if the store still holds it.
-        Run it under the credential's lock (see the executors).
-        """
-        token = self._cached(stale)
-        if token is not None:
-            return token.access_token.reveal()
-        token = yield from self.provider.token_flow(self.store.get(self.key), self.clock.time())
-        self.store.set(self.key, token)
+    def _remember(self, token: Token) -> str:
+        self._memo = token
         return token.access_token.reveal()
 
-    def lock(self) -> threading.Lock:
-        """The process-wide lock of this credential, for sync callers."""
-        return _sync_lock(self.key)
+    def _refresh_flow(self, current: Token | None) -> Flow[Token]:
+        """The provider's flow, from the stored token."""
+        token: Token = yield from self.provider.token_flow(current, self.clock.time())
+        return token
 
-    def async_lock(self) -> asyncio.Lock:
-        """The lock of this credential on the running event loop, for async callers."""
-        return _async_lock(self.key)
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """The store's lock of this credential (process-wide for :class:`MemoryTokenStore`)."""
+        return self.store.lock(self.key)
+
+    def authorize(self, run: Callable[[Flow[Token]], Token], stale: str | None = None) -> str:
+        """The access token to send; refreshes it when needed, driving flows with ``run``.
+
+        ``stale`` is the token a 401 rejected: a new one is fetched only if the store still
+        holds it (nobody else refreshed meanwhile).
+        """
+        token = self._fresh(self._memo, stale) or self._fresh(self.store.get(self.key), stale)
+        if token is not None:
+            return self._remember(token)
+        with self.store.lock(self.key):
+            current = self.store.get(self.key)
+            token = self._fresh(current, stale)
+            if token is None:
+                token = run(self._refresh_flow(current))
+                self.store.set(self.key, token)
+            return self._remember(token)
+
+    async def aauthorize(
+        self, run: Callable[[Flow[Token]], Awaitable[Token]], stale: str | None = None
+    ) -> str:
+        """:meth:`authorize` for async callers: the store and its lock never block the loop."""
+        token = self._fresh(self._memo, stale)
+        if token is not None:
+            return self._remember(token)
+        store, key = self.store, self.key
+        async with _loop_lock(key):
+            token = self._fresh(self._memo, stale) or self._fresh(
+                await call_off_loop(store, lambda: store.get(key)), stale
+            )
+            if token is not None:
+                return self._remember(token)
+            async with _held_off_loop(store.lock(key)):
+                current = await call_off_loop(store, lambda: store.get(key))
+                token = self._fresh(current, stale)
+                if token is None:
+                    token = await run(self._refresh_flow(current))
+                    new = token
+                    await call_off_loop(store, lambda: store.set(key, new))
+                return self._remember(token)
