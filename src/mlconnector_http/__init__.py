@@ -70,6 +70,7 @@ from mlconnector_http._pagination import (
 from mlconnector_http._retry import RetryPolicy, parse_retry_after
 from mlconnector_http._secrets import Secret
 from mlconnector_http._tokens import (
+    LEEWAY_FRACTION,
     ClientCredentials,
     MemoryTokenStore,
     StaticToken,
@@ -85,6 +86,7 @@ from mlconnector_http._tokens import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "LEEWAY_FRACTION",
     "MAX_EMPTY_PAGES",
     "NOT_GIVEN",
     "APIClient",

@@ -2,9 +2,10 @@
 
 A :class:`TokenProvider` knows one vendor's token endpoint (as :class:`Operation` objects);
 :class:`TokenManager` owns the rules common to all: cache in a :class:`TokenStore`, refresh
-``leeway`` seconds before expiry, one refresh at a time per credential under the store's lock
-(process-wide for :class:`MemoryTokenStore`, cross-process for a store over a database), the
-store re-read inside the lock, and after a 401 refresh only if nobody else already has.
+``leeway`` seconds before expiry (at most half the token's lifetime early), one refresh at a
+time per credential under the store's lock (process-wide for :class:`MemoryTokenStore`,
+cross-process for a store over a database), the store re-read inside the lock, and after a
+401 refresh only if nobody else already has.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from mlconnector_http._operation import Flow, Operation
 from mlconnector_http._secrets import Secret
 
 __all__ = [
+    "LEEWAY_FRACTION",
     "ClientCredentials",
     "MemoryTokenStore",
     "StaticToken",
@@ -42,6 +44,11 @@ __all__ = [
 ]
 
 
+LEEWAY_FRACTION = 0.5
+"""A token is refreshed early by ``leeway`` seconds, but never by more than this fraction of
+its lifetime: a 60 s token with a 300 s leeway is used for 30 s, not fetched for every call."""
+
+
 @attrs.frozen
 class Token:
     """An access token and when it stops working (epoch seconds, ``None`` = unknown)."""
@@ -52,10 +59,20 @@ class Token:
     refresh_expires_at: float | None = None
     token_type: str = "Bearer"
     scope: str | None = None
+    issued_at: float | None = None
 
     def usable(self, now: float, leeway: float) -> bool:
-        """Whether the token can still be sent, keeping ``leeway`` seconds in hand."""
-        return self.expires_at is None or now < self.expires_at - leeway
+        """Whether the token can still be sent, keeping ``leeway`` seconds in hand.
+
+        When the token's lifetime is known (``issued_at``), the leeway is capped at
+        :data:`LEEWAY_FRACTION` of it, so a token shorter-lived than the leeway is still
+        used for a while instead of being fetched again for every call.
+        """
+        if self.expires_at is None:
+            return True
+        if self.issued_at is not None:
+            leeway = min(leeway, max(self.expires_at - self.issued_at, 0.0) * LEEWAY_FRACTION)
+        return now < self.expires_at - leeway
 
 
 class TokenStore(Protocol):
@@ -171,6 +188,7 @@ def parse_token_response(
     refresh = body.get("refresh_token")
     refresh_in = body.get("refresh_expires_in")
     return Token(
+        issued_at=start,
         access_token=Secret(access),
         expires_at=start + float(expires_in) if expires_in is not None else None,
         refresh_token=Secret(refresh) if refresh else None,
@@ -387,9 +405,10 @@ class TokenManager:
         return token.access_token.reveal()
 
     def _refresh_flow(self, current: Token | None) -> Flow[Token]:
-        """The provider's flow, from the stored token."""
-        token: Token = yield from self.provider.token_flow(current, self.clock.time())
-        return token
+        """The provider's flow, from the stored token; the token's issue time is stamped."""
+        now = self.clock.time()
+        token = yield from self.provider.token_flow(current, now)
+        return token if token.issued_at is not None else attrs.evolve(token, issued_at=now)
 
     def lock(self) -> contextlib.AbstractContextManager[None]:
         """The store's lock of this credential (process-wide for :class:`MemoryTokenStore`)."""
