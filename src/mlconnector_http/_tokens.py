@@ -121,8 +121,9 @@ class _KeyLock:
     ) -> None:
         self._lock.release()
 
-    def locked(self) -> bool:
-        return self._lock.locked()
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free, without waiting (then leave it with ``__exit__``)."""
+        return self._lock.acquire(blocking=False)
 
 
 _KEY_LOCKS: dict[str, _KeyLock] = {}
@@ -320,8 +321,15 @@ async def _held_off_loop(lock: contextlib.AbstractContextManager[None]) -> Async
     """Hold a blocking lock from async code: acquired and released in worker threads.
 
     A task cancelled while the thread waits still gets the lock in that thread; it is then
-    released at once, so a cancelled refresh never leaves the credential locked.
+    released at once, so a cancelled refresh never leaves the credential locked. A free
+    process-wide lock (:class:`MemoryTokenStore`'s) is taken on the loop, without a thread.
     """
+    if isinstance(lock, _KeyLock) and lock.try_acquire():
+        try:
+            yield
+        finally:
+            lock.__exit__(None, None, None)
+        return
     entering = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
     try:
         await asyncio.shield(entering)
