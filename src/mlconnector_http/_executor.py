@@ -80,6 +80,11 @@ def attempt_flow(
     if backoff_wait > 0 and config.retry.sleep:
         yield _Sleep(backoff_wait)
     waited = cast(float, (yield _Budget(functools.partial(config.budget.reserve, config.key))))
+    too_long = config.retry.refuse_wait(waited, reason="the rate budget")
+    if too_long is not None:
+        limited = error_class(config.family, RateLimited)
+        refused = limited(too_long, retry_after=waited, status_code=429, method=op.method)
+        return _Attempt(error=refused)
     if waited > 0:
         yield _Sleep(waited)
     token: str | None = None
@@ -125,7 +130,9 @@ def _classify(
         )
         if last or not policy.is_retryable_transport(reply, retry_safe=safe):
             return _Attempt(error=lost)
-        return _Attempt(error=lost, retry_wait=policy.computed_delay(attempt))
+        what = f"{request.method} {request.url.path}: {type(reply).__name__}"
+        wait = policy.retry_wait(attempt, None, what=what, logger=config.logger)
+        return _Attempt(error=lost, retry_wait=wait)
     if reply.is_success:
         try:
             return _Attempt(value=op.parse(reply))
@@ -135,7 +142,12 @@ def _classify(
         except APIError as in_body:
             return _Attempt(error=in_body)
         except ValueError as exc:
-            retry = None if last or not safe else policy.computed_delay(attempt)
+            what = f"{request.method} {request.url.path}: unreadable body"
+            retry = (
+                None
+                if last or not safe
+                else policy.retry_wait(attempt, None, what=what, logger=config.logger)
+            )
             return _Attempt(error=_malformed(config, reply, exc), retry_wait=retry)
     status = reply.status_code
     server_wait = policy.server_wait(
@@ -162,7 +174,8 @@ def _classify(
                 path=request.url.path,
             )
         )
-    wait = server_wait if server_wait is not None else policy.computed_delay(attempt)
+    what = f"{request.method} {request.url.path} -> {status}"
+    wait = policy.retry_wait(attempt, server_wait, what=what, logger=config.logger)
     return _Attempt(error=error, retry_wait=wait)
 
 

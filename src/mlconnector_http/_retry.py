@@ -6,44 +6,18 @@ The retry loop itself is the ``backoff`` package (:func:`backoff.on_predicate` w
 
 from __future__ import annotations
 
-import email.utils
+import logging
 import random
 from collections.abc import Mapping
 
 import attrs
 import httpx
 
-from mlconnector_http._budget import RateLimitHeaders
+from mlconnector_http._budget import LOG_WAITS_OVER, RateLimitHeaders, parse_retry_after
 
 __all__ = ["RetryPolicy", "parse_retry_after"]
 
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date.
-
-    ``now`` is Unix epoch seconds. Returns ``None`` when absent or unreadable; a date in the
-    past gives ``0``.
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if moment.tzinfo is None:
-            return None
-        return max(moment.timestamp() - now, 0.0)
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):
-        return None
-    return max(seconds, 0.0)
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +91,39 @@ class RetryPolicy:
             return None
         try:
             reset = float(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
+            return None
+        if reset != reset or reset in (float("inf"), float("-inf")):
             return None
         return max(reset if rate_headers.reset_is_delta else reset - now, 0.0)
+
+    def retry_wait(
+        self,
+        attempt: int,
+        server_wait: float | None,
+        *,
+        what: str,
+        logger: logging.Logger,
+    ) -> float:
+        """The wait before the next attempt: the server's, else the computed backoff.
+
+        ``what`` says what failed (``"GET /vendors -> 503"``); a wait over a second is logged
+        at INFO with its reason, so an operator sees why a sync is slow. A server wait over
+        :attr:`max_server_wait` is the caller's to refuse (it raises ``RateLimited``).
+        """
+        if server_wait is not None:
+            wait, reason = server_wait, "the server asked for it"
+        else:
+            wait, reason = self.computed_delay(attempt), f"backoff after attempt {attempt}"
+        if wait > LOG_WAITS_OVER:
+            logger.info("retrying %s in %.1fs: %s", what, wait, reason)
+        return wait
+
+    def refuse_wait(self, wait: float, *, reason: str) -> str | None:
+        """Why a wait must not be slept (it is over :attr:`max_server_wait`), or ``None``.
+
+        The caller raises ``RateLimited`` carrying the wait instead of sleeping it.
+        """
+        if wait > self.max_server_wait:
+            return f"{reason} asks to wait {wait:g}s, over the {self.max_server_wait:g}s cap"
+        return None
