@@ -33,9 +33,9 @@ __all__ = [
 
 SYSTEMS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # system: (required settings, optional settings)
-    "procurify": (("client_id",), ("subdomain", "base_url", "timeout")),
-    "qad": (("tenant_url", "domain", "entity"), ("username", "timeout")),
-    "procore": (("client_id", "company_id"), ("base_url", "auth_url", "timeout")),
+    "procurify": (("client_id",), ("subdomain", "base_url", "timeout", "rate_limit")),
+    "qad": (("tenant_url", "domain", "entity"), ("username", "timeout", "rate_limit")),
+    "procore": (("client_id", "company_id"), ("base_url", "auth_url", "timeout", "rate_limit")),
 }
 SECRET_SETTINGS: Mapping[str, tuple[str, ...]] = {
     "procurify": ("client_secret",),
@@ -226,7 +226,26 @@ def _connection(path: Path, name: str, raw: object) -> ConnectionConfig:
                 path, f"connections.{name}.{key}", f"required for a {system} connection"
             )
     settings = {k: v for k, v in table.items() if k not in ("system", "simulator")}
+    if "rate_limit" in settings:
+        settings["rate_limit"] = _rate_limit(
+            path, f"connections.{name}.rate_limit", settings["rate_limit"]
+        )
     return ConnectionConfig(name=name, system=system, settings=settings, simulator=simulator)
+
+
+def _rate_limit(path: Path, setting: str, value: object) -> tuple[int, float]:
+    """``"100/1m"``: at most 100 requests in any minute, shared by every worker on the state."""
+    count, _, per = str(value).partition("/")
+    try:
+        limit = int(count)
+        seconds = parse_duration(per).total_seconds()
+    except ValueError:
+        raise ConfigError(
+            path, setting, f'{value!r} is not like "100/1m" (requests/period)'
+        ) from None
+    if limit < 1 or seconds <= 0:
+        raise ConfigError(path, setting, "needs at least 1 request in a positive period")
+    return limit, seconds
 
 
 _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {

@@ -10,7 +10,15 @@ from typing import Any
 
 import attrs
 
-from mlconnector_http import AttemptEvent, RetryPolicy, Secret
+from mlconnector_http import (
+    AttemptEvent,
+    InProcessBudget,
+    RateBudget,
+    RetryPolicy,
+    Secret,
+    TokenStore,
+    Window,
+)
 from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
 from mlconnector_sync._credentials import CredentialError, CredentialStore
 from mlconnector_sync._flow import Flow
@@ -90,16 +98,44 @@ def _required_secret(
     return secret
 
 
+@attrs.frozen
+class _Shared:
+    """Where budgets and tokens live: in this process, or on PostgreSQL for every worker."""
+
+    postgres_url: str | None
+
+    def budget(self, limit: tuple[int, float] | None) -> RateBudget | None:
+        windows = [] if limit is None else [Window(*limit)]
+        if self.postgres_url is not None and windows:
+            from mlconnector_sync.state.postgres import PostgresBudget
+
+            return PostgresBudget(self.postgres_url, windows)
+        return InProcessBudget(windows) if windows else None
+
+    def token_store(self, credentials: CredentialStore | None) -> TokenStore | None:
+        if self.postgres_url is None:
+            return None
+        from mlconnector_sync.state.postgres import PostgresTokenStore
+
+        fernet = None if credentials is None else credentials.fernet
+        return PostgresTokenStore(self.postgres_url, fernet=fernet)
+
+
 def _client(
     config: Config,
     conn: ConnectionConfig,
     credentials: CredentialStore | None,
     meter: ThrottleMeter,
+    shared: _Shared,
 ) -> Any:
     s = conn.settings
     common: dict[str, Any] = {"event_hook": meter}
-    if conn.simulator and conn.system == "procurify":
-        common["budget"] = None
+    budget = shared.budget(s.get("rate_limit"))
+    if budget is not None or conn.simulator:
+        common["budget"] = budget
+    store = shared.token_store(credentials)
+    if store is not None:
+        common["token_store"] = store
     if "timeout" in s:
         common["timeout"] = float(s["timeout"])
     if conn.simulator:
@@ -148,9 +184,13 @@ def open_connections(
         )
     needed = {name for f in chosen for name in (f.source, f.target)}
     meter = ThrottleMeter()
+    pg = config.state_url.startswith(("postgresql://", "postgres://"))
+    shared = _Shared(config.state_url if pg else None)
     with contextlib.ExitStack() as stack:
         clients = {
-            name: stack.enter_context(_client(config, config.connections[name], credentials, meter))
+            name: stack.enter_context(
+                _client(config, config.connections[name], credentials, meter, shared)
+            )
             for name in sorted(needed)
         }
         built = []

@@ -56,6 +56,11 @@ class CredentialStore:
     def __repr__(self) -> str:
         return f"CredentialStore({len(self._store.secret_names())} secrets)"
 
+    @property
+    def fernet(self) -> MultiFernet:
+        """The key ring, for other encrypted-at-rest stores (the PostgreSQL token store)."""
+        return self._fernet
+
     def set(self, name: str, value: str | Secret) -> None:
         """Encrypt and store ``value`` under ``name``."""
         plain = value.reveal() if isinstance(value, Secret) else value

@@ -9,6 +9,7 @@ anything is sent again. More than one match is held for a person, never chosen.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -130,6 +131,7 @@ class _UnitWorker:
         self.progress = progress
         self.should_stop = should_stop
         self.result = UnitRun()
+        self._deferred: list[tuple[LedgerRow | None, LedgerRow, Event]] = []
 
     # -- persistence ------------------------------------------------------------------------
 
@@ -137,24 +139,41 @@ class _UnitWorker:
         self,
         pairs: Sequence[tuple[LedgerRow | None, LedgerRow, Event]],
         *,
-        request: str | None = None,
         cursor: dt.datetime | None = KEEP_CURSOR,
+        defer: bool = False,
     ) -> list[LedgerRow]:
-        """Commit rows with their audit events (and the cursor); returns the stored rows."""
+        """Commit rows with their audit events (and the cursor); returns the stored rows.
+
+        ``defer`` holds an outcome back to ride in the next commit (one transaction per
+        record instead of two). Losing it in a crash is safe: the row is still ``posting``
+        and is resolved by lookup.
+        """
+        for _, _, event in pairs:
+            self.result.changes[event.value] += 1
+        if defer:
+            self._deferred.extend(pairs)
+            return [after for _, after, _ in pairs]
+        pairs = [*self._deferred, *pairs]
+        self._deferred = []
         events: list[AuditEvent] = [
-            event_for(before, after, event, worker=self.lease.worker, request=request)
+            event_for(before, after, event, worker=self.lease.worker)
             for before, after, event in pairs
         ]
         self.store.commit(
             self.lease, [after for _, after, _ in pairs], events, now=self.now(), cursor=cursor
         )
-        for _, _, event in pairs:
-            self.result.changes[event.value] += 1
         return [attrs.evolve(after, version=after.version + 1) for _, after, _ in pairs]
 
-    def _move(self, row: LedgerRow, event: Event, **changes: Any) -> LedgerRow:
+    def flush(self) -> None:
+        """Commit any deferred outcome."""
+        if self._deferred:
+            self._save([])
+
+    def _move(
+        self, row: LedgerRow, event: Event, *, defer: bool = False, **changes: Any
+    ) -> LedgerRow:
         after = transition(row, event, now=self.now(), **changes)
-        return self._save([(row, after, event)])[0]
+        return self._save([(row, after, event)], defer=defer)[-1]
 
     # -- extraction -------------------------------------------------------------------------
 
@@ -352,6 +371,7 @@ class _UnitWorker:
         self._move(
             row,
             Event.POSTED,
+            defer=True,
             target_id=written.target_id,
             request_id=written.request_id,
             posted_hash=row.intent_hash,
@@ -451,8 +471,14 @@ def run_unit(
         runner.result = result
     try:
         with telemetry.span("mlconnector.unit", flow=flow.name, partition=unit.partition):
-            runner.extract()
-            runner.process()
+            try:
+                runner.extract()
+                runner.process()
+            except Exception:
+                with contextlib.suppress(Exception):
+                    runner.flush()
+                raise
+            runner.flush()
     finally:
         store.release(lease)
     return runner.result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -157,6 +158,12 @@ def _finish(request: httpx.Request, outcome: _Outcome) -> httpx.Response:
 class _LoopbackServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away mid-request (killed, timed out) is not a server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _handler_for(simulator: Simulator) -> type[http.server.BaseHTTPRequestHandler]:

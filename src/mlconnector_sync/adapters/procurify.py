@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,10 +17,17 @@ __all__ = ["ProcurifyAccountCodeSink", "ProcurifyVendorSink"]
 class ProcurifyVendorSink:
     """Vendors keyed by ``external_id``; an unlinked vendor of the same normalised name is
     linked rather than duplicated. Every match is checked here, whatever the server's filter
-    did, so a filter the server ignores can never link a different vendor."""
+    did, so a filter the server ignores can never link a different vendor.
 
-    def __init__(self, client: ProcurifyClient) -> None:
+    Unlinked vendors are indexed by name from one full listing, rebuilt once it is older than
+    ``index_ttl`` seconds, so a first sync costs one lookup per record, not two.
+    """
+
+    def __init__(self, client: ProcurifyClient, *, index_ttl: float = 300.0) -> None:
         self.client = client
+        self.index_ttl = index_ttl
+        self._unlinked: dict[str, list[int]] | None = None
+        self._built_at = 0.0
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
         found = [
@@ -29,12 +37,22 @@ class ProcurifyVendorSink:
         ]
         if found or not document.get("name"):
             return found
-        wanted = normalized_name(str(document["name"]))
-        return [
-            Match(str(v.id), "natural key (name)")
-            for v in self.client.vendors.list(search=str(document["name"]))
-            if not v.external_id and normalized_name(v.name) == wanted
-        ]
+        ids = self._index().get(normalized_name(str(document["name"])), [])
+        return [Match(str(i), "natural key (name)") for i in ids]
+
+    def _index(self) -> dict[str, list[int]]:
+        if self._unlinked is None or time.monotonic() - self._built_at > self.index_ttl:
+            index: dict[str, list[int]] = {}
+            for vendor in self.client.vendors.list(page_size=1000):
+                if not vendor.external_id:
+                    index.setdefault(normalized_name(vendor.name), []).append(vendor.id)
+            self._unlinked, self._built_at = index, time.monotonic()
+        return self._unlinked
+
+    def _linked(self, vendor_id: int) -> None:
+        for ids in (self._unlinked or {}).values():
+            if vendor_id in ids:
+                ids.remove(vendor_id)
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:
         try:
@@ -50,6 +68,7 @@ class ProcurifyVendorSink:
             )
         except APIStatusError as error:
             raise refusal(error) from error
+        self._linked(vendor.id)
         return Written(str(vendor.id))
 
 

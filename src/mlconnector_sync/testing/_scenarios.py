@@ -13,7 +13,7 @@ import attrs
 import httpx
 
 from mlconnector_http.testing import Fault, Simulator
-from procurify_client.testing import ProcurifySimulator
+from procurify_client.testing import ProcurifySimulator, RateLimit
 from qad_client.testing import QADSimulator
 
 __all__ = ["SCENARIOS", "Manufacturer", "ServedScenario", "add_random_faults"]
@@ -104,11 +104,15 @@ class Manufacturer:
 
     name = "manufacturer"
 
-    def __init__(self, *, seed: int = 0, scale: int = 1) -> None:
+    def __init__(
+        self, *, seed: int = 0, scale: int = 1, procurify_rate_limit: RateLimit | None = None
+    ) -> None:
         self.seed = seed
         self.scale = scale
         self.procurify = ProcurifySimulator()
-        self.procurify_credentials = self.procurify.add_tenant(PROCURIFY_TENANT)
+        self.procurify_credentials = self.procurify.add_tenant(
+            PROCURIFY_TENANT, rate_limit=procurify_rate_limit
+        )
         self.procurify.seed(
             PROCURIFY_TENANT,
             seed=seed,
