@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from mlconnector_http import APIError, AuthError, PermissionDenied, TransportError
-from mlconnector_sync._audit import AuditEvent, event_for
+from mlconnector_sync._audit import AuditEvent, event_for, redact
 from mlconnector_sync._flow import (
     Flow,
     Hold,
@@ -347,7 +347,7 @@ class _UnitWorker:
             return
         except TransportError as unknown:
             telemetry.count("mlconnector.unknown_outcomes", flow=self.flow.name)
-            row = self._move(row, Event.UNKNOWN, reason=f"outcome unknown: {unknown}")
+            row = self._move(row, Event.UNKNOWN, reason=redact(f"outcome unknown: {unknown}"))
             resolved = self._resolve(row)
             retry_now = resolved is not None and resolved.state == State.PENDING
             if retry_now and resolved is not None and resolved.attempts < self.flow.max_attempts:
@@ -434,7 +434,7 @@ class _UnitWorker:
         if not permanent and row.attempts < self.flow.max_attempts:
             wait = self.options.retry_base * (2 ** max(row.attempts - 1, 0))
             retry_at = self.now() + min(wait, self.options.retry_cap)
-        self._move(row, Event.FAILED, reason=message, field=field, next_retry_at=retry_at)
+        self._move(row, Event.FAILED, reason=redact(message), field=field, next_retry_at=retry_at)
 
 
 def run_unit(
