@@ -75,25 +75,29 @@ class PostgresBudget:
         self._where = describe(url)
         s = quoted(schema)
         longest = max((w.seconds for w in self.windows), default=0.0)
-        self._longest = longest
-        now = _DB_NOW if clock is None else "%(now)s"
         self._lock_key = (
-            f"SELECT last_at, sent, hint_remaining, hint_reset_at, hint_sent, {now} "
+            "SELECT last_at, sent, hint_remaining, hint_reset_at, hint_sent "
             f"FROM {s}.budget_keys WHERE key = %(key)s FOR UPDATE"
         )
         self._add_key = f"INSERT INTO {s}.budget_keys (key) VALUES (%(key)s) ON CONFLICT DO NOTHING"
-        # the limit-th newest slot of each window (slots only ever grow in time per key); the
-        # prune runs in the same statement and the ranks see the slots from before it, which
-        # is harmless: a pruned slot is outside every window
-        ranks = ", ".join(
-            f"(SELECT at FROM {s}.budget_slots WHERE key = %(key)s "
+        # read under the key's lock: the time, then the limit-th newest slot of each window
+        # (slots only grow in time per key). The prune runs in the same statement and the
+        # ranks see the slots from before it, which is harmless: a pruned slot is outside
+        # every window.
+        now = _DB_NOW if clock is None else "%(now)s::double precision"
+        ranks = "".join(
+            f", (SELECT at FROM {s}.budget_slots WHERE key = %(key)s "
             f"ORDER BY at DESC OFFSET {int(w.limit) - 1} LIMIT 1)"
             for w in self.windows
         )
+        prune = (
+            f", pruned AS (DELETE FROM {s}.budget_slots WHERE key = %(key)s "
+            f"AND at <= (SELECT t FROM clock) - {float(longest)!r})"
+            if self.windows
+            else ""
+        )
         self._ranks = (
-            f"WITH pruned AS (DELETE FROM {s}.budget_slots "
-            "WHERE key = %(key)s AND at <= %(horizon)s) "
-            f"SELECT {ranks}"
+            f"WITH clock AS (SELECT {now} AS t){prune} SELECT (SELECT t FROM clock){ranks}"
         )
         self._record = (
             f"UPDATE {s}.budget_keys SET last_at = %(at)s, sent = sent + 1 WHERE key = %(key)s"
@@ -125,8 +129,6 @@ class PostgresBudget:
     def reserve(self, key: str) -> float:
         """Claim a slot for one request on ``key``; returns the seconds to wait before sending."""
         args: dict[str, Any] = {"key": key}
-        if self._clock is not None:
-            args["now"] = self._clock.time()
         with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
             cur.execute(self._lock_key, args)
             state = cur.fetchone()
@@ -135,8 +137,14 @@ class PostgresBudget:
                 cur.execute(self._lock_key, args)
                 state = cur.fetchone()
             assert state is not None
-            last, sent, remaining, reset_at, sent_at_hint, now = state
-            now = float(now)
+            last, sent, remaining, reset_at, sent_at_hint = state
+            if self._clock is not None:
+                args["now"] = self._clock.time()
+            cur.execute(self._ranks, args)
+            found = cur.fetchone()
+            assert found is not None
+            now = float(found[0])
+            kth = [None if v is None else float(v) for v in found[1:]]
             at = now if last is None else max(now, float(last) + self.min_interval)
             reason = f"at most one request every {self.min_interval:g}s"
             if (
@@ -147,23 +155,16 @@ class PostgresBudget:
             ):
                 at = float(reset_at)
                 reason = "the server reported no requests left before its reset"
-            if self.windows:
-                cur.execute(self._ranks, {**args, "horizon": now - self._longest})
-                found = cur.fetchone()
-                assert found is not None
-                kth = [None if v is None else float(v) for v in found]
-                changed = True
-                while changed:
-                    changed = False
-                    for window, slot in zip(self.windows, kth, strict=True):
-                        if slot is None or slot <= now - window.seconds:
-                            continue  # fewer than `limit` reservations in this window
-                        if slot > at - window.seconds:
-                            at = slot + window.seconds
-                            reason = (
-                                f"window of {window.limit} requests per {window.seconds:g}s full"
-                            )
-                            changed = True
+            changed = True
+            while changed:
+                changed = False
+                for window, slot in zip(self.windows, kth, strict=True):
+                    if slot is None or slot <= now - window.seconds:
+                        continue  # fewer than `limit` reservations in this window
+                    if slot > at - window.seconds:
+                        at = slot + window.seconds
+                        reason = f"window of {window.limit} requests per {window.seconds:g}s full"
+                        changed = True
             cur.execute(self._record, {**args, "at": at})
         wait = at - now
         if wait > LOG_WAITS_OVER:
