@@ -6,6 +6,14 @@ not know it, it is read from ``GET {base}/api/qracore/securityControl`` with Bas
 also tells how long a session lives. Before the access token expires the refresh token is
 spent (QAD rotates it: each one works once) while the session lasts; when refreshing fails, or
 the session has ended, the user signs in again.
+
+A refused password (400/401 from ``oauth/token``, 401 from ``securityControl``) is never sent
+again by the same :class:`PasswordLogin` (a client and its ``with_options``/``for_domain``
+copies): QAD disables a user after "Maximum Access Failures" (10 by default) wrong passwords,
+so a sync that retried would lock its own integration user out. Every later call raises
+:class:`~qad_client.QADAuthError` at once, without a request; build a new client once the
+password is corrected. A process that builds a new client for every run should stop after
+such an error rather than try the same password again.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import httpx
 
 from mlconnector_http import (
     APIError,
+    APIStatusError,
     Operation,
     Secret,
     Token,
@@ -26,12 +35,14 @@ from mlconnector_http import (
     parse_token_response,
 )
 from qad_client import _names as n
-from qad_client._exceptions import QADError
+from qad_client._exceptions import QADAuthError, QADError
 
 __all__ = ["PasswordLogin", "SecurityControl", "security_control"]
 
 # A refresh is not attempted this close to the end of the session: it would die in flight.
 _SESSION_MARGIN = 30.0
+# What a refused sign-in answers: the password (or the client id) is wrong, or the user is off.
+_REFUSED = frozenset({400, 401})
 
 
 @attrs.frozen
@@ -101,6 +112,7 @@ class PasswordLogin:
         self.username = username
         self._password = Secret(password)
         self._control = SecurityControl(client_id) if client_id else None
+        self._refused: APIStatusError | None = None
 
     @property
     def key(self) -> str:
@@ -112,10 +124,25 @@ class PasswordLogin:
         """The tenant's sign-in settings once known."""
         return self._control
 
+    @property
+    def refused(self) -> bool:
+        """Whether the password was refused: it is then never sent again."""
+        return self._refused is not None
+
     def token_flow(self, current: Token | None, now: float) -> TokenFlow:
-        """Learn the client id if needed; refresh while the session lasts; else log in."""
+        """Learn the client id if needed; refresh while the session lasts; else log in.
+
+        Raises:
+            QADAuthError: the password was refused, now or by an earlier call (then without
+                a request: a wrong password is never retried).
+        """
+        if self._refused is not None:
+            raise self._refusal(self._refused)
         if self._control is None:
-            self._control = yield security_control(self.base_url, self.username, self._password)
+            try:
+                self._control = yield security_control(self.base_url, self.username, self._password)
+            except APIStatusError as error:
+                raise self._refuse(error) from None
         control = self._control
         if current is not None and current.refresh_token is not None:
             session_ends = current.refresh_expires_at
@@ -128,8 +155,29 @@ class PasswordLogin:
                     pass  # spent, revoked or expired: log in again below
                 else:
                     return refreshed
-        token: Token = yield self._login(control, now)
+        try:
+            token: Token = yield self._login(control, now)
+        except APIStatusError as error:
+            raise self._refuse(error) from None
         return token
+
+    def _refuse(self, error: APIStatusError) -> APIStatusError:
+        """Remember a refused sign-in (400/401) so the password is never sent again."""
+        if error.status_code not in _REFUSED:
+            return error
+        self._refused = error
+        return self._refusal(error)
+
+    def _refusal(self, error: APIStatusError) -> QADAuthError:
+        return QADAuthError(
+            f"the sign-in of QAD user {self.username!r} was refused ({error.message}); it is "
+            "not tried again, because QAD disables a user after repeated failed logins: "
+            "correct the password, then create a new client",
+            status_code=error.status_code,
+            request_id=error.request_id,
+            method=error.method,
+            path=error.path,
+        )
 
     def _login(self, control: SecurityControl, now: float) -> Operation[Token]:
         """The password grant; it opens a session that lasts ``session_length`` minutes."""

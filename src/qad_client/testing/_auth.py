@@ -1,7 +1,8 @@
 """Users, service accounts, sessions and tokens of one tenant (no HTTP).
 
 A login opens a session that lives at most ``session_length`` minutes and dies after
-``timeout_minutes`` without use; each access token also has its own ``expires_in``. Refresh
+``timeout_minutes`` without use; like QAD (Security Control's "Maximum Access Failures"), a
+user is disabled after ``max_access_failures`` wrong passwords in a row; each access token also has its own ``expires_in``. Refresh
 tokens are single-use: each refresh returns a new pair, stays inside the session's absolute
 life, and a second use of the same refresh token is refused.
 """
@@ -94,11 +95,16 @@ class AuthState:
         self.services: dict[str, Principal] = {}
         self._access: dict[str, _Access] = {}
         self._refresh: dict[str, _Refresh] = {}
+        self.max_access_failures = 10
+        self.access_failures: dict[str, int] = {}
+        self.disabled: set[str] = set()
 
     def add_user(self, username: str, password: str, permissions: Iterable[str] | None) -> None:
         """Add or replace a user who logs in with a password."""
         allowed = None if permissions is None else frozenset(permissions)
         self.users[username.lower()] = Principal(username, password, allowed)
+        self.access_failures.pop(username.lower(), None)
+        self.disabled.discard(username.lower())
 
     def add_service(self, client_id: str, secret: str, permissions: Iterable[str] | None) -> None:
         """Add or replace a service account that uses the client-credentials grant."""
@@ -106,10 +112,18 @@ class AuthState:
         self.services[client_id] = Principal(client_id, secret, allowed, service=True)
 
     def basic(self, username: str, password: str) -> Principal | None:
-        """The user these Basic credentials name, if the password is right."""
-        user = self.users.get(username.lower())
-        if user is None or not secrets.compare_digest(user.secret, password):
+        """The user these Basic credentials name, if the password is right and the user is
+        enabled; a wrong password counts as an access failure, the last allowed one disables."""
+        name = username.lower()
+        user = self.users.get(name)
+        if user is None or name in self.disabled:
             return None
+        if not secrets.compare_digest(user.secret, password):
+            self.access_failures[name] = self.access_failures.get(name, 0) + 1
+            if self.access_failures[name] >= self.max_access_failures:
+                self.disabled.add(name)
+            return None
+        self.access_failures.pop(name, None)
         return user
 
     def password_grant(
