@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
@@ -128,10 +129,41 @@ def through_engine(store: StateStore, suppliers: int) -> tuple[float, int, int]:
     return seconds, procurify_sim.request_count() + qad_sim.request_count(), posted
 
 
+def _postgres_worker(url: str, records: int, partition: str, start: Any) -> float:
+    """One worker process: wait for the start signal, then sync its own partition."""
+    from mlconnector_sync.state.postgres import PostgresStore
+
+    store = PostgresStore(url)
+    start.wait()
+    try:
+        return engine_only(store, records, partition)
+    finally:
+        store.close()
+
+
+def postgres_workers(url: str, records: int, workers: int) -> float:
+    """Records/s of ``workers`` processes, each syncing ``records`` of its own partition."""
+    context = multiprocessing.get_context("spawn")
+    start = context.Manager().Event()
+    with context.Pool(workers) as pool:
+        jobs = [
+            pool.apply_async(_postgres_worker, (url, records, f"p{i}", start))
+            for i in range(workers)
+        ]
+        time.sleep(3.0)  # let every worker import and connect
+        began = time.perf_counter()
+        start.set()
+        for job in jobs:
+            job.get(timeout=600)
+        seconds = time.perf_counter() - began
+    return workers * records / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--suppliers", type=int, default=2_000)
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         print(f"engine only, {args.records:,} records (memory source, null sink)")
@@ -146,6 +178,21 @@ def main() -> None:
                 f"ledger+engine {per:,.0f} µs/record"
             )
             store.close()
+        if not args.no_postgres:
+            from mlconnector_sync.testing.postgres import TemporaryPostgres
+
+            server = TemporaryPostgres()
+            server.start()
+            try:
+                for workers in (1, 4):
+                    per_worker = args.records // workers
+                    rate = postgres_workers(server.create_database(), per_worker, workers)
+                    print(
+                        f"  postgres, {workers} worker{'s' if workers > 1 else ' '} "
+                        f"{rate:>9,.0f} records/s  ({per_worker:,} records each)"
+                    )
+            finally:
+                server.stop()
         print(f"\nQAD suppliers -> Procurify vendors, {args.suppliers:,} suppliers, in-process")
         direct_s, direct_requests = direct_loop(args.suppliers)
         print(

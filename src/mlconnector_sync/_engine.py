@@ -18,7 +18,13 @@ from typing import Any
 
 import attrs
 
-from mlconnector_http import APIError, AuthError, PermissionDenied, TransportError
+from mlconnector_http import (
+    APIError,
+    AuthError,
+    PermissionDenied,
+    TransportError,
+    WriteOutcomeUnknown,
+)
 from mlconnector_sync._audit import AuditEvent, event_for, redact
 from mlconnector_sync._flow import (
     Flow,
@@ -345,7 +351,7 @@ class _UnitWorker:
         except WriteRefused as refused:
             self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
             return
-        except TransportError as unknown:
+        except (TransportError, WriteOutcomeUnknown) as unknown:
             telemetry.count("mlconnector.unknown_outcomes", flow=self.flow.name)
             row = self._move(row, Event.UNKNOWN, reason=redact(f"outcome unknown: {unknown}"))
             resolved = self._resolve(row)

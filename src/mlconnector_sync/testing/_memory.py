@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from mlconnector_http import APITimeoutError
+from mlconnector_http import APITimeoutError, WriteOutcomeUnknown
 from mlconnector_sync._flow import Match, Rejected, SourceRecord, WriteRefused, Written
 
 __all__ = ["MemorySink", "MemorySource", "StoredDocument"]
@@ -173,5 +173,7 @@ class MemorySink:
     def _after_write(self, target: str) -> Written:
         if self.unknown_next:
             self.unknown_next -= 1
-            raise APITimeoutError("timed out after the write committed (injected)")
+            raise WriteOutcomeUnknown(
+                operation="memory.write", reference=None, cause="timed out after the write (injected)"
+            )
         return Written(target, request_id=f"req-{target}")
