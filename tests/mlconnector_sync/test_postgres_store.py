@@ -4,15 +4,19 @@ reprs and errors, and the throwaway server itself."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import attrs
 import psycopg
 import pytest
 
 from mlconnector_sync import Event, State
+from mlconnector_sync._audit import event_for
 from mlconnector_sync._ledger import new_row, transition
-from mlconnector_sync.state import Lease, StateError, Unit, open_store
+from mlconnector_sync.state import ConcurrentUpdate, Lease, StateError, Unit, open_store
 from mlconnector_sync.state.postgres import PostgresStore
 from mlconnector_sync.state.postgres._schema import MIGRATIONS
 from mlconnector_sync.testing.postgres import PostgresNotFound, TemporaryPostgres
@@ -151,3 +155,63 @@ def test_the_temporary_server_leaves_nothing_behind(tmp_path: Path) -> None:
         _ = server.url
     with pytest.raises(PostgresNotFound, match="install"):
         TemporaryPostgres(bin_dir=tmp_path)
+
+
+def test_a_big_commit_with_one_stale_row_writes_nothing(pg: PostgresStore) -> None:
+    lease, keys = _seed(pg, 3)
+    stored = pg.load(UNIT.flow, keys)
+    fresh = [
+        new_row(
+            flow=UNIT.flow,
+            source_key=f"new:{i}",
+            partition=UNIT.partition,
+            source_id=str(i),
+            payload={"i": i},
+            now=T0,
+            source_modified_at=T0,
+        )
+        for i in range(20)
+    ]
+    moved = transition(stored["k:1"], Event.SKIPPED, now=T0, reason="rule")
+    stale = attrs.evolve(moved, version=moved.version + 5)
+    events = [event_for(None, row, Event.EXTRACTED, worker="w1") for row in fresh]
+    with pytest.raises(ConcurrentUpdate, match="k:1"):
+        pg.commit(lease, [*fresh[:10], stale, *fresh[10:]], events, now=T0)
+    assert pg.load(UNIT.flow, [r.source_key for r in fresh]) == {}
+    assert pg.audit() == []
+    pg.commit(lease, [*fresh, moved], events, now=T0, cursor=T0)
+    assert len(pg.load(UNIT.flow, [r.source_key for r in fresh])) == 20
+    assert len(pg.audit()) == 20
+    assert pg.cursor(UNIT) == T0
+
+
+def test_threads_racing_for_a_unit_or_a_row_have_one_winner(pg: PostgresStore) -> None:
+    lease, keys = _seed(pg, 1)
+    pg.release(lease)
+    barrier = threading.Barrier(6)
+
+    def claim(worker: str) -> Lease | None:
+        barrier.wait()
+        return pg.acquire(UNIT, worker, now=T0, ttl=TTL)
+
+    with ThreadPoolExecutor(6) as pool:
+        leases = list(pool.map(claim, [f"w{i}" for i in range(6)]))
+    winners = [held for held in leases if held is not None]
+    assert len(winners) == 1
+    holder = winners[0]
+    row = pg.load(UNIT.flow, keys)["k:0"]
+    barrier = threading.Barrier(6)
+
+    def move(reason: str) -> str:
+        barrier.wait()
+        try:
+            pg.commit(holder, [transition(row, Event.SKIPPED, now=T0, reason=reason)], [], now=T0)
+        except ConcurrentUpdate:
+            return "refused"
+        return reason
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(move, [f"r{i}" for i in range(6)]))
+    assert outcomes.count("refused") == 5
+    (won,) = [o for o in outcomes if o != "refused"]
+    assert pg.load(UNIT.flow, keys)["k:0"].reason == won

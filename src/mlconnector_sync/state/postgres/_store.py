@@ -23,10 +23,9 @@ on both); what PostgreSQL adds:
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import attrs
@@ -62,6 +61,7 @@ from mlconnector_sync.state.postgres._schema import (
 
 __all__ = ["PostgresStore"]
 
+_PIPELINE_FROM = 4
 _FOREVER_AGO = dt.datetime.min.replace(tzinfo=dt.UTC)
 _ROW_SELECT = ", ".join(ROW_COLUMNS)
 _DUE = (
@@ -102,11 +102,16 @@ class _SQL:
             f"UPDATE {s}.leases SET expires_at = %s "
             "WHERE flow = %s AND partition = %s AND worker = %s AND fence = %s"
         )
-        self.lease_for_update = (
-            f"SELECT worker, fence, expires_at, ttl_seconds FROM {s}.leases "
-            "WHERE flow = %s AND partition = %s FOR UPDATE"
+        # the lease check: the lease row locked (FOR UPDATE) only if it is still this worker's
+        # fence and unexpired at `now`, and extended by its ttl, in one statement
+        self.hold_lease = (
+            f"WITH held AS (SELECT flow, partition, ttl_seconds FROM {s}.leases "
+            "WHERE flow = %(flow)s AND partition = %(partition)s AND worker = %(worker)s "
+            "AND fence = %(fence)s AND expires_at > %(now)s FOR UPDATE) "
+            f"UPDATE {s}.leases AS l SET expires_at = "
+            "%(now)s + make_interval(secs => held.ttl_seconds) FROM held "
+            "WHERE l.flow = held.flow AND l.partition = held.partition RETURNING l.fence"
         )
-        self.extend = f"UPDATE {s}.leases SET expires_at = %s WHERE flow = %s AND partition = %s"
         self.cursor = f"SELECT watermark FROM {s}.cursors WHERE flow = %s AND partition = %s"
         self.set_cursor = (
             f"INSERT INTO {s}.cursors (flow, partition, watermark) VALUES (%s, %s, %s) "
@@ -232,17 +237,6 @@ class PostgresStore:
                 (_FOREVER_AGO, unit.flow, unit.partition, lease.worker, lease.fence),
             )
 
-    def _check_lease(self, cur: psycopg.Cursor[Any], lease: Lease, now: dt.datetime) -> None:
-        unit = lease.unit
-        cur.execute(self._sql.lease_for_update, (unit.flow, unit.partition))
-        held = cur.fetchone()
-        if held is None or held[0] != lease.worker or held[1] != lease.fence or _in(held[2]) <= now:
-            raise LeaseLost(f"lease on {unit} (fence {lease.fence}) is no longer held")
-        cur.execute(
-            self._sql.extend,
-            (now + dt.timedelta(seconds=float(held[3])), unit.flow, unit.partition),
-        )
-
     # -- ledger ------------------------------------------------------------------------------
 
     def cursor(self, unit: Unit) -> dt.datetime | None:
@@ -272,49 +266,67 @@ class PostgresStore:
         cursor: dt.datetime | None = KEEP_CURSOR,
     ) -> None:
         _out(now)
-        with self._transaction() as cur:
-            if lease is not None:
-                self._check_lease(cur, lease, now)
-            # consecutive inserts (version 0) and updates go in batches, in the rows' order
-            for inserting, group in itertools.groupby(rows, key=lambda r: r.version == 0):
-                batch = list(group)
-                if inserting:
-                    self._write(cur, self._sql.insert_row, batch, [], "was inserted meanwhile")
-                else:
-                    self._write(
-                        cur,
-                        self._sql.update_row,
-                        batch,
-                        [(r.flow, r.source_key, r.version) for r in batch],
-                        "changed meanwhile",
+        try:
+            with (
+                self._pool.connection() as conn,
+                self._batching(conn, len(rows) + len(events)),
+                conn.transaction(),
+            ):
+                if lease is not None:
+                    self._hold(conn, lease, now)
+                writes = [(self._write(conn, row), row) for row in rows]
+                audit = conn.cursor()
+                for event in events:
+                    audit.execute(self._sql.insert_audit, audit_to_columns(event, _out))
+                if lease is not None and cursor is not KEEP_CURSOR:
+                    conn.execute(
+                        self._sql.set_cursor,
+                        (
+                            lease.unit.flow,
+                            lease.unit.partition,
+                            None if cursor is None else _out(cursor),
+                        ),
                     )
-            if events:
-                cur.executemany(self._sql.insert_audit, [audit_to_columns(e, _out) for e in events])
-            if lease is not None and cursor is not KEEP_CURSOR:
-                cur.execute(
-                    self._sql.set_cursor,
-                    (
-                        lease.unit.flow,
-                        lease.unit.partition,
-                        None if cursor is None else _out(cursor),
-                    ),
-                )
+                for written, row in writes:
+                    if written.fetchone() is None:
+                        failure = "was inserted" if row.version == 0 else "changed"
+                        raise ConcurrentUpdate(f"{row.flow} {row.source_key} {failure} meanwhile")
+        except psycopg.errors.DeadlockDetected:
+            # two writers took the same rows in opposite orders; PostgreSQL rolled this one back
+            raise ConcurrentUpdate(
+                "rows changed meanwhile (deadlock with another writer)"
+            ) from None
 
     @staticmethod
-    def _write(
-        cur: psycopg.Cursor[Any],
-        statement: str,
-        batch: Sequence[LedgerRow],
-        keys: Sequence[tuple[str, str, int]],
-        failure: str,
-    ) -> None:
-        values = [row_to_columns(attrs.evolve(r, version=r.version + 1), _out) for r in batch]
-        if keys:
-            values = [(*v, *k) for v, k in zip(values, keys, strict=True)]
-        cur.executemany(statement, values, returning=True)
-        for row, _ in zip(batch, cur.results(), strict=True):
-            if cur.rowcount != 1:
-                raise ConcurrentUpdate(f"{row.flow} {row.source_key} {failure}")
+    def _batching(conn: psycopg.Connection[Any], statements: int) -> AbstractContextManager[Any]:
+        """Pipeline mode for a big commit: the statements are queued (a cursor each, to read
+        its own result) and sent together, no round trip per row. A small commit (one ledger
+        move and its event, the common case) is faster without the pipeline's syncs."""
+        return conn.pipeline() if statements > _PIPELINE_FROM else nullcontext()
+
+    def _hold(self, conn: psycopg.Connection[Any], lease: Lease, now: dt.datetime) -> None:
+        """Check and extend the lease inside the commit's transaction, or raise LeaseLost."""
+        unit = lease.unit
+        cur = conn.execute(
+            self._sql.hold_lease,
+            {
+                "flow": unit.flow,
+                "partition": unit.partition,
+                "worker": lease.worker,
+                "fence": lease.fence,
+                "now": now,
+            },
+        )
+        if cur.fetchone() is None:
+            raise LeaseLost(f"lease on {unit} (fence {lease.fence}) is no longer held")
+
+    def _write(self, conn: psycopg.Connection[Any], row: LedgerRow) -> psycopg.Cursor[Any]:
+        """Queue the row's insert (version 0) or versioned update; its cursor returns the key
+        if the row was written."""
+        values = row_to_columns(attrs.evolve(row, version=row.version + 1), _out)
+        if row.version == 0:
+            return conn.execute(self._sql.insert_row, values)
+        return conn.execute(self._sql.update_row, (*values, row.flow, row.source_key, row.version))
 
     def due(self, lease: Lease, *, now: dt.datetime) -> list[str]:
         unit = lease.unit
