@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from mlconnector_http import APIError
+from mlconnector_http.testing import Fault
 from mlconnector_sync._config import Config, ConfigError, load_config
 from mlconnector_sync._connections import open_connections
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
@@ -345,6 +346,9 @@ def credentials_rotate(config_path: Path, new_key: str) -> None:
 @click.option("--port", type=click.IntRange(0, 65534), default=0)
 @click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0)
 @click.option("--qad-timeout-after-commit", type=click.FloatRange(0, 1), default=0.0)
+@click.option(
+    "--latency", type=click.FloatRange(0, 10), default=0.0, help="Seconds added to every answer."
+)
 def simulate(
     scenario: str,
     config_out: Path,
@@ -354,6 +358,7 @@ def simulate(
     port: int,
     fault_rate: float,
     qad_timeout_after_commit: float,
+    latency: float,
 ) -> None:
     """Serve a scenario's simulators on loopback until SIGINT/SIGTERM; write a config."""
     if scenario not in SCENARIOS:
@@ -367,6 +372,9 @@ def simulate(
     for simulator in world.simulators().values():
         add_random_faults(simulator, fault_rate, rng, stall=stall)
     add_timeouts_after_commit(world.qad, qad_timeout_after_commit, rng, stall=stall)
+    if latency:
+        for simulator in world.simulators().values():
+            simulator.faults.add(Fault.delay(latency), times=None)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
