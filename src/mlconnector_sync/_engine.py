@@ -156,6 +156,7 @@ class _UnitWorker:
         """
         for _, _, event in pairs:
             self.result.changes[event.value] += 1
+            telemetry.count("mlconnector.records", flow=self.flow.name, event=event.value)
         if defer:
             self._deferred.extend(pairs)
             return [after for _, after, _ in pairs]
