@@ -311,14 +311,36 @@ class _UnitWorker:
         if isinstance(verdict, Skip):
             self._move(row, Event.SKIPPED, reason=verdict.rule)
             return
+        self._post(row, verdict)
+
+    def _post(self, row: LedgerRow, verdict: Post) -> None:
+        """Look the target up, write the intent, write, record the outcome.
+
+        The lookup comes before the intent: nothing has been sent yet, so a crash there loses
+        nothing, and a duplicate hold that still stands is left as it is (no new audit rows).
+        """
+        reference = self.flow.reference(row.source_key)
+        sink = self.flow.sink
+        target = row.target_id
+        if target is None:
+            try:
+                matches = sink.lookup(reference, verdict.document)
+            except (AuthError, PermissionDenied) as refused:
+                self._fail(row, str(refused), permanent=False)
+                raise SystemUnavailable(str(refused)) from refused
+            except Exception as error:
+                if not isinstance(error, APIError):
+                    log.exception("lookup for %s %s failed", self.flow.name, row.source_key)
+                self._fail(row, f"lookup failed: {type(error).__name__}: {error}", permanent=False)
+                return
+            if len(matches) > 1:
+                self._hold_duplicate(row, matches)
+                return
+            target = matches[0].target_id if matches else None
         if row.state == State.HELD:
             row = self._move(row, Event.RELEASED)
         elif row.state == State.FAILED:
             row = self._move(row, Event.RETRY)
-        self._post(row, verdict)
-
-    def _post(self, row: LedgerRow, verdict: Post) -> None:
-        reference = self.flow.reference(row.source_key)
         row = self._move(
             row,
             Event.POSTING,
@@ -326,24 +348,7 @@ class _UnitWorker:
             attempts=row.attempts + 1,
             intent_hash=row.content_hash,
         )
-        sink = self.flow.sink
         try:
-            target = row.target_id
-            if target is None:
-                try:
-                    matches = sink.lookup(reference, verdict.document)
-                except APIError:
-                    raise
-                except Exception as error:
-                    log.exception("lookup for %s %s failed", self.flow.name, row.source_key)
-                    self._fail(
-                        row, f"lookup failed: {type(error).__name__}: {error}", permanent=False
-                    )
-                    return
-                if len(matches) > 1:
-                    self._hold_duplicate(row, matches)
-                    return
-                target = matches[0].target_id if matches else None
             with telemetry.span("mlconnector.post", flow=self.flow.name):
                 if target is None:
                     written = sink.create(reference, verdict.document)
@@ -352,27 +357,30 @@ class _UnitWorker:
         except WriteRefused as refused:
             self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
             return
-        except (TransportError, WriteOutcomeUnknown) as unknown:
-            telemetry.count("mlconnector.unknown_outcomes", flow=self.flow.name)
-            row = self._move(row, Event.UNKNOWN, reason=redact(f"outcome unknown: {unknown}"))
-            resolved = self._resolve(row)
-            retry_now = resolved is not None and resolved.state == State.PENDING
-            if retry_now and resolved is not None and resolved.attempts < self.flow.max_attempts:
-                self._evaluate(resolved)
-            return
         except (AuthError, PermissionDenied) as refused:
             self._fail(row, str(refused), permanent=False)
             raise SystemUnavailable(str(refused)) from refused
-        except APIError as error:
-            self._fail(row, str(error), permanent=False)
-            return
-        except Exception as error:
-            # a bug in an adapter after the request may have gone out: treat it as unknown
-            log.exception("write of %s %s raised", self.flow.name, row.source_key)
+        except Exception as unknown:
+            if isinstance(unknown, APIError) and not isinstance(
+                unknown, TransportError | WriteOutcomeUnknown
+            ):
+                self._fail(row, str(unknown), permanent=False)
+                return
+            if not isinstance(unknown, APIError):  # an adapter bug after the call started
+                log.exception("write of %s %s raised", self.flow.name, row.source_key)
+            telemetry.count("mlconnector.unknown_outcomes", flow=self.flow.name)
             row = self._move(
-                row, Event.UNKNOWN, reason=f"outcome unknown: {type(error).__name__}: {error}"
+                row,
+                Event.UNKNOWN,
+                reason=redact(f"outcome unknown: {type(unknown).__name__}: {unknown}"),
             )
-            self._resolve(row)
+            resolved = self._resolve(row)
+            if (
+                resolved is not None
+                and resolved.state == State.PENDING
+                and resolved.attempts < self.flow.max_attempts
+            ):
+                self._evaluate(resolved)
             return
         telemetry.count("mlconnector.posts", flow=self.flow.name)
         self._move(
@@ -427,12 +435,10 @@ class _UnitWorker:
 
     def _hold_duplicate(self, row: LedgerRow, matches: Sequence[Match]) -> None:
         ids = ", ".join(f"{m.target_id} ({m.how})" for m in matches)
-        self._move(
-            row,
-            Event.HELD,
-            reason=f"{len(matches)} target documents match: {ids}; a person must choose",
-            waits_on="a person to resolve duplicate targets",
-        )
+        reason = f"{len(matches)} target documents match: {ids}; a person must choose"
+        if row.state == State.HELD and row.reason == reason:
+            return
+        self._move(row, Event.HELD, reason=reason, waits_on="a person to resolve duplicate targets")
 
     def _fail(
         self, row: LedgerRow, message: str, *, permanent: bool, field: str | None = None

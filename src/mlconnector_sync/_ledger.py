@@ -84,6 +84,8 @@ TRANSITIONS: Mapping[tuple[State, Event], State] = {
         )
     },
     (_S.HELD, Event.RELEASED): _S.PENDING,
+    # a lookup before the write failed (nothing was sent)
+    **{(state, Event.FAILED): _S.FAILED for state in (_S.PENDING, _S.HELD, _S.FAILED)},
     (_S.FAILED, Event.RETRY): _S.PENDING,
     # the write's outcome
     (_S.POSTING, Event.POSTED): _S.POSTED,

@@ -210,9 +210,16 @@ def test_two_matching_target_documents_are_held_for_a_person(
     report = engine.run_once()
     row = store.load(FLOW, ["mem:main:0"])["mem:main:0"]
     assert row.state == State.HELD
-    assert row.reason is not None and "T1" in row.reason and "T2" in row.reason
+    assert row.reason is not None
+    assert "T1" in row.reason
+    assert "T2" in row.reason
     assert [e.kind for e in report.flows[FLOW].exceptions] == ["held"]
     assert sink.creates == 1
+    audited = len(store.audit(source_key="mem:main:0"))
+    clock.advance(days=3)
+    again = engine.run_once()
+    assert len(store.audit(source_key="mem:main:0")) == audited  # the hold still stands
+    assert [e.kind for e in again.flows[FLOW].exceptions] == ["stuck"]
 
 
 def test_holds_are_released_once_their_dependency_exists_and_stale_ones_are_stuck(
