@@ -49,11 +49,14 @@ from mlconnector_http._exceptions import (
     ServerError,
     TransportError,
     ValidationError,
+    WriteOutcomeUnknown,
     decode_body,
     error_class,
     error_from_response,
     field_errors_from_body,
     message_from_body,
+    redact_headers,
+    redact_request,
     request_id_of,
 )
 from mlconnector_http._executor import AsyncExecutor, SyncExecutor
@@ -144,6 +147,7 @@ __all__ = [
     "UnlimitedBudget",
     "ValidationError",
     "Window",
+    "WriteOutcomeUnknown",
     "__version__",
     "credential_key",
     "decode_body",
@@ -160,6 +164,8 @@ __all__ = [
     "parse_decimal",
     "parse_retry_after",
     "parse_token_response",
+    "redact_headers",
+    "redact_request",
     "request_id_of",
     "structure",
 ]

@@ -58,18 +58,6 @@ class DecodeError(APIError):
             ("", problem) for problem in problems
         )
 
-    def __reduce__(self) -> Any:
-        return _rebuild_decode_error, (type(self), self.record, self.problems, self.fields)
-
-
-def _rebuild_decode_error(
-    cls: type[DecodeError],
-    record: str,
-    problems: list[str],
-    fields: tuple[tuple[str, str], ...],
-) -> DecodeError:
-    return cls(record, problems, fields=fields)
-
 
 def _reason(error: BaseException, expected: Any) -> str:
     if isinstance(error, KeyError):

@@ -5,7 +5,8 @@
     APIError
     ├── ConfigurationError            bad arguments, found before any request
     ├── PaginationError               a next link that loops or leaves the API's origin
-    ├── TransportError                no response (carries the request)
+    ├── WriteOutcomeUnknown           a write was sent and nothing says whether it took effect
+    ├── TransportError                no response (carries a redacted copy of the request)
     │   └── APITimeoutError
     └── APIStatusError                a response with an error status or an error body
         ├── AuthError                 401
@@ -19,6 +20,10 @@
 A vendor declares ``class ProcoreError(APIError)`` and one subclass per meaning, e.g.
 ``class ProcoreNotFound(ProcoreError, NotFound)``. :func:`error_class` finds the vendor's class
 for a meaning, so ``except NotFound`` and ``except ProcoreError`` both work.
+
+Errors never hold a live credential: ``request`` on an error is :func:`redact_request`'s copy
+(no body, secret headers and query values replaced), and every error pickles with what it
+shows and nothing more.
 """
 
 from __future__ import annotations
@@ -45,11 +50,14 @@ __all__ = [
     "ServerError",
     "TransportError",
     "ValidationError",
+    "WriteOutcomeUnknown",
     "decode_body",
     "error_class",
     "error_from_response",
     "field_errors_from_body",
     "message_from_body",
+    "redact_headers",
+    "redact_request",
     "request_id_of",
 ]
 
@@ -61,12 +69,71 @@ DEFAULT_REQUEST_ID_HEADERS = (
 )
 
 
+REDACTED = "[redacted]"
+_SECRET_WORDS = (
+    "auth",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "cookie",
+    "key",
+    "session",
+    "signature",
+    "credential",
+)
+
+
+def _is_secret_name(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in _SECRET_WORDS)
+
+
+def redact_headers(headers: Mapping[str, str] | httpx.Headers) -> dict[str, str]:
+    """Headers with the value of every credential-like one (auth, token, cookie, key...) hidden."""
+    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers.items()
+    return {name: REDACTED if _is_secret_name(name) else value for name, value in items}
+
+
+def _redact_url(url: httpx.URL) -> httpx.URL:
+    if not url.query and not url.userinfo:
+        return url
+    params: list[tuple[str, str | int | float | bool | None]] = [
+        (name, REDACTED if _is_secret_name(name) else value)
+        for name, value in url.params.multi_items()
+    ]
+    bare = url.copy_with(query=None, username=None, password=None)
+    return bare.copy_merge_params(httpx.QueryParams(params)) if params else bare
+
+
+def redact_request(request: httpx.Request) -> httpx.Request:
+    """A copy of ``request`` safe to keep on an error: method, URL and headers, no body.
+
+    Credential headers and query values are replaced with ``[redacted]``; the body (a form
+    with ``client_secret=``, a password grant, a document) is dropped.
+    """
+    return httpx.Request(
+        request.method, _redact_url(request.url), headers=redact_headers(request.headers)
+    )
+
+
+def _rebuild(cls: type[APIError], args: tuple[Any, ...], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class APIError(Exception):
     """Base of every error raised by mlconnector clients."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def __reduce__(self) -> Any:
+        # rebuild from state, not from __init__ arguments (most subclasses take keywords)
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
 
 
 class ConfigurationError(APIError, ValueError):
@@ -82,7 +149,7 @@ class TransportError(APIError):
 
     def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
         super().__init__(message)
-        self.request = request
+        self.request = None if request is None else redact_request(request)
 
     def __str__(self) -> str:
         if self.request is None:
@@ -92,6 +159,59 @@ class TransportError(APIError):
 
 class APITimeoutError(TransportError):
     """The server did not answer within the timeout."""
+
+
+class WriteOutcomeUnknown(APIError):
+    """A write that is not safe to resend was sent, and nothing says whether it took effect.
+
+    Raised after a timeout, a dropped connection or read error once the request went out, or a
+    5xx answer. The document may already exist: look it up by ``reference`` (the write's
+    external reference) before anything is sent again. A connection that never opened, a 429
+    and a 4xx are not this (nothing was done, or the server said no).
+
+    Attributes:
+        operation: the operation's name (``"vendors.create"``).
+        reference: the external reference the write carried, or ``None``.
+        cause: what happened (``"ReadTimeout: timed out"``, ``"503 Service Unavailable"``).
+        request: a redacted copy of the request (no body, no credentials).
+        status_code: the 5xx status, when there was an answer.
+        request_id: the server's request id, when there was an answer.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        operation: str,
+        reference: str | None,
+        cause: str,
+        request: httpx.Request | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        if message is None:
+            lookup = (
+                f"look it up by its reference {reference!r} before any re-send"
+                if reference is not None
+                else "the write carries no reference, so check the target by hand before any "
+                "re-send"
+            )
+            message = (
+                f"the outcome of {operation} is unknown ({cause}): the document may already "
+                f"exist; {lookup}"
+            )
+        super().__init__(message)
+        self.operation = operation
+        self.reference = reference
+        self.cause = cause
+        self.request = None if request is None else redact_request(request)
+        self.status_code = status_code
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        where = f" ({self.request.method} {self.request.url.path})" if self.request else ""
+        rid = f" [request_id={self.request_id}]" if self.request_id else ""
+        return f"{self.message}{where}{rid}"
 
 
 @attrs.frozen
@@ -237,22 +357,35 @@ def _status_meaning(status: int) -> type[APIStatusError]:
 _MESSAGE_KEYS = ("detail", "message", "error_description", "error", "errors", "description", "base")
 
 
+_MAX_DEPTH = 20
+
+
 def message_from_body(body: Any, *, limit: int = 300) -> str:
-    """The human message in an error body (at most ``limit`` characters), read leniently."""
-    if body is None:
+    """The human message in an error body (at most ``limit`` characters), read leniently.
+
+    Nesting deeper than 20 levels is not followed (a hostile body cannot exhaust the stack).
+    """
+    return _message(body, limit, 0)
+
+
+def _message(body: Any, limit: int, depth: int) -> str:
+    if body is None or depth > _MAX_DEPTH:
         return ""
     if isinstance(body, str):
         return body.strip()[:limit]
     if isinstance(body, list):
-        parts = (message_from_body(item, limit=limit) for item in body)
+        parts = (_message(item, limit, depth + 1) for item in body[:50])
         return "; ".join(filter(None, parts))[:limit]
     if isinstance(body, dict):
         for key in _MESSAGE_KEYS:
             if body.get(key):
-                return message_from_body(body[key], limit=limit)
-        pairs = (f"{k}: {message_from_body(v, limit=limit)}" for k, v in body.items())
+                return _message(body[key], limit, depth + 1)
+        pairs = (f"{k}: {_message(v, limit, depth + 1)}" for k, v in list(body.items())[:50])
         return "; ".join(pairs)[:limit]
-    return str(body)[:limit]
+    try:
+        return str(body)[:limit]
+    except ValueError:  # an int too long to print
+        return type(body).__name__
 
 
 def field_errors_from_body(body: Any) -> tuple[FieldError, ...]:
@@ -282,7 +415,7 @@ def decode_body(response: httpx.Response) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
         return content.decode("utf-8", errors="replace")[:2000]
 
 

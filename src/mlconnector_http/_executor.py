@@ -28,6 +28,7 @@ from mlconnector_http._exceptions import (
     RateLimited,
     ServerError,
     TransportError,
+    WriteOutcomeUnknown,
     error_class,
     request_id_of,
 )
@@ -59,7 +60,8 @@ class _Budget:
 
 
 _Effect = _Sleep | _Send | _Authorize | _Budget
-_Reply = httpx.Response | httpx.TransportError | str | float | None
+_Lost = httpx.TransportError | httpx.DecodingError  # no usable answer
+_Reply = httpx.Response | _Lost | str | float | None
 
 
 @attrs.frozen
@@ -92,7 +94,7 @@ def attempt_flow(
         token = cast(str, (yield _Authorize(None)))
     request = op.build(config.base_url, config.headers, token)
     started = config.clock.monotonic()
-    reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
+    reply = cast(httpx.Response | _Lost, (yield _Send(request)))
     if isinstance(reply, httpx.Response) and reply.status_code == 401 and token is not None:
         yield _Budget(functools.partial(config.budget.observe, config.key, 401, reply.headers))
         _report(config, op, request, attempt, reply, started, waited, error="401, refreshing")
@@ -103,7 +105,7 @@ def attempt_flow(
         waited += again
         request = op.build(config.base_url, config.headers, token)
         started = config.clock.monotonic()
-        reply = cast(httpx.Response | httpx.TransportError, (yield _Send(request)))
+        reply = cast(httpx.Response | _Lost, (yield _Send(request)))
     if isinstance(reply, httpx.Response):
         observe = config.budget.observe
         yield _Budget(functools.partial(observe, config.key, reply.status_code, reply.headers))
@@ -117,16 +119,30 @@ def _classify(
     config: ClientConfig,
     op: Operation[T],
     request: httpx.Request,
-    reply: httpx.Response | httpx.TransportError,
+    reply: httpx.Response | _Lost,
     attempt: int,
 ) -> _Attempt[T]:
     policy = config.retry
     safe = op.retry_safe or policy.method_is_safe(op.method)
     last = attempt >= policy.max_attempts
+    if isinstance(reply, httpx.DecodingError):
+        cause = f"the answer's body could not be decoded ({type(reply).__name__}: {reply})"
+        if not safe:
+            return _Attempt(error=_unknown(config, op, request, cause))
+        unreadable = error_class(config.family, ServerError)(
+            cause, status_code=502, method=request.method, path=request.url.path
+        )
+        retry = None if last else policy.computed_delay(attempt)
+        return _Attempt(error=unreadable, retry_wait=retry)
     if isinstance(reply, httpx.TransportError):
+        if not safe and not isinstance(reply, _NEVER_SENT):
+            cause = f"{type(reply).__name__}: {reply}"
+            return _Attempt(error=_unknown(config, op, request, cause))
         meaning = APITimeoutError if isinstance(reply, httpx.TimeoutException) else TransportError
         lost = error_class(config.family, meaning)(
-            f"{type(reply).__name__}: {reply}", request=request
+            f"{type(reply).__name__}: {str(reply) or 'no detail'} "
+            f"(host {request.url.host}, attempt {attempt} of {policy.max_attempts})",
+            request=request,
         )
         if last or not policy.is_retryable_transport(reply, retry_safe=safe):
             return _Attempt(error=lost)
@@ -137,11 +153,20 @@ def _classify(
         try:
             return _Attempt(value=op.parse(reply))
         except DecodeError as bad_record:
+            if not safe:
+                cause = f"answered {reply.status_code}, but the reply does not decode: {bad_record}"
+                return _Attempt(error=_unknown(config, op, request, cause, reply))
             family_error = error_class(config.family, DecodeError)
-            return _Attempt(error=family_error(bad_record.record, bad_record.problems))
+            return _Attempt(
+                error=family_error(bad_record.record, bad_record.problems, fields=bad_record.fields)
+            )
         except APIError as in_body:
             return _Attempt(error=in_body)
-        except ValueError as exc:
+        except _UNREADABLE as raised:
+            exc = raised if isinstance(raised, ValueError) else ValueError(repr(raised)[:200])
+            if not safe:
+                cause = f"answered {reply.status_code} with an unreadable body"
+                return _Attempt(error=_unknown(config, op, request, cause, reply))
             what = f"{request.method} {request.url.path}: unreadable body"
             retry = (
                 None
@@ -156,6 +181,9 @@ def _classify(
         rate_headers=config.rate_headers if status == 429 else None,
     )
     error = config.error_parser(reply, config.family, server_wait)
+    if status >= 500 and not safe:
+        cause = f"answered {status}: {error.message}"[:300]
+        return _Attempt(error=_unknown(config, op, request, cause, reply))
     retryable = policy.is_retryable_status(status) and (safe or status == 429)
     if not retryable or last:
         return _Attempt(error=error)
@@ -179,6 +207,37 @@ def _classify(
     return _Attempt(error=error, retry_wait=wait)
 
 
+# Failures that prove the request never reached the server: a write may be sent again.
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+)
+# What a parser may raise on a body that is not what was promised (beyond ValueError).
+_UNREADABLE = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError)
+
+
+def _unknown(
+    config: ClientConfig,
+    op: Operation[Any],
+    request: httpx.Request,
+    cause: str,
+    reply: httpx.Response | None = None,
+) -> APIError:
+    """The family's :class:`WriteOutcomeUnknown` for a write sent without a usable answer."""
+    return error_class(config.family, WriteOutcomeUnknown)(
+        operation=op.name,
+        reference=op.reference,
+        cause=cause,
+        request=request,
+        status_code=reply.status_code if reply is not None else None,
+        request_id=request_id_of(reply) if reply is not None else None,
+    )
+
+
 def _malformed(config: ClientConfig, reply: httpx.Response, exc: ValueError) -> APIStatusError:
     kind = reply.headers.get("content-type", "unknown content type")
     return error_class(config.family, ServerError)(
@@ -196,7 +255,7 @@ def _report(
     op: Operation[Any],
     request: httpx.Request,
     attempt: int,
-    reply: httpx.Response | httpx.TransportError,
+    reply: httpx.Response | _Lost,
     started: float,
     waited: float,
     error: str | None = None,
@@ -315,10 +374,10 @@ class SyncExecutor:
         except StopIteration as stop:
             return cast(_Attempt[T], stop.value)
 
-    def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
+    def _transmit(self, request: httpx.Request) -> httpx.Response | _Lost:
         try:
-            return self.http.send(request)
-        except httpx.TransportError as error:
+            return self.http.send(request, follow_redirects=False)  # never resend credentials
+        except (httpx.TransportError, httpx.DecodingError) as error:
             return error
 
     def run(self, flow: Flow[T]) -> T:
@@ -398,10 +457,10 @@ class AsyncExecutor:
         except StopIteration as stop:
             return cast(_Attempt[T], stop.value)
 
-    async def _transmit(self, request: httpx.Request) -> httpx.Response | httpx.TransportError:
+    async def _transmit(self, request: httpx.Request) -> httpx.Response | _Lost:
         try:
-            return await self.http.send(request)
-        except httpx.TransportError as error:
+            return await self.http.send(request, follow_redirects=False)
+        except (httpx.TransportError, httpx.DecodingError) as error:
             return error
 
     async def run(self, flow: Flow[T]) -> T:

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from mlconnector_http._exceptions import REDACTED, _is_secret_name
+
 __all__ = ["Flow", "Operation", "Params"]
 
 T = TypeVar("T")
@@ -30,18 +32,29 @@ class Operation(Generic[T]):
         parse: turns a 2xx response into ``T``; may raise a vendor error for in-body failures.
         retry_safe: a write that may be sent again without a second effect (reads always are).
         authenticated: attach the bearer token (token requests themselves do not).
+        reference: the external reference the write carries (the caller's idempotency key);
+            named in :class:`~mlconnector_http.WriteOutcomeUnknown` so the caller can look
+            the document up before sending it again.
+
+    The repr shows what the call is, never what it carries: bodies and header values (a client
+    secret, a password, a bearer token) are left out, so a traceback with locals leaks nothing.
     """
 
     name: str
     method: str
     path: str
-    parse: Callable[[httpx.Response], T]
-    params: Params = ()
-    json: Any = None
-    form: Mapping[str, str] | str | None = None
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    parse: Callable[[httpx.Response], T] = attrs.field(repr=False)
+    params: Params = attrs.field(default=(), repr=lambda params: _params_repr(params))
+    json: Any = attrs.field(default=None, repr=lambda body: _body_repr(body))
+    form: Mapping[str, str] | str | None = attrs.field(
+        default=None, repr=lambda body: _body_repr(body)
+    )
+    headers: Mapping[str, str] = attrs.field(
+        factory=dict, repr=lambda headers: repr(sorted(headers))
+    )
     retry_safe: bool = False
     authenticated: bool = True
+    reference: str | None = None
 
     def build(
         self,
@@ -69,6 +82,16 @@ class Operation(Generic[T]):
         if self.json is not None:
             return httpx.Request(self.method, url, headers=all_headers, json=self.json)
         return httpx.Request(self.method, url, headers=all_headers)
+
+
+def _body_repr(body: object) -> str:
+    if body is None:
+        return "None"
+    return f"<{type(body).__name__} body, not shown>"
+
+
+def _params_repr(params: Params) -> str:
+    return repr([(k, REDACTED if _is_secret_name(k) else v) for k, v in params])
 
 
 Flow = Generator[Operation[Any], Any, T]

@@ -17,6 +17,7 @@ from procore_client._client import (
 )
 from procore_client._exceptions import (
     ProcoreAuthError,
+    ProcoreBatchError,
     ProcoreConfigurationError,
     ProcoreConflict,
     ProcoreDecodeError,
@@ -31,6 +32,7 @@ from procore_client._exceptions import (
     ProcoreTimeoutError,
     ProcoreTransportError,
     ProcoreValidationError,
+    ProcoreWriteOutcomeUnknown,
 )
 from procore_client._models import (
     AccountingMethod,
@@ -111,6 +113,7 @@ __all__ = [
     "Me",
     "PayloadVersion",
     "ProcoreAuthError",
+    "ProcoreBatchError",
     "ProcoreClient",
     "ProcoreConfigurationError",
     "ProcoreConflict",
@@ -126,6 +129,7 @@ __all__ = [
     "ProcoreTimeoutError",
     "ProcoreTransportError",
     "ProcoreValidationError",
+    "ProcoreWriteOutcomeUnknown",
     "Project",
     "PurchaseOrderContract",
     "PurchaseOrderContractStatus",

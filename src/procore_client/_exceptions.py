@@ -7,6 +7,8 @@
     ├── ProcoreDecodeError             a record that does not fit its model
     ├── ProcorePaginationError         a next link that loops or leaves the API's origin
     ├── ProcoreSyncError               raise_for_failures() on a /sync result with failed items
+    ├── ProcoreBatchError              a later batch of a /sync or bulk call failed; earlier kept
+    ├── ProcoreWriteOutcomeUnknown     a write sent, then a timeout / drop / 5xx: look it up first
     ├── ProcoreTransportError          no response
     │   └── ProcoreTimeoutError
     └── ProcoreStatusError             an error status (unmapped ones: 406, 408, 413 ...)
@@ -41,12 +43,14 @@ from mlconnector_http import (
     ServerError,
     TransportError,
     ValidationError,
+    WriteOutcomeUnknown,
     error_from_response,
     message_from_body,
 )
 
 __all__ = [
     "ProcoreAuthError",
+    "ProcoreBatchError",
     "ProcoreConfigurationError",
     "ProcoreConflict",
     "ProcoreDecodeError",
@@ -61,6 +65,7 @@ __all__ = [
     "ProcoreTimeoutError",
     "ProcoreTransportError",
     "ProcoreValidationError",
+    "ProcoreWriteOutcomeUnknown",
     "parse_error",
     "read_error_body",
 ]
@@ -133,6 +138,40 @@ class ProcoreSyncError(ProcoreError):
     def __init__(self, message: str, *, failures: tuple[Any, ...]) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class ProcoreWriteOutcomeUnknown(ProcoreError, WriteOutcomeUnknown):
+    """A write was sent and nothing says whether Procore applied it: look it up by reference."""
+
+
+class ProcoreBatchError(ProcoreError):
+    """A batch of a batched write failed; the results of the batches before it are kept.
+
+    ``failed_batch`` (0-based) of ``batches`` failed. ``completed`` is the combined result of
+    every batch that was answered (a ``SyncResult`` or a ``BulkTriggerResult``), ``error`` the
+    failure of the batch that stopped the call (a :class:`ProcoreWriteOutcomeUnknown` when that
+    batch may have been applied), and ``pending`` the number of items in the failed batch and
+    the ones not sent after it.
+    """
+
+    def __init__(
+        self,
+        *,
+        completed: Any,
+        error: APIError,
+        failed_batch: int,
+        batches: int,
+        pending: int,
+    ) -> None:
+        super().__init__(
+            f"batch {failed_batch + 1} of {batches} failed ({error}); the results of the "
+            f"{failed_batch} batch(es) before it are in .completed, {pending} item(s) are not done"
+        )
+        self.completed = completed
+        self.error = error
+        self.failed_batch = failed_batch
+        self.batches = batches
+        self.pending = pending
 
 
 _MESSAGE_LIMIT = 500

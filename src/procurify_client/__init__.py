@@ -22,6 +22,7 @@ from procurify_client._exceptions import (
     ProcurifyTimeoutError,
     ProcurifyTransportError,
     ProcurifyValidationError,
+    ProcurifyWriteOutcomeUnknown,
 )
 from procurify_client._models import (
     AccountCode,
@@ -86,6 +87,7 @@ __all__ = [
     "ProcurifyTimeoutError",
     "ProcurifyTransportError",
     "ProcurifyValidationError",
+    "ProcurifyWriteOutcomeUnknown",
     "PurchaseOrder",
     "PurchaseOrderLine",
     "PurchaseOrderRef",

@@ -6,6 +6,7 @@
     ├── ProcurifyConfigurationError   bad arguments, found before any request
     ├── ProcurifyDecodeError          a record that does not fit its model
     ├── ProcurifyPaginationError      a next link that loops or leaves the tenant's origin
+    ├── ProcurifyWriteOutcomeUnknown  a write sent, then a timeout / drop / 5xx: look it up first
     ├── ProcurifyTransportError       no response
     │   └── ProcurifyTimeoutError     no response in time
     └── ProcurifyStatusError          an error status with no class of its own (405, 408...)
@@ -41,6 +42,7 @@ from mlconnector_http import (
     ServerError,
     TransportError,
     ValidationError,
+    WriteOutcomeUnknown,
     error_from_response,
 )
 
@@ -59,6 +61,7 @@ __all__ = [
     "ProcurifyTimeoutError",
     "ProcurifyTransportError",
     "ProcurifyValidationError",
+    "ProcurifyWriteOutcomeUnknown",
     "parse_error",
 ]
 
@@ -77,6 +80,10 @@ class ProcurifyDecodeError(ProcurifyError, DecodeError):
 
 class ProcurifyPaginationError(ProcurifyError, PaginationError):
     """A ``next`` link that loops or points away from the tenant's host (not followed)."""
+
+
+class ProcurifyWriteOutcomeUnknown(ProcurifyError, WriteOutcomeUnknown):
+    """A write was sent and nothing says whether Procurify applied it: look it up first."""
 
 
 class ProcurifyTransportError(ProcurifyError, TransportError):

@@ -23,6 +23,7 @@ from qad_client._exceptions import (
     QADTimeoutError,
     QADTransportError,
     QADValidationError,
+    QADWriteOutcomeUnknown,
 )
 from qad_client._models import (
     Allocation,
@@ -114,6 +115,7 @@ __all__ = [
     "QADTimeoutError",
     "QADTransportError",
     "QADValidationError",
+    "QADWriteOutcomeUnknown",
     "Receipt",
     "ReceiptLine",
     "SecurityControl",

@@ -7,6 +7,7 @@
     ├── QADTransportError          no response
     │   └── QADTimeoutError
     ├── QADDecodeError             a record that does not fit its model
+    ├── QADWriteOutcomeUnknown     a write sent, then a timeout / drop / 5xx: look it up first
     └── QADStatusError             an error status, or a 200 whose submitResult failed
         ├── QADAuthError           401, and OAuth ``invalid_grant`` / ``invalid_client``
         ├── QADPermissionDenied    403 (never refreshed)
@@ -40,6 +41,7 @@ from mlconnector_http import (
     ServerError,
     TransportError,
     ValidationError,
+    WriteOutcomeUnknown,
     error_from_response,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "QADTimeoutError",
     "QADTransportError",
     "QADValidationError",
+    "QADWriteOutcomeUnknown",
     "parse_error",
 ]
 
@@ -83,6 +86,10 @@ class QADTimeoutError(QADTransportError, APITimeoutError):
 
 class QADDecodeError(QADError, DecodeError):
     """A record from QAD does not fit its model; names the record and each field."""
+
+
+class QADWriteOutcomeUnknown(QADError, WriteOutcomeUnknown):
+    """A write was sent and nothing says whether QAD applied it: find it by reference first."""
 
 
 class QADStatusError(QADError, APIStatusError):

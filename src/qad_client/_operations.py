@@ -12,15 +12,17 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
-from mlconnector_http import FieldError, Flow, Operation, Page, decode_each, request_id_of
+from mlconnector_http import FieldError, Flow, Operation, Page, Reject, decode_each, request_id_of
 from qad_client import _names as n
-from qad_client._convert import format_datetime, from_row, from_wire, to_wire
+from qad_client._convert import encode_value, format_datetime, from_row, from_wire, to_wire
 from qad_client._exceptions import (
     QADConfigurationError,
     QADConflict,
     QADDuplicate,
+    QADError,
     QADNotFound,
     QADStatusError,
     QADValidationError,
@@ -33,10 +35,13 @@ __all__ = [
     "browse",
     "browse_filters",
     "find",
+    "find_all",
     "find_by_external_reference",
+    "find_by_reference",
     "get_one",
     "read",
     "read_submit_result",
+    "row_value",
     "update",
     "write",
 ]
@@ -202,28 +207,95 @@ def get_one(ws: Workspace, table: n.Table, cls: type[T], keys: Mapping[str, str]
     return found[0]
 
 
-def find(ws: Workspace, table: n.Table, cls: type[T], filters: Sequence[Filter]) -> Flow[T | None]:
-    """The first record the filters select, or ``None``; documents are re-read whole by key.
-
-    A browse row is flat, so it never carries lines: for tables with lines the match is read
-    again through ``/api/erp`` to return the full document.
-    """
-    page: Page[T] = yield browse(table, cls, filters, page_size=1)
-    if not page.items:
+def _wire_text(value: Any) -> str | None:
+    """A model or raw value as browse filter text, for the client-side check of ``eq``."""
+    if value is None:
         return None
-    row = page.items[0]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    encoded = encode_value(value)
+    return encoded if isinstance(encoded, str) else str(encoded)
+
+
+def _selected(table: n.Table, row: Any, filters: Sequence[Filter], *, raw: bool) -> bool:
+    """Whether ``row`` satisfies every ``eq`` filter (other operators are left to the server)."""
+    for flt in filters:
+        if flt.op != "eq":
+            continue
+        value = row_value(table, row, flt.field) if raw else getattr(row, flt.field, None)
+        if _wire_text(value) != flt.value:
+            return False
+    return True
+
+
+def find_all(
+    ws: Workspace, table: n.Table, cls: type[T], filters: Sequence[Filter]
+) -> Flow[list[T]]:
+    """Every record the filters select, over all pages, checked here; documents re-read whole.
+
+    The server's filter is not trusted: each row must satisfy every ``eq`` filter exactly, so
+    a tenant that ignores a filter never hands back another record, and duplicates show as
+    several results. A row that matches but does not decode raises its ``QADDecodeError``
+    (reporting the record absent could cause a duplicate). A browse row is flat, so for tables
+    with lines each match is read again through ``/api/erp`` to return the full document.
+    """
+    op: Operation[Page[T]] | None = browse(table, cls, filters, page_size=DEFAULT_PAGE_SIZE)
+    seen: set[str] = set()
+    rows: list[T] = []
+    while op is not None:
+        page: Page[T] = yield op
+        for entry in page.entries():
+            if isinstance(entry, Reject):
+                if _selected(table, entry.raw, filters, raw=True):
+                    raise entry.to_error(QADError)
+            elif _selected(table, entry, filters, raw=False):
+                rows.append(entry)
+        if page.next_url is None or page.next_url in seen:
+            break
+        seen.add(page.next_url)
+        op = attrs.evolve(op, path=page.next_url, params=())
     if not table.children:
-        return row
-    keys = {k: str(getattr(row, k)) for k in table.keys}
-    full: T = yield from get_one(ws, table, cls, keys)
+        return rows
+    full: list[T] = []
+    for row in rows:
+        keys = {k: str(getattr(row, k)) for k in table.keys}
+        document: T = yield from get_one(ws, table, cls, keys)
+        full.append(document)
     return full
+
+
+def find(ws: Workspace, table: n.Table, cls: type[T], filters: Sequence[Filter]) -> Flow[T | None]:
+    """The first record the filters select (checked client-side, see :func:`find_all`), or None."""
+    found: list[T] = yield from find_all(ws, table, cls, filters)
+    return found[0] if found else None
+
+
+def find_by_reference(ws: Workspace, table: n.Table, cls: type[T], reference: str) -> Flow[list[T]]:
+    """Every record whose ``external_reference`` is exactly ``reference``, over all pages."""
+    given: object = reference  # checked: an empty filter would select every record
+    if not isinstance(given, str) or not given.strip():
+        raise QADConfigurationError(f"reference must be a non-empty string, not {reference!r}")
+    if "," in reference:
+        raise QADConfigurationError(
+            f"reference {reference!r} cannot contain ',': QAD separates filter parts with commas"
+        )
+    return (yield from find_all(ws, table, cls, [Filter("external_reference", "eq", reference)]))
 
 
 def find_by_external_reference(
     ws: Workspace, table: n.Table, cls: type[T], reference: str
 ) -> Flow[T | None]:
-    """The record carrying ``reference`` (the caller's idempotency key), or ``None``."""
-    return find(ws, table, cls, [Filter("external_reference", "eq", reference)])
+    """The one record carrying ``reference``, or ``None``; ``QADConflict`` if several do."""
+    found: list[T] = yield from find_by_reference(ws, table, cls, reference)
+    if len(found) > 1:
+        raise QADConflict(
+            f"{len(found)} {table.plural} records carry external reference {reference!r}: "
+            "resolve the duplicates (find_by_reference lists them all)",
+            status_code=200,
+            method="GET",
+            path="/" + n.PATHS["browses"],
+        )
+    return found[0] if found else None
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -293,11 +365,14 @@ def write(
     concurrency_hash: str = "",
     path: str | None = None,
     name: str | None = None,
+    reference: str | None = None,
 ) -> Operation[WriteResult[T]]:
     """``POST /api/erp/<plural>`` with the QAD envelope; reads ``submitResult``.
 
     ``operation`` is the ``dataOperation`` code (``C`` create, ``U`` update); a create sends an
-    empty ``concurrencyHash``, an update the one the record was read with.
+    empty ``concurrencyHash``, an update the one the record was read with. ``reference`` is the
+    external reference the record carries (defaults to its ``external_reference`` field): a
+    write whose outcome is unknown names it, so the caller looks the record up before re-sending.
     """
     c = n.CONTROL
     body_record = {c["concurrency_hash"]: concurrency_hash, **record}
@@ -325,7 +400,16 @@ def write(
         params=params,
         json={table.plural: [body_record]},
         parse=parse,
+        reference=reference if reference is not None else _reference_of(table, record),
     )
+
+
+def _reference_of(table: n.Table, record: Mapping[str, Any]) -> str | None:
+    """The ``external_reference`` a wire record carries, when the table has one and it is set."""
+    if "external_reference" not in table.fields:
+        return None
+    value = record.get(table.wire("external_reference"))
+    return value if isinstance(value, str) and value else None
 
 
 def update(

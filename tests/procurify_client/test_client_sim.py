@@ -35,8 +35,8 @@ from procurify_client import (
     ProcurifyNotFound,
     ProcurifyPaginationError,
     ProcurifyPermissionDenied,
-    ProcurifyTransportError,
     ProcurifyValidationError,
+    ProcurifyWriteOutcomeUnknown,
     PurchaseOrderRole,
     PurchaseOrderTab,
     VendorInput,
@@ -461,7 +461,7 @@ def test_a_dropped_create_is_not_sent_again(
 ) -> None:
     before = len(sim.tenant(SUBDOMAIN).vendors)
     sim.faults.add(Fault.drop(), path="^/api/v3/vendors/$", method="POST")
-    with pytest.raises(ProcurifyTransportError, match="POST /api/v3/vendors/"):
+    with pytest.raises(ProcurifyWriteOutcomeUnknown, match="POST /api/v3/vendors/"):
         client.vendors.create(name="Maybe Created Inc")
     assert sim.request_count(path="/api/v3/vendors/", method="POST") == 1
     assert len(sim.tenant(SUBDOMAIN).vendors) == before

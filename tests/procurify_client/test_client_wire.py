@@ -178,18 +178,29 @@ def test_relative_next_links_and_a_body_without_pagination(
     assert [c.code for c in client.account_codes.list()] == ["1", "2"]
 
 
-def test_find_by_external_id_refuses_to_guess_when_the_filter_was_ignored(
+def test_find_by_external_id_checks_every_page_when_the_filter_was_ignored(
     api: respx.MockRouter, client: ProcurifyClient
 ) -> None:
-    api.get("/api/v3/vendors/").respond(
-        200,
-        json={
-            "metadata": {"pagination": {"next": f"{BASE}/api/v3/vendors/?page=2", "count": 300}},
-            "data": [{"id": n, "name": f"V{n}", "external_id": f"X-{n}"} for n in range(100)],
-        },
-    )
-    with pytest.raises(ProcurifyServerError, match="ignored the external_id filter"):
-        client.vendors.find_by_external_id("Q-1")
+    first = [{"id": n, "name": f"V{n}", "external_id": f"X-{n}"} for n in range(100)]
+    second = [
+        {"id": 500, "name": "Close", "external_id": "q-1"},
+        {"id": 501, "name": "Exact", "external_id": "Q-1"},
+    ]
+    route = api.get("/api/v3/vendors/")
+    route.side_effect = [
+        httpx.Response(
+            200,
+            json={
+                "metadata": {"pagination": {"next": f"{BASE}/api/v3/vendors/?page=2"}},
+                "data": first,
+            },
+        ),
+        httpx.Response(200, json={"metadata": {"pagination": {"next": None}}, "data": second}),
+    ]
+    found = client.vendors.find_by_external_id("Q-1")
+    assert found is not None
+    assert found.id == 501
+    assert route.call_count == 2
 
 
 def test_no_secret_in_logs_reprs_or_errors_async(

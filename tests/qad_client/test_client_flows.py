@@ -13,7 +13,7 @@ from mlconnector_http import (
     AttemptEvent,
     RateLimited,
     RetryPolicy,
-    TransportError,
+    WriteOutcomeUnknown,
 )
 from mlconnector_http.testing import Fault
 from qad_client import (
@@ -32,8 +32,8 @@ from qad_client import (
     QADDuplicate,
     QADRateLimited,
     QADTimeoutError,
-    QADTransportError,
     QADValidationError,
+    QADWriteOutcomeUnknown,
 )
 from qad_client.testing import Tolerances, rate_limited, unavailable
 
@@ -123,9 +123,9 @@ def test_three_way_match_from_order_to_paid_invoice() -> None:
     assert invoice.entity == ENTITY
     assert list(client.open_receivers.list(po_number=order.number)) == []
     assert client.purchase_orders.get(order.number).lines[0].quantity_invoiced == D("6")
-    assert client.supplier_invoices.find_by_reference(world.seed.suppliers[0], "INV-9001") == (
-        client.supplier_invoices.get(invoice.id)
-    )
+    assert client.supplier_invoices.find_by_supplier_reference(
+        world.seed.suppliers[0], "INV-9001"
+    ) == (client.supplier_invoices.get(invoice.id))
     with pytest.raises(QADDuplicate):
         client.supplier_invoices.create(
             _invoice(world, order.number, receipt.receiver, external_reference=None)
@@ -324,9 +324,9 @@ def test_transport_faults_and_rate_limits_map_to_qad_errors() -> None:
     assert isinstance(limited.value, RateLimited)
     assert limited.value.retry_after == 600
     world.sim.faults.add(Fault.drop(), path="/api/erp/", method="POST", times=1)
-    with pytest.raises(QADTransportError) as dropped:
+    with pytest.raises(QADWriteOutcomeUnknown) as dropped:
         client.purchase_orders.create(_purchase_order(client, world))
-    assert isinstance(dropped.value, TransportError)
+    assert isinstance(dropped.value, WriteOutcomeUnknown)
     assert list(client.purchase_orders.list()) == []  # a write is never sent twice blindly
     world.sim.faults.add(Fault.timeout(), path="/api/erp/", times=None)
     with pytest.raises(QADTimeoutError) as late:

@@ -8,6 +8,7 @@ The tax id lives in the vendor's business register (``POST`` once, ``PATCH`` to 
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -53,9 +54,12 @@ __all__ = [
     "get_vendor",
     "list_vendors",
     "parse_sync_response",
+    "raw_origin_id",
     "sync_vendors",
     "update_business_register",
     "update_vendor",
+    "vendor_origin_id",
+    "vendors_by_origin_id",
 ]
 
 T = TypeVar("T")
@@ -72,6 +76,11 @@ def _vendor_body(vendor: VendorData) -> dict[str, Any]:
     raise ProcoreConfigurationError(
         f"expected a VendorInput or a mapping of vendor fields, got {type(vendor).__name__}"
     )
+
+
+def _origin_id(body: Mapping[str, Any]) -> str | None:
+    value = body.get("origin_id")
+    return value if isinstance(value, str) and value else None
 
 
 def list_vendors(
@@ -93,6 +102,24 @@ def list_vendors(
     return list_op("vendors.list", v1("vendors"), params, Vendor, "vendor")
 
 
+def vendors_by_origin_id(company_id: int, origin_id: str) -> Operation[Page[Vendor]]:
+    """The first page of the vendor list filtered on ``origin_id`` (lookups walk every page)."""
+    given: object = origin_id  # checked: an empty filter would list every vendor
+    if not isinstance(given, str) or not is_text(given):
+        raise ProcoreConfigurationError(f"origin_id must be a non-empty string, got {origin_id!r}")
+    return list_vendors(company_id, origin_id=origin_id, per_page=DEFAULT_PER_PAGE)
+
+
+def vendor_origin_id(vendor: Vendor) -> object:
+    """A vendor's ``origin_id`` (what :meth:`Vendors.find_by_reference` matches on)."""
+    return vendor.origin_id
+
+
+def raw_origin_id(raw: Any) -> object:
+    """The ``origin_id`` of a vendor record that did not decode."""
+    return raw.get("origin_id") if isinstance(raw, Mapping) else None
+
+
 def get_vendor(company_id: int, vendor_id: int) -> Operation[Vendor]:
     """One vendor."""
     params = [("company_id", check_id("company_id", company_id))]
@@ -111,6 +138,7 @@ def create_vendor(company_id: int, vendor: VendorData) -> Operation[Vendor]:
         path=v1("vendors"),
         json={"company_id": int(check_id("company_id", company_id)), "vendor": body},
         parse=record_parser(Vendor, "created vendor"),
+        reference=_origin_id(body),
     )
 
 
@@ -125,6 +153,7 @@ def update_vendor(company_id: int, vendor_id: int, vendor: VendorData) -> Operat
         json={"company_id": int(check_id("company_id", company_id)), "vendor": body},
         parse=record_parser(Vendor, f"vendor {vendor_id}"),
         retry_safe=True,
+        reference=_origin_id(body),
     )
 
 
@@ -260,6 +289,17 @@ class Vendors(ProcoreResource):
         """One vendor."""
         return self._send(get_vendor(self._company_id, vendor_id))
 
+    def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
+        """Every vendor of the company whose ``origin_id`` is exactly ``reference``.
+
+        Every page of the list filtered on ``origin_id`` is read and each vendor is checked
+        here, so a server that ignores the filter never hands back another vendor, and
+        duplicates show as two or more items. Covers what the company vendor list returns
+        (Procore documents no active/inactive filter on it; inactive vendors are listed).
+        """
+        op = vendors_by_origin_id(self._company_id, reference)
+        return self._paginate(op).exact_matches(reference, vendor_origin_id, raw_origin_id)
+
     def create(self, vendor: VendorData) -> Vendor:
         """Create a vendor."""
         return self._send(create_vendor(self._company_id, vendor))
@@ -319,6 +359,11 @@ class AsyncVendors(AsyncProcoreResource):
     async def get(self, vendor_id: int) -> Vendor:
         """One vendor."""
         return await self._send(get_vendor(self._company_id, vendor_id))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
+        """Every vendor whose ``origin_id`` is exactly ``reference`` (see the sync client)."""
+        op = vendors_by_origin_id(self._company_id, reference)
+        return await self._paginate(op).exact_matches(reference, vendor_origin_id, raw_origin_id)
 
     async def create(self, vendor: VendorData) -> Vendor:
         """Create a vendor."""

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from mlconnector_http import Operation, Page
 from procurify_client._convert import dump
-from procurify_client._exceptions import ProcurifyConfigurationError
-from procurify_client._query import Kind, list_params, page_parser, record_parser
+from procurify_client._exceptions import ProcurifyConfigurationError, ProcurifyConflict
+from procurify_client._query import (
+    DEFAULT_PAGE_SIZE,
+    Kind,
+    list_params,
+    page_parser,
+    record_parser,
+)
 
 __all__ = ["Collection", "check_id", "check_uuid"]
 
@@ -44,6 +50,9 @@ class Collection(Generic[ModelT, InputT]):
     Vendors and account codes are both this. A create (POST) is never retried, since a second
     one would make a second record; an update is a PUT of the whole record, which has the same
     effect twice, so it is. ``create_only`` input fields are left out of an update's body.
+    ``reference`` names the input field that is the integration's key for a record (a vendor's
+    ``external_id``, an account code's ``code``): a create whose outcome is unknown carries it,
+    and :meth:`find_by_reference` matches on it.
     """
 
     noun: str
@@ -52,6 +61,7 @@ class Collection(Generic[ModelT, InputT]):
     input: type[InputT]
     filters: Mapping[str, Kind]
     create_only: frozenset[str] = frozenset()
+    reference: str | None = None
 
     def list(self, page_size: int | None, filters: Mapping[str, object]) -> Operation[Page[ModelT]]:
         """The first page of records matching ``filters``."""
@@ -74,12 +84,15 @@ class Collection(Generic[ModelT, InputT]):
 
     def create(self, given: InputT | None, fields: Mapping[str, Any]) -> Operation[ModelT]:
         """Create a record from an input model or its fields; not retried."""
+        record = self._input(given, fields)
+        key = getattr(record, self.reference, None) if self.reference else None
         return Operation(
             name=f"{self._name}.create",
             method="POST",
             path=self.path,
-            json=dump(self._input(given, fields)),
+            json=dump(record),
             parse=record_parser(self.model, self.noun),
+            reference=key if isinstance(key, str) and key else None,
         )
 
     def update(
@@ -95,6 +108,38 @@ class Collection(Generic[ModelT, InputT]):
             parse=record_parser(self.model, self.noun),
             retry_safe=True,
         )
+
+    def by_reference(self, reference: object) -> Operation[Page[ModelT]]:
+        """The first page of the list filtered on ``reference`` (every page is walked)."""
+        if self.reference is None:
+            raise ProcurifyConfigurationError(f"{self.noun}s have no reference field")
+        if not isinstance(reference, str) or not reference.strip():
+            # a None or "" filter is ignored by Procurify: the listing would hold every record
+            raise ProcurifyConfigurationError(
+                f"{self.reference} must be a non-empty string, not {reference!r}"
+            )
+        return self.list(DEFAULT_PAGE_SIZE, {self.reference: reference})
+
+    def reference_of(self, record: ModelT) -> object:
+        """A decoded record's reference (``external_id``, ``code``)."""
+        return getattr(record, self.reference or "", None)
+
+    def raw_reference_of(self, raw: Any) -> object:
+        """A raw (undecodable) record's reference, so an unreadable match is never "absent"."""
+        return raw.get(self.reference) if isinstance(raw, Mapping) and self.reference else None
+
+    def only(self, found: Sequence[ModelT], reference: str) -> ModelT | None:
+        """The one match, ``None`` for none; ``ProcurifyConflict`` for duplicates."""
+        if len(found) > 1:
+            ids = ", ".join(str(getattr(record, "id", "?")) for record in found)
+            raise ProcurifyConflict(
+                f"{len(found)} {self.noun}s carry {self.reference} {reference!r} (ids {ids}): "
+                "resolve the duplicates; find_by_reference lists them all",
+                status_code=200,
+                method="GET",
+                path=self.path,
+            )
+        return found[0] if found else None
 
     @property
     def _name(self) -> str:

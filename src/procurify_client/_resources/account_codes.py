@@ -8,6 +8,7 @@ the DRF default route and is implemented on that assumption.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,7 @@ ACCOUNT_CODES = Collection(
     AccountCodeInput,
     LIST_FILTERS,
     create_only=frozenset({"departments"}),
+    reference="code",
 )
 
 
@@ -57,6 +59,19 @@ class AccountCodes(SyncResource):
         """Replace an account code's fields (``departments`` is not sent: create only)."""
         return self._send(ACCOUNT_CODES.update(account_code_id, code, fields))
 
+    def find_by_reference(self, reference: str) -> builtins.list[AccountCode]:
+        """Every account code whose ``code`` is exactly ``reference`` (account codes have no
+        external id; the code is the ledger's key).
+
+        Every page of the list filtered on ``code`` is read and each record is checked here,
+        so a server that ignores the filter never hands back another code; duplicates show as
+        two or more items. Inactive codes are included (no ``active`` filter is sent).
+        """
+        op = ACCOUNT_CODES.by_reference(reference)
+        return self._paginate(op).exact_matches(
+            reference, ACCOUNT_CODES.reference_of, ACCOUNT_CODES.raw_reference_of
+        )
+
 
 class AsyncAccountCodes(AsyncResource):
     """``client.account_codes`` of the async client."""
@@ -80,3 +95,10 @@ class AsyncAccountCodes(AsyncResource):
     ) -> AccountCode:
         """Replace an account code's fields (``departments`` is not sent: create only)."""
         return await self._send(ACCOUNT_CODES.update(account_code_id, code, fields))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[AccountCode]:
+        """Every account code whose ``code`` is exactly ``reference`` (see the sync one)."""
+        op = ACCOUNT_CODES.by_reference(reference)
+        return await self._paginate(op).exact_matches(
+            reference, ACCOUNT_CODES.reference_of, ACCOUNT_CODES.raw_reference_of
+        )

@@ -1,21 +1,26 @@
 """Vendors (``/api/v3/vendors/``): list, get, create, update, and lookup by external id.
 
 ``external_id`` is where an integration keeps its own key for a vendor (e.g. the QAD
-supplier code); :meth:`Vendors.find_by_external_id` is how a sync checks whether a vendor
-already exists before creating it.
+supplier code); :meth:`Vendors.find_by_reference` is how a sync checks whether a vendor
+already exists before creating it (every match, checked client-side).
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
-from mlconnector_http import AsyncPaginator, AsyncResource, Operation, Paginator, SyncResource
-from procurify_client._exceptions import ProcurifyConfigurationError
+from mlconnector_http import (
+    AsyncPaginator,
+    AsyncResource,
+    Operation,
+    Page,
+    Paginator,
+    SyncResource,
+)
 from procurify_client._models import Vendor, VendorInput
-from procurify_client._query import DEFAULT_PAGE_SIZE, Kind, malformed
+from procurify_client._query import DEFAULT_PAGE_SIZE, Kind
 from procurify_client._resources._common import Collection
 
 __all__ = ["LIST_FILTERS", "VENDORS", "AsyncVendors", "Vendors", "find_vendor_by_external_id"]
@@ -30,43 +35,17 @@ LIST_FILTERS: Mapping[str, Kind] = {
     "order_by": Kind.TEXT,
 }
 
-VENDORS = Collection("vendor", "/api/v3/vendors/", Vendor, VendorInput, LIST_FILTERS)
+VENDORS = Collection(
+    "vendor", "/api/v3/vendors/", Vendor, VendorInput, LIST_FILTERS, reference="external_id"
+)
 
 
-def find_vendor_by_external_id(external_id: str) -> Operation[Vendor | None]:
-    """The active vendor whose ``external_id`` is exactly ``external_id``, or ``None``.
+def find_vendor_by_external_id(external_id: str) -> Operation[Page[Vendor]]:
+    """The first page of the vendor list filtered on ``external_id`` (lookups walk every page).
 
-    Matches are checked client-side as well; if the server's answer spans more than one page
-    without an exact match the filter was evidently not applied, and guessing "absent" could
-    create a duplicate, so that is an error instead.
+    Refuses an empty or non-string id: Procurify ignores such a filter and lists every vendor.
     """
-    given: object = external_id  # checked: a None or an int would list every vendor
-    if not isinstance(given, str) or not given:
-        raise ProcurifyConfigurationError(
-            f"external_id must be a non-empty string, not {external_id!r}"
-        )
-    first_page = VENDORS.list(100, {"external_id": external_id})
-
-    def parse(response: httpx.Response) -> Vendor | None:
-        page = first_page.parse(response)
-        for vendor in page.items:
-            if vendor.external_id == external_id:
-                return vendor
-        if page.next_url is not None:
-            raise malformed(
-                response,
-                "the vendor list ignored the external_id filter (several pages, no exact "
-                "match); refusing to report the vendor as absent",
-            )
-        return None
-
-    return Operation(
-        name="vendors.find_by_external_id",
-        method="GET",
-        path=first_page.path,
-        params=first_page.params,
-        parse=parse,
-    )
+    return VENDORS.by_reference(external_id)
 
 
 class Vendors(SyncResource):
@@ -88,9 +67,26 @@ class Vendors(SyncResource):
         """Replace a vendor's fields from a :class:`VendorInput` or keywords."""
         return self._send(VENDORS.update(vendor_id, vendor, fields))
 
+    def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
+        """Every vendor whose ``external_id`` is exactly ``reference``.
+
+        Every page of the list filtered on ``external_id`` is read and each vendor is checked
+        here, so a server that ignores the filter never hands back another vendor, and
+        duplicates show as two or more items. Covers active vendors only: Procurify's v3 list
+        returns active vendors and has no filter for inactive ones ("deleted" vendors go to an
+        inactive list the API does not show), so an inactive vendor with this id is not found.
+        """
+        op = VENDORS.by_reference(reference)
+        return self._paginate(op).exact_matches(
+            reference, VENDORS.reference_of, VENDORS.raw_reference_of
+        )
+
     def find_by_external_id(self, external_id: str) -> Vendor | None:
-        """The vendor carrying this ``external_id``, or ``None``."""
-        return self._send(find_vendor_by_external_id(external_id))
+        """The vendor carrying this ``external_id``, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``ProcurifyConflict`` when several carry it.
+        """
+        return VENDORS.only(self.find_by_reference(external_id), external_id)
 
 
 class AsyncVendors(AsyncResource):
@@ -114,6 +110,13 @@ class AsyncVendors(AsyncResource):
         """Replace a vendor's fields from a :class:`VendorInput` or keywords."""
         return await self._send(VENDORS.update(vendor_id, vendor, fields))
 
+    async def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
+        """Every active vendor whose ``external_id`` is exactly ``reference`` (see the sync one)."""
+        op = VENDORS.by_reference(reference)
+        return await self._paginate(op).exact_matches(
+            reference, VENDORS.reference_of, VENDORS.raw_reference_of
+        )
+
     async def find_by_external_id(self, external_id: str) -> Vendor | None:
-        """The vendor carrying this ``external_id``, or ``None``."""
-        return await self._send(find_vendor_by_external_id(external_id))
+        """The vendor carrying this ``external_id``, or ``None`` (``ProcurifyConflict`` if 2+)."""
+        return VENDORS.only(await self.find_by_reference(external_id), external_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ __all__ = [
     "PurchaseOrderReceipts",
     "create_receipt",
     "find_receipt",
+    "find_receipts_by_reference",
     "get_receipt",
     "list_receipts",
 ]
@@ -47,6 +49,11 @@ def get_receipt(ws: Workspace, receiver: str) -> Flow[Receipt]:
 def find_receipt(ws: Workspace, reference: str) -> Flow[Receipt | None]:
     """The receipt carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, Receipt, reference)
+
+
+def find_receipts_by_reference(ws: Workspace, reference: str) -> Flow[list[Receipt]]:
+    """Every receipt with exactly this external reference (checked here)."""
+    return ops.find_by_reference(ws, TABLE, Receipt, reference)
 
 
 def create_receipt(ws: Workspace, new: NewReceipt) -> Operation[WriteResult[Receipt]]:
@@ -82,8 +89,19 @@ class PurchaseOrderReceipts(QADResource):
         return self._run(get_receipt(self._ws, receiver))
 
     def find_by_external_reference(self, reference: str) -> Receipt | None:
-        """The receipt created with this external reference, or ``None``."""
+        """The receipt carrying this external reference, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``QADConflict`` when several carry it.
+        """
         return self._run(find_receipt(self._ws, reference))
+
+    def find_by_reference(self, reference: str) -> builtins.list[Receipt]:
+        """Every receipt whose ``external_reference`` is exactly ``reference``.
+
+        All pages of the filtered browse are read and each row is checked here, so a tenant
+        that ignores the filter never hands back another record; duplicates show as 2+ items.
+        """
+        return self._run(find_receipts_by_reference(self._ws, reference))
 
     def create(self, receipt: NewReceipt) -> WriteResult[Receipt]:
         """Post a goods receipt against a PO."""
@@ -118,8 +136,12 @@ class AsyncPurchaseOrderReceipts(AsyncQADResource):
         return await self._run(get_receipt(self._ws, receiver))
 
     async def find_by_external_reference(self, reference: str) -> Receipt | None:
-        """The receipt created with this external reference, or ``None``."""
+        """The receipt carrying this external reference, or ``None``."""
         return await self._run(find_receipt(self._ws, reference))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[Receipt]:
+        """Every receipt with exactly this ``external_reference``."""
+        return await self._run(find_receipts_by_reference(self._ws, reference))
 
     async def create(self, receipt: NewReceipt) -> WriteResult[Receipt]:
         """Post a goods receipt against a PO."""

@@ -8,6 +8,7 @@ committed. ``add_line`` runs those steps as one flow.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -38,6 +39,7 @@ __all__ = [
     "create_purchase_order",
     "field_change",
     "find_purchase_order",
+    "find_purchase_orders_by_reference",
     "get_purchase_order",
     "line_template",
     "list_purchase_orders",
@@ -77,6 +79,11 @@ def get_purchase_order(ws: Workspace, number: str) -> Flow[PurchaseOrder]:
 def find_purchase_order(ws: Workspace, reference: str) -> Flow[PurchaseOrder | None]:
     """The PO carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, PurchaseOrder, reference)
+
+
+def find_purchase_orders_by_reference(ws: Workspace, reference: str) -> Flow[list[PurchaseOrder]]:
+    """Every purchase order with exactly this external reference (checked here)."""
+    return ops.find_by_reference(ws, TABLE, PurchaseOrder, reference)
 
 
 def create_purchase_order(
@@ -211,8 +218,19 @@ class PurchaseOrders(QADResource):
         return self._run(get_purchase_order(self._ws, number))
 
     def find_by_external_reference(self, reference: str) -> PurchaseOrder | None:
-        """The PO created with this external reference, or ``None``."""
+        """The purchase order carrying this external reference, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``QADConflict`` when several carry it.
+        """
         return self._run(find_purchase_order(self._ws, reference))
+
+    def find_by_reference(self, reference: str) -> builtins.list[PurchaseOrder]:
+        """Every purchase order whose ``external_reference`` is exactly ``reference``.
+
+        All pages of the filtered browse are read and each row is checked here, so a tenant
+        that ignores the filter never hands back another record; duplicates show as 2+ items.
+        """
+        return self._run(find_purchase_orders_by_reference(self._ws, reference))
 
     def create(self, order: NewPurchaseOrder) -> WriteResult[PurchaseOrder]:
         """Create a PO with its lines in one call."""
@@ -257,8 +275,12 @@ class AsyncPurchaseOrders(AsyncQADResource):
         return await self._run(get_purchase_order(self._ws, number))
 
     async def find_by_external_reference(self, reference: str) -> PurchaseOrder | None:
-        """The PO created with this external reference, or ``None``."""
+        """The purchase order carrying this external reference, or ``None``."""
         return await self._run(find_purchase_order(self._ws, reference))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[PurchaseOrder]:
+        """Every purchase order with exactly this ``external_reference``."""
+        return await self._run(find_purchase_orders_by_reference(self._ws, reference))
 
     async def create(self, order: NewPurchaseOrder) -> WriteResult[PurchaseOrder]:
         """Create a PO with its lines in one call."""

@@ -4,6 +4,7 @@ to GL accounts, and read them back with their open balance.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 
@@ -27,6 +28,7 @@ __all__ = [
     "create_supplier_invoice",
     "find_supplier_invoice",
     "find_supplier_invoice_by_reference",
+    "find_supplier_invoices_by_reference",
     "get_supplier_invoice",
     "list_supplier_invoices",
 ]
@@ -63,6 +65,13 @@ def get_supplier_invoice(ws: Workspace, invoice_id: int) -> Flow[SupplierInvoice
 def find_supplier_invoice(ws: Workspace, reference: str) -> Flow[SupplierInvoice | None]:
     """The invoice carrying this external reference (with its lines), if any."""
     return ops.find_by_external_reference(ws, TABLE, SupplierInvoice, reference)
+
+
+def find_supplier_invoices_by_reference(
+    ws: Workspace, reference: str
+) -> Flow[list[SupplierInvoice]]:
+    """Every supplier invoice with exactly this external reference (checked here)."""
+    return ops.find_by_reference(ws, TABLE, SupplierInvoice, reference)
 
 
 def find_supplier_invoice_by_reference(
@@ -113,10 +122,21 @@ class SupplierInvoices(QADResource):
         return self._run(get_supplier_invoice(self._ws, invoice_id))
 
     def find_by_external_reference(self, reference: str) -> SupplierInvoice | None:
-        """The invoice created with this external reference, or ``None``."""
+        """The supplier invoice carrying this external reference, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``QADConflict`` when several carry it.
+        """
         return self._run(find_supplier_invoice(self._ws, reference))
 
-    def find_by_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
+    def find_by_reference(self, reference: str) -> builtins.list[SupplierInvoice]:
+        """Every supplier invoice whose ``external_reference`` is exactly ``reference``.
+
+        All pages of the filtered browse are read and each row is checked here, so a tenant
+        that ignores the filter never hands back another record; duplicates show as 2+ items.
+        """
+        return self._run(find_supplier_invoices_by_reference(self._ws, reference))
+
+    def find_by_supplier_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
         """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
         return self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
 
@@ -155,10 +175,16 @@ class AsyncSupplierInvoices(AsyncQADResource):
         return await self._run(get_supplier_invoice(self._ws, invoice_id))
 
     async def find_by_external_reference(self, reference: str) -> SupplierInvoice | None:
-        """The invoice created with this external reference, or ``None``."""
+        """The supplier invoice carrying this external reference, or ``None``."""
         return await self._run(find_supplier_invoice(self._ws, reference))
 
-    async def find_by_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
+    async def find_by_reference(self, reference: str) -> builtins.list[SupplierInvoice]:
+        """Every supplier invoice with exactly this ``external_reference``."""
+        return await self._run(find_supplier_invoices_by_reference(self._ws, reference))
+
+    async def find_by_supplier_reference(
+        self, supplier: str, reference: str
+    ) -> SupplierInvoice | None:
         """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
         return await self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 
@@ -23,6 +24,7 @@ __all__ = [
     "SupplierPayments",
     "create_supplier_payment",
     "find_supplier_payment",
+    "find_supplier_payments_by_reference",
     "get_supplier_payment",
     "list_supplier_payments",
 ]
@@ -50,6 +52,13 @@ def get_supplier_payment(ws: Workspace, number: str) -> Flow[SupplierPayment]:
 def find_supplier_payment(ws: Workspace, reference: str) -> Flow[SupplierPayment | None]:
     """The payment carrying this external reference (with its allocations), if any."""
     return ops.find_by_external_reference(ws, TABLE, SupplierPayment, reference)
+
+
+def find_supplier_payments_by_reference(
+    ws: Workspace, reference: str
+) -> Flow[list[SupplierPayment]]:
+    """Every supplier payment with exactly this external reference (checked here)."""
+    return ops.find_by_reference(ws, TABLE, SupplierPayment, reference)
 
 
 def create_supplier_payment(
@@ -85,8 +94,19 @@ class SupplierPayments(QADResource):
         return self._run(get_supplier_payment(self._ws, number))
 
     def find_by_external_reference(self, reference: str) -> SupplierPayment | None:
-        """The payment created with this external reference, or ``None``."""
+        """The supplier payment carrying this external reference, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``QADConflict`` when several carry it.
+        """
         return self._run(find_supplier_payment(self._ws, reference))
+
+    def find_by_reference(self, reference: str) -> builtins.list[SupplierPayment]:
+        """Every supplier payment whose ``external_reference`` is exactly ``reference``.
+
+        All pages of the filtered browse are read and each row is checked here, so a tenant
+        that ignores the filter never hands back another record; duplicates show as 2+ items.
+        """
+        return self._run(find_supplier_payments_by_reference(self._ws, reference))
 
     def create(self, payment: NewSupplierPayment) -> WriteResult[SupplierPayment]:
         """Post a supplier payment."""
@@ -119,8 +139,12 @@ class AsyncSupplierPayments(AsyncQADResource):
         return await self._run(get_supplier_payment(self._ws, number))
 
     async def find_by_external_reference(self, reference: str) -> SupplierPayment | None:
-        """The payment created with this external reference, or ``None``."""
+        """The supplier payment carrying this external reference, or ``None``."""
         return await self._run(find_supplier_payment(self._ws, reference))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[SupplierPayment]:
+        """Every supplier payment with exactly this ``external_reference``."""
+        return await self._run(find_supplier_payments_by_reference(self._ws, reference))
 
     async def create(self, payment: NewSupplierPayment) -> WriteResult[SupplierPayment]:
         """Post a supplier payment."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from mlconnector_http import AsyncAPIClient, Flow, Operation, SyncAPIClient
 from qad_client import _names as n
 from qad_client import _operations as ops
@@ -14,6 +16,7 @@ __all__ = [
     "Suppliers",
     "create_supplier",
     "find_supplier",
+    "find_suppliers_by_reference",
     "update_supplier",
 ]
 
@@ -23,6 +26,11 @@ TABLE = n.SUPPLIER
 def find_supplier(ws: Workspace, reference: str) -> Flow[Supplier | None]:
     """The supplier carrying this external reference, if any."""
     return ops.find_by_external_reference(ws, TABLE, Supplier, reference)
+
+
+def find_suppliers_by_reference(ws: Workspace, reference: str) -> Flow[list[Supplier]]:
+    """Every supplier with exactly this external reference (checked here)."""
+    return ops.find_by_reference(ws, TABLE, Supplier, reference)
 
 
 def create_supplier(ws: Workspace, new: NewSupplier) -> Operation[WriteResult[Supplier]]:
@@ -42,8 +50,19 @@ class Suppliers(MasterData[Supplier]):
         super().__init__(client, workspace, TABLE, Supplier)
 
     def find_by_external_reference(self, reference: str) -> Supplier | None:
-        """The supplier created with this external reference, or ``None``."""
+        """The supplier carrying this external reference, or ``None``.
+
+        Built on :meth:`find_by_reference`; raises ``QADConflict`` when several carry it.
+        """
         return self._run(find_supplier(self._ws, reference))
+
+    def find_by_reference(self, reference: str) -> builtins.list[Supplier]:
+        """Every supplier whose ``external_reference`` is exactly ``reference``.
+
+        All pages of the filtered browse are read and each row is checked here, so a tenant
+        that ignores the filter never hands back another record; duplicates show as 2+ items.
+        """
+        return self._run(find_suppliers_by_reference(self._ws, reference))
 
     def create(self, supplier: NewSupplier) -> WriteResult[Supplier]:
         """Create a supplier; the result carries QAD's warnings."""
@@ -61,8 +80,12 @@ class AsyncSuppliers(AsyncMasterData[Supplier]):
         super().__init__(client, workspace, TABLE, Supplier)
 
     async def find_by_external_reference(self, reference: str) -> Supplier | None:
-        """The supplier created with this external reference, or ``None``."""
+        """The supplier carrying this external reference, or ``None``."""
         return await self._run(find_supplier(self._ws, reference))
+
+    async def find_by_reference(self, reference: str) -> builtins.list[Supplier]:
+        """Every supplier with exactly this ``external_reference``."""
+        return await self._run(find_suppliers_by_reference(self._ws, reference))
 
     async def create(self, supplier: NewSupplier) -> WriteResult[Supplier]:
         """Create a supplier; the result carries QAD's warnings."""
