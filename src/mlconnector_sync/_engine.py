@@ -12,6 +12,8 @@ import collections
 import contextlib
 import datetime as dt
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -468,6 +470,13 @@ def run_unit(
     Pass ``result`` to keep what was done when the unit stops with an exception.
     """
     lease = store.acquire(unit, worker, now=now(), ttl=options.lease_ttl)
+    if lease is None and store.single_host:
+        holder = store.holder(unit)
+        if holder is not None and _dead_here(holder.worker):
+            log.info("taking over %s from %s, which is no longer running", unit, holder.worker)
+            lease = store.acquire(
+                unit, worker, now=now(), ttl=options.lease_ttl, take_over=holder.worker
+            )
     if lease is None:
         return None
     runner = _UnitWorker(
@@ -495,6 +504,20 @@ def run_unit(
     finally:
         store.release(lease)
     return runner.result
+
+
+def _dead_here(worker: str) -> bool:
+    """Whether ``worker`` (``host:pid``) names a process of this host that has ended."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def partitions_of(flows: Iterable[Flow]) -> list[Unit]:

@@ -400,3 +400,29 @@ def test_generated_malformed_records_are_quarantined_and_the_rest_posted(
     assert posted == {str(i) for i in good}
     assert all(e.field == "name" for e in report.flows[FLOW].exceptions)
     assert len(sink.documents) == len(good)
+
+
+def test_a_lease_left_by_a_dead_process_on_this_host_is_taken_over_at_once(
+    store: StateStore, clock: TickingClock
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_worker = f"{socket.gethostname()}:{gone.stdout.strip()}"
+    engine, source, sink = make(store, clock)
+    seed(source, clock, 3)
+    assert store.acquire(Unit(FLOW, "main"), dead_worker, now=clock(), ttl=dt.timedelta(hours=1))
+    report = engine.run_once()
+    if store.single_host:
+        assert report.flows[FLOW].busy == ()
+        assert sink.creates == 3
+    else:  # several machines: only expiry frees a lease
+        assert report.flows[FLOW].busy == ("main",)
+        assert sink.creates == 0

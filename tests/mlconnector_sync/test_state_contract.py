@@ -204,3 +204,18 @@ def test_naive_times_are_refused_or_kept_aware(store: StateStore) -> None:
     store.commit(lease, [_row("k:1")], [], now=T0)
     got = store.load(UNIT.flow, ["k:1"])["k:1"]
     assert got.updated_at.utcoffset() == dt.timedelta(0)
+
+
+def test_a_named_dead_holder_is_taken_over_with_a_new_fence(store: StateStore) -> None:
+    dead = store.acquire(UNIT, "host:1", now=T0, ttl=TTL)
+    assert dead is not None
+    assert store.acquire(UNIT, "host:2", now=T0, ttl=TTL, take_over="someone-else") is None
+    holder = store.holder(UNIT)
+    assert holder is not None
+    assert (holder.worker, holder.fence) == ("host:1", dead.fence)
+    taken = store.acquire(UNIT, "host:2", now=T0, ttl=TTL, take_over="host:1")
+    assert taken is not None
+    assert taken.fence > dead.fence
+    with pytest.raises(LeaseLost):
+        store.commit(dead, [_row("k:1")], [], now=T0)
+    assert store.holder(Unit("flow_a", "never")) is None

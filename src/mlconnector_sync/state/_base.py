@@ -87,10 +87,26 @@ KEEP_CURSOR: Any = _KeepCursor()
 class StateStore(Protocol):
     """One protocol, one contract-test suite (``tests/mlconnector_sync/test_state_contract``)."""
 
+    single_host: bool
+    """True when every worker shares this machine (memory, SQLite): a lease held by a dead
+    process of this host may then be taken over at once instead of waiting for it to expire."""
+
     def acquire(
-        self, unit: Unit, worker: str, *, now: dt.datetime, ttl: dt.timedelta
+        self,
+        unit: Unit,
+        worker: str,
+        *,
+        now: dt.datetime,
+        ttl: dt.timedelta,
+        take_over: str | None = None,
     ) -> Lease | None:
-        """Claim ``unit`` for ``worker`` (or renew its own claim); ``None`` if another holds it."""
+        """Claim ``unit`` for ``worker`` (or renew its own claim); ``None`` if another holds it.
+
+        ``take_over`` names a holder known to be dead whose unexpired lease may be taken.
+        """
+
+    def holder(self, unit: Unit) -> Lease | None:
+        """The unit's current lease, expired or not (``None`` if it was never claimed)."""
 
     def release(self, lease: Lease) -> None:
         """Give the unit up (a lease that was already lost is ignored)."""

@@ -47,11 +47,21 @@ class MemoryStore:
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._rows)} rows)"
 
+    single_host = True
+
     def acquire(
-        self, unit: Unit, worker: str, *, now: dt.datetime, ttl: dt.timedelta
+        self,
+        unit: Unit,
+        worker: str,
+        *,
+        now: dt.datetime,
+        ttl: dt.timedelta,
+        take_over: str | None = None,
     ) -> Lease | None:
         with self._lock:
             held = self._leases.get(unit)
+            if held is not None and held.worker == take_over:
+                held.expires_at = now
             if held is not None and held.worker != worker and held.expires_at > now:
                 return None
             if held is None or held.worker != worker or held.expires_at <= now:
@@ -60,6 +70,11 @@ class MemoryStore:
                 fence = held.fence
             self._leases[unit] = _LeaseRow(worker, fence, now + ttl, ttl)
             return Lease(unit, worker, fence, now + ttl)
+
+    def holder(self, unit: Unit) -> Lease | None:
+        with self._lock:
+            held = self._leases.get(unit)
+            return None if held is None else Lease(unit, held.worker, held.fence, held.expires_at)
 
     def release(self, lease: Lease) -> None:
         with self._lock:

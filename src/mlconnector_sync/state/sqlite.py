@@ -139,15 +139,27 @@ class SQLiteStore:
                         db.execute(statement)
                 db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
 
+    single_host = True
+
     def acquire(
-        self, unit: Unit, worker: str, *, now: dt.datetime, ttl: dt.timedelta
+        self,
+        unit: Unit,
+        worker: str,
+        *,
+        now: dt.datetime,
+        ttl: dt.timedelta,
+        take_over: str | None = None,
     ) -> Lease | None:
         with self._transaction() as db:
             held = db.execute(
                 "SELECT worker, fence, expires_at FROM leases WHERE flow = ? AND partition = ?",
                 (unit.flow, unit.partition),
             ).fetchone()
-            live = held is not None and _in(held["expires_at"]) > now
+            live = (
+                held is not None
+                and _in(held["expires_at"]) > now
+                and (take_over is None or held["worker"] != take_over)
+            )
             if live and held["worker"] != worker:
                 return None
             fence = held["fence"] if live else (held["fence"] if held else 0) + 1
@@ -160,6 +172,16 @@ class SQLiteStore:
                 (unit.flow, unit.partition, worker, fence, _out(expires), ttl.total_seconds()),
             )
             return Lease(unit, worker, fence, expires)
+
+    def holder(self, unit: Unit) -> Lease | None:
+        with self._lock:
+            held = self._db.execute(
+                "SELECT worker, fence, expires_at FROM leases WHERE flow = ? AND partition = ?",
+                (unit.flow, unit.partition),
+            ).fetchone()
+        if held is None:
+            return None
+        return Lease(unit, held["worker"], held["fence"], _in(held["expires_at"]))
 
     def release(self, lease: Lease) -> None:
         with self._transaction() as db:

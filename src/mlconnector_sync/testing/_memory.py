@@ -174,6 +174,8 @@ class MemorySink:
         if self.unknown_next:
             self.unknown_next -= 1
             raise WriteOutcomeUnknown(
-                operation="memory.write", reference=None, cause="timed out after the write (injected)"
+                operation="memory.write",
+                reference=None,
+                cause="timed out after the write (injected)",
             )
         return Written(target, request_id=f"req-{target}")

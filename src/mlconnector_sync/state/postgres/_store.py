@@ -96,7 +96,11 @@ class _SQL:
             "THEN l.fence ELSE l.fence + 1 END, "
             "expires_at = excluded.expires_at, ttl_seconds = excluded.ttl_seconds "
             "WHERE l.worker = excluded.worker OR l.expires_at <= %(now)s "
+            "OR l.worker = %(take_over)s "
             "RETURNING fence"
+        )
+        self.holder = (
+            f"SELECT worker, fence, expires_at FROM {s}.leases WHERE flow = %s AND partition = %s"
         )
         self.release = (
             f"UPDATE {s}.leases SET expires_at = %s "
@@ -208,8 +212,16 @@ class PostgresStore:
 
     # -- leases ------------------------------------------------------------------------------
 
+    single_host = False
+
     def acquire(
-        self, unit: Unit, worker: str, *, now: dt.datetime, ttl: dt.timedelta
+        self,
+        unit: Unit,
+        worker: str,
+        *,
+        now: dt.datetime,
+        ttl: dt.timedelta,
+        take_over: str | None = None,
     ) -> Lease | None:
         expires = _out(now) + ttl
         with self._transaction() as cur:
@@ -222,12 +234,21 @@ class PostgresStore:
                     "expires": expires,
                     "ttl": ttl.total_seconds(),
                     "now": now,
+                    "take_over": take_over,
                 },
             )
             row = cur.fetchone()
         if row is None:
             return None
         return Lease(unit, worker, int(row[0]), expires)
+
+    def holder(self, unit: Unit) -> Lease | None:
+        with self._reading() as cur:
+            cur.execute(self._sql.holder, (unit.flow, unit.partition))
+            row = cur.fetchone()
+        if row is None:
+            return None
+        return Lease(unit, row["worker"], int(row["fence"]), _in(row["expires_at"]))
 
     def release(self, lease: Lease) -> None:
         unit = lease.unit
