@@ -16,8 +16,8 @@ __all__ = ["ProcurifyAccountCodeSink", "ProcurifyVendorSink"]
 
 class ProcurifyVendorSink:
     """Vendors keyed by ``external_id``; an unlinked vendor of the same normalised name is
-    linked rather than duplicated. Every match is checked here, whatever the server's filter
-    did, so a filter the server ignores can never link a different vendor.
+    linked rather than duplicated. The client's lookup checks every match, so a filter the
+    server ignores can never link a different vendor.
 
     Unlinked vendors are indexed by name from one full listing, rebuilt once it is older than
     ``index_ttl`` seconds, so a first sync costs one lookup per record, not two.
@@ -30,11 +30,7 @@ class ProcurifyVendorSink:
         self._built_at = 0.0
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
-        found = [
-            Match(str(v.id))
-            for v in self.client.vendors.list(external_id=reference, page_size=100)
-            if v.external_id == reference
-        ]
+        found = [Match(str(v.id)) for v in self.client.vendors.find_by_reference(reference)]
         if found or not document.get("name"):
             return found
         ids = self._index().get(normalized_name(str(document["name"])), [])
@@ -80,9 +76,7 @@ class ProcurifyAccountCodeSink:
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
         return [
-            Match(str(c.id), "code")
-            for c in self.client.account_codes.list(code=reference, page_size=100)
-            if c.code == reference
+            Match(str(c.id), "code") for c in self.client.account_codes.find_by_reference(reference)
         ]
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:
