@@ -42,7 +42,12 @@ from procore_client._paging import (
     record_parser,
     v1,
 )
-from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
+from procore_client._resources._base import (
+    AsyncProcoreResource,
+    ProcoreResource,
+    run_batches,
+    run_batches_async,
+)
 
 __all__ = [
     "SYNC_BATCH_SIZE",
@@ -76,6 +81,10 @@ def _vendor_body(vendor: VendorData) -> dict[str, Any]:
     raise ProcoreConfigurationError(
         f"expected a VendorInput or a mapping of vendor fields, got {type(vendor).__name__}"
     )
+
+
+def _sizes(total: int, batch_size: int) -> list[int]:
+    return [min(batch_size, total - start) for start in range(0, total, batch_size)]
 
 
 def _origin_id(body: Mapping[str, Any]) -> str | None:
@@ -311,9 +320,15 @@ class Vendors(ProcoreResource):
     def sync(
         self, updates: Sequence[VendorData], *, batch_size: int = SYNC_BATCH_SIZE
     ) -> SyncResult[Vendor]:
-        """Upsert vendors by id, else origin_id, 1,000 per call; failures are in the result."""
+        """Upsert vendors by id, else origin_id, 1,000 per call; failures are in the result.
+
+        When a later batch fails, ``ProcoreBatchError`` carries the earlier batches' results.
+        """
         ops = sync_vendors(self._company_id, updates, batch_size=batch_size)
-        return SyncResult.combine([self._send(op) for op in ops])
+        result: SyncResult[Vendor] = run_batches(
+            self._send, ops, _sizes(len(updates), batch_size), SyncResult.combine
+        )
+        return result
 
     def set_business_register(
         self, vendor_id: int, kind: BusinessRegisterType | str, identifier: str
@@ -378,7 +393,10 @@ class AsyncVendors(AsyncProcoreResource):
     ) -> SyncResult[Vendor]:
         """Upsert vendors by id, else origin_id, 1,000 per call; failures are in the result."""
         ops = sync_vendors(self._company_id, updates, batch_size=batch_size)
-        return SyncResult.combine([await self._send(op) for op in ops])
+        result: SyncResult[Vendor] = await run_batches_async(
+            self._send, ops, _sizes(len(updates), batch_size), SyncResult.combine
+        )
+        return result
 
     async def set_business_register(
         self, vendor_id: int, kind: BusinessRegisterType | str, identifier: str

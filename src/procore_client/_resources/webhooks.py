@@ -36,7 +36,12 @@ from procore_client._paging import (
     record_parser,
     v1,
 )
-from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
+from procore_client._resources._base import (
+    AsyncProcoreResource,
+    ProcoreResource,
+    run_batches,
+    run_batches_async,
+)
 from procore_client.webhooks import WebhookPayloadError, parse_event
 
 if TYPE_CHECKING:
@@ -248,6 +253,10 @@ def _combine(results: Sequence[BulkTriggerResult]) -> BulkTriggerResult:
     )
 
 
+def _bulk_sizes(ops: Sequence[Operation[BulkTriggerResult]]) -> list[int]:
+    return [len(op.json["triggers"]) for op in ops]
+
+
 def _trigger_body(trigger: TriggerSpec | tuple[str, str]) -> dict[str, str]:
     spec = trigger if isinstance(trigger, TriggerSpec) else TriggerSpec(*trigger)
     return {"resource_name": spec.resource_name, "event_type": spec.event_type.value}
@@ -436,7 +445,15 @@ class Hooks(ProcoreResource):
 
 
 class Triggers(ProcoreResource):
-    """``client.webhooks.triggers``."""
+    """``client.webhooks.triggers``.
+
+    Bulk calls go 500 triggers per request; when a later request fails, ``ProcoreBatchError``
+    carries the results of the earlier ones.
+    """
+
+    def _batches(self, ops: Sequence[Operation[BulkTriggerResult]]) -> BulkTriggerResult:
+        result: BulkTriggerResult = run_batches(self._send, ops, _bulk_sizes(ops), _combine)
+        return result
 
     def create(
         self,
@@ -471,7 +488,7 @@ class Triggers(ProcoreResource):
         ops = bulk_create_triggers(
             self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
-        return _combine([self._send(op) for op in ops])
+        return self._batches(ops)
 
     def bulk_delete(
         self,
@@ -485,7 +502,7 @@ class Triggers(ProcoreResource):
         ops = bulk_delete_triggers(
             self._company_id, hook_id, trigger_ids, api_version=api_version, project_id=project_id
         )
-        return _combine([self._send(op) for op in ops])
+        return self._batches(ops)
 
     def list(self, hook_id: int, *, project_id: int | None = None) -> Paginator[Trigger]:
         """A hook's triggers."""
@@ -589,6 +606,12 @@ class AsyncHooks(AsyncProcoreResource):
 class AsyncTriggers(AsyncProcoreResource):
     """``client.webhooks.triggers`` (async)."""
 
+    async def _batches(self, ops: Sequence[Operation[BulkTriggerResult]]) -> BulkTriggerResult:
+        result: BulkTriggerResult = await run_batches_async(
+            self._send, ops, _bulk_sizes(ops), _combine
+        )
+        return result
+
     async def create(
         self,
         hook_id: int,
@@ -622,7 +645,7 @@ class AsyncTriggers(AsyncProcoreResource):
         ops = bulk_create_triggers(
             self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
-        return _combine([await self._send(op) for op in ops])
+        return await self._batches(ops)
 
     async def bulk_delete(
         self,
@@ -636,7 +659,7 @@ class AsyncTriggers(AsyncProcoreResource):
         ops = bulk_delete_triggers(
             self._company_id, hook_id, trigger_ids, api_version=api_version, project_id=project_id
         )
-        return _combine([await self._send(op) for op in ops])
+        return await self._batches(ops)
 
     def list(self, hook_id: int, *, project_id: int | None = None) -> AsyncPaginator[Trigger]:
         """A hook's triggers."""
