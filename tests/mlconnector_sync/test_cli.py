@@ -180,3 +180,18 @@ def test_durations() -> None:
     assert parse_duration("2h").total_seconds() == 7200
     with pytest.raises(ValueError, match="duration"):
         parse_duration("2 weeks")
+
+
+def test_refused_credentials_exit_3_and_the_password_never_shows(
+    world, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    _, served, config = world
+    password = served.systems["qad"]["password"]
+    config.write_text(config.read_text().replace(password, "wrong-password-123"))
+    code, out, err = run(capsys, "run", "--config", str(config), "--once", "--json")
+    assert code == 3
+    report = json.loads(out)
+    kinds = {e["kind"] for f in report["flows"].values() for e in f["errors"]}
+    assert kinds and all("Auth" in k for k in kinds)
+    assert "wrong-password-123" not in out + err
+    assert "Traceback" not in err

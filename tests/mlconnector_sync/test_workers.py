@@ -1,6 +1,6 @@
 """Four worker processes on one PostgreSQL run the same flows at once: no duplicate in the
 target, every record posted, the shared rate budget never exceeded (the simulator counts its
-429 answers), and one token fetch per credential across all workers."""
+429 answers), and one token refresh per expiry across all workers."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from procurify_client.testing import RateLimit
 
 WORKERS = 4
 SCALE = 10  # 400 suppliers, 150 GL accounts
+TOKEN_TTL = 6  # seconds: several expiries during the test (clients refresh at half-life)
 
 
 def _cli(*args: str) -> list[str]:
@@ -37,6 +38,7 @@ def test_four_workers_share_units_budget_and_tokens(tmp_path: Path, postgres_url
             'system = "procurify"\n', 'system = "procurify"\nrate_limit = "80/1s"\n', 1
         )
         config.write_text(text)
+        world.procurify.tenant("acme").token_ttl = TOKEN_TTL
         world.procurify.clear_log()
         world.qad.clear_log()
         for _ in range(6):  # rounds: a worker that found a unit busy tries again next round
@@ -79,5 +81,10 @@ def test_four_workers_share_units_budget_and_tokens(tmp_path: Path, postgres_url
         }
         assert open_rows == {}
     assert sum(1 for r in procurify_log if r.status == 429) == 0
-    assert sum(1 for r in procurify_log if r.path == "/oauth/token") == 1
+    # one refresh per expiry across the workers: never two token requests close together
+    fetched = sorted(r.at for r in procurify_log if r.path == "/oauth/token")
+    assert fetched
+    gaps = [(b - a).total_seconds() for a, b in zip(fetched, fetched[1:], strict=False)]
+    assert all(gap >= TOKEN_TTL / 2 - 1 for gap in gaps), gaps
+    assert len(fetched) <= (fetched[-1] - fetched[0]).total_seconds() / (TOKEN_TTL / 2 - 1) + 1
     assert sum(1 for r in qad_log if r.path.endswith("/oauth/token")) == 1
