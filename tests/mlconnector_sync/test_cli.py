@@ -192,6 +192,7 @@ def test_refused_credentials_exit_3_and_the_password_never_shows(
     assert code == 3
     report = json.loads(out)
     kinds = {e["kind"] for f in report["flows"].values() for e in f["errors"]}
-    assert kinds and all("Auth" in k for k in kinds)
+    assert kinds
+    assert all("Auth" in k for k in kinds)
     assert "wrong-password-123" not in out + err
     assert "Traceback" not in err
