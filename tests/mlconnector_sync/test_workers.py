@@ -5,6 +5,7 @@ target, every record posted, the shared rate budget never exceeded (the simulato
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import re
 import subprocess
@@ -84,7 +85,7 @@ def test_four_workers_share_units_budget_and_tokens(tmp_path: Path, postgres_url
     # one refresh per expiry across the workers: never two token requests close together
     fetched = sorted(r.at for r in procurify_log if r.path == "/oauth/token")
     assert fetched
-    gaps = [(b - a).total_seconds() for a, b in zip(fetched, fetched[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(fetched)]
     assert all(gap >= TOKEN_TTL / 2 - 1 for gap in gaps), gaps
     assert len(fetched) <= (fetched[-1] - fetched[0]).total_seconds() / (TOKEN_TTL / 2 - 1) + 1
     assert sum(1 for r in qad_log if r.path.endswith("/oauth/token")) == 1
