@@ -33,7 +33,12 @@ from mlconnector_http._convert import (
     structure,
 )
 from mlconnector_http._enums import OpenIntEnum, OpenStrEnum
-from mlconnector_http._events import AttemptEvent
+from mlconnector_http._events import (
+    AttemptEvent,
+    RawResponse,
+    ResponseLog,
+    capture_responses,
+)
 from mlconnector_http._exceptions import (
     APIError,
     APIStatusError,
@@ -128,7 +133,9 @@ __all__ = [
     "RateBudget",
     "RateLimitHeaders",
     "RateLimited",
+    "RawResponse",
     "Reject",
+    "ResponseLog",
     "RetryPolicy",
     "Secret",
     "ServerError",
@@ -149,6 +156,7 @@ __all__ = [
     "Window",
     "WriteOutcomeUnknown",
     "__version__",
+    "capture_responses",
     "credential_key",
     "decode_body",
     "decode_each",

@@ -20,7 +20,7 @@ import httpx
 from mlconnector_http._budget import call_off_loop
 from mlconnector_http._config import ClientConfig
 from mlconnector_http._convert import DecodeError
-from mlconnector_http._events import AttemptEvent
+from mlconnector_http._events import AttemptEvent, RawResponse, record_response
 from mlconnector_http._exceptions import (
     APIError,
     APIStatusError,
@@ -30,6 +30,8 @@ from mlconnector_http._exceptions import (
     TransportError,
     WriteOutcomeUnknown,
     error_class,
+    redact_headers,
+    redact_request,
     request_id_of,
 )
 from mlconnector_http._operation import Flow, Operation
@@ -69,6 +71,21 @@ class _Attempt(Generic[T]):
     value: T | None = None
     error: APIError | None = None
     retry_wait: float | None = None
+    raw: RawResponse[T] | None = None
+
+
+def _raw(
+    op: Operation[T], request: httpx.Request, reply: httpx.Response, value: T
+) -> RawResponse[T]:
+    return RawResponse(
+        operation=op.name,
+        method=request.method,
+        url=str(redact_request(request).url),
+        status_code=reply.status_code,
+        headers=redact_headers(reply.headers),
+        request_id=request_id_of(reply),
+        value=value,
+    )
 
 
 def attempt_flow(
@@ -151,7 +168,8 @@ def _classify(
         return _Attempt(error=lost, retry_wait=wait)
     if reply.is_success:
         try:
-            return _Attempt(value=op.parse(reply))
+            value = op.parse(reply)
+            return _Attempt(value=value, raw=_raw(op, request, reply, value))
         except DecodeError as bad_record:
             if not safe:
                 cause = f"answered {reply.status_code}, but the reply does not decode: {bad_record}"
@@ -302,6 +320,20 @@ def _retrying(config: ClientConfig, attempt: Callable[[], Any]) -> Callable[[], 
     return decorate(attempt)
 
 
+def _finish(result: _Attempt[T], op: Operation[T]) -> RawResponse[T]:
+    """The raw answer of a successful send, or raise.
+
+    The answer is recorded for :func:`capture_responses`, unless the call was itself a
+    credential exchange (``authenticated=False``, e.g. a token request: its value is a token).
+    """
+    if result.error is not None:
+        raise result.error
+    raw = cast(RawResponse[T], result.raw)
+    if op.authenticated:
+        record_response(raw)
+    return raw
+
+
 class _Attempts:
     """Numbers the attempts of one send and carries each one's requested wait to the next."""
 
@@ -353,9 +385,17 @@ class SyncExecutor:
             return attempts.finish(self._drive(attempt_flow(self.config, op, number, wait)))
 
         result: _Attempt[T] = _retrying(self.config, attempt)()
-        if result.error is not None:
-            raise result.error
-        return cast(T, result.value)
+        return _finish(result, op).value
+
+    def send_raw(self, op: Operation[T]) -> RawResponse[T]:
+        """Like :meth:`send`, returning the raw answer (status, redacted headers, request id)."""
+        attempts = _Attempts()
+
+        def attempt() -> _Attempt[T]:
+            number, wait = attempts.start()
+            return attempts.finish(self._drive(attempt_flow(self.config, op, number, wait)))
+
+        return _finish(_retrying(self.config, attempt)(), op)
 
     def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
         reply: _Reply = None
@@ -436,9 +476,18 @@ class AsyncExecutor:
             return attempts.finish(await self._drive(flow))
 
         result: _Attempt[T] = await _retrying(self.config, attempt)()
-        if result.error is not None:
-            raise result.error
-        return cast(T, result.value)
+        return _finish(result, op).value
+
+    async def send_raw(self, op: Operation[T]) -> RawResponse[T]:
+        """Like :meth:`send`, returning the raw answer (status, redacted headers, request id)."""
+        attempts = _Attempts()
+
+        async def attempt() -> _Attempt[T]:
+            number, wait = attempts.start()
+            flow = attempt_flow(self.config, op, number, wait)
+            return attempts.finish(await self._drive(flow))
+
+        return _finish(await _retrying(self.config, attempt)(), op)
 
     async def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
         reply: _Reply = None
