@@ -215,3 +215,19 @@ def test_threads_racing_for_a_unit_or_a_row_have_one_winner(pg: PostgresStore) -
     assert outcomes.count("refused") == 5
     (won,) = [o for o in outcomes if o != "refused"]
     assert pg.load(UNIT.flow, keys)["k:0"].reason == won
+
+
+def test_taking_over_from_a_dead_holder_always_moves_the_fence(pg: PostgresStore) -> None:
+    lease, keys = _seed(pg, 2)
+    assert pg.due(lease, now=T0) == keys  # claimed by the process that then died
+    # its successor, under the same worker name, takes the unexpired lease over
+    successor = pg.acquire(UNIT, "w1", now=T0, ttl=TTL, take_over="w1")
+    assert successor is not None
+    assert successor.fence == lease.fence + 1
+    assert pg.due(successor, now=T0) == keys  # the dead process's claims are void
+    other = pg.acquire(UNIT, "w9", now=T0, ttl=TTL, take_over="w1")
+    assert other is not None
+    assert other.fence == successor.fence + 1
+    holder = pg.holder(UNIT)
+    assert holder is not None
+    assert (holder.worker, holder.fence) == ("w9", other.fence)

@@ -92,8 +92,10 @@ class _SQL:
             f"INSERT INTO {s}.leases AS l (flow, partition, worker, fence, expires_at, "
             "ttl_seconds) VALUES (%(flow)s, %(partition)s, %(worker)s, 1, %(expires)s, %(ttl)s) "
             "ON CONFLICT (flow, partition) DO UPDATE SET worker = excluded.worker, "
+            # a renewal keeps the fence; a new claim (expired, or taken over from a dead
+            # holder, even one with this worker's name) gets the next one
             "fence = CASE WHEN l.worker = excluded.worker AND l.expires_at > %(now)s "
-            "THEN l.fence ELSE l.fence + 1 END, "
+            "AND l.worker IS DISTINCT FROM %(take_over)s THEN l.fence ELSE l.fence + 1 END, "
             "expires_at = excluded.expires_at, ttl_seconds = excluded.ttl_seconds "
             "WHERE l.worker = excluded.worker OR l.expires_at <= %(now)s "
             "OR l.worker = %(take_over)s "
