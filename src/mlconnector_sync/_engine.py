@@ -96,11 +96,8 @@ class UnitRun:
 class _Context:
     """The transform's view of the world (see :class:`mlconnector_sync.Context`)."""
 
-    def __init__(
-        self, store: StateStore, mappings: Mapping[str, Mapping[str, str]], row: LedgerRow
-    ) -> None:
-        self._store = store
-        self._mappings = mappings
+    def __init__(self, worker: _UnitWorker, row: LedgerRow) -> None:
+        self._worker = worker
         self._row = row
 
     @property
@@ -108,11 +105,14 @@ class _Context:
         return self._row.target_id
 
     def posted_target(self, flow: str, source_key: str) -> str | None:
-        row = self._store.load(flow, [source_key]).get(source_key)
+        row = self._worker.store.load(flow, [source_key]).get(source_key)
         return row.target_id if row is not None and row.state == State.POSTED else None
 
     def mapping(self, name: str) -> Mapping[str, str]:
-        return self._mappings.get(name, {})
+        return self._worker.mappings.get(name, {})
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        return self._worker.table(name)
 
 
 class _UnitWorker:
@@ -140,6 +140,16 @@ class _UnitWorker:
         self.should_stop = should_stop
         self.result = UnitRun()
         self._deferred: list[tuple[LedgerRow | None, LedgerRow, Event]] = []
+        self._tables: dict[str, Mapping[str, Any]] = {}
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        """A reference table of the flow, loaded once per unit run on first use."""
+        if name not in self._tables:
+            loader = self.flow.tables.get(name)
+            if loader is None:
+                raise KeyError(f"flow {self.flow.name} declares no table {name!r}")
+            self._tables[name] = loader(self.lease.unit.partition)
+        return self._tables[name]
 
     # -- persistence ------------------------------------------------------------------------
 
@@ -289,7 +299,7 @@ class _UnitWorker:
                 self._move(row, Event.QUARANTINED, reason=row.reason or "undecodable record")
             return
         try:
-            verdict = self.flow.transform(row.payload, _Context(self.store, self.mappings, row))
+            verdict = self.flow.transform(row.payload, _Context(self, row))
         except InvalidRecord as error:
             self._move(row, Event.QUARANTINED, field=error.field, reason=error.reason)
             return
@@ -403,7 +413,7 @@ class _UnitWorker:
         reference = self.flow.reference(row.source_key)
         document: Mapping[str, Any] = {}
         try:
-            verdict = self.flow.transform(row.payload, _Context(self.store, self.mappings, row))
+            verdict = self.flow.transform(row.payload, _Context(self, row))
             if isinstance(verdict, Post):
                 document = verdict.document
         except Exception:

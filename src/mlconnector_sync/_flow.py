@@ -160,7 +160,11 @@ class Context(Protocol):
         """The target id another flow posted ``source_key`` as, or ``None``."""
 
     def mapping(self, name: str) -> Mapping[str, str]:
-        """A mapping table by name (empty when not configured)."""
+        """A mapping table from the config by name (empty when not configured)."""
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        """A reference table the flow declared in ``Flow.tables`` (e.g. the target's GL
+        accounts by code), loaded once per run of a unit on first use."""
 
 
 Transform = Callable[[Mapping[str, Any], Context], Verdict]
@@ -186,6 +190,9 @@ class Flow:
         lookback: how far before the last watermark each run re-reads (clock skew, late commits).
         max_attempts: transient failures retried with backoff before a record stays failed.
         requires: flows whose targets this one's transform reads (run first).
+        tables: reference tables the transform reads through ``ctx.table(name)``: a loader
+            per name, called with the partition once per unit run (so a transform stays a
+            pure function of its record and of data read at the start of the run).
     """
 
     name: str
@@ -196,3 +203,4 @@ class Flow:
     lookback: dt.timedelta = attrs.field(default=dt.timedelta(minutes=5), validator=_positive)
     max_attempts: int = 5
     requires: tuple[str, ...] = ()
+    tables: Mapping[str, Callable[[str], Mapping[str, Any]]] = attrs.field(factory=dict)

@@ -426,3 +426,21 @@ def test_a_lease_left_by_a_dead_process_on_this_host_is_taken_over_at_once(
     else:  # several machines: only expiry frees a lease
         assert report.flows[FLOW].busy == ("main",)
         assert sink.creates == 0
+
+
+def test_flow_tables_load_once_per_unit_run(store: StateStore, clock: TickingClock) -> None:
+    loads: list[str] = []
+
+    def load(partition: str) -> Mapping[str, Any]:
+        loads.append(partition)
+        return {"thing 1": "special"}
+
+    def tagged(payload: Mapping[str, Any], ctx: Context) -> Verdict:
+        return Post({"name": payload["name"], "tag": ctx.table("tags").get(payload["name"], "")})
+
+    source, sink = MemorySource(), MemorySink()
+    seed(source, clock, 3)
+    flow = Flow(name=FLOW, source=source, sink=sink, transform=tagged, tables={"tags": load})
+    Engine([flow], store, now=clock).run_once()
+    assert loads == ["main"]
+    assert sorted(d.document["tag"] for d in sink.documents.values()) == ["", "", "special"]

@@ -27,6 +27,9 @@ class Ctx:
     def mapping(self, name: str) -> Mapping[str, str]:
         return self._mappings.get(name, {})
 
+    def table(self, name: str) -> Mapping[str, object]:
+        raise KeyError(name)
+
 
 def test_supplier_becomes_a_vendor_with_its_address() -> None:
     verdict = suppliers.transform(
