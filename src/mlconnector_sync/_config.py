@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from mlconnector_sync._engine import EngineOptions
+from mlconnector_sync._mapping import MappingError, read_mapping_file
 from mlconnector_sync._runner import Schedule
 
 __all__ = [
@@ -300,11 +301,9 @@ def _mappings(path: Path, raw: Mapping[str, Any]) -> dict[str, dict[str, str]]:
         if isinstance(value, str):
             file = Path(value) if Path(value).is_absolute() else path.parent / value
             try:
-                value = tomllib.loads(file.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as error:
-                raise ConfigError(
-                    path, f"mappings.{name}", f"cannot read {file}: {error}"
-                ) from None
+                value = read_mapping_file(file)
+            except MappingError as error:
+                raise ConfigError(path, f"mappings.{name}", str(error)) from None
         table = _table(path, f"mappings.{name}", value)
         tables[name] = {str(k): str(v) for k, v in table.items()}
     return tables

@@ -127,6 +127,7 @@ class _UnitWorker:
         options: EngineOptions,
         now: Callable[[], dt.datetime],
         mappings: Mapping[str, Mapping[str, str]],
+        mapping_version: int | None,
         progress: Callable[[Progress], None],
         should_stop: Callable[[], bool],
     ) -> None:
@@ -136,6 +137,7 @@ class _UnitWorker:
         self.options = options
         self.now = now
         self.mappings = mappings
+        self.mapping_version = mapping_version
         self.progress = progress
         self.should_stop = should_stop
         self.result = UnitRun()
@@ -175,7 +177,13 @@ class _UnitWorker:
         pairs = [*self._deferred, *pairs]
         self._deferred = []
         events: list[AuditEvent] = [
-            event_for(before, after, event, worker=self.lease.worker)
+            event_for(
+                before,
+                after,
+                event,
+                worker=self.lease.worker,
+                mapping_version=self.mapping_version,
+            )
             for before, after, event in pairs
         ]
         self.store.commit(
@@ -471,6 +479,7 @@ def run_unit(
     options: EngineOptions,
     now: Callable[[], dt.datetime],
     mappings: Mapping[str, Mapping[str, str]] | None = None,
+    mapping_version: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     result: UnitRun | None = None,
@@ -496,6 +505,7 @@ def run_unit(
         options=options,
         now=now,
         mappings=mappings or {},
+        mapping_version=mapping_version,
         progress=progress or (lambda _: None),
         should_stop=should_stop,
     )

@@ -70,7 +70,9 @@ class Engine:
         flows: the flows, in the order they should run (a flow's ``requires`` run first).
         store: the state backend.
         options: pacing of the engine itself.
-        mappings: mapping tables the transforms read, by name.
+        mappings: fixed mapping tables the transforms read, by name; when ``None`` (the
+            default) the latest versions stored in the state backend are read at the start
+            of every run, and each record's audit rows carry the version they were used at.
         worker: this worker's name in leases and audit rows.
         now: the clock (timezone-aware).
         throttle_seconds: reads the clients' total pacing wait so far, for the report.
@@ -98,13 +100,15 @@ class Engine:
         self.flows = _ordered(flows)
         self.store = store
         self.options = options or EngineOptions()
-        self.mappings = mappings or {}
+        self.mappings = mappings
         self.worker = worker or default_worker()
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.throttle_seconds = throttle_seconds
         self.audit_retention = audit_retention
         self.keep_runs = keep_runs
         self._stop = threading.Event()
+        self._tables: Mapping[str, Mapping[str, str]] = {}
+        self._mapping_version: int | None = None
 
     def stop(self) -> None:
         """Ask the engine to stop after the record in hand."""
@@ -125,6 +129,7 @@ class Engine:
         started = self.now()
         run_id = uuid.uuid4().hex
         reports: dict[str, FlowReport] = {}
+        self._tables, self._mapping_version = self._current_mappings()
         with telemetry.span("mlconnector.run", run_id=run_id):
             telemetry.count("mlconnector.runs")
             for flow in chosen:
@@ -220,7 +225,8 @@ class Engine:
                     worker=self.worker,
                     options=self.options,
                     now=self.now,
-                    mappings=self.mappings,
+                    mappings=self._tables,
+                    mapping_version=self._mapping_version,
                     progress=progress,
                     should_stop=self._stop.is_set,
                     result=result,
@@ -246,6 +252,19 @@ class Engine:
             errors=tuple(errors),
             busy=tuple(busy),
         )
+
+    def _current_mappings(self) -> tuple[Mapping[str, Mapping[str, str]], int | None]:
+        """The mapping tables for this run and the version they amount to."""
+        if self.mappings is not None:
+            return self.mappings, None
+        tables: dict[str, Mapping[str, str]] = {}
+        version: int | None = None
+        for name in self.store.mapping_names():
+            found = self.store.mapping(name)
+            if found is not None:
+                tables[name] = found[1]
+                version = max(version or 0, found[0])
+        return tables, version
 
     def exceptions(self, flow: str | None = None) -> list[ExceptionItem]:
         """Held, failed, quarantined and stuck records with their reasons, oldest first."""

@@ -219,3 +219,16 @@ def test_a_named_dead_holder_is_taken_over_with_a_new_fence(store: StateStore) -
     with pytest.raises(LeaseLost):
         store.commit(dead, [_row("k:1")], [], now=T0)
     assert store.holder(Unit("flow_a", "never")) is None
+
+
+def test_mappings_are_versioned_across_tables(store: StateStore) -> None:
+    assert store.mapping("accounts") is None
+    v1 = store.save_mapping("accounts", {"6100": "6100-00", "7000": "7000"}, now=T0)
+    v2 = store.save_mapping("departments", {"Engineering": "CC100"}, now=T0)
+    v3 = store.save_mapping("accounts", {"6100": "6110"}, now=T0 + TTL)
+    assert v1 < v2 < v3
+    assert store.mapping("accounts") == (v3, {"6100": "6110"})
+    assert store.mapping("accounts", v1) == (v1, {"6100": "6100-00", "7000": "7000"})
+    assert store.mapping("accounts", v2) is None
+    assert store.mapping_versions("accounts") == [(v1, T0), (v3, T0 + TTL)]
+    assert store.mapping_names() == ["accounts", "departments"]

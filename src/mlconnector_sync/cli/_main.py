@@ -23,6 +23,7 @@ from mlconnector_sync._config import Config, ConfigError, load_config
 from mlconnector_sync._connections import open_connections
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
 from mlconnector_sync._ledger import State
+from mlconnector_sync._mapping import MappingError, diff, read_mapping_file
 from mlconnector_sync._replay import replay
 from mlconnector_sync._report import RunReport
 from mlconnector_sync._runner import Engine, default_worker
@@ -99,14 +100,22 @@ def _credentials(store: StateStore) -> CredentialStore | None:
 
 
 def _engine(config: Config, store: StateStore, flows: Any, meter: Any) -> Engine:
+    _sync_mappings(config, store)
     return Engine(
         flows,
         store,
         options=config.engine,
-        mappings=config.mappings,
         throttle_seconds=meter.total,
         audit_retention=config.audit_retention,
     )
+
+
+def _sync_mappings(config: Config, store: StateStore) -> None:
+    """Tables named in the config's [mappings] become a new stored version when they changed."""
+    for name, entries in config.mappings.items():
+        current = store.mapping(name)
+        if current is None or current[1] != dict(entries):
+            store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -290,6 +299,136 @@ def audit(config_path: Path, key: str, as_json: bool) -> None:
             return
         columns = ["at", "event", "from", "to", "target_id", "reason"]
         print_rows(f"audit {key}", columns, [[str(e[c] or "") for c in columns] for e in events])
+
+
+@cli.group()
+def mappings() -> None:
+    """Mapping tables (vendors, accounts, departments, ...), versioned in the state."""
+
+
+def _table(store: StateStore, name: str, version: int | None) -> tuple[int, dict[str, str]]:
+    found = store.mapping(name, version)
+    if found is None:
+        known = ", ".join(store.mapping_names()) or "none"
+        what = f"version {version} of {name!r}" if version is not None else repr(name)
+        _fail(f"no mapping {what}; stored: {known}", EXIT_USAGE)
+    return found
+
+
+def _refuse_file_backed(config: Config, name: str) -> None:
+    """A table the config reads from a file has one source: the file."""
+    if name in config.mappings:
+        _fail(
+            f"{config.path}: mappings.{name}: this table is read from the config's file; "
+            "edit that file (it becomes a new version on the next run)",
+            EXIT_USAGE,
+        )
+
+
+@mappings.command(name="show")
+@config_option
+@click.argument("name", required=False)
+@click.option("--version", type=int, default=None, help="An older version.")
+@json_option
+def mappings_show(config_path: Path, name: str | None, version: int | None, as_json: bool) -> None:
+    """A table's entries (or, without NAME, every table with its versions)."""
+    with _opened(config_path) as (config, store):
+        _sync_mappings(config, store)
+        if name is None:
+            tables = {
+                n: [
+                    {"version": v, "saved_at": at.isoformat()}
+                    for v, at in store.mapping_versions(n)
+                ]
+                for n in store.mapping_names()
+            }
+            if as_json:
+                emit({"mappings": tables})
+            else:
+                rows = [[n, str(len(vs)), str(vs[-1]["version"])] for n, vs in tables.items()]
+                print_rows("mappings", ["name", "versions", "latest"], rows)
+            return
+        number, entries = _table(store, name, version)
+        if as_json:
+            emit({"name": name, "version": number, "entries": entries})
+        else:
+            print_rows(f"{name} (version {number})", ["key", "value"], sorted(entries.items()))
+
+
+@mappings.command(name="load")
+@config_option
+@click.argument("name")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def mappings_load(config_path: Path, name: str, file: Path) -> None:
+    """Replace a table with the entries of a TOML or CSV file (a new version)."""
+    with _opened(config_path) as (config, store):
+        _refuse_file_backed(config, name)
+        try:
+            entries = read_mapping_file(file)
+        except MappingError as error:
+            _fail(str(error), EXIT_USAGE)
+        version = store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
+        click.echo(f"{name}: version {version}, {len(entries)} entries")
+
+
+@mappings.command(name="set")
+@config_option
+@click.argument("name")
+@click.argument("key")
+@click.argument("value", required=False)
+@click.option("--delete", is_flag=True, help="Remove KEY instead.")
+def mappings_set(config_path: Path, name: str, key: str, value: str | None, delete: bool) -> None:
+    """Set (or with --delete remove) one entry of a table (a new version)."""
+    if (value is None) != delete:
+        _fail("give a VALUE, or --delete to remove the key", EXIT_USAGE)
+    with _opened(config_path) as (config, store):
+        _refuse_file_backed(config, name)
+        current = store.mapping(name)
+        entries = dict(current[1]) if current else {}
+        if delete:
+            entries.pop(key, None)
+        else:
+            assert value is not None
+            entries[key] = value
+        version = store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
+        click.echo(f"{name}: version {version}")
+
+
+@mappings.command(name="diff")
+@config_option
+@click.argument("name")
+@click.option("--from", "old", type=int, default=None, help="Default: the version before --to.")
+@click.option("--to", "new", type=int, default=None, help="Default: the latest version.")
+@json_option
+def mappings_diff(
+    config_path: Path, name: str, old: int | None, new: int | None, as_json: bool
+) -> None:
+    """What changed in a table between two versions."""
+    with _opened(config_path) as (_, store):
+        to_version, to_entries = _table(store, name, new)
+        if old is None:
+            earlier = [v for v, _ in store.mapping_versions(name) if v < to_version]
+            from_version, from_entries = (
+                (earlier[-1], _table(store, name, earlier[-1])[1]) if earlier else (0, {})
+            )
+        else:
+            from_version, from_entries = _table(store, name, old)
+        change = diff(from_entries, to_entries)
+        document = {
+            "name": name,
+            "from": from_version,
+            "to": to_version,
+            "added": dict(change.added),
+            "removed": dict(change.removed),
+            "changed": {k: {"from": a, "to": b} for k, (a, b) in change.changed.items()},
+        }
+        if as_json:
+            emit(document)
+            return
+        rows = [[k, "", v, "added"] for k, v in sorted(change.added.items())]
+        rows += [[k, v, "", "removed"] for k, v in sorted(change.removed.items())]
+        rows += [[k, a, b, "changed"] for k, (a, b) in sorted(change.changed.items())]
+        print_rows(f"{name} {from_version} -> {to_version}", ["key", "from", "to", ""], rows)
 
 
 @cli.group()

@@ -175,6 +175,19 @@ class StateStore(Protocol):
     def prune(self, *, audit_before: dt.datetime, keep_runs: int) -> int:
         """Drop audit events older than ``audit_before`` and all but ``keep_runs`` runs."""
 
+    def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
+        """Store a new version of mapping table ``name``; returns its version, a number that
+        grows across every table (so one number says which mappings a record was posted with)."""
+
+    def mapping(self, name: str, version: int | None = None) -> tuple[int, dict[str, str]] | None:
+        """A table's latest version (or the one given) and its entries; ``None`` if absent."""
+
+    def mapping_versions(self, name: str) -> list[tuple[int, dt.datetime]]:
+        """Every version of a table with the time it was saved, oldest first."""
+
+    def mapping_names(self) -> list[str]:
+        """The names of every stored mapping table."""
+
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         """Store an encrypted secret under ``name`` (the store never sees plain text)."""
 

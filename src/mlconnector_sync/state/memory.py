@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -43,6 +43,7 @@ class MemoryStore:
         self._audit: list[AuditEvent] = []
         self._runs: list[RunRecord] = []
         self._secrets: dict[str, bytes] = {}
+        self._mappings: list[tuple[int, str, dict[str, str], dt.datetime]] = []
 
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._rows)} rows)"
@@ -209,6 +210,29 @@ class MemoryStore:
             kept = sorted(self._runs, key=lambda r: r.started_at)
             self._runs = kept[len(kept) - keep_runs :] if keep_runs > 0 else []
             return before - len(self._audit) - len(self._runs)
+
+    def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
+        with self._lock:
+            version = len(self._mappings) + 1
+            self._mappings.append((version, name, dict(entries), now))
+            return version
+
+    def mapping(self, name: str, version: int | None = None) -> tuple[int, dict[str, str]] | None:
+        with self._lock:
+            found = [
+                (v, dict(e))
+                for v, n, e, _ in self._mappings
+                if n == name and (version is None or v == version)
+            ]
+        return found[-1] if found else None
+
+    def mapping_versions(self, name: str) -> list[tuple[int, dt.datetime]]:
+        with self._lock:
+            return [(v, at) for v, n, _, at in self._mappings if n == name]
+
+    def mapping_names(self) -> list[str]:
+        with self._lock:
+            return sorted({n for _, n, _, _ in self._mappings})
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._lock:

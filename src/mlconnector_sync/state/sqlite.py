@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,13 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE secrets (
         name TEXT PRIMARY KEY, ciphertext BLOB NOT NULL, updated_at TEXT NOT NULL
     );
+    """,
+    """
+    CREATE TABLE mappings (
+        version INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, entries TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX mappings_name ON mappings (name, version);
     """,
 )
 
@@ -398,6 +405,37 @@ class SQLiteStore:
                 (max(keep_runs, 0),),
             ).rowcount
         return dropped
+
+    def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO mappings (name, entries, created_at) VALUES (?, ?, ?)",
+                (name, canonical_json(dict(entries)), _out(now)),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def mapping(self, name: str, version: int | None = None) -> tuple[int, dict[str, str]] | None:
+        sql = "SELECT version, entries FROM mappings WHERE name = ?"
+        args: list[Any] = [name]
+        if version is not None:
+            sql += " AND version = ?"
+            args.append(version)
+        with self._lock:
+            row = self._db.execute(sql + " ORDER BY version DESC LIMIT 1", args).fetchone()
+        return None if row is None else (int(row[0]), dict(json.loads(row[1])))
+
+    def mapping_versions(self, name: str) -> list[tuple[int, dt.datetime]]:
+        with self._lock:
+            found = self._db.execute(
+                "SELECT version, created_at FROM mappings WHERE name = ? ORDER BY version", (name,)
+            ).fetchall()
+        return [(int(v), _in(at)) for v, at in found]
+
+    def mapping_names(self) -> list[str]:
+        with self._lock:
+            return [
+                r[0] for r in self._db.execute("SELECT DISTINCT name FROM mappings ORDER BY name")
+            ]
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._transaction() as db:

@@ -138,6 +138,15 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at timestamptz NOT NULL DEFAULT now()
     );
     """,
+    """
+    CREATE TABLE mappings (
+        version bigserial PRIMARY KEY,
+        name text COLLATE "C" NOT NULL,
+        entries jsonb NOT NULL,
+        created_at timestamptz NOT NULL
+    );
+    CREATE INDEX mappings_name ON mappings (name, version);
+    """,
 )
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

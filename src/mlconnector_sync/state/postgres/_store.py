@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import attrs
 import psycopg
 from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
 
 from mlconnector_sync._audit import AuditEvent
 from mlconnector_sync._ledger import LedgerRow, State, canonical_json
@@ -176,6 +177,18 @@ class _SQL:
         )
         self.get_secret = f"SELECT ciphertext FROM {s}.secrets WHERE name = %s"
         self.secret_names = f"SELECT name FROM {s}.secrets ORDER BY name"
+        self.save_mapping = (
+            f"INSERT INTO {s}.mappings (name, entries, created_at) VALUES (%s, %s, %s) "
+            "RETURNING version"
+        )
+        self.mapping = (
+            f"SELECT version, entries FROM {s}.mappings WHERE name = %s "
+            "AND (%s::bigint IS NULL OR version = %s::bigint) ORDER BY version DESC LIMIT 1"
+        )
+        self.mapping_versions = (
+            f"SELECT version, created_at FROM {s}.mappings WHERE name = %s ORDER BY version"
+        )
+        self.mapping_names = f"SELECT DISTINCT name FROM {s}.mappings ORDER BY name"
 
 
 class PostgresStore:
@@ -471,6 +484,29 @@ class PostgresStore:
         return dropped
 
     # -- secrets -----------------------------------------------------------------------------
+
+    def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
+        with self._transaction() as cur:
+            cur.execute(self._sql.save_mapping, (name, Jsonb(dict(entries)), _out(now)))
+            row = cur.fetchone()
+        assert row is not None
+        return int(row[0] if not isinstance(row, dict) else row["version"])
+
+    def mapping(self, name: str, version: int | None = None) -> tuple[int, dict[str, str]] | None:
+        with self._reading() as cur:
+            cur.execute(self._sql.mapping, (name, version, version))
+            row = cur.fetchone()
+        return None if row is None else (int(row["version"]), dict(row["entries"]))
+
+    def mapping_versions(self, name: str) -> list[tuple[int, dt.datetime]]:
+        with self._reading() as cur:
+            cur.execute(self._sql.mapping_versions, (name,))
+            return [(int(r["version"]), _in(r["created_at"])) for r in cur]
+
+    def mapping_names(self) -> list[str]:
+        with self._reading() as cur:
+            cur.execute(self._sql.mapping_names)
+            return [r["name"] for r in cur]
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._transaction() as cur:
