@@ -4,6 +4,7 @@ that points a runner at them. ``mlconnector simulate`` and the tests use these."
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,18 +13,111 @@ from typing import Any
 import attrs
 import httpx
 
+from mlconnector_http import RetryPolicy
 from mlconnector_http.testing import Fault, Simulator
 from procurify_client.testing import ProcurifySimulator, RateLimit
+from qad_client import NewReceipt, NewReceiptLine, QADClient
 from qad_client.testing import QADSimulator
 
-__all__ = ["SCENARIOS", "Manufacturer", "ServedScenario", "add_random_faults"]
+__all__ = [
+    "SCENARIOS",
+    "Manufacturer",
+    "ReceivingQAD",
+    "ServedScenario",
+    "add_random_faults",
+    "add_timeouts_after_commit",
+]
 
 QAD_TENANT = "acme"
 QAD_DOMAIN = "10USA"
 QAD_ENTITY = "10USACO"
 QAD_USER = "integration"
 QAD_PASSWORD = "sim-qad-password"  # a simulator credential, written only to simulator configs
+WAREHOUSE_PASSWORD = "sim-warehouse-password"
 PROCURIFY_TENANT = "acme"
+
+
+INTERNAL_AGENT = "mlconnector-scenario"
+"""The user agent of the scenario's own calls (the warehouse posting receipts); faults skip it."""
+
+
+def _external(request: httpx.Request) -> bool:
+    return str(request.headers.get("user-agent", "")) != INTERNAL_AGENT
+
+
+class ReceivingQAD(QADSimulator):
+    """A QAD tenant where goods arrive on their own for a share of PO lines.
+
+    When a PO is created through the API, each line is received in full if a digest of the
+    scenario seed, the PO's external reference (or number) and the line number falls under
+    ``receive_share``: the same seed and source data always give the same receipts. The other
+    lines stay unreceived until a receipt is posted through the API.
+    """
+
+    def __init__(self, *, seed: int, receive_share: float, tenant: str = QAD_TENANT) -> None:
+        super().__init__()
+        self.receive_seed = seed
+        self.receive_share = receive_share
+        self._tenant_name = tenant
+        self._known: set[str] = set()
+        self._warehouse: Any = None
+        self.received_lines = 0
+
+    def receives(self, order_key: str, line: int) -> bool:
+        """Whether goods arrive on their own for this PO line."""
+        digest = hashlib.sha256(f"{self.receive_seed}:{order_key}:{line}".encode()).digest()
+        return int.from_bytes(digest[:4], "big") / 2**32 < self.receive_share
+
+    def dispatch(self, request: httpx.Request) -> httpx.Response:
+        response = super().dispatch(request)
+        if (
+            request.method == "POST"
+            and "purchaseOrder" in request.url.path
+            and response.status_code < 300
+            and _external(request)
+        ):
+            self._receive_new_orders()
+        return response
+
+    def _receive_new_orders(self) -> None:
+        state = self.state(self._tenant_name)
+        new = [
+            order
+            for order in state.purchase_orders.records(QAD_DOMAIN)
+            if order.number not in self._known
+        ]
+        for order in new:
+            self._known.add(order.number)
+            key = order.external_reference or order.number
+            lines = [
+                NewReceiptLine(po_line=number, quantity=line.quantity_ordered)
+                for number, line in sorted(order.lines.items())
+                if self.receives(key, number)
+            ]
+            if lines:
+                self._client().purchase_order_receipts.create(
+                    NewReceipt(
+                        po_number=order.number,
+                        receipt_date=order.order_date or self.clock.now().date(),
+                        lines=lines,
+                    )
+                )
+                self.received_lines += len(lines)
+
+    def _client(self) -> Any:
+        if self._warehouse is None:
+            self.add_user(self._tenant_name, "warehouse", WAREHOUSE_PASSWORD)
+            self._warehouse = QADClient(
+                tenant_url=self.base_url(self._tenant_name),
+                domain=QAD_DOMAIN,
+                entity=QAD_ENTITY,
+                username="warehouse",
+                password=WAREHOUSE_PASSWORD,
+                transport=self.transport(),
+                user_agent=INTERNAL_AGENT,
+                retry=RetryPolicy.for_testing(),
+            )
+        return self._warehouse
 
 
 def add_random_faults(
@@ -34,8 +128,8 @@ def add_random_faults(
         return
     share = rate / 3
 
-    def coin(_: httpx.Request) -> bool:
-        return rng.random() < share
+    def coin(request: httpx.Request) -> bool:
+        return _external(request) and rng.random() < share
 
     simulator.faults.add(
         Fault.http_status(429, headers={"retry-after": "0"}), times=None, predicate=coin
@@ -47,13 +141,19 @@ def add_random_faults(
 def add_timeouts_after_commit(
     simulator: Simulator, rate: float, rng: random.Random, *, stall: float = 1.0
 ) -> None:
-    """Make ``rate`` of the simulator's writes take effect and then time out."""
+    """Make ``rate`` of the simulator's document writes (not sign-ins) take effect and then
+    time out."""
     if rate <= 0:
         return
     simulator.faults.add(
         Fault.timeout_after_commit(stall),
         times=None,
-        predicate=lambda r: r.method in ("POST", "PUT", "PATCH") and rng.random() < rate,
+        predicate=lambda r: (
+            r.method in ("POST", "PUT", "PATCH")
+            and "/oauth/" not in r.url.path
+            and _external(r)
+            and rng.random() < rate
+        ),
     )
 
 
@@ -99,13 +199,20 @@ def _q(value: object) -> str:
 class Manufacturer:
     """A mid-sized manufacturer: Procurify for purchasing, QAD for the ledger.
 
-    ``scale`` multiplies the data; the same ``seed`` and ``scale`` give the same data.
+    ``scale`` multiplies the data; the same ``seed`` and ``scale`` give the same data. In its
+    QAD, goods arrive on their own for ``receive_share`` of the PO lines (see
+    :class:`ReceivingQAD`).
     """
 
     name = "manufacturer"
 
     def __init__(
-        self, *, seed: int = 0, scale: int = 1, procurify_rate_limit: RateLimit | None = None
+        self,
+        *,
+        seed: int = 0,
+        scale: int = 1,
+        procurify_rate_limit: RateLimit | None = None,
+        receive_share: float = 0.7,
     ) -> None:
         self.seed = seed
         self.scale = scale
@@ -122,7 +229,7 @@ class Manufacturer:
             bills=10 * scale,
             payments=5 * scale,
         )
-        self.qad = QADSimulator()
+        self.qad = ReceivingQAD(seed=seed, receive_share=receive_share)
         self.qad.add_tenant(QAD_TENANT)
         self.qad.add_user(QAD_TENANT, QAD_USER, QAD_PASSWORD)
         self.qad.seed(
