@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -136,7 +137,8 @@ class World:
         (found,) = self.qad.purchase_orders.find_by_reference(
             pos.reference(f"procurify:procurify:po:{procurify_id}")
         )
-        return self.qad.purchase_orders.get(found.number)
+        order = self.qad.purchase_orders.get(found.number)
+        return attrs.evolve(order, lines=sorted(order.lines, key=lambda line: line.line))
 
     def posting(self) -> list[PurchaseOrder]:
         return [po for po in self.tenant.purchase_orders if po.state in POSTING_STATES]
@@ -420,21 +422,7 @@ def test_generated_prices_and_quantities_survive_to_qad_exactly_on_create_and_up
 ) -> None:
     _, client = qad_world
     source = MemorySource()
-    tables = QADCodingTables(client)
-    flow = Flow(
-        name=FLOW,
-        source=source,
-        sink=QADPurchaseOrderSink(client),
-        transform=pos.transform,
-        reference=pos.reference,
-        tables={
-            "gl_accounts": tables.gl_accounts,
-            "cost_centres": tables.cost_centres,
-            "projects": tables.projects,
-            "sub_accounts": tables.sub_accounts,
-            "suppliers": tables.suppliers,
-        },
-    )
+    flow = _memory_flow(client, source)
     engine = Engine([flow], MemoryStore(), mappings={"defaults": DEFAULTS})
     po_id = next(_counter)
     at = NOW
@@ -709,3 +697,75 @@ def test_the_sink_refuses_a_po_without_lines(
         sink.create("R", {"supplier": "S", "order_date": "2026-01-01", "lines": []})
     assert caught.value.field == "lines"
     assert len(sim.requests) == sent
+
+
+def _memory_flow(client: QADClient, source: MemorySource, **kwargs: Any) -> Flow:
+    tables = QADCodingTables(client)
+    return Flow(
+        name=FLOW,
+        source=source,
+        sink=QADPurchaseOrderSink(client),
+        transform=functools.partial(pos.transform, **kwargs),
+        reference=pos.reference,
+        tables={
+            "gl_accounts": tables.gl_accounts,
+            "cost_centres": tables.cost_centres,
+            "projects": tables.projects,
+            "sub_accounts": tables.sub_accounts,
+            "suppliers": tables.suppliers,
+        },
+    )
+
+
+def test_qad_lines_keep_the_source_line_numbers_when_a_line_is_rejected_before_posting(
+    qad_world: tuple[QADSimulator, QADClient],
+) -> None:
+    _, client = qad_world
+    source = MemorySource()
+    engine = Engine([_memory_flow(client, source)], MemoryStore(), mappings={"defaults": DEFAULTS})
+    po_id = next(_counter)
+    amounts = [
+        (Decimal("1.25"), Decimal(1)),
+        (Decimal("2.50"), Decimal(2)),
+        (Decimal("3.75"), Decimal(3)),
+    ]
+    payload = _payload(po_id, amounts)
+    payload["lines"][1]["status"] = 4  # rejected for purchase: not ordered
+    source.put(str(po_id), payload, modified_at=NOW)
+    assert engine.run_once().flows[FLOW].counts == {State.POSTED: 1}
+    (found,) = client.purchase_orders.find_by_reference(pos.reference(f"mem:main:{po_id}"))
+    qad = client.purchase_orders.get(found.number)
+    assert [(q.line, q.purchase_cost) for q in qad.lines] == [
+        (1, Decimal("1.25")),
+        (3, Decimal("3.75")),
+    ]
+
+    payload["lines"][1]["status"] = 2  # approved after all: line 2 is added as line 2
+    source.put(str(po_id), payload, modified_at=NOW + dt.timedelta(minutes=1))
+    assert engine.run_once().flows[FLOW].changes["posted"] == 1
+    again = client.purchase_orders.get(found.number)
+    assert again.number == qad.number
+    lines = sorted(again.lines, key=lambda q: q.line)
+    assert [(q.line, q.purchase_cost, q.status) for q in lines] == [
+        (1, Decimal("1.25"), OrderStatus.OPEN),
+        (2, Decimal("2.50"), OrderStatus.OPEN),
+        (3, Decimal("3.75"), OrderStatus.OPEN),
+    ]
+
+
+def test_a_po_closed_in_procurify_posts_closed_when_closed_pos_are_configured_to_post(
+    qad_world: tuple[QADSimulator, QADClient],
+) -> None:
+    _, client = qad_world
+    source = MemorySource()
+    flow = _memory_flow(client, source, statuses=frozenset({PURCHASED, CLOSED}))
+    engine = Engine([flow], MemoryStore(), mappings={"defaults": DEFAULTS})
+    po_id = next(_counter)
+    source.put(
+        str(po_id),
+        _payload(po_id, [(Decimal("9.99"), Decimal(1))]) | {"state": CLOSED},
+        modified_at=NOW,
+    )
+    assert engine.run_once().flows[FLOW].counts == {State.POSTED: 1}
+    (found,) = client.purchase_orders.find_by_reference(pos.reference(f"mem:main:{po_id}"))
+    assert client.purchase_orders.get(found.number).status == OrderStatus.CLOSED
