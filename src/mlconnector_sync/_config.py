@@ -252,6 +252,7 @@ def _rate_limit(path: Path, setting: str, value: object) -> tuple[int, float]:
 _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "qad_suppliers_to_procurify": ("qad", "procurify"),
     "qad_gl_accounts_to_procurify": ("qad", "procurify"),
+    "procurify_pos_to_qad": ("procurify", "qad"),
 }
 
 

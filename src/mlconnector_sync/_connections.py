@@ -22,7 +22,11 @@ from mlconnector_http import (
 from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
 from mlconnector_sync._credentials import CredentialError, CredentialStore
 from mlconnector_sync._flow import Flow
-from mlconnector_sync.flows import qad_gl_accounts_to_procurify, qad_suppliers_to_procurify
+from mlconnector_sync.flows import (
+    procurify_pos_to_qad,
+    qad_gl_accounts_to_procurify,
+    qad_suppliers_to_procurify,
+)
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -33,6 +37,7 @@ FlowBuilder = Callable[..., Flow]
 BUILDERS: Mapping[str, FlowBuilder] = {
     qad_suppliers_to_procurify.NAME: qad_suppliers_to_procurify.build,
     qad_gl_accounts_to_procurify.NAME: qad_gl_accounts_to_procurify.build,
+    procurify_pos_to_qad.NAME: procurify_pos_to_qad.build,
 }
 
 
@@ -196,11 +201,12 @@ def open_connections(
         built = []
         for fc in chosen:
             source = config.connections[fc.source]
+            qad_end = source if source.system == "qad" else config.connections[fc.target]
             flow = BUILDERS[fc.name](
                 clients[fc.source],
                 clients[fc.target],
                 connection=fc.source,
-                domain=str(source.settings["domain"]),
+                domain=str(qad_end.settings["domain"]),
             )
             if fc.lookback is not None:
                 flow = attrs.evolve(flow, lookback=fc.lookback)
