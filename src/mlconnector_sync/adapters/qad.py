@@ -8,9 +8,14 @@ from typing import Any
 
 from mlconnector_sync._flow import Rejected, SourceRecord
 from mlconnector_sync.adapters._common import records
-from qad_client import GLAccount, QADClient, Supplier
+from qad_client import QADClient
 
-__all__ = ["QADGLAccountSource", "QADSupplierSource"]
+__all__ = ["QADGLAccountSource", "QADSupplierSource", "code_of"]
+
+
+def code_of(source_key: str) -> str:
+    """The QAD code a source key names (``qad:conn/10USA:supplier:S100`` -> ``S100``)."""
+    return source_key.rsplit(":", 1)[-1]
 
 
 class _MasterDataSource:
@@ -57,6 +62,3 @@ class QADGLAccountSource(_MasterDataSource):
 
     def _listing(self, since: dt.datetime | None) -> Any:
         return self.client.gl_accounts.list(modified_since=since)
-
-
-_MODELS = (Supplier, GLAccount)

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Skip, Verdict
 from mlconnector_sync.adapters.procurify import ProcurifyAccountCodeSink
-from mlconnector_sync.adapters.qad import QADGLAccountSource
+from mlconnector_sync.adapters.qad import QADGLAccountSource, code_of
 from procurify_client import AccountType, ProcurifyClient
 from qad_client import QADClient
 
@@ -23,9 +23,8 @@ NAME = "qad_gl_accounts_to_procurify"
 _TYPES = {"BALANCE": AccountType.ASSETS, "PL": AccountType.EXPENSE}
 
 
-def reference(source_key: str) -> str:
-    """The Procurify account code: the QAD GL account code."""
-    return source_key.rsplit(":", 1)[-1]
+reference = code_of
+"""The external reference in Procurify is the QAD code itself."""
 
 
 def transform(account: Mapping[str, Any], ctx: Context) -> Verdict:

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlconnector_sync._flow import Context, Flow, InvalidRecord, Post, Skip, Verdict
 from mlconnector_sync.adapters.procurify import ProcurifyVendorSink
-from mlconnector_sync.adapters.qad import QADSupplierSource
+from mlconnector_sync.adapters.qad import QADSupplierSource, code_of
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -29,9 +29,8 @@ _ADDRESS = {
 }
 
 
-def reference(source_key: str) -> str:
-    """The Procurify ``external_id``: the QAD supplier code (the key's last part)."""
-    return source_key.rsplit(":", 1)[-1]
+reference = code_of
+"""The external reference in Procurify is the QAD code itself."""
 
 
 def transform(supplier: Mapping[str, Any], ctx: Context) -> Verdict:
