@@ -9,6 +9,7 @@ columns, an optional ``key,value`` header) and can be set one entry at a time.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tomllib
 from collections.abc import Mapping
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import attrs
 
-__all__ = ["MappingDiff", "MappingError", "diff", "read_mapping_file"]
+from mlconnector_sync.state import StateStore
+
+__all__ = ["MappingDiff", "MappingError", "diff", "read_mapping_file", "store_changed"]
 
 
 class MappingError(ValueError):
@@ -84,3 +87,16 @@ def diff(old: Mapping[str, str], new: Mapping[str, str]) -> MappingDiff:
         removed={k: v for k, v in old.items() if k not in new},
         changed={k: (old[k], new[k]) for k in old.keys() & new.keys() if old[k] != new[k]},
     )
+
+
+def store_changed(
+    store: StateStore, tables: Mapping[str, Mapping[str, str]], *, now: dt.datetime
+) -> list[str]:
+    """Save each table whose entries differ from its latest stored version; returns their names."""
+    saved = []
+    for name, entries in tables.items():
+        current = store.mapping(name)
+        if current is None or current[1] != dict(entries):
+            store.save_mapping(name, entries, now=now)
+            saved.append(name)
+    return saved

@@ -35,7 +35,11 @@ def test_run_status_records_exceptions_audit_replay_as_json(
     code, out, err = run(capsys, "run", "--config", str(config), "--once", "--json")
     assert code == 0, err
     report = json.loads(out)
-    assert set(report["flows"]) == {"qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"}
+    assert set(report["flows"]) == {
+        "qad_suppliers_to_procurify",
+        "qad_gl_accounts_to_procurify",
+        "procurify_pos_to_qad",
+    }
     assert report["flows"]["qad_suppliers_to_procurify"]["counts"]["posted"] == 40
 
     code, out, _ = run(capsys, "status", "--config", str(config), "--json")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-def test_demo_syncs_reference_data_and_the_second_run_posts_nothing() -> None:
+def test_demo_syncs_posts_nothing_twice_and_releases_holds_after_the_fixes() -> None:
     done = subprocess.run(
         [sys.executable, "-W", "error", "-m", "mlconnector_sync", "demo", "--json"],
         capture_output=True,
@@ -17,7 +17,7 @@ def test_demo_syncs_reference_data_and_the_second_run_posts_nothing() -> None:
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    first, second = result["runs"]
+    first, second, third = result["runs"]
     suppliers = first["flows"]["qad_suppliers_to_procurify"]
     assert suppliers["counts"]["posted"] == 40
     assert suppliers["counts"]["failed"] == 0
@@ -26,3 +26,13 @@ def test_demo_syncs_reference_data_and_the_second_run_posts_nothing() -> None:
     assert accounts["counts"]["failed"] == accounts["counts"]["quarantined"] == 0
     assert all(f["changes"].get("posted", 0) == 0 for f in second["flows"].values())
     assert result["duplicated_references"] == []
+    # the planted holds (an unmapped account code, vendors without a QAD supplier) are
+    # released by the clerk's mappings, and posted once
+    held = {e["source_key"] for e in result["held_before_fixes"]}
+    assert held
+    assert all(e["kind"] == "held" for e in result["held_before_fixes"])
+    pos = third["flows"]["procurify_pos_to_qad"]
+    assert pos["changes"]["released"] == len(held)
+    assert pos["changes"]["posted"] == len(held)
+    assert pos["counts"]["held"] == 0
+    assert result["exceptions"] == []

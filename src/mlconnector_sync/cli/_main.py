@@ -23,7 +23,7 @@ from mlconnector_sync._config import Config, ConfigError, load_config
 from mlconnector_sync._connections import open_connections
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
 from mlconnector_sync._ledger import State
-from mlconnector_sync._mapping import MappingError, diff, read_mapping_file
+from mlconnector_sync._mapping import MappingError, diff, read_mapping_file, store_changed
 from mlconnector_sync._replay import replay
 from mlconnector_sync._report import RunReport
 from mlconnector_sync._runner import Engine, default_worker
@@ -112,10 +112,7 @@ def _engine(config: Config, store: StateStore, flows: Any, meter: Any) -> Engine
 
 def _sync_mappings(config: Config, store: StateStore) -> None:
     """Tables named in the config's [mappings] become a new stored version when they changed."""
-    for name, entries in config.mappings.items():
-        current = store.mapping(name)
-        if current is None or current[1] != dict(entries):
-            store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
+    store_changed(store, config.mappings, now=dt.datetime.now(dt.UTC))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

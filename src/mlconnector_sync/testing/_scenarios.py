@@ -162,6 +162,7 @@ class ServedScenario:
     """The scenario's systems as served: what a config and a client need."""
 
     systems: dict[str, dict[str, Any]]
+    defaults: dict[str, str] = attrs.field(factory=dict)
 
     def config_toml(self, state_path: str, *, timeout: float) -> str:
         """A ready-to-run config (simulator credentials inline, which only these may do)."""
@@ -180,14 +181,22 @@ class ServedScenario:
             lines += [f"{key} = {_q(value)}" for key, value in settings.items()]
             lines += [f"timeout = {timeout}", ""]
         if "qad" in self.systems and "procurify" in self.systems:
-            for flow in ("qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"):
+            for flow, source, target in (
+                ("qad_suppliers_to_procurify", "qad", "procurify"),
+                ("qad_gl_accounts_to_procurify", "qad", "procurify"),
+                ("procurify_pos_to_qad", "procurify", "qad"),
+            ):
                 lines += [
                     f"[flows.{flow}]",
-                    'source = "qad"',
-                    'target = "procurify"',
+                    f"source = {_q(source)}",
+                    f"target = {_q(target)}",
                     'every = "1m"',
                     "",
                 ]
+        if self.defaults:
+            lines += ["[mappings.defaults]"]
+            lines += [f"{key} = {_q(value)}" for key, value in self.defaults.items()]
+            lines += [""]
         return "\n".join(lines)
 
 
@@ -232,13 +241,61 @@ class Manufacturer:
         self.qad = ReceivingQAD(seed=seed, receive_share=receive_share)
         self.qad.add_tenant(QAD_TENANT)
         self.qad.add_user(QAD_TENANT, QAD_USER, QAD_PASSWORD)
-        self.qad.seed(
+        seeded = self.qad.seed(
             QAD_TENANT,
             seed=seed,
             suppliers=40 * scale,
             gl_accounts=15 * scale,
             items=10 * scale,
+            cost_centres=3,
+            projects=2,
         )
+        self.defaults = {
+            "item": seeded.items[0],
+            "site": "10-100",
+            "cost_centre": seeded.cost_centres[0],
+            "project": seeded.projects[0],
+        }
+        self._align()
+
+    def _align(self) -> None:
+        """Make Procurify look like a tenant that buys from QAD's suppliers and codes to QAD's
+        accounts, as after a first sync, except for what a clerk should see held: the last two
+        vendors have no QAD supplier and the last account code has no QAD GL account."""
+        tenant = self.procurify.tenant(PROCURIFY_TENANT)
+        state = self.qad.state(QAD_TENANT)
+        domain = state.domain(QAD_DOMAIN)
+        assert domain is not None
+        suppliers = list(state.suppliers.records(domain.supplier_set))
+        accounts = [
+            a.code
+            for a in state.gl_accounts.records(domain.account_set)
+            if a.gl_type == "PL" and a.is_active
+        ]
+        vendors = sorted(tenant.vendors.values(), key=lambda v: v.id)
+        for vendor, supplier in zip(vendors[:-2], suppliers, strict=False):
+            tenant.vendors[vendor.id] = attrs.evolve(
+                vendor, name=supplier.name, external_id=supplier.code
+            )
+        for vendor in vendors[-2:]:
+            tenant.vendors[vendor.id] = attrs.evolve(vendor, external_id=None)
+        codes = sorted(tenant.account_codes.values(), key=lambda c: c.id)
+        for code, account in zip(codes[:-1], accounts, strict=False):
+            tenant.account_codes[code.id] = attrs.evolve(code, code=account)
+        plain = [
+            a.code
+            for a in state.gl_accounts.records(domain.account_set)
+            if a.gl_type == "PL" and a.is_active and a.analysis_type == "None"
+        ]
+        spare = suppliers[len(vendors) :] or suppliers
+        self.clerk_fixes: dict[str, dict[str, str]] = {
+            "accounts": {codes[-1].code: plain[-1]} if codes and plain else {},
+            "vendors": {
+                str(vendor.id): supplier.code
+                for vendor, supplier in zip(vendors[-2:], spare, strict=False)
+            },
+        }
+        """The mappings a clerk adds after the first run to release what it held."""
 
     def simulators(self) -> dict[str, Simulator]:
         return {"procurify": self.procurify, "qad": self.qad}
@@ -250,7 +307,8 @@ class Manufacturer:
             procurify_url = stack.enter_context(self.procurify.serve(host, port))
             qad_origin = stack.enter_context(self.qad.serve(host, port + 1 if port else 0))
             yield ServedScenario(
-                {
+                defaults=self.defaults,
+                systems={
                     "procurify": {
                         "base_url": procurify_url,
                         "client_id": self.procurify_credentials.client_id,
@@ -263,7 +321,7 @@ class Manufacturer:
                         "domain": QAD_DOMAIN,
                         "entity": QAD_ENTITY,
                     },
-                }
+                },
             )
 
 
