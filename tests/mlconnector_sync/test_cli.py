@@ -200,3 +200,53 @@ def test_refused_credentials_exit_3_and_the_password_never_shows(
     assert all("Auth" in k for k in kinds)
     assert "wrong-password-123" not in out + err
     assert "Traceback" not in err
+
+
+def test_simulate_prints_one_json_line_serves_until_sigterm_and_writes_a_config(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "sim.toml"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlconnector_sync",
+            "simulate",
+            "--scenario",
+            "manufacturer",
+            "--config-out",
+            str(config),
+            "--seed",
+            "4",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = json.loads(server.stdout.readline())
+        assert set(line) == {"config", "procurify", "qad"}
+        assert set(line["procurify"]) == {"base_url", "client_id", "client_secret"}
+        assert set(line["qad"]) == {"tenant_url", "username", "password", "domain", "entity"}
+        assert line["procurify"]["base_url"].startswith("http://127.0.0.1:")
+        assert load_config(config).connections["qad"].simulator
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=20)
+        if server.stdout is not None:
+            server.stdout.close()
+    assert code == 0
+
+
+def test_simulate_refuses_a_scenario_it_does_not_have_yet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys, "simulate", "--scenario", "contractor", "--config-out", str(tmp_path / "x.toml")
+    )
+    assert code == 2
+    assert "contractor" in err
