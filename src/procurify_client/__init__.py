@@ -25,6 +25,7 @@ from procurify_client._exceptions import (
     ProcurifyWriteOutcomeUnknown,
 )
 from procurify_client._models import (
+    Account,
     AccountCode,
     AccountCodeInput,
     AccountType,
@@ -33,8 +34,10 @@ from procurify_client._models import (
     BillLine,
     BillStatus,
     BillType,
+    Branch,
     Currency,
     CurrentUser,
+    Department,
     FulfilmentStatus,
     OrderItemStatus,
     OrderItemType,
@@ -55,6 +58,7 @@ from procurify_client._models import (
 )
 
 __all__ = [
+    "Account",
     "AccountCode",
     "AccountCodeInput",
     "AccountType",
@@ -64,8 +68,10 @@ __all__ = [
     "BillLine",
     "BillStatus",
     "BillType",
+    "Branch",
     "Currency",
     "CurrentUser",
+    "Department",
     "FulfilmentStatus",
     "OrderItemStatus",
     "OrderItemType",

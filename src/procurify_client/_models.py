@@ -17,6 +17,7 @@ import attrs
 from mlconnector_http import OpenIntEnum, OpenStrEnum
 
 __all__ = [
+    "Account",
     "AccountCode",
     "AccountCodeInput",
     "AccountType",
@@ -25,8 +26,10 @@ __all__ = [
     "BillLine",
     "BillStatus",
     "BillType",
+    "Branch",
     "Currency",
     "CurrentUser",
+    "Department",
     "FulfilmentStatus",
     "OrderItemStatus",
     "OrderItemType",
@@ -205,6 +208,41 @@ class CurrentUser:
 
 
 @attrs.frozen(kw_only=True)
+class Branch:
+    """A location ("branch") as a department embeds it (``BranchSummary``)."""
+
+    id: int | None = None
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Department:
+    """A department as records embed it (``DepartmentSummary``).
+
+    Names repeat across branches in many tenants ("Operations" at each site): ``id`` is the
+    key that tells them apart; ``external_id`` is the integration's own, when set.
+    """
+
+    id: int
+    name: str
+    external_id: str | None = None
+    active: bool | None = None
+    branch: Branch | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Account:
+    """A budget account (``AccountRead``): one account code in one department.
+
+    A PO line is charged to one; only what identifies it is read (not the budget figures).
+    """
+
+    id: int | None = None
+    department: Department | None = None
+    active: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
 class PriceModifier:
     """A PO-level tax or discount: an amount, or a percentage of the subtotal."""
 
@@ -319,6 +357,7 @@ class PurchaseOrderLine:
         default=None, metadata={"wire": "receivedFailQty"}
     )
     account_code: str | None = attrs.field(default=None, metadata={"wire": "accountCode"})
+    account: Account | None = None
     external_id: str | None = None
     status: OrderItemStatus | None = None
     type: OrderItemType | None = None
@@ -326,6 +365,11 @@ class PurchaseOrderLine:
     purchase_order_uuid: str | None = None
     currency: Currency | None = None
     last_modified: dt.datetime | None = None
+
+    @property
+    def department(self) -> Department | None:
+        """The department the line is charged to (``account.department``), if sent."""
+        return self.account.department if self.account is not None else None
 
 
 @attrs.frozen(kw_only=True)

@@ -520,11 +520,15 @@ class NewSupplier:
 
 @attrs.frozen(kw_only=True)
 class NewPurchaseOrderLine:
-    """A PO line to create; unset account fields default from the item in QAD."""
+    """A PO line to create; unset account fields default from the item in QAD.
+
+    ``line`` is the line number to give it; ``None`` lets QAD number it (the PO's next).
+    """
 
     item: str
     quantity_ordered: Decimal
     purchase_cost: Decimal
+    line: int | None = None
     site: str | None = None
     description: str | None = None
     unit_of_measure: str | None = None
@@ -537,7 +541,10 @@ class NewPurchaseOrderLine:
 
 @attrs.frozen(kw_only=True)
 class NewPurchaseOrder:
-    """A PO header and its lines, created in one call; ``number=None`` lets QAD number it."""
+    """A PO header and its lines, created in one call; ``number=None`` lets QAD number it.
+
+    ``status=None`` creates the PO open; a PO can also be created closed or cancelled.
+    """
 
     supplier: str
     order_date: dt.date
@@ -545,6 +552,7 @@ class NewPurchaseOrder:
         converter=tuple[NewPurchaseOrderLine, ...]
     )
     number: str | None = None
+    status: OrderStatus | None = None
     due_date: dt.date | None = None
     currency: str | None = None
     exchange_rate: Decimal | None = None

@@ -316,7 +316,8 @@ PURCHASE_ORDER_LINE = Table(
         "quantity_invoiced": "quantityInvoiced",  # guess
         "status": "lineStatus",  # guess
     },
-    read_only=frozenset({"quantity_received", "quantity_invoiced", "status"}),
+    # ``status`` is written: a line is closed or cancelled (``purchase_orders.save``)
+    read_only=frozenset({"quantity_received", "quantity_invoiced"}),
 )
 
 PURCHASE_ORDER = Table(

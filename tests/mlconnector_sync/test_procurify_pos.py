@@ -57,17 +57,20 @@ NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
 
 class AccountOverrides:
-    """A Procurify line source that lets a test recode single lines (by PO id, line number)."""
+    """A Procurify line source that lets a test recode single lines (by PO id, line number):
+    their account code (``accounts``) or department (``departments``)."""
 
     def __init__(self, inner: Callable[[PurchaseOrder], tuple[OrderItem, ...]]) -> None:
         self.inner = inner
         self.accounts: dict[tuple[int, int], int] = {}
+        self.departments: dict[tuple[int, int], int] = {}
 
     def __call__(self, po: PurchaseOrder) -> tuple[OrderItem, ...]:
         return tuple(
             attrs.evolve(
                 line,
                 account_code_id=self.accounts.get((po.id, line.line_num), line.account_code_id),
+                department_id=self.departments.get((po.id, line.line_num), line.department_id),
             )
             for line in self.inner(po)
         )
@@ -287,6 +290,40 @@ def test_an_edited_po_updates_the_same_qad_po_in_place(world: World) -> None:
         price="purchase_cost",
     )
     assert open_total == po.subtotal
+
+
+def test_a_lines_department_maps_to_its_qad_cost_centre_through_the_simulators(
+    world: World,
+) -> None:
+    # departments 1 Operations, 2 Finance, 3 IT, 4 Receiving; 1 mapped by id, 2 by name
+    world.map("departments", {"1": "CC0002", "Finance": "CC0002"})
+    po = world.first_posting()
+    world.lines.accounts[(po.id, 1)] = 2  # 60005: needs a cost centre
+    world.lines.departments[(po.id, 1)] = 3  # IT: not mapped, coded from the defaults
+    world.tenant.changed()
+    world.run()
+    checked: set[int] = set()
+    for posted in world.posting():
+        qad = world.qad_po(posted.id)
+        for line, q in zip(world.tenant.lines(posted), qad.lines, strict=True):
+            if ACCOUNTS[line.account_code_id] == "5000":  # takes no analysis
+                assert q.cost_centre == ""
+                continue
+            expected = "CC0002" if line.department_id in (1, 2) else "CC0001"
+            assert q.cost_centre == expected, (posted.id, line.line_num, line.department_id)
+            checked.add(line.department_id)
+    assert checked == {1, 2, 3, 4}
+    before = world.qad_po(po.id)
+    assert before.lines[0].cost_centre == "CC0001"
+
+    # the line moves to Finance in Procurify: the same QAD line takes Finance's cost centre
+    world.lines.departments[(po.id, 1)] = 2
+    world.tenant.touch_purchase_order(po.id)
+    assert world.run().changes["posted"] == 1
+    after = world.qad_po(po.id)
+    assert after.number == before.number
+    assert after.lines[0].cost_centre == "CC0002"
+    assert after.lines[1:] == before.lines[1:]
 
 
 def test_a_header_change_reaches_the_qad_po(world: World) -> None:
@@ -666,11 +703,20 @@ def test_a_line_gone_from_the_source_is_cancelled_never_deleted() -> None:
     wanted = {"line": 1, "item": "MEMO", "quantity": "1", "purchase_cost": "2.00"}
     plan = plan_update(current, "R", {"supplier": "SUP00001", "lines": [wanted]})
     assert plan is not None
-    header, rows = plan
-    assert header == current
-    assert [
-        (row["purchaseOrderLine"], row["lineStatus"], row["dataOperation"]) for row in rows
-    ] == [(2, "X", "U")]
+    order, new_lines = plan
+    assert attrs.evolve(order, lines=current.lines) == current  # the header as it was
+    assert [(line.line, line.status) for line in order.lines] == [(2, OrderStatus.CANCELLED)]
+    assert order.lines[0] == attrs.evolve(current.lines[1], status=OrderStatus.CANCELLED)
+    assert new_lines == []
+    added = plan_update(
+        current,
+        "R",
+        {"supplier": "SUP00001", "lines": [wanted, wanted | {"line": 3, "purchase_cost": "4"}]},
+    )
+    assert added is not None
+    order, new_lines = added
+    assert [(line.line, line.status) for line in order.lines] == [(2, OrderStatus.CANCELLED)]
+    assert [(new.line, new.purchase_cost) for new in new_lines] == [(3, Decimal(4))]
     unchanged = plan_update(
         current,
         "R",

@@ -366,6 +366,29 @@ def test_po_detail_has_lines_with_exact_money(
     assert client.purchase_orders.get(source.uuid).id == source.id
 
 
+def test_po_detail_lines_carry_their_department(
+    client: ProcurifyClient, sim: ProcurifySimulator
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    seen: set[int] = set()
+    for source in tenant.purchase_orders[:6]:
+        po = client.purchase_orders.get(source.id)
+        for line, item in zip(po.lines, tenant.lines(source), strict=True):
+            department = tenant.departments[item.department_id]
+            location = tenant.locations[department.location_id]
+            assert line.department is not None
+            assert (line.department.id, line.department.name) == (department.id, department.name)
+            assert line.department.external_id == department.external_id
+            assert line.department.active is department.active
+            assert line.department.branch is not None
+            assert (line.department.branch.id, line.department.branch.name) == (
+                location.id,
+                location.name,
+            )
+            seen.add(department.id)
+    assert len(seen) > 1  # the lines are not all in one department
+
+
 def test_bill_detail_has_lines(client: ProcurifyClient, sim: ProcurifySimulator) -> None:
     source = next(iter(sim.tenant(SUBDOMAIN).bills.values()))
     listed = next(b for b in client.bills.list() if b.uuid == source.uuid)

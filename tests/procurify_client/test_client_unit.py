@@ -48,6 +48,7 @@ from procurify_client import (
     ProcurifyPermissionDenied,
     ProcurifyValidationError,
     PurchaseOrder,
+    PurchaseOrderLine,
     Vendor,
     VendorInput,
     VendorType,
@@ -387,6 +388,55 @@ def test_datetimes_are_aware_and_records_name_their_wire_fields() -> None:
     assert po.id == 7
     assert po.po_number == "X-7"
     assert po.date == dt.datetime(2026, 1, 1, 10, tzinfo=dt.UTC)
+
+
+def test_a_po_line_reads_its_department_from_its_account() -> None:
+    wire = {
+        "id": 11,
+        "accountCode": "6000",
+        "account": {
+            "id": 203,
+            "active": True,
+            "budget_used_approved": 7.05877,  # budget figures are not read
+            "account_code": {"id": 2, "code": "6000"},
+            "department": {
+                "id": 5,
+                "name": "Operations",
+                "external_id": None,
+                "active": True,
+                "punchout_email": None,
+                "branch": {"id": 2, "name": "Warehouse"},
+            },
+        },
+    }
+    line = load(wire, PurchaseOrderLine, record="line 11")
+    assert line.department == procurify_client.Department(
+        id=5, name="Operations", active=True, branch=procurify_client.Branch(id=2, name="Warehouse")
+    )
+    assert line.account is not None
+    assert line.account.id == 203
+    assert line.department is line.account.department
+    assert line.account_code == "6000"
+    for account in ({}, {"account": None}, {"account": {"id": 1, "department": None}}):
+        assert load({"id": 1, **account}, PurchaseOrderLine, record="line 1").department is None
+
+
+@pytest.mark.parametrize(
+    ("department", "field"),
+    [
+        ({"id": "five", "name": "Ops"}, "account.department.id"),
+        ({"name": "Ops"}, "account.department.id"),
+        ({"id": 5}, "account.department.name"),
+        ({"id": 5, "name": ["Ops"]}, "account.department.name"),
+    ],
+)
+def test_a_department_that_does_not_decode_names_its_field(
+    department: dict[str, Any], field: str
+) -> None:
+    wire = {"id": 1, "account": {"id": 2, "department": department}}
+    with pytest.raises(DecodeError) as caught:
+        load(wire, PurchaseOrderLine, record="line 1")
+    assert [path for path, _ in caught.value.fields] == [field]
 
 
 # -- errors --------------------------------------------------------------------------------

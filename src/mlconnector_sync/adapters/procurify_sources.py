@@ -30,21 +30,15 @@ _PAGE_SIZE = 100
 
 
 def _department(line: PurchaseOrderLine) -> dict[str, Any] | None:
-    """The line's department (``account.department`` on the wire), when the client decodes it.
+    """The department the line is charged to (``account.department`` on the wire).
 
-    The client's ``PurchaseOrderLine`` does not carry it yet; a line without one is coded
-    from the ``defaults`` mapping instead.
+    The transform maps it (by id, else name) to a QAD cost centre; a line without one is
+    coded from the ``defaults`` mapping instead.
     """
-    found = getattr(line, "department", None)
-    if found is None:
-        found = getattr(getattr(line, "account", None), "department", None)
+    found = line.department
     if found is None:
         return None
-    return {
-        "id": getattr(found, "id", None),
-        "name": getattr(found, "name", None),
-        "external_id": getattr(found, "external_id", None),
-    }
+    return {"id": found.id, "name": found.name, "external_id": found.external_id}
 
 
 def _line(line: PurchaseOrderLine) -> dict[str, Any]:

@@ -8,11 +8,10 @@ create is only sent when the lookup found none.
 
 QAD line numbers are the source's line numbers, so a line keeps its QAD line for good.
 
-Stopgap: ``client.purchase_orders.update`` sends the header only and the client marks a
-line's ``status`` read-only, so the one request that changes header and lines (``dataOperation``
-``U`` on the header, ``U``/``C`` on each line, as QAD's PO business object takes them) is built
-here from the client's operation helpers, in :func:`_save`. Replace it with the client's own
-call once ``PurchaseOrders`` has one (see the module's report).
+Only the client's public API is used: ``purchase_orders.create`` (lines numbered, the PO open,
+closed or cancelled) and ``purchase_orders.save``, the one write that changes the header,
+the changed lines (status included) and adds the new lines, checked against the hash the PO
+was read with. :func:`plan_update` works out what that write carries.
 
 The external reference: the client sets no length on it; it sits in a short character field
 (``po_user1``) in QAD, so the flow derives a reference of at most 24 characters.
@@ -39,19 +38,10 @@ from qad_client import (
     QADClient,
     QADNotFound,
 )
-from qad_client import _names as qad_names
-from qad_client._convert import to_wire
-from qad_client._operations import write
 
 __all__ = ["REFERENCE_LIMIT", "QADCodingTables", "QADPurchaseOrderSink", "code_key", "plan_update"]
 
 REFERENCE_LIMIT = 24
-
-_HEADER = qad_names.PURCHASE_ORDER
-_LINE = qad_names.PURCHASE_ORDER_LINE
-_OPERATION = qad_names.CONTROL["data_operation"]
-_CREATE = qad_names.CONTROL["create"]
-_UPDATE = qad_names.CONTROL["update"]
 
 OPEN, CLOSED, CANCELLED = (
     OrderStatus.OPEN.value,
@@ -134,6 +124,7 @@ def _text(value: Any) -> str:
 
 def _new_line(line: Mapping[str, Any]) -> NewPurchaseOrderLine:
     return NewPurchaseOrderLine(
+        line=int(line["line"]),
         item=_text(line["item"]),
         quantity_ordered=Decimal(str(line["quantity"])),
         purchase_cost=Decimal(str(line["purchase_cost"])),
@@ -145,20 +136,6 @@ def _new_line(line: Mapping[str, Any]) -> NewPurchaseOrderLine:
         project=_text(line.get("project")) or None,
         sub_account=_text(line.get("sub_account")) or None,
     )
-
-
-def _new_line_row(number: int, line: Mapping[str, Any]) -> dict[str, Any]:
-    row = to_wire(_LINE, _new_line(line))
-    row[_LINE.wire("line")] = number
-    row[_OPERATION] = _CREATE
-    return row
-
-
-def _changed_line_row(line: PurchaseOrderLine) -> dict[str, Any]:
-    row = to_wire(_LINE, line)
-    row[_LINE.wire("status")] = line.status.value
-    row[_OPERATION] = _UPDATE
-    return row
 
 
 def _line_changes(current: PurchaseOrderLine, wanted: Mapping[str, Any]) -> dict[str, Any]:
@@ -186,11 +163,13 @@ def _line_changes(current: PurchaseOrderLine, wanted: Mapping[str, Any]) -> dict
 
 def plan_update(
     current: PurchaseOrder, reference: str, document: Mapping[str, Any]
-) -> tuple[PurchaseOrder, list[dict[str, Any]]] | None:
-    """What to send to bring ``current`` (read with ``get``) up to ``document``.
+) -> tuple[PurchaseOrder, list[NewPurchaseOrderLine]] | None:
+    """What to save to bring ``current`` (read with ``get``) up to ``document``.
 
-    Returns the changed header and the line rows (wire dicts), or ``None`` when QAD already
-    holds the document. Raises :class:`WriteRefused` for a change QAD cannot make in place.
+    Returns the arguments of ``purchase_orders.save``: ``current`` with the header changed
+    and only the changed lines (a line gone from the source cancelled), and the new lines;
+    or ``None`` when QAD already holds the document. Raises :class:`WriteRefused` for a
+    change QAD cannot make in place.
     """
     supplier = _text(document.get("supplier"))
     if supplier and code_key(supplier) != code_key(current.supplier):
@@ -228,7 +207,8 @@ def plan_update(
         if status != OPEN or reopen:
             header["status"] = OrderStatus(status)
 
-    rows: list[dict[str, Any]] = []
+    changed: list[PurchaseOrderLine] = []
+    new: list[NewPurchaseOrderLine] = []
     lines = document.get("lines")
     if lines is not None:
         wanted = {int(line["line"]): line for line in lines}
@@ -237,13 +217,13 @@ def plan_update(
             if number in wanted:
                 changes = _line_changes(line, wanted[number])
                 if changes:
-                    rows.append(_changed_line_row(attrs.evolve(line, **changes)))
+                    changed.append(attrs.evolve(line, **changes))
             elif line.status == OPEN:
-                rows.append(_changed_line_row(attrs.evolve(line, status=OrderStatus.CANCELLED)))
-        rows += [_new_line_row(n, line) for n, line in sorted(wanted.items()) if n not in existing]
-    if not header and not rows:
+                changed.append(attrs.evolve(line, status=OrderStatus.CANCELLED))
+        new = [_new_line(line) for n, line in sorted(wanted.items()) if n not in existing]
+    if not header and not changed and not new:
         return None
-    return attrs.evolve(current, **header), rows
+    return attrs.evolve(current, **header, lines=changed), new
 
 
 class QADPurchaseOrderSink:
@@ -259,7 +239,6 @@ class QADPurchaseOrderSink:
         lines = list(document.get("lines") or [])
         if not lines:
             raise WriteRefused("a QAD purchase order needs a line", permanent=True, field="lines")
-        numbers = [int(line["line"]) for line in lines]
         status = str(document.get("status") or OPEN)
         order = NewPurchaseOrder(
             supplier=_text(document["supplier"]),
@@ -269,18 +248,11 @@ class QADPurchaseOrderSink:
             ship_to=_text(document.get("ship_to")) or None,
             remarks=document.get("remarks"),
             external_reference=reference,
-            lines=[_new_line(line) for line in lines],
+            status=None if status == OPEN else OrderStatus(status),
+            lines=[_new_line(line) for line in lines],  # numbered as in the source
         )
         try:
-            if numbers == list(range(1, len(lines) + 1)) and status == OPEN:
-                created = self.client.purchase_orders.create(order).record
-            else:  # QAD would number the lines 1..n and open the PO: say what we want
-                record = to_wire(_HEADER, order, exclude=frozenset({"lines"}))
-                record[_HEADER.wire("status")] = status
-                record[_HEADER.wire("lines")] = [
-                    _new_line_row(n, line) for n, line in zip(numbers, lines, strict=True)
-                ]
-                created = self._save(record, operation=_CREATE, concurrency_hash="", ref=reference)
+            created = self.client.purchase_orders.create(order).record
         except APIStatusError as error:
             raise refusal(error) from error
         return Written(created.number)
@@ -299,32 +271,9 @@ class QADPurchaseOrderSink:
         plan = plan_update(current, reference, document)
         if plan is None:
             return Written(current.number)
-        header, rows = plan
-        record = to_wire(_HEADER, header, exclude=frozenset({"lines"}))
-        if rows:
-            record[_HEADER.wire("lines")] = rows
+        order, new_lines = plan
         try:
-            saved = self._save(
-                record,
-                operation=_UPDATE,
-                concurrency_hash=current.concurrency_hash,
-                ref=reference,
-            )
+            saved = self.client.purchase_orders.save(order, new_lines=new_lines).record
         except APIStatusError as error:
             raise refusal(error) from error
         return Written(saved.number)
-
-    def _save(
-        self, record: Mapping[str, Any], *, operation: str, concurrency_hash: str, ref: str
-    ) -> PurchaseOrder:
-        """One write of a PO header with line rows (the stopgap the module names)."""
-        op = write(
-            self.client.workspace,
-            _HEADER,
-            PurchaseOrder,
-            record,
-            operation=operation,
-            concurrency_hash=concurrency_hash,
-            reference=ref,
-        )
-        return self.client._send(op).record

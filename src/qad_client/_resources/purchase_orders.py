@@ -1,4 +1,9 @@
-"""Purchase orders: header and lines in one create, plus QAD's line grid for adding a line.
+"""Purchase orders: header and lines in one create or one save, plus QAD's line grid.
+
+``create`` sends the header with every line; ``save`` sends a PO read with ``get`` back with
+its changed lines (status included: a line is closed or cancelled, never deleted) and new
+lines, in one write checked against the concurrency hash the PO was read with; ``update``
+sends the header alone.
 
 The grid pattern mirrors QAD's UI: ``initialize`` returns a line template numbered by QAD,
 each of site, item, quantity and cost is set through ``fieldChangeV2`` (which fills the
@@ -19,6 +24,7 @@ from mlconnector_http import AsyncPaginator, FieldError, Flow, Operation, Page, 
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
+from qad_client._exceptions import QADConfigurationError
 from qad_client._models import (
     Filter,
     NewPurchaseOrder,
@@ -43,6 +49,7 @@ __all__ = [
     "get_purchase_order",
     "line_template",
     "list_purchase_orders",
+    "save_purchase_order",
     "update_purchase_order",
 ]
 
@@ -102,6 +109,60 @@ def update_purchase_order(
 ) -> Operation[WriteResult[PurchaseOrder]]:
     """Save a changed copy of a PO header read with ``get`` (lines are left as they are)."""
     return ops.update(ws, TABLE, PurchaseOrder, order, exclude=frozenset({"lines"}))
+
+
+def _line_numbers(order: PurchaseOrder, new_lines: Sequence[NewPurchaseOrderLine]) -> None:
+    """Refuse, before sending, a save that names a line twice or a line of another PO."""
+    seen: set[int] = set()
+    for line in order.lines:
+        if line.po_number and line.po_number.strip().upper() != order.number.strip().upper():
+            raise QADConfigurationError(
+                f"line {line.line} belongs to PO {line.po_number}, not {order.number}"
+            )
+        if line.line in seen:
+            raise QADConfigurationError(f"line {line.line} of PO {order.number} is given twice")
+        seen.add(line.line)
+    for new in new_lines:
+        if new.line is None:
+            continue
+        if new.line in seen:
+            raise QADConfigurationError(
+                f"line {new.line} of PO {order.number} is given twice "
+                "(order.lines and new_lines name each line once)"
+            )
+        seen.add(new.line)
+
+
+def save_purchase_order(
+    ws: Workspace,
+    order: PurchaseOrder,
+    new_lines: Sequence[NewPurchaseOrderLine] = (),
+) -> Operation[WriteResult[PurchaseOrder]]:
+    """One write of a PO header with the lines in ``order.lines`` (``U``) and ``new_lines`` (``C``).
+
+    The header echoes the concurrency hash ``order`` was read with, which guards the lines too.
+    """
+    if not order.concurrency_hash:
+        raise QADConfigurationError(
+            f"purchase order {order.number} has no concurrencyHash: read it with get() "
+            "(list rows do not carry one) and change that copy"
+        )
+    _line_numbers(order, new_lines)
+    c = n.CONTROL
+    record = to_wire(TABLE, order, exclude=frozenset({"lines"}))
+    rows = [{c["data_operation"]: c["update"], **to_wire(LINE, line)} for line in order.lines]
+    rows += [{c["data_operation"]: c["create"], **to_wire(LINE, new)} for new in new_lines]
+    if rows:
+        record[TABLE.wire("lines")] = rows
+    return ops.write(
+        ws,
+        TABLE,
+        PurchaseOrder,
+        record,
+        operation=c["update"],
+        concurrency_hash=order.concurrency_hash,
+        name="purchase_orders.save",
+    )
 
 
 def line_template(ws: Workspace, po_number: str) -> Operation[Line]:
@@ -237,8 +298,30 @@ class PurchaseOrders(QADResource):
         return self._send(create_purchase_order(self._ws, order))
 
     def update(self, order: PurchaseOrder) -> WriteResult[PurchaseOrder]:
-        """Save a changed copy (``attrs.evolve``) of a PO header read with ``get``."""
+        """Save a changed copy (``attrs.evolve``) of a PO header read with ``get``.
+
+        The lines are left as they are; :meth:`save` changes and adds lines too.
+        """
         return self._send(update_purchase_order(self._ws, order))
+
+    def save(
+        self, order: PurchaseOrder, *, new_lines: Sequence[NewPurchaseOrderLine] = ()
+    ) -> WriteResult[PurchaseOrder]:
+        """Save a PO read with ``get``, changed, with new lines: one write, all or nothing.
+
+        ``order`` is the copy ``get`` returned, changed with ``attrs.evolve``: its header,
+        and each line in ``order.lines``, saved as given and matched by ``line`` number,
+        ``status`` included (``OrderStatus.CLOSED`` or ``CANCELLED`` closes or cancels a
+        line, ``OPEN`` reopens it; a line is never deleted). Lines of the PO that
+        ``order.lines`` leaves out stay as they are, so pass only the changed lines (or
+        ``lines=()`` for the header alone). ``new_lines`` are added, numbered by their
+        ``line`` or, without one, by QAD. The write carries the hash ``order`` was read with:
+        a PO changed since raises ``QADConflict`` and nothing is saved; a refused line raises
+        ``QADValidationError`` naming its fields, and nothing is saved either. A PO's
+        supplier and currency cannot change. Raises ``QADConfigurationError`` before
+        sending when ``order`` has no hash (a list row) or a line number is given twice.
+        """
+        return self._send(save_purchase_order(self._ws, order, new_lines))
 
     def add_line(
         self, po_number: str, line: NewPurchaseOrderLine
@@ -289,6 +372,15 @@ class AsyncPurchaseOrders(AsyncQADResource):
     async def update(self, order: PurchaseOrder) -> WriteResult[PurchaseOrder]:
         """Save a changed copy (``attrs.evolve``) of a PO header read with ``get``."""
         return await self._send(update_purchase_order(self._ws, order))
+
+    async def save(
+        self, order: PurchaseOrder, *, new_lines: Sequence[NewPurchaseOrderLine] = ()
+    ) -> WriteResult[PurchaseOrder]:
+        """Save a PO read with ``get``, changed, with new lines: one write, all or nothing.
+
+        See :meth:`PurchaseOrders.save`.
+        """
+        return await self._send(save_purchase_order(self._ws, order, new_lines))
 
     async def add_line(
         self, po_number: str, line: NewPurchaseOrderLine
