@@ -22,7 +22,14 @@ from mlconnector_http._client import (
     TransportT,
 )
 from mlconnector_http._clock import Clock, FakeClock, SystemClock
-from mlconnector_http._config import NOT_GIVEN, ClientConfig, ErrorParser, NotGiven
+from mlconnector_http._config import (
+    NOT_GIVEN,
+    ClientConfig,
+    ErrorParser,
+    NotGiven,
+    checked_url,
+    is_loopback,
+)
 from mlconnector_http._convert import (
     DecodeError,
     decode_problems,
@@ -157,6 +164,7 @@ __all__ = [
     "WriteOutcomeUnknown",
     "__version__",
     "capture_responses",
+    "checked_url",
     "credential_key",
     "decode_body",
     "decode_each",
@@ -165,6 +173,7 @@ __all__ = [
     "error_from_response",
     "field_errors_from_body",
     "follow_next",
+    "is_loopback",
     "make_converter",
     "message_from_body",
     "parse_date",

@@ -11,7 +11,7 @@ import enum
 
 import attrs
 
-from mlconnector_http import ClientCredentials, Secret
+from mlconnector_http import ClientCredentials, Secret, checked_url
 from procore_client._exceptions import ProcoreConfigurationError, ProcoreError
 from procore_client._paging import is_text
 
@@ -44,11 +44,17 @@ _HOSTS = {
 
 
 def resolve_hosts(
-    environment: Environment | str, auth_url: str | None, base_url: str | None
+    environment: Environment | str,
+    auth_url: str | None,
+    base_url: str | None,
+    *,
+    allow_private_network: bool = False,
 ) -> Hosts:
     """The hosts of ``environment``, each overridable; a lone ``base_url`` serves auth too.
 
-    Giving only ``base_url`` (a simulator, a proxy) sends token requests there as well.
+    Giving only ``base_url`` (a simulator, a proxy) sends token requests there as well. An
+    override is checked by :func:`~mlconnector_http.checked_url` (https, no user info, no
+    query, no private address unless ``allow_private_network``).
     """
     try:
         env = Environment(environment)
@@ -59,12 +65,18 @@ def resolve_hosts(
             "or pass auth_url= and base_url= explicitly"
         ) from None
     default = _HOSTS[env]
-    if base_url is not None and auth_url is None:
-        auth_url = base_url
-    return Hosts(
-        (auth_url or default.auth_url).rstrip("/"),
-        (base_url or default.base_url).rstrip("/"),
+    api = _override("base_url", base_url, allow_private_network)
+    login = _override("auth_url", auth_url, allow_private_network) if auth_url is not None else api
+    return Hosts(login or default.auth_url, api or default.base_url)
+
+
+def _override(setting: str, value: object, allow_private_network: bool) -> str | None:
+    if value is None:
+        return None
+    url = checked_url(
+        value, setting=setting, family=ProcoreError, allow_private_network=allow_private_network
     )
+    return str(url).rstrip("/")
 
 
 def credentials(auth_url: str, client_id: str, client_secret: str | Secret) -> ClientCredentials:

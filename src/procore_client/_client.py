@@ -133,6 +133,7 @@ class _ProcoreBase(APIClient[TransportT, HTTPClientT]):
         token_leeway: float = 300.0,
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
+        allow_private_network: bool = False,
     ) -> None:
         """A client for one company of a DMSA app (sync or async: the same arguments).
 
@@ -155,8 +156,12 @@ class _ProcoreBase(APIClient[TransportT, HTTPClientT]):
             token_leeway: seconds before expiry at which a new token is requested.
             clock: time source shared by tokens and pacing (a ``FakeClock`` in tests).
             event_hook: called with every :class:`~mlconnector_http.AttemptEvent`.
+            allow_private_network: accept an ``auth_url``/``base_url`` on a private or
+                link-local IP address (refused by default; loopback is always accepted).
         """
-        hosts = resolve_hosts(environment, auth_url, base_url)
+        hosts = resolve_hosts(
+            environment, auth_url, base_url, allow_private_network=allow_private_network
+        )
         clock = clock or SystemClock()
         if token_leeway < 0:
             raise ProcoreConfigurationError(

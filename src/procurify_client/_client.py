@@ -41,6 +41,7 @@ from mlconnector_http import (
     TokenStore,
     TransportT,
     UnlimitedBudget,
+    checked_url,
 )
 from mlconnector_http import __version__ as _toolkit_version
 from procurify_client._auth import procurify_credentials
@@ -76,28 +77,26 @@ DEFAULT_TOKEN_LEEWAY = 300.0
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
-def _base_url(subdomain: object, base_url: object) -> httpx.URL:
+def _base_url(subdomain: object, base_url: object, *, allow_private_network: bool) -> httpx.URL:
     if (subdomain is None) == (base_url is None):
         raise ProcurifyConfigurationError(
             "pass exactly one of subdomain= (e.g. subdomain='acme' for "
             "https://acme.procurify.com) or base_url= (e.g. a simulator's URL)"
         )
     if subdomain is not None:
-        if not isinstance(subdomain, str) or _SUBDOMAIN.match(subdomain.lower()) is None:
+        if not isinstance(subdomain, str) or _SUBDOMAIN.fullmatch(subdomain.lower()) is None:
             raise ProcurifyConfigurationError(
                 f"subdomain must be the tenant's name only, e.g. 'acme' for "
                 f"https://acme.procurify.com, not {subdomain!r}"
             )
         return httpx.URL(f"https://{subdomain.lower()}.procurify.com/")
-    try:
-        url = httpx.URL(str(base_url))
-    except httpx.InvalidURL as error:
-        raise ProcurifyConfigurationError(f"base_url is not a URL: {error}") from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ProcurifyConfigurationError(
-            f"base_url must be an absolute http(s) URL, not {str(base_url)!r}"
-        )
-    if url.path not in ("", "/") or url.query or url.fragment:
+    url = checked_url(
+        base_url,
+        setting="base_url",
+        family=ProcurifyError,
+        allow_private_network=allow_private_network,
+    )
+    if url.path not in ("", "/"):
         raise ProcurifyConfigurationError(
             "base_url is the tenant origin only (e.g. https://acme.procurify.com): "
             "Procurify paths carry their own version (/api/v2, /api/v3, /api/public/v1)"
@@ -126,9 +125,10 @@ def build_config(
     token_leeway: float,
     clock: Clock | None,
     event_hook: Callable[[AttemptEvent], Any] | None,
+    allow_private_network: bool = False,
 ) -> ClientConfig:
     """The one constructor logic of both clients: check every argument, then configure."""
-    url = _base_url(subdomain, base_url)
+    url = _base_url(subdomain, base_url, allow_private_network=allow_private_network)
     _credential("client_id", client_id)
     _credential("client_secret", client_secret)
     if token_leeway < 0:
@@ -188,6 +188,7 @@ class _ProcurifyBase(APIClient[TransportT, HTTPClientT]):
         token_leeway: float = DEFAULT_TOKEN_LEEWAY,
         clock: Clock | None = None,
         event_hook: Callable[[AttemptEvent], Any] | None = None,
+        allow_private_network: bool = False,
     ) -> None:
         """Check every argument and configure the client (nothing is sent yet).
 
@@ -208,6 +209,8 @@ class _ProcurifyBase(APIClient[TransportT, HTTPClientT]):
             token_leeway: refresh a token this many seconds before it expires.
             clock: time source (a ``FakeClock`` in tests).
             event_hook: called with an :class:`~mlconnector_http.AttemptEvent` per HTTP attempt.
+            allow_private_network: accept a ``base_url`` on a private or link-local IP
+                address (refused by default, see :func:`~mlconnector_http.checked_url`).
 
         Raises:
             ProcurifyConfigurationError: an argument is missing, malformed or contradictory.
@@ -224,6 +227,7 @@ class _ProcurifyBase(APIClient[TransportT, HTTPClientT]):
             token_leeway=token_leeway,
             clock=clock,
             event_hook=event_hook,
+            allow_private_network=allow_private_network,
         )
         super().__init__(config, transport=transport, http_client=http_client)
 

@@ -35,6 +35,7 @@ from mlconnector_http import (
     TokenStore,
     TransportT,
     UnlimitedBudget,
+    checked_url,
 )
 from qad_client import _names as n
 from qad_client._auth import PasswordLogin
@@ -67,7 +68,6 @@ __all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
 
 __version__ = "0.1.0"
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
-_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 _BASE_SEGMENTS = ("clouderp", "qad-central")
 _URL_FORMS = (
     "https://{tenant}.qad.com/clouderp, https://{tenant}-nonprod.qad.com/clouderp/{env} "
@@ -75,34 +75,24 @@ _URL_FORMS = (
 )
 
 
-def _is_loopback(host: str) -> bool:
-    return host.lower().strip("[]") in _LOOPBACK
-
-
-def tenant_base_url(tenant_url: str) -> httpx.URL:
+def tenant_base_url(tenant_url: str, *, allow_private_network: bool = False) -> httpx.URL:
     """The checked tenant URL, ending in ``/`` so that API paths join below it.
 
     Raises:
-        QADConfigurationError: not https (plain http only on loopback), user info, a query or
-            fragment, or a path that does not end at ``clouderp[/{env}]`` or ``qad-central``.
+        QADConfigurationError: not a URL string; not https (plain http only on loopback);
+            user info, a query or fragment, a port outside 1-65535, ``.``/``..`` segments
+            (also percent-encoded); a private or link-local IP address unless
+            ``allow_private_network`` (an on-premises ``qad-central``); or a path that does
+            not end at ``clouderp[/{env}]`` or ``qad-central``.
     """
-    text = tenant_url.strip()
     bad = QADConfigurationError
-    if "?" in text or "#" in text:
-        raise bad(f"tenant_url must not carry a query or fragment; use one of {_URL_FORMS}")
-    try:
-        url = httpx.URL(text)
-    except httpx.InvalidURL as error:
-        raise bad(f"tenant_url is not a URL ({error}); use one of {_URL_FORMS}") from None
-    if url.scheme not in ("https", "http") or not url.host:
-        raise bad(f"tenant_url must be an absolute https URL such as {_URL_FORMS}")
-    if url.userinfo:
-        raise bad("tenant_url must not contain a user name or password: pass username=")
-    if url.scheme == "http" and not _is_loopback(url.host):
-        raise bad(
-            "tenant_url must use https: plain http is accepted only for 127.0.0.1, ::1 and "
-            "localhost (a local simulator)"
-        )
+    url = checked_url(
+        tenant_url,
+        setting="tenant_url",
+        family=QADError,
+        allow_private_network=allow_private_network,
+    )
+    text = str(url)
     segments = [s for s in url.path.split("/") if s]
     base = next((i for i, s in enumerate(segments) if s.lower() in _BASE_SEGMENTS), None)
     # ``clouderp`` may be followed by a non-production environment's name, ``qad-central`` not
@@ -179,8 +169,9 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
         clock: Clock | None = None,
         transport: TransportT | None = None,
         http_client: HTTPClientT | None = None,
+        allow_private_network: bool = False,
     ) -> None:
-        base = tenant_base_url(tenant_url)
+        base = tenant_base_url(tenant_url, allow_private_network=allow_private_network)
         self._workspace = _workspace(domain, entity)
         provider = _provider(
             str(base),
@@ -256,6 +247,8 @@ class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient
         clock: time source (a ``FakeClock`` in tests).
         transport: an httpx transport (e.g. a simulator's).
         http_client: an ``httpx.Client`` to use instead of creating one.
+        allow_private_network: accept a tenant URL on a private or link-local IP address
+            (an on-premises host); refused by default, loopback always accepted.
     """
 
     def validate(self) -> ValidationReport:

@@ -1,10 +1,11 @@
 """Users, service accounts, sessions and tokens of one tenant (no HTTP).
 
 A login opens a session that lives at most ``session_length`` minutes and dies after
-``timeout_minutes`` without use; like QAD (Security Control's "Maximum Access Failures"), a
-user is disabled after ``max_access_failures`` wrong passwords in a row; each access token also has its own ``expires_in``. Refresh
+``timeout_minutes`` without use; each access token also has its own ``expires_in``. Refresh
 tokens are single-use: each refresh returns a new pair, stays inside the session's absolute
-life, and a second use of the same refresh token is refused.
+life, and a second use of the same refresh token is refused. Like QAD (Security Control's
+"Maximum Access Failures"), a user is disabled after ``max_access_failures`` wrong passwords
+in a row.
 """
 
 from __future__ import annotations
