@@ -104,15 +104,35 @@ def _candidates(expected_secret: ExpectedSecret) -> list[bytes]:
     return found
 
 
-def _header_values(headers: Headers, wanted: str) -> list[bytes]:
+def _header_values(headers: Headers, wanted: str) -> list[tuple[bytes, ...]]:
+    """Each ``wanted`` header as the bytes it may have been on the wire.
+
+    A ``bytes`` value is the wire itself. A ``str`` value was decoded by the server: ASGI
+    servers (and Starlette's ``request.headers``) decode header bytes as latin-1, some
+    frameworks as UTF-8; so a ``str`` is tried both ways back, and a non-ASCII secret (sent
+    as UTF-8) matches whichever way the server decoded it.
+    """
     pairs: Iterable[tuple[Any, Any]] = headers.items() if isinstance(headers, Mapping) else headers
-    found: list[bytes] = []
+    found: list[tuple[bytes, ...]] = []
     for name, value in pairs:
         text = name.decode("latin-1") if isinstance(name, bytes) else str(name)
         if text.strip().lower() == wanted:
-            raw = value if isinstance(value, bytes) else str(value).encode("utf-8")
-            found.append(raw.strip())
+            found.append(_wire_forms(value))
     return found
+
+
+def _wire_forms(value: Any) -> tuple[bytes, ...]:
+    if isinstance(value, bytes):
+        return (value.strip(),)
+    text = str(value).strip()
+    forms = [text.encode("utf-8")]
+    try:
+        as_latin1 = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return tuple(forms)
+    if as_latin1 != forms[0]:
+        forms.append(as_latin1)
+    return tuple(forms)
 
 
 def verify_authorization(headers: Headers, expected_secret: ExpectedSecret) -> None:
@@ -123,13 +143,14 @@ def verify_authorization(headers: Headers, expected_secret: ExpectedSecret) -> N
     """
     candidates = _candidates(expected_secret)
     received = _header_values(headers, "authorization")
-    if not received or not received[0]:
+    if not received or not received[0][0]:
         raise WebhookAuthError("webhook refused: the Authorization header is missing or empty")
     if len(received) > 1:
         raise WebhookAuthError("webhook refused: more than one Authorization header")
     matched = False
     for candidate in candidates:
-        matched |= hmac.compare_digest(received[0], candidate)
+        for form in received[0]:
+            matched |= hmac.compare_digest(form, candidate)
     if not matched:
         raise WebhookAuthError(
             "webhook refused: the Authorization header does not match the hook's secret"
