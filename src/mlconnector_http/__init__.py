@@ -83,7 +83,7 @@ from mlconnector_http._pagination import (
     follow_next,
 )
 from mlconnector_http._retry import RetryPolicy, parse_retry_after
-from mlconnector_http._secrets import Secret
+from mlconnector_http._secrets import Secret, SecretFields
 from mlconnector_http._tokens import (
     LEEWAY_FRACTION,
     ClientCredentials,
@@ -145,6 +145,7 @@ __all__ = [
     "ResponseLog",
     "RetryPolicy",
     "Secret",
+    "SecretFields",
     "ServerError",
     "StaticToken",
     "SyncAPIClient",

@@ -1,10 +1,10 @@
-"""A string that refuses to show itself: client secrets, passwords and tokens."""
+"""Values that refuse to show themselves: client secrets, passwords, tokens, token forms."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Secret"]
+__all__ = ["Secret", "SecretFields"]
 
 
 class Secret:
@@ -41,3 +41,27 @@ class Secret:
 
     def __reduce__(self) -> Any:
         raise TypeError("Secret values are not picklable")
+
+
+class SecretFields(dict[str, str]):
+    """Request fields holding a secret (a token form, a JSON body, an ``Authorization``
+    header): a plain ``dict`` on the wire whose ``repr`` names the fields but hides the values,
+    so a traceback with locals or an operation's ``repr`` shows no secret. Not picklable.
+    """
+
+    def __repr__(self) -> str:
+        return "SecretFields(" + ", ".join(f"{key}='**********'" for key in self) + ")"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __copy__(self) -> SecretFields:
+        return SecretFields(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SecretFields:
+        return SecretFields(self)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("SecretFields values are not picklable")

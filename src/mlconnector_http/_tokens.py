@@ -13,21 +13,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import math
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Literal, Protocol
+from typing import ClassVar, Literal, Protocol, TypeGuard
 
 import attrs
 import httpx
-from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
 from mlconnector_http._budget import call_off_loop
 from mlconnector_http._clock import Clock, SystemClock
 from mlconnector_http._exceptions import APIError, AuthError, ServerError, error_class
 from mlconnector_http._operation import Flow, Operation
-from mlconnector_http._secrets import Secret
+from mlconnector_http._secrets import Secret, SecretFields
 
 __all__ = [
     "LEEWAY_FRACTION",
@@ -42,7 +42,6 @@ __all__ = [
     "credential_key",
     "parse_token_response",
 ]
-
 
 LEEWAY_FRACTION = 0.5
 """A token is refreshed early by ``leeway`` seconds, but never by more than this fraction of
@@ -172,31 +171,78 @@ def credential_key(*parts: str) -> str:
 def parse_token_response(
     response: httpx.Response, *, now: float, family: type[APIError] = APIError
 ) -> Token:
-    """Read an RFC 6749 token response (``access_token``, ``expires_in``, ``refresh_token``)."""
-    try:
-        body = response.json()
-        access = body["access_token"]
-    except (ValueError, KeyError, TypeError):
-        raise error_class(family, ServerError)(
-            "token endpoint answered without an access_token",
+    """Read an RFC 6749 token response (``access_token``, ``expires_in``, ``refresh_token``).
+
+    Anything else than a JSON object with a non-empty, header-safe ``access_token`` string and
+    numeric lifetimes raises the vendor's :class:`ServerError` (never ``TypeError``, never a
+    token of ``"None"``).
+    """
+
+    def malformed(what: str) -> APIError:
+        return error_class(family, ServerError)(
+            f"token endpoint answered {what}",
             status_code=response.status_code,
             method=response.request.method,
             path=response.request.url.path,
-        ) from None
-    expires_in = body.get("expires_in")
-    created_at = body.get("created_at")
-    start = float(created_at) if isinstance(created_at, int | float) and created_at <= now else now
+        )
+
+    try:
+        body = response.json()
+    except (ValueError, RecursionError):
+        raise malformed("a body that is not JSON") from None
+    if not isinstance(body, dict):
+        raise malformed("a body that is not a JSON object")
+    access = body.get("access_token")
+    if not _header_safe(access):
+        raise malformed("without a usable access_token")
     refresh = body.get("refresh_token")
-    refresh_in = body.get("refresh_expires_in")
+    if refresh is not None and refresh != "" and not _header_safe(refresh):
+        raise malformed("a refresh_token that is not a token string")
+    try:
+        expires_in = _seconds(body.get("expires_in"))
+        refresh_in = _seconds(body.get("refresh_expires_in"))
+        created_at = _seconds(body.get("created_at"))
+    except ValueError as error:
+        raise malformed(str(error)) from None
+    token_type = body.get("token_type")
+    if token_type is not None and not isinstance(token_type, str):
+        raise malformed("a token_type that is not a string")
+    scope = body.get("scope")
+    start = created_at if created_at is not None and created_at <= now else now
     return Token(
-        issued_at=start,
         access_token=Secret(access),
-        expires_at=start + float(expires_in) if expires_in is not None else None,
+        expires_at=start + expires_in if expires_in is not None else None,
         refresh_token=Secret(refresh) if refresh else None,
-        refresh_expires_at=now + float(refresh_in) if refresh_in is not None else None,
-        token_type=str(body.get("token_type") or "Bearer"),
-        scope=body.get("scope"),
+        refresh_expires_at=now + refresh_in if refresh_in is not None else None,
+        token_type=token_type or "Bearer",
+        scope=scope if isinstance(scope, str) else None,
+        issued_at=start,
     )
+
+
+def _header_safe(value: object) -> TypeGuard[str]:
+    """A token string that can go in a header: non-empty, visible ASCII only."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and len(value) <= 16_384
+        and all("!" <= char <= "~" for char in value)
+    )
+
+
+def _seconds(value: object) -> float | None:
+    """A finite number of seconds (a JSON number, or digits in a string), or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"a lifetime that is not a number ({type(value).__name__})")
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        raise ValueError("a lifetime that is not a finite number") from None
+    if not math.isfinite(seconds):
+        raise ValueError("a lifetime that is not a finite number")
+    return seconds
 
 
 TokenFlow = Flow[Token]
@@ -244,12 +290,15 @@ class ClientCredentials:
         return credential_key(self.token_url, self.client_id)
 
     def token_flow(self, current: Token | None, now: float) -> TokenFlow:
-        fields = {
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self.client_secret.reveal(),
-            **self.extra,
-        }
+        # SecretFields: the operation's repr (a traceback with locals) shows no secret
+        fields = SecretFields(
+            {
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret.reveal(),
+                **self.extra,
+            }
+        )
 
         def parse(response: httpx.Response) -> Token:
             return parse_token_response(response, now=now, family=self.family)
@@ -257,8 +306,7 @@ class ClientCredentials:
         if self.body == "json":
             op = _token_op(self.token_url, parse, json=fields)
         else:
-            form = prepare_token_request(fields.pop("grant_type"), **fields)
-            op = _token_op(self.token_url, parse, form=form)
+            op = _token_op(self.token_url, parse, form=fields)
         token: Token = yield op
         return token
 
@@ -290,7 +338,11 @@ class StaticToken:
 
 
 def _token_op(
-    url: str, parse: Callable[[httpx.Response], Token], *, form: str | None = None, json: Any = None
+    url: str,
+    parse: Callable[[httpx.Response], Token],
+    *,
+    form: SecretFields | None = None,
+    json: SecretFields | None = None,
 ) -> Operation[Token]:
     return Operation(
         name="oauth.token",

@@ -29,6 +29,7 @@ from mlconnector_http import (
     APIStatusError,
     Operation,
     Secret,
+    SecretFields,
     Token,
     TokenFlow,
     credential_key,
@@ -62,18 +63,28 @@ def _minutes(value: Any) -> float | None:
     return minutes if minutes > 0 else None
 
 
+def _basic(username: str, password: Secret) -> str:
+    """The Basic ``Authorization`` value (no local variable holds it, for tracebacks)."""
+    pair = f"{username}:{password.reveal()}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
 def security_control(base_url: str, username: str, password: Secret) -> Operation[SecurityControl]:
     """``GET api/qracore/securityControl`` with Basic auth: the client id and session limits."""
-    basic = base64.b64encode(f"{username}:{password.reveal()}".encode()).decode("ascii")
     s = n.SECURITY
 
     def parse(response: httpx.Response) -> SecurityControl:
         body = response.json()
         try:
             control = body[s["data"]][s["controls"]][0]
-            client_id = str(control[s["client_id"]])
+            client_id = control[s["client_id"]]
         except (KeyError, IndexError, TypeError):
             raise ValueError("securityControl answered without a clientId") from None
+        # it goes into the sign-in form: a number, an object or a lone surrogate is no id
+        if not isinstance(client_id, str) or not client_id.isascii() or not client_id.isprintable():
+            raise ValueError("securityControl answered a clientId that is not an id string")
+        if not client_id.strip():
+            raise ValueError("securityControl answered an empty clientId")
         return SecurityControl(
             client_id,
             _minutes(control.get(s["session_length"])),
@@ -84,7 +95,7 @@ def security_control(base_url: str, username: str, password: Secret) -> Operatio
         name="oauth.security_control",
         method="GET",
         path=base_url + n.PATHS["security_control"],
-        headers={"Authorization": f"Basic {basic}"},
+        headers=SecretFields({"Authorization": _basic(username, password)}),
         parse=parse,
         authenticated=False,
     )
@@ -182,12 +193,14 @@ class PasswordLogin:
     def _login(self, control: SecurityControl, now: float) -> Operation[Token]:
         """The password grant; it opens a session that lasts ``session_length`` minutes."""
         o = n.OAUTH
-        form = {
-            o["grant_type"]: o["password_grant"],
-            o["client_id"]: control.client_id,
-            o["username"]: self.username,
-            o["password"]: self._password.reveal(),
-        }
+        form = SecretFields(
+            {
+                o["grant_type"]: o["password_grant"],
+                o["client_id"]: control.client_id,
+                o["username"]: self.username,
+                o["password"]: self._password.reveal(),
+            }
+        )
         length = control.session_length
         session_ends = now + length * 60 if length else None
         # sent twice, a login only opens a second session
@@ -198,18 +211,20 @@ class PasswordLogin:
     ) -> Operation[Token]:
         """The refresh grant; the new pair belongs to the same session."""
         o = n.OAUTH
-        form = {
-            o["grant_type"]: o["refresh_grant"],
-            o["refresh_token"]: refresh_token.reveal(),
-            o["client_id"]: control.client_id,
-        }
+        form = SecretFields(
+            {
+                o["grant_type"]: o["refresh_grant"],
+                o["refresh_token"]: refresh_token.reveal(),
+                o["client_id"]: control.client_id,
+            }
+        )
         # a refresh token works once: never resent
         return self._token_op("oauth.refresh", form, control, now, ends, retry_safe=False)
 
     def _token_op(
         self,
         name: str,
-        form: dict[str, str],
+        form: SecretFields,
         control: SecurityControl,
         now: float,
         session_ends: float | None,
