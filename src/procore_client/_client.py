@@ -9,6 +9,7 @@ the token manager, the rate budget and the connection pool.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
@@ -76,6 +77,8 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+LOGGER = logging.getLogger("procore_client")
+"""Where the Procore clients log: attempts at DEBUG, waits over a second at INFO."""
 COMPANY_HEADER = "Procore-Company-Id"
 RATE_LIMIT_HEADERS = RateLimitHeaders(
     "x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"
@@ -96,7 +99,9 @@ def procore_budget(
     Pass the same instance to every client of one credential (``for_company`` does this) so
     they pace together; pass it to clients of several processes only through a shared budget.
     """
-    return InProcessBudget(windows, headers=RATE_LIMIT_HEADERS, margin=margin, clock=clock)
+    return InProcessBudget(
+        windows, headers=RATE_LIMIT_HEADERS, margin=margin, clock=clock, logger=LOGGER
+    )
 
 
 def _company_header(company_id: int) -> str:
@@ -202,6 +207,7 @@ class _ProcoreBase(APIClient[TransportT, HTTPClientT]):
             error_parser=parse_error,
             event_hook=event_hook,
             clock=clock,
+            logger=LOGGER,
         )
         super().__init__(config, transport=transport, http_client=http_client)
 

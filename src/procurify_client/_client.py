@@ -72,6 +72,8 @@ __all__ = [
 
 USER_AGENT = f"mlconnector/{_toolkit_version} (+procurify_client)"
 DEFAULT_MIN_INTERVAL = 0.05
+LOGGER = logging.getLogger("procurify_client")
+"""Where the Procurify clients log: attempts at DEBUG, waits over a second at INFO."""
 DEFAULT_TOKEN_LEEWAY = 300.0
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -136,7 +138,9 @@ def build_config(
     the_clock: Clock = clock if clock is not None else SystemClock()
     provider = procurify_credentials(url, client_id, client_secret)
     if isinstance(budget, NotGiven):
-        budget = InProcessBudget(min_interval=DEFAULT_MIN_INTERVAL, headers=None, clock=the_clock)
+        budget = InProcessBudget(
+            min_interval=DEFAULT_MIN_INTERVAL, headers=None, clock=the_clock, logger=LOGGER
+        )
     settings: dict[str, Any] = {}
     if not isinstance(timeout, NotGiven):
         settings["timeout"] = (
@@ -164,7 +168,7 @@ def build_config(
         error_parser=parse_error,
         event_hook=event_hook,
         clock=the_clock,
-        logger=logging.getLogger("procurify_client"),
+        logger=LOGGER,
         **settings,
     )
 

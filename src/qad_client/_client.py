@@ -9,6 +9,7 @@ another domain that shares the connections and the token.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self
 
@@ -68,6 +69,8 @@ __all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
 
 __version__ = "0.1.0"
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
+LOGGER = logging.getLogger("qad_client")
+"""Where the QAD clients log: attempts at DEBUG, waits over a second at INFO."""
 _BASE_SEGMENTS = ("clouderp", "qad-central")
 _URL_FORMS = (
     "https://{tenant}.qad.com/clouderp, https://{tenant}-nonprod.qad.com/clouderp/{env} "
@@ -201,6 +204,7 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
             error_parser=parse_error,
             event_hook=event_hook,
             clock=clock,
+            logger=LOGGER,
         )
         super().__init__(config, transport=transport, http_client=http_client)
 
