@@ -18,13 +18,14 @@ import backoff
 import httpx
 
 from mlconnector_http._budget import call_off_loop
-from mlconnector_http._config import ClientConfig
+from mlconnector_http._config import ClientConfig, is_loopback
 from mlconnector_http._convert import DecodeError
 from mlconnector_http._events import AttemptEvent, RawResponse, record_response
 from mlconnector_http._exceptions import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    ConfigurationError,
     RateLimited,
     ServerError,
     TransportError,
@@ -53,7 +54,22 @@ class _Send:
 
 @attrs.frozen
 class _Authorize:
-    stale: str | None
+    stale: str | None = attrs.field(repr=False)  # the token a 401 rejected: never printed
+
+
+class _Hidden(str):
+    """A token as the token manager compares it, whose ``repr`` hides it: the frames a
+    failed refresh passes through (``stale`` arguments) show no token in a traceback with
+    locals."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'**********'"
+
+
+def _hidden(token: str | None) -> str | None:
+    return None if token is None else _Hidden(token)
 
 
 @attrs.frozen
@@ -108,8 +124,13 @@ def attempt_flow(
         yield _Sleep(waited)
     token: str | None = None
     if op.authenticated and config.auth is not None:
+        in_clear = _in_clear(config, op)
+        if in_clear is not None:
+            return _Attempt(error=in_clear)
         token = cast(str, (yield _Authorize(None)))
-    request = op.build(config.base_url, config.headers, token)
+    request = _request(config, op, token)
+    if isinstance(request, APIError):
+        return _Attempt(error=request)
     started = config.clock.monotonic()
     reply = cast(httpx.Response | _Lost, (yield _Send(request)))
     if isinstance(reply, httpx.Response) and reply.status_code == 401 and token is not None:
@@ -120,7 +141,9 @@ def attempt_flow(
         if again > 0:
             yield _Sleep(again)
         waited += again
-        request = op.build(config.base_url, config.headers, token)
+        request = _request(config, op, token)
+        if isinstance(request, APIError):
+            return _Attempt(error=request)
         started = config.clock.monotonic()
         reply = cast(httpx.Response | _Lost, (yield _Send(request)))
     if isinstance(reply, httpx.Response):
@@ -130,6 +153,38 @@ def attempt_flow(
     error_name = type(result.error).__name__ if result.error is not None else None
     _report(config, op, request, attempt, reply, started, waited, error_name, result.retry_wait)
     return result
+
+
+def _request(
+    config: ClientConfig, op: Operation[Any], token: str | None
+) -> httpx.Request | APIError:
+    """``op``'s request, or the family's error when it cannot be built (a value from a server
+    answer that is no URL, a form value that is no text): typed, never a ``UnicodeError``."""
+    try:
+        return op.build(config.base_url, config.headers, token)
+    except (httpx.InvalidURL, ValueError, TypeError) as bad:
+        # the type only: the message of an encoding error can quote a form value (a secret)
+        return error_class(config.family, ConfigurationError)(
+            f"cannot build the request of {op.name}: {type(bad).__name__}"
+        )
+
+
+def _in_clear(config: ClientConfig, op: Operation[Any]) -> APIError | None:
+    """The error for a bearer token that would go over plain http off loopback, or ``None``.
+
+    Clients refuse such a base URL at construction and paginators such a next link; this is
+    the last line, for a configuration or an operation built by hand.
+    """
+    try:
+        url = op.build(config.base_url, {}, None).url
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return None  # not sent at all: _request reports it
+    if url.scheme != "http" or is_loopback(url.host):
+        return None
+    return error_class(config.family, ConfigurationError)(
+        f"refusing to send the bearer token of {op.name} over plain http to {url.host}: use "
+        "https (plain http is accepted only on loopback: 127.0.0.1, ::1, localhost)"
+    )
 
 
 def _classify(
@@ -179,7 +234,9 @@ def _classify(
                 error=family_error(bad_record.record, bad_record.problems, fields=bad_record.fields)
             )
         except APIError as in_body:
-            return _Attempt(error=in_body)
+            # without the parser's frames: their locals hold the raw body (a token answer
+            # carries the refresh token), which a traceback with locals would print
+            return _Attempt(error=in_body.with_traceback(None))
         except _UNREADABLE as raised:
             exc = raised if isinstance(raised, ValueError) else ValueError(repr(raised)[:200])
             if not safe:
@@ -262,7 +319,8 @@ def _malformed(config: ClientConfig, reply: httpx.Response, exc: ValueError) -> 
         f"unreadable response body ({kind}): {type(exc).__name__}: {str(exc)[:200]}",
         status_code=reply.status_code,
         request_id=request_id_of(reply),
-        body=reply.text[:500],
+        body=reply.content[:500].decode("utf-8", "replace"),  # never the declared charset:
+        # ``charset=utf-16`` on a body without a BOM would raise from ``.text``
         method=reply.request.method,
         path=reply.request.url.path,
     )
@@ -410,7 +468,7 @@ class SyncExecutor:
                 elif isinstance(effect, _Budget):
                     reply = effect.call()
                 else:
-                    reply = self._authorize(effect.stale)
+                    reply = self._authorize(_hidden(effect.stale))
         except StopIteration as stop:
             return cast(_Attempt[T], stop.value)
 
@@ -502,7 +560,7 @@ class AsyncExecutor:
                 elif isinstance(effect, _Budget):
                     reply = await call_off_loop(self.config.budget, effect.call)
                 else:
-                    reply = await self._authorize(effect.stale)
+                    reply = await self._authorize(_hidden(effect.stale))
         except StopIteration as stop:
             return cast(_Attempt[T], stop.value)
 

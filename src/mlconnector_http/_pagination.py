@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 import httpx
 
+from mlconnector_http._config import is_loopback
 from mlconnector_http._convert import DecodeError
 from mlconnector_http._exceptions import APIError, PaginationError, error_class
 from mlconnector_http._operation import Operation
@@ -195,7 +196,8 @@ def follow_next(
     """The operation for the page after ``page``, refusing loops and foreign origins.
 
     A relative ``next_url`` is resolved against the URL of the page it came from; an
-    ``http://`` link to the https API's own host is followed as https.
+    ``http://`` link to the https API's own host is followed as https, and any other plain
+    ``http://`` link off loopback is refused (the token would travel in clear).
     """
     if page.next_url is None:
         return None
@@ -208,6 +210,11 @@ def follow_next(
         raise refuse(
             f"refusing to follow a next link to {url.scheme}://{url.netloc.decode()}: "
             f"it is not the API origin {base_url.scheme}://{base_url.netloc.decode()}"
+        )
+    if url.scheme == "http" and not is_loopback(url.host):
+        raise refuse(
+            f"refusing a next link over plain http to {url.host}: the bearer token would "
+            "travel in clear (plain http is followed only on loopback, for simulators)"
         )
     key = _key(url)
     if key in seen:
