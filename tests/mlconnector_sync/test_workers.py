@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mlconnector_sync.testing._scenarios import Manufacturer, write_config
+from mlconnector_sync.testing._scenarios import INTERNAL_AGENT, Manufacturer, write_config
 from procurify_client.testing import RateLimit
 
 WORKERS = 4
@@ -76,11 +76,12 @@ def test_four_workers_share_units_budget_and_tokens(tmp_path: Path, postgres_url
             check=True,
         ).stdout
     )
-    for flow in status["flows"].values():
-        open_rows = {
-            s: n for s, n in flow["counts"].items() if s not in ("posted", "skipped") and n
-        }
-        assert open_rows == {}
+    for name, flow in status["flows"].items():
+        # the PO flow holds what the scenario plants (an unmapped account code, two vendors)
+        settled = {"posted", "skipped", "held"} if name == "procurify_pos_to_qad" else set()
+        settled |= {"posted", "skipped"}
+        open_rows = {s: n for s, n in flow["counts"].items() if s not in settled and n}
+        assert open_rows == {}, name
     assert sum(1 for r in procurify_log if r.status == 429) == 0
     # one refresh per expiry across the workers: never two token requests close together
     fetched = sorted(r.at for r in procurify_log if r.path == "/oauth/token")
@@ -88,4 +89,5 @@ def test_four_workers_share_units_budget_and_tokens(tmp_path: Path, postgres_url
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(fetched)]
     assert all(gap >= TOKEN_TTL / 2 - 1 for gap in gaps), gaps
     assert len(fetched) <= (fetched[-1] - fetched[0]).total_seconds() / (TOKEN_TTL / 2 - 1) + 1
-    assert sum(1 for r in qad_log if r.path.endswith("/oauth/token")) == 1
+    integration = [r for r in qad_log if r.user_agent != INTERNAL_AGENT]  # not the warehouse
+    assert sum(1 for r in integration if r.path.endswith("/oauth/token")) == 1

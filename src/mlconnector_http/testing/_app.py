@@ -33,6 +33,7 @@ class RecordedRequest:
     path: str
     status: int
     at: datetime
+    user_agent: str = ""
 
 
 @attrs.frozen
@@ -122,7 +123,12 @@ class Simulator:
         with self.lock:
             self.requests.append(
                 RecordedRequest(
-                    request.method, str(request.url), request.url.path, status, self.clock.now()
+                    request.method,
+                    str(request.url),
+                    request.url.path,
+                    status,
+                    self.clock.now(),
+                    str(request.headers.get("user-agent", "")),
                 )
             )
 

@@ -3,6 +3,11 @@
 Matched on ``external_id`` (the QAD supplier code), then on the normalised name so a vendor
 keyed by hand is linked, not duplicated; a supplier QAD deactivated is deactivated in
 Procurify (never deleted).
+
+A limit of Procurify's API: its vendor list shows active vendors only, so a vendor someone
+else deactivated in Procurify cannot be found by its ``external_id``; if its QAD supplier is
+active, a new vendor is created. Vendors this flow deactivated itself are known from the
+ledger and are reactivated in place.
 """
 
 from __future__ import annotations

@@ -272,7 +272,10 @@ class Manufacturer:
             for a in state.gl_accounts.records(domain.account_set)
             if a.gl_type == "PL" and a.is_active
         ]
-        vendors = sorted(tenant.vendors.values(), key=lambda v: v.id)
+        # inactive vendors are left alone: Procurify's API cannot list them, so a sync cannot
+        # see one that already carries a supplier code (a limit of the API, documented on the
+        # vendor flow)
+        vendors = sorted((v for v in tenant.vendors.values() if v.active), key=lambda v: v.id)
         for vendor, supplier in zip(vendors[:-2], suppliers, strict=False):
             tenant.vendors[vendor.id] = attrs.evolve(
                 vendor, name=supplier.name, external_id=supplier.code
