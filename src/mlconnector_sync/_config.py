@@ -175,6 +175,7 @@ def _engine(path: Path, raw: Mapping[str, Any]) -> EngineOptions:
         "retry_cap",
         "stuck_after",
         "audit_retention",
+        "take_over_dead_workers",
     }
     for key in raw:
         if key not in allowed:
@@ -190,6 +191,11 @@ def _engine(path: Path, raw: Mapping[str, Any]) -> EngineOptions:
     for key in ("lease_ttl", "retry_base", "retry_cap", "stuck_after"):
         if key in raw:
             options[key] = _duration(path, f"engine.{key}", raw[key])
+    if "take_over_dead_workers" in raw:
+        value = raw["take_over_dead_workers"]
+        if not isinstance(value, bool):
+            raise ConfigError(path, "engine.take_over_dead_workers", "must be true or false")
+        options["take_over_dead"] = value
     return EngineOptions(**options)
 
 

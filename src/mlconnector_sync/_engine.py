@@ -77,6 +77,10 @@ class EngineOptions:
         retry_base: the first wait before a transient failure is retried; doubles each time.
         retry_cap: the longest wait between retries.
         stuck_after: a hold older than this is reported as stuck.
+        take_over_dead: take over at once a lease whose holder is a process of this host that
+            has ended, instead of waiting for the lease to expire. ``None`` (the default) does
+            so on single-host stores (SQLite, memory); on PostgreSQL, turn it on only where
+            worker host names are unique (``host:pid`` names a worker).
     """
 
     batch_size: int = 500
@@ -84,6 +88,7 @@ class EngineOptions:
     retry_base: dt.timedelta = dt.timedelta(seconds=30)
     retry_cap: dt.timedelta = dt.timedelta(hours=1)
     stuck_after: dt.timedelta = dt.timedelta(days=2)
+    take_over_dead: bool | None = None
 
 
 @attrs.define
@@ -489,7 +494,8 @@ def run_unit(
     Pass ``result`` to keep what was done when the unit stops with an exception.
     """
     lease = store.acquire(unit, worker, now=now(), ttl=options.lease_ttl)
-    if lease is None and store.single_host:
+    take_over = store.single_host if options.take_over_dead is None else options.take_over_dead
+    if lease is None and take_over:
         holder = store.holder(unit)
         if holder is not None and _dead_here(holder.worker):
             log.info("taking over %s from %s, which is no longer running", unit, holder.worker)

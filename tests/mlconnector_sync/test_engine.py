@@ -423,9 +423,14 @@ def test_a_lease_left_by_a_dead_process_on_this_host_is_taken_over_at_once(
     if store.single_host:
         assert report.flows[FLOW].busy == ()
         assert sink.creates == 3
-    else:  # several machines: only expiry frees a lease
+    else:  # several machines: only expiry frees a lease, unless host names are unique
         assert report.flows[FLOW].busy == ("main",)
         assert sink.creates == 0
+        opted = Engine(
+            engine.flows, store, now=clock, options=EngineOptions(take_over_dead=True)
+        ).run_once()
+        assert opted.flows[FLOW].busy == ()
+        assert sink.creates == 3
 
 
 def test_flow_tables_load_once_per_unit_run(store: StateStore, clock: TickingClock) -> None:
