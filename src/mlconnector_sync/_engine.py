@@ -26,6 +26,7 @@ from mlconnector_http import (
     PermissionDenied,
     TransportError,
     WriteOutcomeUnknown,
+    capture_responses,
 )
 from mlconnector_sync._audit import AuditEvent, event_for, redact
 from mlconnector_sync._flow import (
@@ -374,11 +375,16 @@ class _UnitWorker:
             intent_hash=row.content_hash,
         )
         try:
-            with telemetry.span("mlconnector.post", flow=self.flow.name):
+            with (
+                telemetry.span("mlconnector.post", flow=self.flow.name),
+                capture_responses() as answers,
+            ):
                 if target is None:
                     written = sink.create(reference, verdict.document)
                 else:
                     written = sink.update(target, reference, verdict.document)
+            if written.request_id is None and answers.last is not None:
+                written = attrs.evolve(written, request_id=answers.last.request_id)
         except WriteRefused as refused:
             self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
             return

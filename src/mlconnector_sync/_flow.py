@@ -75,7 +75,8 @@ class Match:
 
 @attrs.frozen
 class Written:
-    """A write the target accepted."""
+    """A write the target accepted; without a ``request_id`` the engine records the one of
+    the last response the sink's client received."""
 
     target_id: str
     request_id: str | None = None

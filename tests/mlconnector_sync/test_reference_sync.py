@@ -137,3 +137,20 @@ def test_a_supplier_deactivated_in_qad_deactivates_its_vendor(world: World) -> N
     vendor = next(v for v in world.vendors() if v.external_id == "SUP00003")  # type: ignore[attr-defined]
     assert vendor.active is False  # type: ignore[attr-defined]
     assert len(world.vendors()) == 12
+
+
+def test_the_ledger_records_the_request_id_of_the_write(world: World) -> None:
+    counter = iter(range(1, 10_000))
+
+    def stamp(response: httpx.Response) -> httpx.Response:
+        response.headers["x-request-id"] = f"req-{next(counter)}"
+        return response
+
+    world.procurify_sim.faults.add(Fault.rewrite(stamp), method="POST", times=None)
+    world.engine.run_once()
+    rows = world.store.rows(flow=SUPPLIERS, states=[State.POSTED])
+    assert len(rows) == 12
+    assert all(r.request_id is not None and r.request_id.startswith("req-") for r in rows)
+    assert len({r.request_id for r in rows}) == 12
+    posted = [e for e in world.store.audit(flow=SUPPLIERS) if e.event.value == "posted"]
+    assert {e.request_id for e in posted} == {r.request_id for r in rows}
