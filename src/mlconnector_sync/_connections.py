@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from mlconnector_http import (
+    APIError,
     AttemptEvent,
     InProcessBudget,
     RateBudget,
@@ -30,7 +31,7 @@ from mlconnector_sync.flows import (
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
-__all__ = ["Connections", "ThrottleMeter", "open_connections"]
+__all__ = ["Connections", "ThrottleMeter", "check_connections", "open_connections"]
 
 FlowBuilder = Callable[..., Flow]
 
@@ -176,8 +177,10 @@ def open_connections(
     *,
     credentials: CredentialStore | None = None,
     flows: list[str] | None = None,
+    every_connection: bool = False,
 ) -> Iterator[Connections]:
-    """Open the clients the chosen flows need (all enabled flows by default), then close them."""
+    """Open the clients the chosen flows need (all enabled flows by default; every configured
+    connection with ``every_connection``), then close them."""
     chosen = [config.flows[n] for n in (flows or list(config.flows)) if n in config.flows]
     missing = sorted(set(flows or []) - set(config.flows))
     if missing:
@@ -188,6 +191,8 @@ def open_connections(
             f"{', '.join(config.flows) or 'none'}",
         )
     needed = {name for f in chosen for name in (f.source, f.target)}
+    if every_connection:
+        needed = set(config.connections)
     meter = ThrottleMeter()
     pg = config.state_url.startswith(("postgresql://", "postgres://"))
     shared = _Shared(config.state_url if pg else None)
@@ -212,3 +217,39 @@ def open_connections(
                 flow = attrs.evolve(flow, lookback=fc.lookback)
             built.append(flow)
         yield Connections(clients=clients, flows=tuple(built), meter=meter)
+
+
+def _check(client: Any) -> list[dict[str, Any]]:
+    """What one system answered: sign-in and identity, and for QAD every path the client uses."""
+    if isinstance(client, ProcurifyClient):
+        user = client.me()
+        return [{"check": "sign-in and user", "ok": True, "detail": f"user {user.id}"}]
+    if isinstance(client, QADClient):
+        report = client.validate()
+        return [
+            {
+                "check": f"{c.method} {c.resource}",
+                "ok": c.ok,
+                "detail": c.problem or c.note or f"answered {c.status}",
+            }
+            for c in report.checks
+        ]
+    return [{"check": "known system", "ok": False, "detail": type(client).__name__}]
+
+
+def check_connections(conns: Connections) -> dict[str, dict[str, Any]]:
+    """Ping every open connection; a connection that cannot be reached is one failed check."""
+    results: dict[str, dict[str, Any]] = {}
+    for name, client in conns.clients.items():
+        try:
+            checks = _check(client)
+        except APIError as error:
+            checks = [
+                {
+                    "check": "reach and sign in",
+                    "ok": False,
+                    "detail": f"{type(error).__name__}: {error}",
+                }
+            ]
+        results[name] = {"ok": all(c["ok"] for c in checks), "checks": checks}
+    return results

@@ -250,3 +250,24 @@ def test_simulate_refuses_a_scenario_it_does_not_have_yet(
     )
     assert code == 2
     assert "contractor" in err
+
+
+def test_validate_pings_every_system_and_exits_3_when_one_refuses(
+    world, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    _, served, config = world
+    code, out, err = run(capsys, "validate", "--config", str(config), "--json")
+    assert code == 0, err
+    result = json.loads(out)["connections"]
+    assert set(result) == {"procurify", "qad"}
+    assert all(r["ok"] for r in result.values())
+    assert len(result["qad"]["checks"]) > 5
+    secret = served.systems["procurify"]["client_secret"]
+    config.write_text(config.read_text().replace(secret, "not-the-secret"))
+    code, out, err = run(capsys, "validate", "--config", str(config), "--json")
+    assert code == 3
+    result = json.loads(out)["connections"]
+    assert result["qad"]["ok"]
+    assert not result["procurify"]["ok"]
+    assert "Auth" in result["procurify"]["checks"][0]["detail"]
+    assert "not-the-secret" not in out + err

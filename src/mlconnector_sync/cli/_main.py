@@ -20,7 +20,7 @@ import click
 from mlconnector_http import APIError
 from mlconnector_http.testing import Fault
 from mlconnector_sync._config import Config, ConfigError, load_config
-from mlconnector_sync._connections import open_connections
+from mlconnector_sync._connections import check_connections, open_connections
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
 from mlconnector_sync._ledger import State
 from mlconnector_sync._mapping import MappingError, diff, read_mapping_file, store_changed
@@ -152,6 +152,31 @@ def run(config_path: Path, once: bool, flows: tuple[str, ...], as_json: bool) ->
             print_report(report)
         if report.exit_code:
             raise SystemExit(report.exit_code)
+
+
+@cli.command()
+@config_option
+@json_option
+def validate(config_path: Path, as_json: bool) -> None:
+    """Ping every configured system: sign-in, identity, and QAD's entity paths and rights."""
+    with _opened(config_path) as (config, store), _errors():
+        if not config.connections:
+            _fail(f"{config.path}: connections: none configured", EXIT_USAGE)
+        with open_connections(
+            config, credentials=_credentials(store), every_connection=True
+        ) as conns:
+            results = check_connections(conns)
+        if as_json:
+            emit({"connections": results})
+        else:
+            rows = [
+                [name, "ok" if c["ok"] else "FAILED", c["check"], str(c["detail"])]
+                for name, result in results.items()
+                for c in result["checks"]
+            ]
+            print_rows("validate", ["connection", "", "check", "detail"], rows)
+        if not all(r["ok"] for r in results.values()):
+            raise SystemExit(EXIT_UNREACHABLE)
 
 
 @cli.command()
