@@ -50,9 +50,9 @@ def _client_listing(
         transport=sim.transport(),
         clock=clock,
     ) as client:
-        count += sum(1 for _ in client.vendors.list(per_page=per_page))
+        count += sum(1 for _ in client.vendors.list(page_size=per_page))
         for project in projects:
-            count += sum(1 for _ in client.requisitions.list(project, per_page=per_page))
+            count += sum(1 for _ in client.requisitions.list(project, page_size=per_page))
     return count
 
 

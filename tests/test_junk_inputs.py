@@ -471,24 +471,24 @@ def procore_world() -> tuple[ProcoreSimulator, FakeClock, dict[str, int]]:
 def procore_lists(ids: dict[str, int]) -> dict[str, Listing]:
     project, contract, hook = ids["project"], ids["commitment"], ids["hook"]
     return {
-        "companies": lambda c: c.companies.list(per_page=2),
-        "projects": lambda c: c.projects.list(per_page=2),
-        "vendors": lambda c: c.vendors.list(per_page=2),
+        "companies": lambda c: c.companies.list(page_size=2),
+        "projects": lambda c: c.projects.list(page_size=2),
+        "vendors": lambda c: c.vendors.list(page_size=2),
         "vendors.find_by_reference": lambda c: c.vendors.find_by_reference("ERP-1"),
-        "commitments": lambda c: c.commitments.list(project, per_page=2),
-        "contract_payments": lambda c: c.contract_payments.list(project, contract, per_page=2),
-        "cost_codes": lambda c: c.cost_codes.list(project, per_page=2),
-        "direct_costs": lambda c: c.direct_costs.list(project, per_page=2),
-        "line_item_types": lambda c: c.line_item_types.list(per_page=2),
-        "purchase_order_contracts": lambda c: c.purchase_order_contracts.list(project, per_page=2),
+        "commitments": lambda c: c.commitments.list(project, page_size=2),
+        "contract_payments": lambda c: c.contract_payments.list(project, contract, page_size=2),
+        "cost_codes": lambda c: c.cost_codes.list(project, page_size=2),
+        "direct_costs": lambda c: c.direct_costs.list(project, page_size=2),
+        "line_item_types": lambda c: c.line_item_types.list(page_size=2),
+        "purchase_order_contracts": lambda c: c.purchase_order_contracts.list(project, page_size=2),
         "purchase_order_contracts.line_items": lambda c: c.purchase_order_contracts.line_items(
-            project, contract, per_page=2
+            project, contract, page_size=2
         ),
-        "work_order_contracts": lambda c: c.work_order_contracts.list(project, per_page=2),
+        "work_order_contracts": lambda c: c.work_order_contracts.list(project, page_size=2),
         "work_order_contracts.line_items": lambda c: c.work_order_contracts.line_items(
-            project, contract, per_page=2
+            project, contract, page_size=2
         ),
-        "requisitions": lambda c: c.requisitions.list(project, per_page=2),
+        "requisitions": lambda c: c.requisitions.list(project, page_size=2),
         "webhooks.hooks": lambda c: c.webhooks.hooks.list(),
         "webhooks.triggers": lambda c: c.webhooks.triggers.list(hook),
         "webhooks.deliveries": lambda c: c.webhooks.deliveries.list(hook, page_size=2),

@@ -156,7 +156,7 @@ def test_procore_refuses_a_plain_http_link_header_off_loopback() -> None:
         budget=None,
     )
     with client, pytest.raises(ProcorePaginationError):
-        list(client.vendors.list(per_page=2))
+        list(client.vendors.list(page_size=2))
     assert not any("evil.example" in r.url for r in sim.requests)
 
 

@@ -218,7 +218,7 @@ def test_procore_leaks_no_secret_or_token(debug_logs: pytest.LogCaptureFixture) 
         sim,
         clock,
         client,
-        read=lambda c: list(c.vendors.list(per_page=2)),
+        read=lambda c: list(c.vendors.list(page_size=2)),
         write=lambda c, n: c.vendors.create(
             ProcoreVendorInput(name=f"Vendor {n}", origin_id=f"E{n}")
         ),

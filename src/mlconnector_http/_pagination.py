@@ -140,6 +140,9 @@ class Page(Generic[T]):
     total: int | None = None
     rejects: Sequence[Reject] = ()
     order: Sequence[T | Reject] | None = attrs.field(default=None, eq=False, repr=False)
+    #: records the server sent that a client-side filter dropped (a vendor that filters by day
+    #: only): a page of dropped records is not an empty page to the loop guard.
+    dropped: int = attrs.field(default=0, eq=False, repr=False)
 
     @classmethod
     def of(
@@ -237,7 +240,7 @@ class _Walk:
         self.empty = 0
 
     def after(self, op: Operation[Page[T]], page: Page[T]) -> Operation[Page[T]] | None:
-        if page.next_url is not None and not page.items and not page.rejects:
+        if page.next_url is not None and not page.items and not page.rejects and not page.dropped:
             self.empty += 1
             if self.empty >= MAX_EMPTY_PAGES:
                 raise error_class(self.family, PaginationError)(

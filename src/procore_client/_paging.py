@@ -75,13 +75,16 @@ def check_id(name: str, value: int) -> str:
     return str(value)
 
 
-def paging_params(per_page: int, name: str = "per_page") -> Params:
-    """The page size checked against the documented range (1 to 1000)."""
-    if not is_int(per_page) or not 1 <= per_page <= MAX_PER_PAGE:
+def paging_params(page_size: int, name: str = "per_page") -> Params:
+    """The ``page_size`` argument checked against the documented range (1 to 1000).
+
+    It goes on the wire as ``name`` (``per_page`` on v1 lists, ``page_size`` on deliveries).
+    """
+    if not is_int(page_size) or not 1 <= page_size <= MAX_PER_PAGE:
         raise ProcoreConfigurationError(
-            f"{name} must be an int between 1 and {MAX_PER_PAGE}, got {per_page!r}"
+            f"page_size must be an int between 1 and {MAX_PER_PAGE}, got {page_size!r}"
         )
-    return [(name, str(per_page))]
+    return [(name, str(page_size))]
 
 
 def filters(**values: object) -> Params:
@@ -120,11 +123,25 @@ def date_range(
 ) -> list[tuple[str, str]]:
     """``filters[name]=<after>...<before>``, widened to whole seconds so no record is missed.
 
-    An open end is filled with 1970-01-01 or 2999-12-31 (Procore wants both ends; how it reads
-    an open range is UNCONFIRMED).
+    ``after`` and ``before`` are a list's ``modified_since`` and ``modified_before`` arguments:
+    aware datetimes (a naive one is refused, naming the argument). An open end is filled with
+    1970-01-01 or 2999-12-31 (Procore wants both ends; how it reads an open range is
+    UNCONFIRMED).
     """
     if after is None and before is None:
         return []
+    for argument, value in (("modified_since", after), ("modified_before", before)):
+        if value is None:
+            continue
+        if not isinstance(value, dt.datetime):
+            raise ProcoreConfigurationError(
+                f"{argument} takes an aware datetime, not {type(value).__name__}"
+            )
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ProcoreConfigurationError(
+                f"{argument} got a naive datetime ({value.isoformat()}): pass an aware one "
+                "(e.g. datetime.now(UTC))"
+            )
     start = format_instant(after if after is not None else _OPEN_START)
     end = format_instant(before if before is not None else _OPEN_END, round_up=True)
     if end < start:

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
-from mlconnector_http import Page, Params, decode_each
+from mlconnector_http import Page, Params, Reject, decode_each
 from procurify_client._convert import load
 from procurify_client._exceptions import (
     ProcurifyConfigurationError,
@@ -28,7 +29,17 @@ from procurify_client._exceptions import (
     ProcurifyServerError,
 )
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Kind", "list_params", "malformed", "page_parser", "record_parser"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "Kind",
+    "aware_bound",
+    "list_params",
+    "malformed",
+    "modified_within",
+    "page_parser",
+    "record_parser",
+    "widened_day",
+]
 
 T = TypeVar("T")
 
@@ -59,6 +70,72 @@ def _aware(name: str, value: dt.datetime) -> dt.datetime:
             "e.g. datetime(2026, 1, 1, tzinfo=UTC), so the instant is not a guess"
         )
     return value
+
+
+def aware_bound(argument: str, value: object) -> dt.datetime | None:
+    """A list's ``modified_since``/``modified_before`` argument: ``None`` or an aware datetime.
+
+    A naive datetime (its zone would be a guess) or anything else is refused, naming the
+    argument.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise ProcurifyConfigurationError(
+            f"{argument} takes an aware datetime, not {type(value).__name__}"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ProcurifyConfigurationError(
+            f"{argument} got a naive datetime ({value.isoformat()}); pass an aware one, "
+            "e.g. datetime(2026, 1, 1, tzinfo=UTC), so the instant is not a guess"
+        )
+    return value
+
+
+def widened_day(moment: dt.datetime | None, *, low: bool) -> dt.date | None:
+    """The day to send for an instant bound where Procurify filters by whole days only.
+
+    Procurify reads the day in the tenant's zone, which the client does not know, so the day
+    sent is one wider than the instant's UTC day (the day before for a low bound, the day
+    after for a high one); :func:`modified_within` then drops what the day let through.
+    """
+    if moment is None:
+        return None
+    day = moment.astimezone(dt.UTC).date()
+    return day - dt.timedelta(days=1) if low else day + dt.timedelta(days=1)
+
+
+def modified_within(
+    parse: Callable[[httpx.Response], Page[T]],
+    modified: Callable[[T], dt.datetime | None],
+    since: dt.datetime | None,
+    before: dt.datetime | None,
+) -> Callable[[httpx.Response], Page[T]]:
+    """``parse`` keeping only records modified at or after ``since`` and at or before ``before``.
+
+    For lists the server filters by day only: a record without a modification time is kept
+    (it cannot be judged), and rejects are always kept. The page counts what it dropped, so
+    a page of dropped records is not taken for a listing that does not advance; the pages
+    carry no total (the server's counts whole days).
+    """
+    if since is None and before is None:
+        return parse
+
+    def keep(record: T) -> bool:
+        at = modified(record)
+        if at is None:
+            return True
+        return (since is None or at >= since) and (before is None or at <= before)
+
+    def filtered(response: httpx.Response) -> Page[T]:
+        page = parse(response)
+        entries = [e for e in page.entries() if isinstance(e, Reject) or keep(e)]
+        dropped = len(page.entries()) - len(entries)
+        # the server's count is of the whole days, not of the instants: no total is known
+        out = Page.of(entries, next_url=page.next_url)
+        return attrs.evolve(out, dropped=dropped) if dropped else out
+
+    return filtered
 
 
 def _date_text(name: str, value: object) -> str:

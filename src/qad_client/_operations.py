@@ -92,6 +92,15 @@ def browse_filters(
         text = ("true" if value else "false") if isinstance(value, bool) else value
         out.append(Filter(attribute, "eq", text))
     if modified_since is not None:
+        if not isinstance(modified_since, dt.datetime):
+            raise QADConfigurationError(
+                f"modified_since takes an aware datetime, not {type(modified_since).__name__}"
+            )
+        if modified_since.tzinfo is None or modified_since.utcoffset() is None:
+            raise QADConfigurationError(
+                f"modified_since got a naive datetime ({modified_since.isoformat()}): pass an "
+                "aware one (e.g. datetime.now(UTC))"
+            )
         out.append(Filter("modified_at", "ge", format_datetime(modified_since)))
     return out
 

@@ -141,8 +141,8 @@ def test_async_resources_read_and_write_through_the_simulator() -> None:
 
     async def main() -> None:
         async with new_async_client(sim, clock) as client:
-            assert len(await client.vendors.list(per_page=3).to_list()) == 7
-            pages = [len(p.items) async for p in client.vendors.list(per_page=3).pages()]
+            assert len(await client.vendors.list(page_size=3).to_list()) == 7
+            pages = [len(p.items) async for p in client.vendors.list(page_size=3).pages()]
             assert pages == [3, 3, 1]
             created = await client.vendors.create(VendorInput(name="Async Inc", origin_id="A-1"))
             assert (await client.vendors.get(created.id)).origin_id == "A-1"

@@ -34,7 +34,7 @@ def test_pages_follow_link_next_and_expose_total() -> None:
     sim.seed(COMPANY, vendors=23)
     recorder = Recorder(sim.transport())
     with new_client(sim, clock, transport=recorder) as client:
-        pages = list(client.vendors.list(per_page=10).pages())
+        pages = list(client.vendors.list(page_size=10).pages())
     assert [len(p.items) for p in pages] == [10, 10, 3]
     assert {p.total for p in pages} == {23}
     assert [p.has_next_page() for p in pages] == [True, True, False]
@@ -52,7 +52,7 @@ def test_every_record_is_seen_exactly_once_for_any_count_and_page_size(
     sim.seed(COMPANY, vendors=count)
     expected = sorted(sim.state.vendors_by_company.get(COMPANY, {}))
     with new_client(sim, clock) as client:
-        seen = [v.id for v in client.vendors.list(per_page=per_page)]
+        seen = [v.id for v in client.vendors.list(page_size=per_page)]
     assert sorted(seen) == expected
     assert len(seen) == len(set(seen)) == count
     listing_calls = sim.request_count(path="/rest/v1.0/vendors")
@@ -68,10 +68,10 @@ def test_per_page_defaults_to_100_and_accepts_up_to_1000() -> None:
         first = next(iter(client.vendors.list().pages()))
         assert len(first.items) == 100
         assert recorder.requests[-1].url.params["per_page"] == "100"
-        assert [len(p.items) for p in client.vendors.list(per_page=1000).pages()] == [1000, 500]
+        assert [len(p.items) for p in client.vendors.list(page_size=1000).pages()] == [1000, 500]
         for bad in (0, 1001, True):
-            with pytest.raises(ProcoreConfigurationError, match="per_page"):
-                client.vendors.list(per_page=bad)
+            with pytest.raises(ProcoreConfigurationError, match="page_size"):
+                client.vendors.list(page_size=bad)
 
 
 @settings(max_examples=200)
@@ -136,7 +136,7 @@ def test_updated_range_returns_exactly_the_records_inside_it(
         v.id for v in sim.state.vendors_by_company[COMPANY].values() if low <= v.updated_at <= high
     }
     with new_client(sim, clock) as client:
-        got = {v.id for v in client.vendors.list(updated_after=after, updated_before=before)}
+        got = {v.id for v in client.vendors.list(modified_since=after, modified_before=before)}
     assert got == expected
 
 
@@ -148,10 +148,10 @@ def test_requisition_and_direct_cost_and_contract_lists_send_the_range() -> None
     recorder = Recorder(sim.transport())
     after = datetime(2025, 1, 1, tzinfo=UTC)
     with new_client(sim, clock, transport=recorder) as client:
-        list(client.requisitions.list(project, updated_after=after))
-        list(client.direct_costs.list(project, updated_after=after))
-        list(client.work_order_contracts.list(project, updated_before=after))
-        list(client.projects.list(updated_after=after))
+        list(client.requisitions.list(project, modified_since=after))
+        list(client.direct_costs.list(project, modified_since=after))
+        list(client.work_order_contracts.list(project, modified_before=after))
+        list(client.projects.list(modified_since=after))
     sent = [r.url.params.get("filters[updated_at]") for r in recorder.requests[1:]]
     assert sent == [
         "2025-01-01T00:00:00Z...2999-12-31T23:59:59Z",
@@ -187,7 +187,7 @@ def test_without_a_link_header_total_and_per_page_lead_to_the_next_page() -> Non
         _token(router)
         router.get("https://api.procore.com/rest/v1.0/companies").mock(side_effect=answer)
         with _mocked_client() as client:
-            assert [c.id for c in client.companies.list(per_page=2)] == [1, 2, 3, 4, 5]
+            assert [c.id for c in client.companies.list(page_size=2)] == [1, 2, 3, 4, 5]
 
 
 def test_a_next_link_to_another_host_is_refused() -> None:

@@ -212,7 +212,7 @@ def test_requisitions_filters_get_and_origin_id_update(world: Any) -> None:
     assert [r.id for r in client.requisitions.list(project, origin_id="AP-778")] == [first.id]
     assert client.requisitions.get(project, first.id).deletable is False
     recent = list(
-        client.requisitions.list(project, updated_after=clock.now() - dt.timedelta(minutes=1))
+        client.requisitions.list(project, modified_since=clock.now() - dt.timedelta(minutes=1))
     )
     assert [r.id for r in recent] == [first.id]
     with pytest.raises(ProcoreConfigurationError, match="origin_id= or origin_data="):
@@ -244,7 +244,7 @@ def test_contracts_commitments_and_payments(world: Any) -> None:
     assert detail.line_items
     assert sum(i.amount or Decimal(0) for i in detail.line_items) == detail.grand_total
     assert [
-        i.id for i in client.work_order_contracts.line_items(project, detail.id, per_page=1)
+        i.id for i in client.work_order_contracts.line_items(project, detail.id, page_size=1)
     ] == [i.id for i in detail.line_items]
     po = sim.add_commitment(
         project, kind="PurchaseOrderContract", status="Submitted", amounts=["10.50", 4]
@@ -356,7 +356,7 @@ def test_deliveries_page_with_the_page_start_cursor_and_filter_by_status(world: 
 
 def test_a_listed_page_reads_each_record_exactly_like_a_single_get(world: Any) -> None:
     _, _, client, summary = world
-    for vendor in client.vendors.list(per_page=5):
+    for vendor in client.vendors.list(page_size=5):
         assert client.vendors.get(vendor.id) == vendor
     project = summary.project_ids[0]
     for requisition in list(client.requisitions.list(project))[:10]:

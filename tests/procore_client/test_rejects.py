@@ -44,7 +44,7 @@ def test_one_bad_vendor_on_page_one_of_two_costs_no_other() -> None:
     sim.seed(COMPANY, vendors=12)
     sim.faults.add(_poison(1, id=1e999, synced_to_erp="false"), path="/rest/v1.0/vendors")
     with new_client(sim, clock) as client:
-        entries = list(client.vendors.list(per_page=6).with_rejects())
+        entries = list(client.vendors.list(page_size=6).with_rejects())
     assert len(entries) == 12
     rejects = [e for e in entries if isinstance(e, Reject)]
     assert len(rejects) == 1
@@ -59,7 +59,7 @@ def test_plain_iteration_raises_the_decode_error_at_the_bad_vendor() -> None:
     sim.seed(COMPANY, vendors=12)
     sim.faults.add(_poison(3, name={"x": 1}), path="/rest/v1.0/vendors")
     with new_client(sim, clock) as client:
-        vendors = iter(client.vendors.list(per_page=6))
+        vendors = iter(client.vendors.list(page_size=6))
         seen = [next(vendors) for _ in range(3)]
         with pytest.raises(ProcoreDecodeError) as caught:
             next(vendors)
@@ -78,7 +78,7 @@ def test_a_huge_total_header_is_no_overflow() -> None:
 
     sim.faults.add(_rewrite(strip_link, huge), path="/rest/v1.0/vendors", times=None)
     with new_client(sim, clock) as client:
-        pages = list(client.vendors.list(per_page=6).pages())
+        pages = list(client.vendors.list(page_size=6).pages())
     assert [len(p.items) for p in pages] == [3]
     assert pages[0].total is None
 
@@ -96,5 +96,5 @@ def test_empty_pages_with_a_total_that_never_ends_are_refused() -> None:
     )
     with new_client(sim, clock) as client:
         with pytest.raises(ProcorePaginationError, match="empty pages"):
-            list(client.vendors.list(per_page=1))
+            list(client.vendors.list(page_size=1))
     assert sim.request_count(path="/rest/v1.0/vendors") == 3

@@ -266,14 +266,14 @@ def test_a_next_link_loop_is_refused(client: ProcurifyClient, sim: ProcurifySimu
 # -- filters -------------------------------------------------------------------------------
 
 
-def test_po_modified_filter_is_whole_days_inclusive(
+def test_po_modified_filter_is_exact_to_the_instant(
     client: ProcurifyClient, sim: ProcurifySimulator
 ) -> None:
     tenant = sim.tenant(SUBDOMAIN)
-    days = sorted({po.last_modified.date() for po in tenant.purchase_orders})
-    low, high = days[3], days[10]
-    found = list(client.purchase_orders.list(modified_after=low, modified_before=high))
-    expected = [po.id for po in tenant.purchase_orders if low <= po.last_modified.date() <= high]
+    moments = sorted(po.last_modified for po in tenant.purchase_orders)
+    low, high = moments[3], moments[10]
+    found = list(client.purchase_orders.list(modified_since=low, modified_before=high))
+    expected = [po.id for po in tenant.purchase_orders if low <= po.last_modified <= high]
     assert [po.id for po in found] == expected
     assert expected
     assert all(po.last_modified is not None for po in found)
@@ -301,7 +301,7 @@ def test_bill_filter_by_last_modified_datetime(
     tenant = sim.tenant(SUBDOMAIN)
     moments = sorted(b.last_modified for b in tenant.bills.values())
     since = moments[len(moments) // 2].astimezone(dt.timezone(dt.timedelta(hours=-7)))
-    found = list(client.bills.list(last_modified_after=since, page_size=5))
+    found = list(client.bills.list(modified_since=since, page_size=5))
     assert sorted(b.uuid for b in found) == sorted(
         b.uuid for b in tenant.bills.values() if b.last_modified >= since
     )
@@ -323,19 +323,19 @@ def test_edits_show_up_in_the_next_incremental_listing(
 ) -> None:
     tenant = sim.tenant(SUBDOMAIN)
     since = clock.now()  # every seeded record is older
-    assert list(client.bills.list(last_modified_after=since)) == []
-    assert list(client.payments.list(updated_after=since)) == []
-    assert list(client.purchase_orders.list(modified_after=since.date())) == []
+    assert list(client.bills.list(modified_since=since)) == []
+    assert list(client.payments.list(modified_since=since)) == []
+    assert list(client.purchase_orders.list(modified_since=since)) == []
     clock.advance(3600)
     bill = tenant.touch_bill(next(iter(tenant.bills)))
     tenant.touch_payment(2, status="failed")
     tenant.touch_purchase_order(3)
     until = clock.now()
-    bills = list(client.bills.list(last_modified_after=since, last_modified_before=until))
+    bills = list(client.bills.list(modified_since=since, modified_before=until))
     assert [(b.uuid, b.version) for b in bills] == [(bill.uuid, bill.version)]
-    payments = list(client.payments.list(updated_after=since, updated_before=until))
+    payments = list(client.payments.list(modified_since=since, modified_before=until))
     assert [(p.id, p.status) for p in payments] == [(2, PaymentStatus.FAILED)]
-    assert [po.id for po in client.purchase_orders.list(modified_after=since.date())] == [3]
+    assert [po.id for po in client.purchase_orders.list(modified_since=since)] == [3]
 
 
 def test_unknown_filters_never_reach_the_server(

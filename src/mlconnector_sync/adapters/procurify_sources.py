@@ -1,9 +1,8 @@
 """Procurify as a source: purchased purchase orders with their lines, read incrementally.
 
-The PO list filters on the last-modified *date* only (``modified_date_0``, whole days,
-inclusive), and carries headers without lines. So a read asks for the day before ``since``
-(a day boundary in another time zone cannot hide a change), drops the headers modified
-before ``since`` here, and reads each remaining PO's detail for its lines.
+The PO list carries headers without lines. A read lists with ``modified_since=since`` (the
+client sends the day Procurify filters on and drops the headers modified before ``since``
+itself) and reads each remaining PO's detail for its lines.
 """
 
 from __future__ import annotations
@@ -108,18 +107,15 @@ class ProcurifyPurchaseOrderSource:
         return f"procurify:{self.connection}:po:{po_id}"
 
     def read(self, partition: str, since: dt.datetime | None) -> Iterator[SourceRecord | Rejected]:
-        after = None if since is None else since.astimezone(dt.UTC).date() - dt.timedelta(days=1)
         listing = self.client.purchase_orders.list(
             role=PurchaseOrderRole.PURCHASED,
             status=PurchaseOrderTab.ALL,
-            modified_after=after,
+            modified_since=since,
             page_size=_PAGE_SIZE,
         )
         for item in listing.with_rejects():
             if isinstance(item, Reject):
                 yield self._rejected(item.record_id, item.raw, item.field, item.reason)
-                continue
-            if since is not None and item.last_modified is not None and item.last_modified < since:
                 continue
             try:
                 detail = self.client.purchase_orders.get(item.id)

@@ -45,16 +45,16 @@ def list_contracts(
     project_id: int,
     *,
     status: str | None = None,
-    updated_after: dt.datetime | None = None,
-    updated_before: dt.datetime | None = None,
+    modified_since: dt.datetime | None = None,
+    modified_before: dt.datetime | None = None,
     origin_id: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[C]]:
     """One project's contracts of ``collection``, optionally by status, origin or update time."""
     params = [
         ("project_id", check_id("project_id", project_id)),
-        *paging_params(per_page),
-        *date_range("updated_at", updated_after, updated_before),
+        *paging_params(page_size),
+        *date_range("updated_at", modified_since, modified_before),
         *filters(status=status, origin_id=origin_id),
     ]
     return list_op(f"{collection}.list", v1(collection), params, cls, _kind(collection))
@@ -69,10 +69,10 @@ def get_contract(collection: str, cls: type[C], project_id: int, contract_id: in
 
 
 def list_contract_line_items(
-    collection: str, project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+    collection: str, project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[LineItem]]:
     """A contract's schedule of values, page by page (for contracts too large for one get)."""
-    params = [("project_id", check_id("project_id", project_id)), *paging_params(per_page)]
+    params = [("project_id", check_id("project_id", project_id)), *paging_params(page_size)]
     path = v1(f"{collection}/{check_id('contract_id', contract_id)}/line_items")
     return list_op(f"{collection}.line_items", path, params, LineItem, "line item")
 
@@ -88,10 +88,10 @@ class Contracts(ProcoreResource, Generic[C, S]):
         project_id: int,
         *,
         status: S | str | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[C]:
         """One project's contracts."""
         return self._paginate(
@@ -100,10 +100,10 @@ class Contracts(ProcoreResource, Generic[C, S]):
                 self._model,
                 project_id,
                 status=status,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -113,10 +113,12 @@ class Contracts(ProcoreResource, Generic[C, S]):
         return self._send(op)
 
     def line_items(
-        self, project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
     ) -> Paginator[LineItem]:
         """A contract's line items, page by page."""
-        op = list_contract_line_items(self._collection, project_id, contract_id, per_page=per_page)
+        op = list_contract_line_items(
+            self._collection, project_id, contract_id, page_size=page_size
+        )
         return self._paginate(op)
 
 
@@ -131,10 +133,10 @@ class AsyncContracts(AsyncProcoreResource, Generic[C, S]):
         project_id: int,
         *,
         status: S | str | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[C]:
         """One project's contracts."""
         return self._paginate(
@@ -143,10 +145,10 @@ class AsyncContracts(AsyncProcoreResource, Generic[C, S]):
                 self._model,
                 project_id,
                 status=status,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -157,8 +159,10 @@ class AsyncContracts(AsyncProcoreResource, Generic[C, S]):
         )
 
     def line_items(
-        self, project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
     ) -> AsyncPaginator[LineItem]:
         """A contract's line items, page by page."""
-        op = list_contract_line_items(self._collection, project_id, contract_id, per_page=per_page)
+        op = list_contract_line_items(
+            self._collection, project_id, contract_id, page_size=page_size
+        )
         return self._paginate(op)

@@ -11,26 +11,26 @@ __all__ = ["AsyncCommitments", "Commitments", "list_commitments"]
 
 
 def list_commitments(
-    project_id: int, *, per_page: int = DEFAULT_PER_PAGE
+    project_id: int, *, page_size: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[Commitment]]:
     """Commitments of one project, both kinds."""
-    params = [("project_id", check_id("project_id", project_id)), *paging_params(per_page)]
+    params = [("project_id", check_id("project_id", project_id)), *paging_params(page_size)]
     return list_op("commitments.list", v1("commitments"), params, Commitment, "commitment")
 
 
 class Commitments(ProcoreResource):
     """``client.commitments``."""
 
-    def list(self, project_id: int, *, per_page: int = DEFAULT_PER_PAGE) -> Paginator[Commitment]:
+    def list(self, project_id: int, *, page_size: int = DEFAULT_PER_PAGE) -> Paginator[Commitment]:
         """Commitments of one project."""
-        return self._paginate(list_commitments(project_id, per_page=per_page))
+        return self._paginate(list_commitments(project_id, page_size=page_size))
 
 
 class AsyncCommitments(AsyncProcoreResource):
     """``client.commitments`` (async)."""
 
     def list(
-        self, project_id: int, *, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, *, page_size: int = DEFAULT_PER_PAGE
     ) -> AsyncPaginator[Commitment]:
         """Commitments of one project."""
-        return self._paginate(list_commitments(project_id, per_page=per_page))
+        return self._paginate(list_commitments(project_id, page_size=page_size))

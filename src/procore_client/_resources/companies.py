@@ -11,10 +11,10 @@ __all__ = ["AsyncCompanies", "Companies", "list_companies"]
 
 
 def list_companies(
-    *, include_free_companies: bool | None = None, per_page: int = DEFAULT_PER_PAGE
+    *, include_free_companies: bool | None = None, page_size: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[Company]]:
     """Companies visible to the app (for a DMSA: where it is installed)."""
-    params = list(paging_params(per_page))
+    params = list(paging_params(page_size))
     if include_free_companies is not None:
         params.append(("include_free_companies", str(include_free_companies).lower()))
     return list_op("companies.list", v1("companies"), params, Company, "company")
@@ -24,11 +24,11 @@ class Companies(ProcoreResource):
     """``client.companies``."""
 
     def list(
-        self, *, include_free_companies: bool | None = None, per_page: int = DEFAULT_PER_PAGE
+        self, *, include_free_companies: bool | None = None, page_size: int = DEFAULT_PER_PAGE
     ) -> Paginator[Company]:
         """Companies that installed the app, page by page."""
         return self._paginate(
-            list_companies(include_free_companies=include_free_companies, per_page=per_page)
+            list_companies(include_free_companies=include_free_companies, page_size=page_size)
         )
 
 
@@ -36,9 +36,9 @@ class AsyncCompanies(AsyncProcoreResource):
     """``client.companies`` (async)."""
 
     def list(
-        self, *, include_free_companies: bool | None = None, per_page: int = DEFAULT_PER_PAGE
+        self, *, include_free_companies: bool | None = None, page_size: int = DEFAULT_PER_PAGE
     ) -> AsyncPaginator[Company]:
         """Companies that installed the app, page by page."""
         return self._paginate(
-            list_companies(include_free_companies=include_free_companies, per_page=per_page)
+            list_companies(include_free_companies=include_free_companies, page_size=page_size)
         )

@@ -23,13 +23,13 @@ __all__ = [
 
 
 def list_contract_payments(
-    project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+    project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[ContractPayment]]:
     """Payments of one commitment (Procore offers no change filter on this list)."""
     params = [
         ("project_id", check_id("project_id", project_id)),
         ("contract_id", check_id("contract_id", contract_id)),
-        *paging_params(per_page),
+        *paging_params(page_size),
     ]
     return list_op(
         "contract_payments.list", v1("contract_payments"), params, ContractPayment, "payment"
@@ -54,10 +54,10 @@ class ContractPayments(ProcoreResource):
     """``client.contract_payments``."""
 
     def list(
-        self, project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
     ) -> Paginator[ContractPayment]:
         """Payments issued on one commitment."""
-        return self._paginate(list_contract_payments(project_id, contract_id, per_page=per_page))
+        return self._paginate(list_contract_payments(project_id, contract_id, page_size=page_size))
 
     def get(self, project_id: int, contract_id: int, payment_id: int) -> ContractPayment:
         """One payment."""
@@ -68,10 +68,10 @@ class AsyncContractPayments(AsyncProcoreResource):
     """``client.contract_payments`` (async)."""
 
     def list(
-        self, project_id: int, contract_id: int, *, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, contract_id: int, *, page_size: int = DEFAULT_PER_PAGE
     ) -> AsyncPaginator[ContractPayment]:
         """Payments issued on one commitment."""
-        return self._paginate(list_contract_payments(project_id, contract_id, per_page=per_page))
+        return self._paginate(list_contract_payments(project_id, contract_id, page_size=page_size))
 
     async def get(self, project_id: int, contract_id: int, payment_id: int) -> ContractPayment:
         """One payment."""

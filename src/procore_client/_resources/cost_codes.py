@@ -11,12 +11,12 @@ __all__ = ["AsyncCostCodes", "CostCodes", "list_cost_codes"]
 
 
 def list_cost_codes(
-    project_id: int, *, origin_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
+    project_id: int, *, origin_id: str | None = None, page_size: int = DEFAULT_PER_PAGE
 ) -> Operation[Page[CostCode]]:
     """Cost codes of one project (Procore offers no change filter: re-read them in full)."""
     params = [
         ("project_id", check_id("project_id", project_id)),
-        *paging_params(per_page),
+        *paging_params(page_size),
         *filters(origin_id=origin_id),
     ]
     return list_op("cost_codes.list", v1("cost_codes"), params, CostCode, "cost code")
@@ -26,17 +26,17 @@ class CostCodes(ProcoreResource):
     """``client.cost_codes``."""
 
     def list(
-        self, project_id: int, *, origin_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, *, origin_id: str | None = None, page_size: int = DEFAULT_PER_PAGE
     ) -> Paginator[CostCode]:
         """Cost codes of one project."""
-        return self._paginate(list_cost_codes(project_id, origin_id=origin_id, per_page=per_page))
+        return self._paginate(list_cost_codes(project_id, origin_id=origin_id, page_size=page_size))
 
 
 class AsyncCostCodes(AsyncProcoreResource):
     """``client.cost_codes`` (async)."""
 
     def list(
-        self, project_id: int, *, origin_id: str | None = None, per_page: int = DEFAULT_PER_PAGE
+        self, project_id: int, *, origin_id: str | None = None, page_size: int = DEFAULT_PER_PAGE
     ) -> AsyncPaginator[CostCode]:
         """Cost codes of one project."""
-        return self._paginate(list_cost_codes(project_id, origin_id=origin_id, per_page=per_page))
+        return self._paginate(list_cost_codes(project_id, origin_id=origin_id, page_size=page_size))

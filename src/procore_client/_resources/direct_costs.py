@@ -24,17 +24,17 @@ __all__ = ["AsyncDirectCosts", "DirectCosts", "get_direct_cost", "list_direct_co
 def list_direct_costs(
     project_id: int,
     *,
-    updated_after: dt.datetime | None = None,
-    updated_before: dt.datetime | None = None,
+    modified_since: dt.datetime | None = None,
+    modified_before: dt.datetime | None = None,
     origin_id: str | None = None,
     invoice_number: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[DirectCost]]:
     """One project's direct costs (headers only; ``get`` adds the line items)."""
     path = v11(f"projects/{check_id('project_id', project_id)}/direct_costs")
     params = [
-        *paging_params(per_page),
-        *date_range("updated_at", updated_after, updated_before),
+        *paging_params(page_size),
+        *date_range("updated_at", modified_since, modified_before),
         *filters(origin_id=origin_id, invoice_number=invoice_number),
     ]
     return list_op("direct_costs.list", path, params, DirectCost, "direct cost")
@@ -54,21 +54,21 @@ class DirectCosts(ProcoreResource):
         self,
         project_id: int,
         *,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
         invoice_number: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[DirectCost]:
         """One project's direct costs."""
         return self._paginate(
             list_direct_costs(
                 project_id,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
                 invoice_number=invoice_number,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -84,21 +84,21 @@ class AsyncDirectCosts(AsyncProcoreResource):
         self,
         project_id: int,
         *,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
         invoice_number: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[DirectCost]:
         """One project's direct costs."""
         return self._paginate(
             list_direct_costs(
                 project_id,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
                 invoice_number=invoice_number,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 

@@ -15,10 +15,10 @@ def list_line_item_types(
     *,
     project_id: int | None = None,
     origin_id: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[LineItemType]]:
     """Cost types; ``project_id`` narrows them to one project's."""
-    params = [("company_id", check_id("company_id", company_id)), *paging_params(per_page)]
+    params = [("company_id", check_id("company_id", company_id)), *paging_params(page_size)]
     if project_id is not None:
         params.append(("project_id", check_id("project_id", project_id)))
     params.extend(filters(origin_id=origin_id))
@@ -35,12 +35,12 @@ class LineItemTypes(ProcoreResource):
         *,
         project_id: int | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[LineItemType]:
         """Cost types of the company (or of one project)."""
         return self._paginate(
             list_line_item_types(
-                self._company_id, project_id=project_id, origin_id=origin_id, per_page=per_page
+                self._company_id, project_id=project_id, origin_id=origin_id, page_size=page_size
             )
         )
 
@@ -53,11 +53,11 @@ class AsyncLineItemTypes(AsyncProcoreResource):
         *,
         project_id: int | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[LineItemType]:
         """Cost types of the company (or of one project)."""
         return self._paginate(
             list_line_item_types(
-                self._company_id, project_id=project_id, origin_id=origin_id, per_page=per_page
+                self._company_id, project_id=project_id, origin_id=origin_id, page_size=page_size
             )
         )

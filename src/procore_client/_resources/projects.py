@@ -24,18 +24,18 @@ def list_projects(
     company_id: int,
     *,
     active: bool | None = None,
-    updated_after: dt.datetime | None = None,
-    updated_before: dt.datetime | None = None,
+    modified_since: dt.datetime | None = None,
+    modified_before: dt.datetime | None = None,
     origin_id: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[Project]]:
     """Projects; ``active`` True/False filters by status, ``None`` asks for all of them."""
     status = "All" if active is None else ("Active" if active else "Inactive")
     params = [
         ("company_id", check_id("company_id", company_id)),
-        *paging_params(per_page),
+        *paging_params(page_size),
         ("filters[by_status]", status),
-        *date_range("updated_at", updated_after, updated_before),
+        *date_range("updated_at", modified_since, modified_before),
         *filters(origin_id=origin_id),
     ]
     return list_op("projects.list", v1("projects"), params, Project, "project")
@@ -48,20 +48,20 @@ class Projects(ProcoreResource):
         self,
         *,
         active: bool | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[Project]:
         """Projects of the company, optionally only (in)active or updated in a range."""
         return self._paginate(
             list_projects(
                 self._company_id,
                 active=active,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -73,19 +73,19 @@ class AsyncProjects(AsyncProcoreResource):
         self,
         *,
         active: bool | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[Project]:
         """Projects of the company, optionally only (in)active or updated in a range."""
         return self._paginate(
             list_projects(
                 self._company_id,
                 active=active,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )

@@ -37,18 +37,18 @@ def list_requisitions(
     project_id: int,
     *,
     status: RequisitionStatus | str | None = None,
-    updated_after: dt.datetime | None = None,
-    updated_before: dt.datetime | None = None,
+    modified_since: dt.datetime | None = None,
+    modified_before: dt.datetime | None = None,
     commitment_id: int | None = None,
     origin_id: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[Requisition]]:
     """One project's invoices, optionally by status, commitment or update time."""
     commitment = None if commitment_id is None else check_id("commitment_id", commitment_id)
     params = [
         ("project_id", check_id("project_id", project_id)),
-        *paging_params(per_page),
-        *date_range("updated_at", updated_after, updated_before),
+        *paging_params(page_size),
+        *date_range("updated_at", modified_since, modified_before),
         *filters(status=status, commitment_id=commitment, origin_id=origin_id),
     ]
     return list_op("requisitions.list", v11("requisitions"), params, Requisition, "requisition")
@@ -95,22 +95,22 @@ class Requisitions(ProcoreResource):
         project_id: int,
         *,
         status: RequisitionStatus | str | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         commitment_id: int | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[Requisition]:
         """One project's invoices."""
         return self._paginate(
             list_requisitions(
                 project_id,
                 status=status,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 commitment_id=commitment_id,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -142,22 +142,22 @@ class AsyncRequisitions(AsyncProcoreResource):
         project_id: int,
         *,
         status: RequisitionStatus | str | None = None,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         commitment_id: int | None = None,
         origin_id: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[Requisition]:
         """One project's invoices."""
         return self._paginate(
             list_requisitions(
                 project_id,
                 status=status,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 commitment_id=commitment_id,
                 origin_id=origin_id,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 

@@ -95,17 +95,17 @@ def _origin_id(body: Mapping[str, Any]) -> str | None:
 def list_vendors(
     company_id: int,
     *,
-    updated_after: dt.datetime | None = None,
-    updated_before: dt.datetime | None = None,
+    modified_since: dt.datetime | None = None,
+    modified_before: dt.datetime | None = None,
     origin_id: str | None = None,
     search: str | None = None,
-    per_page: int = DEFAULT_PER_PAGE,
+    page_size: int = DEFAULT_PER_PAGE,
 ) -> Operation[Page[Vendor]]:
     """Vendors, optionally updated in a range, by ``origin_id``, or by name/tax id search."""
     params = [
         ("company_id", check_id("company_id", company_id)),
-        *paging_params(per_page),
-        *date_range("updated_at", updated_after, updated_before),
+        *paging_params(page_size),
+        *date_range("updated_at", modified_since, modified_before),
         *filters(origin_id=origin_id, search=search),
     ]
     return list_op("vendors.list", v1("vendors"), params, Vendor, "vendor")
@@ -116,7 +116,7 @@ def vendors_by_origin_id(company_id: int, origin_id: str) -> Operation[Page[Vend
     given: object = origin_id  # checked: an empty filter would list every vendor
     if not isinstance(given, str) or not is_text(given):
         raise ProcoreConfigurationError(f"origin_id must be a non-empty string, got {origin_id!r}")
-    return list_vendors(company_id, origin_id=origin_id, per_page=DEFAULT_PER_PAGE)
+    return list_vendors(company_id, origin_id=origin_id, page_size=DEFAULT_PER_PAGE)
 
 
 def vendor_origin_id(vendor: Vendor) -> object:
@@ -276,21 +276,21 @@ class Vendors(ProcoreResource):
     def list(
         self,
         *,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
         search: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> Paginator[Vendor]:
         """The company's vendors."""
         return self._paginate(
             list_vendors(
                 self._company_id,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
                 search=search,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 
@@ -353,21 +353,21 @@ class AsyncVendors(AsyncProcoreResource):
     def list(
         self,
         *,
-        updated_after: dt.datetime | None = None,
-        updated_before: dt.datetime | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         origin_id: str | None = None,
         search: str | None = None,
-        per_page: int = DEFAULT_PER_PAGE,
+        page_size: int = DEFAULT_PER_PAGE,
     ) -> AsyncPaginator[Vendor]:
         """The company's vendors."""
         return self._paginate(
             list_vendors(
                 self._company_id,
-                updated_after=updated_after,
-                updated_before=updated_before,
+                modified_since=modified_since,
+                modified_before=modified_before,
                 origin_id=origin_id,
                 search=search,
-                per_page=per_page,
+                page_size=page_size,
             )
         )
 

@@ -16,6 +16,7 @@ from procurify_client._models import Bill
 from procurify_client._query import (
     DEFAULT_PAGE_SIZE,
     Kind,
+    aware_bound,
     list_params,
     page_parser,
     record_parser,
@@ -63,18 +64,21 @@ LIST_FILTERS: Mapping[str, Kind] = {
 
 
 def list_bills(
-    last_modified_after: dt.datetime | dt.date | None,
-    last_modified_before: dt.datetime | dt.date | None,
+    modified_since: dt.datetime | None,
+    modified_before: dt.datetime | None,
     page_size: int | None,
     filters: Mapping[str, object],
 ) -> Operation[Page[Bill]]:
-    """The first page of bills modified within the given instants (inclusive)."""
+    """The first page of bills modified within the given aware instants (inclusive).
+
+    They go on the wire as ``last_modified_datetime_0``/``_1``.
+    """
     bounds = list_params(
         "bills",
         {"last_modified_datetime_0": Kind.DATETIME, "last_modified_datetime_1": Kind.DATETIME},
         {
-            "last_modified_datetime_0": last_modified_after,
-            "last_modified_datetime_1": last_modified_before,
+            "last_modified_datetime_0": aware_bound("modified_since", modified_since),
+            "last_modified_datetime_1": aware_bound("modified_before", modified_before),
         },
         page_size=None,
     )
@@ -103,15 +107,13 @@ class Bills(SyncResource):
     def list(
         self,
         *,
-        last_modified_after: dt.datetime | dt.date | None = None,
-        last_modified_before: dt.datetime | dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> Paginator[Bill]:
         """Bills (line ids only), lazily; aware datetimes, inclusive bounds."""
-        return self._paginate(
-            list_bills(last_modified_after, last_modified_before, page_size, filters)
-        )
+        return self._paginate(list_bills(modified_since, modified_before, page_size, filters))
 
     def get(self, bill_uuid: str) -> Bill:
         """One bill with its lines."""
@@ -124,15 +126,13 @@ class AsyncBills(AsyncResource):
     def list(
         self,
         *,
-        last_modified_after: dt.datetime | dt.date | None = None,
-        last_modified_before: dt.datetime | dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> AsyncPaginator[Bill]:
         """Bills (line ids only), lazily; aware datetimes, inclusive bounds."""
-        return self._paginate(
-            list_bills(last_modified_after, last_modified_before, page_size, filters)
-        )
+        return self._paginate(list_bills(modified_since, modified_before, page_size, filters))
 
     async def get(self, bill_uuid: str) -> Bill:
         """One bill with its lines."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlconnector_http import AsyncPaginator, AsyncResource, Operation, Page, Paginator, SyncResource
 from procurify_client._models import Payment, PaymentStatus
-from procurify_client._query import DEFAULT_PAGE_SIZE, Kind, list_params, page_parser
+from procurify_client._query import DEFAULT_PAGE_SIZE, Kind, aware_bound, list_params, page_parser
 
 __all__ = ["LIST_FILTERS", "AsyncPayments", "Payments", "list_payments"]
 
@@ -34,17 +34,24 @@ StatusFilter = PaymentStatus | str | Iterable[PaymentStatus | str] | None
 
 
 def list_payments(
-    updated_after: dt.datetime | dt.date | None,
-    updated_before: dt.datetime | dt.date | None,
+    modified_since: dt.datetime | None,
+    modified_before: dt.datetime | None,
     status: StatusFilter,
     page_size: int | None,
     filters: Mapping[str, object],
 ) -> Operation[Page[Payment]]:
-    """The first page of payments updated within the given instants, in the given statuses."""
+    """The first page of payments updated within the given aware instants, in the statuses.
+
+    ``modified_since``/``modified_before`` go on the wire as ``updated_at_after``/``_before``.
+    """
     bounds = list_params(
         "payments",
         {"updated_at_after": Kind.DATETIME, "updated_at_before": Kind.DATETIME, "status": Kind.CSV},
-        {"updated_at_after": updated_after, "updated_at_before": updated_before, "status": status},
+        {
+            "updated_at_after": aware_bound("modified_since", modified_since),
+            "updated_at_before": aware_bound("modified_before", modified_before),
+            "status": status,
+        },
         page_size=None,
     )
     return Operation(
@@ -62,15 +69,15 @@ class Payments(SyncResource):
     def list(
         self,
         *,
-        updated_after: dt.datetime | dt.date | None = None,
-        updated_before: dt.datetime | dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         status: StatusFilter = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> Paginator[Payment]:
-        """Payments, lazily; ``status`` is one status or several."""
+        """Payments, lazily; aware datetimes, inclusive; ``status`` is one status or several."""
         return self._paginate(
-            list_payments(updated_after, updated_before, status, page_size, filters)
+            list_payments(modified_since, modified_before, status, page_size, filters)
         )
 
 
@@ -80,13 +87,13 @@ class AsyncPayments(AsyncResource):
     def list(
         self,
         *,
-        updated_after: dt.datetime | dt.date | None = None,
-        updated_before: dt.datetime | dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         status: StatusFilter = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> AsyncPaginator[Payment]:
-        """Payments, lazily; ``status`` is one status or several."""
+        """Payments, lazily; aware datetimes, inclusive; ``status`` is one status or several."""
         return self._paginate(
-            list_payments(updated_after, updated_before, status, page_size, filters)
+            list_payments(modified_since, modified_before, status, page_size, filters)
         )

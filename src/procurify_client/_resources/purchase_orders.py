@@ -1,8 +1,10 @@
 """Purchase orders: the v2 list by role and tab, and the v2 detail with its lines.
 
 The list path carries two segments, ``/api/v2/purchase_orders/{role}/{status}/``; the
-incremental-sync filter is the last-modified *date* (``modified_date_0``/``_1``, inclusive,
-whole days), so a sync overlaps a day and de-duplicates on ``uuid``.
+server filters on the last-modified *date* only (``modified_date_0``/``_1``, inclusive,
+whole days in the tenant's zone), so the list takes aware instants (``modified_since``,
+``modified_before``), sends the days around them and drops client-side the records the days
+let through.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from procurify_client._models import PurchaseOrder, PurchaseOrderRole, PurchaseO
 from procurify_client._query import (
     DEFAULT_PAGE_SIZE,
     Kind,
+    aware_bound,
     list_params,
+    modified_within,
     page_parser,
     record_parser,
+    widened_day,
 )
 from procurify_client._resources._common import check_id, check_uuid
 
@@ -65,12 +70,18 @@ def _segment(what: str, value: object, allowed: type[PurchaseOrderRole | Purchas
 def list_purchase_orders(
     role: PurchaseOrderRole | str,
     status: PurchaseOrderTab | str,
-    modified_after: dt.date | None,
-    modified_before: dt.date | None,
+    modified_since: dt.datetime | None,
+    modified_before: dt.datetime | None,
     page_size: int | None,
     filters: Mapping[str, object],
 ) -> Operation[Page[PurchaseOrder]]:
-    """The first page of POs under ``role``/``status``, modified within the given days."""
+    """The first page of POs under ``role``/``status``, modified within the given instants.
+
+    Procurify filters by day only: the days around the instants are sent, and the records
+    modified before ``modified_since`` or after ``modified_before`` are dropped client-side.
+    """
+    since = aware_bound("modified_since", modified_since)
+    before = aware_bound("modified_before", modified_before)
     path = (
         f"/api/v2/purchase_orders/{_segment('role', role, PurchaseOrderRole)}/"
         f"{_segment('status', status, PurchaseOrderTab)}/"
@@ -79,7 +90,10 @@ def list_purchase_orders(
     bounds = list_params(
         "purchase orders",
         {"modified_date_0": Kind.DATE, "modified_date_1": Kind.DATE},
-        {"modified_date_0": modified_after, "modified_date_1": modified_before},
+        {
+            "modified_date_0": widened_day(since, low=True),
+            "modified_date_1": widened_day(before, low=False),
+        },
         page_size=None,
     )
     return Operation(
@@ -87,7 +101,12 @@ def list_purchase_orders(
         method="GET",
         path=path,
         params=[*bounds, *params],
-        parse=page_parser(PurchaseOrder, "purchase order", key="procurify_PO"),
+        parse=modified_within(
+            page_parser(PurchaseOrder, "purchase order", key="procurify_PO"),
+            lambda po: po.last_modified,
+            since,
+            before,
+        ),
     )
 
 
@@ -113,14 +132,19 @@ class PurchaseOrders(SyncResource):
         *,
         role: PurchaseOrderRole | str = PurchaseOrderRole.PURCHASED,
         status: PurchaseOrderTab | str = PurchaseOrderTab.ALL,
-        modified_after: dt.date | None = None,
-        modified_before: dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> Paginator[PurchaseOrder]:
-        """POs (headers only), lazily; ``modified_*`` are inclusive whole-day bounds."""
+        """POs (headers only), lazily, modified within the given aware instants (inclusive).
+
+        Procurify filters by whole day only: the client sends the days around the instants
+        and drops the records modified before ``modified_since`` (or after
+        ``modified_before``) itself, so the instants are exact. A naive datetime is refused.
+        """
         return self._paginate(
-            list_purchase_orders(role, status, modified_after, modified_before, page_size, filters)
+            list_purchase_orders(role, status, modified_since, modified_before, page_size, filters)
         )
 
     def get(self, po_id: int | str) -> PurchaseOrder:
@@ -136,14 +160,19 @@ class AsyncPurchaseOrders(AsyncResource):
         *,
         role: PurchaseOrderRole | str = PurchaseOrderRole.PURCHASED,
         status: PurchaseOrderTab | str = PurchaseOrderTab.ALL,
-        modified_after: dt.date | None = None,
-        modified_before: dt.date | None = None,
+        modified_since: dt.datetime | None = None,
+        modified_before: dt.datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters: Any,
     ) -> AsyncPaginator[PurchaseOrder]:
-        """POs (headers only), lazily; ``modified_*`` are inclusive whole-day bounds."""
+        """POs (headers only), lazily, modified within the given aware instants (inclusive).
+
+        Procurify filters by whole day only: the client sends the days around the instants
+        and drops the records modified before ``modified_since`` (or after
+        ``modified_before``) itself, so the instants are exact. A naive datetime is refused.
+        """
         return self._paginate(
-            list_purchase_orders(role, status, modified_after, modified_before, page_size, filters)
+            list_purchase_orders(role, status, modified_since, modified_before, page_size, filters)
         )
 
     async def get(self, po_id: int | str) -> PurchaseOrder:
