@@ -51,9 +51,9 @@ class NullSink:
         return Written(target_id)
 
 
-def engine_only(store: StateStore, records: int) -> float:
+def engine_only(store: StateStore, records: int, partition: str = "main") -> float:
     """Seconds for a full sync of ``records`` from a memory source into a null sink."""
-    source = MemorySource()
+    source = MemorySource([partition])
     at = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     for i in range(records):
         source.put(str(i), {"name": f"n{i}", "amount": f"{i}.00"}, modified_at=at)

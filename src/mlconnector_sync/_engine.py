@@ -78,6 +78,9 @@ class EngineOptions:
         retry_base: the first wait before a transient failure is retried; doubles each time.
         retry_cap: the longest wait between retries.
         stuck_after: a hold older than this is reported as stuck.
+        intent_batch: intents committed together before their writes are sent: fewer
+            commits (what bounds PostgreSQL), at the cost of up to this many lookups to
+            resolve after a crash.
         take_over_dead: take over at once a lease whose holder is a process of this host that
             has ended, instead of waiting for the lease to expire. ``None`` (the default) does
             so on single-host stores (SQLite, memory); on PostgreSQL, turn it on only where
@@ -90,6 +93,7 @@ class EngineOptions:
     retry_cap: dt.timedelta = dt.timedelta(hours=1)
     stuck_after: dt.timedelta = dt.timedelta(days=2)
     take_over_dead: bool | None = None
+    intent_batch: int = 20
 
 
 @attrs.define
@@ -97,6 +101,16 @@ class UnitRun:
     """What one unit's run changed, by event name."""
 
     changes: collections.Counter[str] = attrs.field(factory=collections.Counter)
+
+
+@attrs.frozen
+class _Planned:
+    """A row to post: its document, its reference, and its target id if it has one."""
+
+    row: LedgerRow
+    verdict: Post
+    reference: str
+    target: str | None
 
 
 class _Context:
@@ -170,9 +184,10 @@ class _UnitWorker:
     ) -> list[LedgerRow]:
         """Commit rows with their audit events (and the cursor); returns the stored rows.
 
-        ``defer`` holds an outcome back to ride in the next commit (one transaction per
-        record instead of two). Losing it in a crash is safe: the row is still ``posting``
-        and is resolved by lookup.
+        ``defer`` holds a change back to ride in the next commit. For outcomes that is safe
+        because a lost one leaves the row ``posting``, which lookup resolves; for verdicts
+        (held, skipped) because the transform gives them again. Several transitions of one
+        row in one commit store its last state and every event.
         """
         for _, _, event in pairs:
             self.result.changes[event.value] += 1
@@ -192,9 +207,8 @@ class _UnitWorker:
             )
             for before, after, event in pairs
         ]
-        self.store.commit(
-            self.lease, [after for _, after, _ in pairs], events, now=self.now(), cursor=cursor
-        )
+        latest = {after.source_key: after for _, after, _ in pairs}
+        self.store.commit(self.lease, list(latest.values()), events, now=self.now(), cursor=cursor)
         return [attrs.evolve(after, version=after.version + 1) for _, after, _ in pairs]
 
     def flush(self) -> None:
@@ -291,32 +305,46 @@ class _UnitWorker:
         size = self.options.batch_size
         for start in range(0, len(keys), size):
             rows = self.store.load(self.flow.name, keys[start : start + size])
+            planned: list[_Planned] = []
             for key in keys[start : start + size]:
                 if self.should_stop():
+                    self._post_all(planned)  # stops after the first write
                     raise Stopped
                 row = rows.get(key)
-                if row is not None:
-                    self._evaluate(row)
+                plan = None if row is None else self._plan(row)
+                if plan is not None:
+                    planned.append(plan)
+                if len(planned) >= self.options.intent_batch:
+                    self._post_all(planned)
+                    planned = []
                 done += 1
+            self._post_all(planned)
             self.progress(
                 Progress(self.flow.name, self.lease.unit.partition, "post", done, len(keys))
             )
 
     def _evaluate(self, row: LedgerRow) -> None:
+        plan = self._plan(row)
+        if plan is not None:
+            self._post_all([plan])
+
+    def _plan(self, row: LedgerRow) -> _Planned | None:
+        """Decide a row: resolve an old intent, transform, hold, skip or quarantine it (those
+        are recorded here), or look its target up and return what to post."""
         if row.state == State.POSTING:
             resolved = self._resolve(row)
             if resolved is None or resolved.state != State.PENDING:
-                return
+                return None
             row = resolved
         if isinstance(row.payload, Mapping) and REJECTED in row.payload:
             if row.state != State.QUARANTINED:
                 self._move(row, Event.QUARANTINED, reason=row.reason or "undecodable record")
-            return
+            return None
         try:
             verdict = self.flow.transform(row.payload, _Context(self, row))
         except InvalidRecord as error:
             self._move(row, Event.QUARANTINED, field=error.field, reason=error.reason)
-            return
+            return None
         except Exception as error:
             log.exception("transform of %s %s failed", self.flow.name, row.source_key)
             self._move(
@@ -325,32 +353,29 @@ class _UnitWorker:
                 field=None,
                 reason=f"transform error: {type(error).__name__}: {error}",
             )
-            return
+            return None
         if isinstance(verdict, Hold):
-            if row.state == State.HELD and (row.reason, row.waits_on) == (
+            if row.state != State.HELD or (row.reason, row.waits_on) != (
                 verdict.reason,
                 verdict.waits_on,
             ):
-                return
-            self._move(row, Event.HELD, reason=verdict.reason, waits_on=verdict.waits_on)
-            return
+                self._move(
+                    row, Event.HELD, defer=True, reason=verdict.reason, waits_on=verdict.waits_on
+                )
+            return None
         if isinstance(verdict, Skip):
-            self._move(row, Event.SKIPPED, reason=verdict.rule)
-            return
-        self._post(row, verdict)
+            self._move(row, Event.SKIPPED, defer=True, reason=verdict.rule)
+            return None
+        return self._look_up(row, verdict)
 
-    def _post(self, row: LedgerRow, verdict: Post) -> None:
-        """Look the target up, write the intent, write, record the outcome.
-
-        The lookup comes before the intent: nothing has been sent yet, so a crash there loses
-        nothing, and a duplicate hold that still stands is left as it is (no new audit rows).
-        """
+    def _look_up(self, row: LedgerRow, verdict: Post) -> _Planned | None:
+        """Find the target before any intent: nothing has been sent yet, so a crash here loses
+        nothing, and a duplicate hold that still stands is left as it is (no new audit rows)."""
         reference = self.flow.reference(row.source_key)
-        sink = self.flow.sink
         target = row.target_id
         if target is None:
             try:
-                matches = sink.lookup(reference, verdict.document)
+                matches = self.flow.sink.lookup(reference, verdict.document)
             except (AuthError, PermissionDenied) as refused:
                 self._fail(row, str(refused), permanent=False)
                 raise SystemUnavailable(str(refused)) from refused
@@ -358,22 +383,47 @@ class _UnitWorker:
                 if not isinstance(error, APIError):
                     log.exception("lookup for %s %s failed", self.flow.name, row.source_key)
                 self._fail(row, f"lookup failed: {type(error).__name__}: {error}", permanent=False)
-                return
+                return None
             if len(matches) > 1:
                 self._hold_duplicate(row, matches)
-                return
+                return None
             target = matches[0].target_id if matches else None
-        if row.state == State.HELD:
-            row = self._move(row, Event.RELEASED)
-        elif row.state == State.FAILED:
-            row = self._move(row, Event.RETRY)
-        row = self._move(
-            row,
-            Event.POSTING,
-            attempt_id=uuid.uuid4().hex,
-            attempts=row.attempts + 1,
-            intent_hash=row.content_hash,
-        )
+        return _Planned(row, verdict, reference, target)
+
+    def _post_all(self, planned: Sequence[_Planned]) -> None:
+        """Commit the intents of ``planned`` in one transaction, then send each write."""
+        if not planned:
+            return
+        pairs: list[tuple[LedgerRow | None, LedgerRow, Event]] = []
+        now = self.now()
+        for plan in planned:
+            row = plan.row
+            if row.state in (State.HELD, State.FAILED):
+                event = Event.RELEASED if row.state == State.HELD else Event.RETRY
+                moved = transition(row, event, now=now)
+                pairs.append((row, moved, event))
+                row = moved
+            intent = transition(
+                row,
+                Event.POSTING,
+                now=now,
+                attempt_id=uuid.uuid4().hex,
+                attempts=row.attempts + 1,
+                intent_hash=row.content_hash,
+            )
+            pairs.append((row, intent, Event.POSTING))
+        stored = {r.source_key: r for r in self._save(pairs)}
+        for index, plan in enumerate(planned):
+            if index and self.should_stop():
+                # asked to stop: these intents were never sent, so they go back to pending
+                for unsent in planned[index:]:
+                    self._move(stored[unsent.row.source_key], Event.RESOLVED_ABSENT, defer=True)
+                raise Stopped
+            self._write(stored[plan.row.source_key], plan)
+
+    def _write(self, row: LedgerRow, plan: _Planned) -> None:
+        """Send one write whose intent is committed, and record its outcome."""
+        sink, reference, target, verdict = self.flow.sink, plan.reference, plan.target, plan.verdict
         try:
             with (
                 telemetry.span("mlconnector.post", flow=self.flow.name),
