@@ -21,7 +21,7 @@ from mlconnector_http import (
     Window,
 )
 from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
-from mlconnector_sync._credentials import CredentialError, CredentialStore
+from mlconnector_sync._credentials import MASTER_KEY_ENV, CredentialError, CredentialStore
 from mlconnector_sync._flow import Flow
 from mlconnector_sync.flows import (
     procurify_pos_to_qad,
@@ -69,7 +69,9 @@ class Connections:
 
 def _secret(
     config: Config, conn: ConnectionConfig, name: str, credentials: CredentialStore | None
-) -> Secret | None:
+) -> Secret:
+    """A connection's secret: inline for a simulator, else from its ``<name>_env`` variable
+    or the encrypted credential store."""
     if conn.simulator and name in conn.settings:
         return Secret(str(conn.settings[name]))
     env = conn.settings.get(f"{name}_env")
@@ -82,49 +84,55 @@ def _secret(
                 f"environment variable {env} is not set",
             )
         return Secret(value)
+    stored = None
     if credentials is not None:
         try:
-            return credentials.get(f"{conn.name}.{name}")
+            stored = credentials.get(f"{conn.name}.{name}")
         except CredentialError as error:
             raise ConfigError(config.path, f"connections.{conn.name}.{name}", str(error)) from None
-    return None
-
-
-def _required_secret(
-    config: Config, conn: ConnectionConfig, name: str, credentials: CredentialStore | None
-) -> Secret:
-    secret = _secret(config, conn, name, credentials)
-    if secret is None:
+    if stored is None:
         raise ConfigError(
             config.path,
             f"connections.{conn.name}.{name}",
             f'not set: set {name}_env = "VARIABLE" or run '
-            f"`mlconnector credentials set {conn.name}.{name}` (needs {'MLCONNECTOR_MASTER_KEY'})",
+            f"`mlconnector credentials set {conn.name}.{name}` (needs {MASTER_KEY_ENV})",
         )
-    return secret
+    return stored
 
 
-@attrs.frozen
 class _Shared:
-    """Where budgets and tokens live: in this process, or on PostgreSQL for every worker."""
+    """Where budgets and tokens live: in this process, or on PostgreSQL for every worker.
 
-    postgres_url: str | None
+    What it opens on PostgreSQL (one token store, a budget per limited connection) is closed
+    with ``stack``.
+    """
+
+    def __init__(self, postgres_url: str | None, stack: contextlib.ExitStack) -> None:
+        self.postgres_url = postgres_url
+        self._stack = stack
+        self._tokens: TokenStore | None = None
 
     def budget(self, limit: tuple[int, float] | None) -> RateBudget | None:
-        windows = [] if limit is None else [Window(*limit)]
-        if self.postgres_url is not None and windows:
-            from mlconnector_sync.state.postgres import PostgresBudget
+        if limit is None:
+            return None
+        if self.postgres_url is None:
+            return InProcessBudget([Window(*limit)])
+        from mlconnector_sync.state.postgres import PostgresBudget
 
-            return PostgresBudget(self.postgres_url, windows)
-        return InProcessBudget(windows) if windows else None
+        budget = PostgresBudget(self.postgres_url, [Window(*limit)])
+        self._stack.callback(budget.close)
+        return budget
 
     def token_store(self, credentials: CredentialStore | None) -> TokenStore | None:
-        if self.postgres_url is None:
-            return None
+        if self.postgres_url is None or self._tokens is not None:
+            return self._tokens
         from mlconnector_sync.state.postgres import PostgresTokenStore
 
         fernet = None if credentials is None else credentials.fernet
-        return PostgresTokenStore(self.postgres_url, fernet=fernet)
+        tokens = PostgresTokenStore(self.postgres_url, fernet=fernet)
+        self._stack.callback(tokens.close)
+        self._tokens = tokens
+        return tokens
 
 
 def _client(
@@ -152,7 +160,7 @@ def _client(
                 subdomain=s.get("subdomain"),
                 base_url=s.get("base_url"),
                 client_id=str(s["client_id"]),
-                client_secret=_required_secret(config, conn, "client_secret", credentials),
+                client_secret=_secret(config, conn, "client_secret", credentials),
                 **common,
             )
         if conn.system == "qad":
@@ -161,7 +169,7 @@ def _client(
                 domain=str(s["domain"]),
                 entity=str(s["entity"]),
                 username=s.get("username"),
-                password=_required_secret(config, conn, "password", credentials),
+                password=_secret(config, conn, "password", credentials),
                 **common,
             )
     except ValueError as error:
@@ -195,8 +203,8 @@ def open_connections(
         needed = set(config.connections)
     meter = ThrottleMeter()
     pg = config.state_url.startswith(("postgresql://", "postgres://"))
-    shared = _Shared(config.state_url if pg else None)
     with contextlib.ExitStack() as stack:
+        shared = _Shared(config.state_url if pg else None, stack)
         clients = {
             name: stack.enter_context(
                 _client(config, config.connections[name], credentials, meter, shared)
