@@ -15,8 +15,8 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
 
 import attrs
 
@@ -377,8 +377,7 @@ class _UnitWorker:
             try:
                 matches = self.flow.sink.lookup(reference, verdict.document)
             except (AuthError, PermissionDenied) as refused:
-                self._fail(row, str(refused), permanent=False)
-                raise SystemUnavailable(str(refused)) from refused
+                self._unavailable(row, refused)
             except Exception as error:
                 if not isinstance(error, APIError):
                     log.exception("lookup for %s %s failed", self.flow.name, row.source_key)
@@ -415,11 +414,18 @@ class _UnitWorker:
         stored = {r.source_key: r for r in self._save(pairs)}
         for index, plan in enumerate(planned):
             if index and self.should_stop():
-                # asked to stop: these intents were never sent, so they go back to pending
-                for unsent in planned[index:]:
-                    self._move(stored[unsent.row.source_key], Event.RESOLVED_ABSENT, defer=True)
+                self._unsend(planned[index:], stored)
                 raise Stopped
-            self._write(stored[plan.row.source_key], plan)
+            try:
+                self._write(stored[plan.row.source_key], plan)
+            except SystemUnavailable:
+                self._unsend(planned[index + 1 :], stored)
+                raise
+
+    def _unsend(self, unsent: Sequence[_Planned], stored: Mapping[str, LedgerRow]) -> None:
+        """Intents whose writes were never sent go back to pending: no lookup is owed."""
+        for plan in unsent:
+            self._move(stored[plan.row.source_key], Event.RESOLVED_ABSENT, defer=True)
 
     def _write(self, row: LedgerRow, plan: _Planned) -> None:
         """Send one write whose intent is committed, and record its outcome."""
@@ -439,8 +445,7 @@ class _UnitWorker:
             self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
             return
         except (AuthError, PermissionDenied) as refused:
-            self._fail(row, str(refused), permanent=False)
-            raise SystemUnavailable(str(refused)) from refused
+            self._unavailable(row, refused)
         except Exception as unknown:
             if isinstance(unknown, APIError) and not isinstance(
                 unknown, TransportError | WriteOutcomeUnknown
@@ -521,6 +526,11 @@ class _UnitWorker:
             return
         self._move(row, Event.HELD, reason=reason, waits_on="a person to resolve duplicate targets")
 
+    def _unavailable(self, row: LedgerRow, refused: APIError) -> NoReturn:
+        """The system refused the credentials: the record fails, and the unit stops."""
+        self._fail(row, str(refused), permanent=False)
+        raise SystemUnavailable(str(refused)) from refused
+
     def _fail(
         self, row: LedgerRow, message: str, *, permanent: bool, field: str | None = None
     ) -> None:
@@ -600,8 +610,3 @@ def _dead_here(worker: str) -> bool:
     except PermissionError:
         return False
     return False
-
-
-def partitions_of(flows: Iterable[Flow]) -> list[Unit]:
-    """Every unit of the given flows, in flow order."""
-    return [Unit(flow.name, p) for flow in flows for p in flow.source.partitions()]

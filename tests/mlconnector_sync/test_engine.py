@@ -449,3 +449,21 @@ def test_flow_tables_load_once_per_unit_run(store: StateStore, clock: TickingClo
     Engine([flow], store, now=clock).run_once()
     assert loads == ["main"]
     assert sorted(d.document["tag"] for d in sink.documents.values()) == ["", "", "special"]
+
+
+def test_refused_credentials_stop_the_unit_and_unsent_intents_go_back_to_pending(
+    store: StateStore, clock: TickingClock
+) -> None:
+    from mlconnector_http import AuthError
+
+    class RefusingSink(MemorySink):
+        def create(self, reference: str, document: Mapping[str, Any]) -> Written:
+            if self.creates == 1:
+                raise AuthError("token revoked", status_code=401)
+            return super().create(reference, document)
+
+    engine, source, sink = make(store, clock, sink=RefusingSink(natural_key="name"))
+    seed(source, clock, 5)
+    report = engine.run_once()
+    assert report.exit_code == 3
+    assert report.flows[FLOW].counts == {State.POSTED: 1, State.FAILED: 1, State.PENDING: 3}
