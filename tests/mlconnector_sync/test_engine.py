@@ -462,7 +462,7 @@ def test_refused_credentials_stop_the_unit_and_unsent_intents_go_back_to_pending
                 raise AuthError("token revoked", status_code=401)
             return super().create(reference, document)
 
-    engine, source, sink = make(store, clock, sink=RefusingSink(natural_key="name"))
+    engine, source, _ = make(store, clock, sink=RefusingSink(natural_key="name"))
     seed(source, clock, 5)
     report = engine.run_once()
     assert report.exit_code == 3
