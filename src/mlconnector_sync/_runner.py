@@ -107,8 +107,6 @@ class Engine:
         self.audit_retention = audit_retention
         self.keep_runs = keep_runs
         self._stop = threading.Event()
-        self._tables: Mapping[str, Mapping[str, str]] = {}
-        self._mapping_version: int | None = None
 
     def stop(self) -> None:
         """Ask the engine to stop after the record in hand."""
@@ -128,14 +126,24 @@ class Engine:
         chosen = self._select(flows)
         started = self.now()
         run_id = uuid.uuid4().hex
-        reports: dict[str, FlowReport] = {}
-        self._tables, self._mapping_version = self._current_mappings()
+        ran: list[FlowReport] = []
+        tables, version = self._current_mappings()
         with telemetry.span("mlconnector.run", run_id=run_id):
             telemetry.count("mlconnector.runs")
             for flow in chosen:
-                reports[flow.name] = self._run_flow(flow, progress)
+                ran.append(self._run_flow(flow, tables, version, progress))
                 if self.stopping:
                     break
+        counts = self.store.counts()
+        exceptions = self.exceptions()
+        reports = {
+            r.flow: attrs.evolve(
+                r,
+                counts=counts.get(r.flow, {}),
+                exceptions=tuple(e for e in exceptions if e.flow == r.flow),
+            )
+            for r in ran
+        }
         report = RunReport(
             run_id=run_id,
             worker=self.worker,
@@ -205,7 +213,15 @@ class Engine:
             )
         return [flow for flow in self.flows if flow.name in names]
 
-    def _run_flow(self, flow: Flow, progress: Callable[[Progress], None] | None) -> FlowReport:
+    def _run_flow(
+        self,
+        flow: Flow,
+        tables: Mapping[str, Mapping[str, str]],
+        mapping_version: int | None,
+        progress: Callable[[Progress], None] | None,
+    ) -> FlowReport:
+        """Run every unit of ``flow``; the report's counts and exceptions are filled by
+        ``run_once`` once every flow has run (one query each, not one per flow)."""
         changes: collections.Counter[str] = collections.Counter()
         errors: list[UnitError] = []
         busy: list[str] = []
@@ -225,8 +241,8 @@ class Engine:
                     worker=self.worker,
                     options=self.options,
                     now=self.now,
-                    mappings=self._tables,
-                    mapping_version=self._mapping_version,
+                    mappings=tables,
+                    mapping_version=mapping_version,
                     progress=progress,
                     should_stop=self._stop.is_set,
                     result=result,
@@ -245,10 +261,10 @@ class Engine:
         telemetry.count("mlconnector.throttle_seconds", waited, flow=flow.name)
         return FlowReport(
             flow=flow.name,
-            counts=self.store.counts().get(flow.name, {}),
+            counts={},
             changes=dict(changes),
             throttle_seconds=waited,
-            exceptions=tuple(self.exceptions(flow.name)),
+            exceptions=(),
             errors=tuple(errors),
             busy=tuple(busy),
         )
