@@ -118,6 +118,19 @@ class RateLimitHeaders:
     reset: str = "x-rate-limit-reset"
     reset_is_delta: bool = False
 
+    def read(self, status: int, headers: Mapping[str, str]) -> tuple[int, float] | None:
+        """``(remaining, reset)`` from a response (remaining 0 on a 429), or ``None`` when
+        either header is missing or not a finite number."""
+        remaining = _int(headers.get(self.remaining))
+        reset = _float(headers.get(self.reset))
+        if remaining is None or reset is None:
+            return None
+        return (0 if status == 429 else remaining), reset
+
+    def reset_at(self, reset: float, now: float) -> float:
+        """The reset as Unix epoch seconds."""
+        return now + reset if self.reset_is_delta else reset
+
 
 class UnlimitedBudget:
     """No pacing at all."""
@@ -238,15 +251,11 @@ class InProcessBudget:
                 state = self._states.setdefault(key, _KeyState())
                 state.hint = _Hint(0, now + retry_after, state.count)
             return
-        if self.headers is None:
+        learned = None if self.headers is None else self.headers.read(status, headers)
+        if self.headers is None or learned is None:
             return
-        remaining = _int(headers.get(self.headers.remaining))
-        reset = _float(headers.get(self.headers.reset))
-        if remaining is None or reset is None:
-            return
-        reset_at = now + reset if self.headers.reset_is_delta else reset
-        if status == 429:
-            remaining = 0
+        remaining, reset = learned
+        reset_at = self.headers.reset_at(reset, now)
         with self._lock:
             state = self._states.setdefault(key, _KeyState())
             hint = state.hint

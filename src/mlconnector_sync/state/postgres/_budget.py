@@ -176,17 +176,10 @@ class PostgresBudget:
 
         Responses without rate-limit headers cost no database round trip.
         """
-        raw_retry = headers.get("retry-after")
-        remaining: int | None = None
-        reset: float | None = None
-        if not (status == 429 and raw_retry is not None):
-            raw_retry = None
-            if self.headers is None:
-                return
-            remaining = _int(headers.get(self.headers.remaining))
-            reset = _float(headers.get(self.headers.reset))
-            if remaining is None or reset is None:
-                return
+        raw_retry = headers.get("retry-after") if status == 429 else None
+        learned = None if self.headers is None else self.headers.read(status, headers)
+        if raw_retry is None and learned is None:
+            return
         with self._pool.connection() as conn:
             now = self._time(conn)
             if raw_retry is not None:
@@ -194,19 +187,10 @@ class PostgresBudget:
                 if retry_after is not None:
                     self._set_hint(conn, key, 0, now + retry_after, force=True)
                     return
-                if self.headers is None:
-                    return
-                remaining = _int(headers.get(self.headers.remaining))
-                reset = _float(headers.get(self.headers.reset))
-                if remaining is None or reset is None:
-                    return
-            assert self.headers is not None
-            assert remaining is not None
-            assert reset is not None
-            reset_at = now + reset if self.headers.reset_is_delta else reset
-            if status == 429:
-                remaining = 0
-            self._set_hint(conn, key, remaining, reset_at, force=False)
+            if self.headers is None or learned is None:
+                return
+            remaining, reset = learned
+            self._set_hint(conn, key, remaining, self.headers.reset_at(reset, now), force=False)
 
     def _time(self, conn: Any) -> float:
         if self._clock is not None:
@@ -225,19 +209,3 @@ class PostgresBudget:
     def close(self) -> None:
         """Release connections."""
         self._pool.close()
-
-
-def _int(raw: str | None) -> int | None:
-    value = _float(raw)
-    return None if value is None else int(value)
-
-
-def _float(raw: str | None) -> float | None:
-    """A finite number from a header, else ``None`` (never ``inf``/``nan``)."""
-    try:
-        value = None if raw is None else float(raw)
-    except (ValueError, OverflowError):
-        return None
-    if value is None or value != value or value in (float("inf"), float("-inf")):
-        return None
-    return value
