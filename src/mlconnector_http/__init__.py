@@ -31,6 +31,8 @@ from mlconnector_http._config import (
     is_loopback,
 )
 from mlconnector_http._convert import (
+    DECODE_FAILURES,
+    UNREADABLE,
     DecodeError,
     decode_problems,
     make_converter,
@@ -101,9 +103,11 @@ from mlconnector_http._tokens import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DECODE_FAILURES",
     "LEEWAY_FRACTION",
     "MAX_EMPTY_PAGES",
     "NOT_GIVEN",
+    "UNREADABLE",
     "APIClient",
     "APIError",
     "APIStatusError",

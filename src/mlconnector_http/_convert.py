@@ -25,6 +25,8 @@ from cattrs.preconf.json import make_converter as _make_json_converter
 from mlconnector_http._exceptions import APIError
 
 __all__ = [
+    "DECODE_FAILURES",
+    "UNREADABLE",
     "DecodeError",
     "decode_problems",
     "make_converter",
@@ -35,6 +37,19 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+UNREADABLE: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+    RecursionError,  # a body nested thousands deep
+)
+"""What a parser may raise on a body that is not what was promised."""
+
+DECODE_FAILURES: tuple[type[Exception], ...] = (cattrs.BaseValidationError, *UNREADABLE)
+"""What structuring wire data into a model may raise on data that does not fit."""
 
 
 class DecodeError(APIError):
@@ -218,15 +233,7 @@ def structure(converter: cattrs.Converter, data: Any, cls: type[T], *, record: s
     """
     try:
         return converter.structure(data, cls)
-    except (
-        cattrs.BaseValidationError,
-        ValueError,
-        TypeError,
-        LookupError,
-        AttributeError,
-        ArithmeticError,
-        RecursionError,
-    ) as error:
+    except DECODE_FAILURES as error:
         if isinstance(error, cattrs.BaseValidationError):
             fields = decode_problems(error)
             problems = [f"{reason} @ {_join(f'${cls.__name__}', path)}" for path, reason in fields]

@@ -19,7 +19,7 @@ import httpx
 
 from mlconnector_http._budget import call_off_loop
 from mlconnector_http._config import ClientConfig, is_loopback
-from mlconnector_http._convert import DecodeError
+from mlconnector_http._convert import UNREADABLE, DecodeError
 from mlconnector_http._events import AttemptEvent, RawResponse, record_response
 from mlconnector_http._exceptions import (
     APIError,
@@ -237,7 +237,7 @@ def _classify(
             # without the parser's frames: their locals hold the raw body (a token answer
             # carries the refresh token), which a traceback with locals would print
             return _Attempt(error=in_body.with_traceback(None))
-        except _UNREADABLE as raised:
+        except UNREADABLE as raised:
             exc = raised if isinstance(raised, ValueError) else ValueError(repr(raised)[:200])
             if not safe:
                 cause = f"answered {reply.status_code} with an unreadable body"
@@ -291,8 +291,6 @@ _NEVER_SENT = (
     httpx.ProxyError,
     httpx.LocalProtocolError,
 )
-# What a parser may raise on a body that is not what was promised (beyond ValueError).
-_UNREADABLE = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError)
 
 
 def _unknown(

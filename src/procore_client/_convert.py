@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 
 import cattrs
 
-from mlconnector_http import Reject, Secret, decode_each, make_converter, structure
+from mlconnector_http import (
+    DECODE_FAILURES,
+    Reject,
+    Secret,
+    decode_each,
+    make_converter,
+    structure,
+)
 from procore_client._exceptions import ProcoreDecodeError
 
 __all__ = ["converter", "structure_entries", "structure_list", "structure_one"]
@@ -82,15 +89,7 @@ def structure_list(data: Any, cls: type[T], *, kind: str) -> list[T]:
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
     try:
         return _fast_converter.structure(data, list[cls])  # type: ignore[valid-type]
-    except (
-        cattrs.BaseValidationError,
-        ValueError,
-        TypeError,
-        LookupError,
-        AttributeError,
-        ArithmeticError,
-        RecursionError,
-    ):
+    except DECODE_FAILURES:
         pass
     return [structure_one(item, cls, record=_label(kind, item)) for item in data]
 
@@ -106,15 +105,7 @@ def structure_entries(
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
     try:
         return list(_fast_converter.structure(data, list[cls]))  # type: ignore[valid-type]
-    except (
-        cattrs.BaseValidationError,
-        ValueError,
-        TypeError,
-        LookupError,
-        AttributeError,
-        ArithmeticError,
-        RecursionError,
-    ):
+    except DECODE_FAILURES:
         pass
     return decode_each(
         data,
