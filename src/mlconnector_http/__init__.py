@@ -27,6 +27,7 @@ from mlconnector_http._config import (
     ClientConfig,
     ErrorParser,
     NotGiven,
+    checked_datetime,
     checked_url,
     is_loopback,
 )
@@ -169,6 +170,7 @@ __all__ = [
     "WriteOutcomeUnknown",
     "__version__",
     "capture_responses",
+    "checked_datetime",
     "checked_url",
     "credential_key",
     "decode_body",

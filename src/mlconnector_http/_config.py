@@ -3,6 +3,7 @@ every client applies to the URLs a caller configures (:func:`checked_url`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import logging
 import re
@@ -27,7 +28,15 @@ from mlconnector_http._exceptions import (
 from mlconnector_http._retry import RetryPolicy
 from mlconnector_http._tokens import TokenManager
 
-__all__ = ["NOT_GIVEN", "ClientConfig", "ErrorParser", "NotGiven", "checked_url", "is_loopback"]
+__all__ = [
+    "NOT_GIVEN",
+    "ClientConfig",
+    "ErrorParser",
+    "NotGiven",
+    "checked_datetime",
+    "checked_url",
+    "is_loopback",
+]
 
 ErrorParser = Callable[[httpx.Response, type[APIError], "float | None"], APIStatusError]
 
@@ -79,6 +88,27 @@ def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
 def is_loopback(host: str) -> bool:
     """``localhost``, ``127.0.0.1`` or ``::1`` (bracketed or not): where a local simulator runs."""
     return host.lower().strip("[]") in _LOOPBACK
+
+
+def checked_datetime(
+    value: object, *, argument: str, family: type[APIError] = APIError
+) -> dt.datetime | None:
+    """``None`` or a timezone-aware datetime, for an argument such as ``modified_since``.
+
+    A naive datetime (its zone would be a guess) or anything else is refused with the
+    family's :class:`ConfigurationError` naming ``argument``.
+    """
+    if value is None:
+        return None
+    bad = error_class(family, ConfigurationError)
+    if not isinstance(value, dt.datetime):
+        raise bad(f"{argument} takes an aware datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise bad(
+            f"{argument} got a naive datetime ({value.isoformat()}): pass an aware one "
+            "(e.g. datetime.now(UTC)), so the instant is not a guess"
+        )
+    return value
 
 
 def checked_url(

@@ -13,9 +13,13 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Operation, Page, Params, decode_each
+from mlconnector_http import Operation, Page, Params, checked_datetime, decode_each
 from procore_client._convert import structure_entries, structure_one
-from procore_client._exceptions import ProcoreConfigurationError, ProcoreDecodeError
+from procore_client._exceptions import (
+    ProcoreConfigurationError,
+    ProcoreDecodeError,
+    ProcoreError,
+)
 
 __all__ = [
     "DEFAULT_PER_PAGE",
@@ -130,18 +134,8 @@ def date_range(
     """
     if after is None and before is None:
         return []
-    for argument, value in (("modified_since", after), ("modified_before", before)):
-        if value is None:
-            continue
-        if not isinstance(value, dt.datetime):
-            raise ProcoreConfigurationError(
-                f"{argument} takes an aware datetime, not {type(value).__name__}"
-            )
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ProcoreConfigurationError(
-                f"{argument} got a naive datetime ({value.isoformat()}): pass an aware one "
-                "(e.g. datetime.now(UTC))"
-            )
+    after = checked_datetime(after, argument="modified_since", family=ProcoreError)
+    before = checked_datetime(before, argument="modified_before", family=ProcoreError)
     start = format_instant(after if after is not None else _OPEN_START)
     end = format_instant(before if before is not None else _OPEN_END, round_up=True)
     if end < start:

@@ -21,10 +21,11 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from mlconnector_http import Page, Params, Reject, decode_each
+from mlconnector_http import Page, Params, Reject, checked_datetime, decode_each
 from procurify_client._convert import load
 from procurify_client._exceptions import (
     ProcurifyConfigurationError,
+    ProcurifyError,
     ProcurifyPaginationError,
     ProcurifyServerError,
 )
@@ -73,23 +74,9 @@ def _aware(name: str, value: dt.datetime) -> dt.datetime:
 
 
 def aware_bound(argument: str, value: object) -> dt.datetime | None:
-    """A list's ``modified_since``/``modified_before`` argument: ``None`` or an aware datetime.
-
-    A naive datetime (its zone would be a guess) or anything else is refused, naming the
-    argument.
-    """
-    if value is None:
-        return None
-    if not isinstance(value, dt.datetime):
-        raise ProcurifyConfigurationError(
-            f"{argument} takes an aware datetime, not {type(value).__name__}"
-        )
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ProcurifyConfigurationError(
-            f"{argument} got a naive datetime ({value.isoformat()}); pass an aware one, "
-            "e.g. datetime(2026, 1, 1, tzinfo=UTC), so the instant is not a guess"
-        )
-    return value
+    """A list's ``modified_since``/``modified_before`` argument: ``None`` or an aware datetime
+    (see :func:`mlconnector_http.checked_datetime`)."""
+    return checked_datetime(value, argument=argument, family=ProcurifyError)
 
 
 def widened_day(moment: dt.datetime | None, *, low: bool) -> dt.date | None:

@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from mlconnector_http import FieldError, Flow, Operation, Page, Reject, decode_each, request_id_of
+from mlconnector_http import (
+    FieldError,
+    Flow,
+    Operation,
+    Page,
+    Reject,
+    checked_datetime,
+    decode_each,
+    request_id_of,
+)
 from qad_client import _names as n
 from qad_client._convert import encode_value, format_datetime, from_row, from_wire, to_wire
 from qad_client._exceptions import (
@@ -91,17 +100,9 @@ def browse_filters(
             continue
         text = ("true" if value else "false") if isinstance(value, bool) else value
         out.append(Filter(attribute, "eq", text))
-    if modified_since is not None:
-        if not isinstance(modified_since, dt.datetime):
-            raise QADConfigurationError(
-                f"modified_since takes an aware datetime, not {type(modified_since).__name__}"
-            )
-        if modified_since.tzinfo is None or modified_since.utcoffset() is None:
-            raise QADConfigurationError(
-                f"modified_since got a naive datetime ({modified_since.isoformat()}): pass an "
-                "aware one (e.g. datetime.now(UTC))"
-            )
-        out.append(Filter("modified_at", "ge", format_datetime(modified_since)))
+    since = checked_datetime(modified_since, argument="modified_since", family=QADError)
+    if since is not None:
+        out.append(Filter("modified_at", "ge", format_datetime(since)))
     return out
 
 
