@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -20,8 +20,9 @@ import click
 from mlconnector_http import APIError
 from mlconnector_http.testing import Fault
 from mlconnector_sync._config import Config, ConfigError, load_config
-from mlconnector_sync._connections import check_connections, open_connections
+from mlconnector_sync._connections import ThrottleMeter, check_connections, open_connections
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
+from mlconnector_sync._flow import Flow
 from mlconnector_sync._ledger import State
 from mlconnector_sync._mapping import MappingError, diff, read_mapping_file, store_changed
 from mlconnector_sync._replay import replay
@@ -60,9 +61,7 @@ def _errors() -> Iterator[None]:
     """Known failures as a one-line message and the contract's exit code."""
     try:
         yield
-    except ConfigError as error:
-        _fail(str(error), EXIT_USAGE)
-    except CredentialError as error:
+    except (ConfigError, CredentialError) as error:
         _fail(str(error), EXIT_USAGE)
     except StateError as error:
         _fail(f"state backend: {error}", EXIT_USAGE)
@@ -99,7 +98,9 @@ def _credentials(store: StateStore) -> CredentialStore | None:
         return None
 
 
-def _engine(config: Config, store: StateStore, flows: Any, meter: Any) -> Engine:
+def _engine(
+    config: Config, store: StateStore, flows: Sequence[Flow], meter: ThrottleMeter
+) -> Engine:
     _sync_mappings(config, store)
     return Engine(
         flows,
