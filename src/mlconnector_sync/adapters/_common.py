@@ -11,13 +11,10 @@ import attrs
 from mlconnector_http import (
     APIStatusError,
     AuthError,
-    Conflict,
-    NotFound,
     PermissionDenied,
     RateLimited,
     Reject,
     ServerError,
-    ValidationError,
 )
 from mlconnector_sync._flow import Rejected, SourceRecord, WriteRefused
 from mlconnector_sync._ledger import normalize
@@ -88,8 +85,6 @@ def refusal(error: APIStatusError) -> WriteRefused:
     """A client status error as the engine's refusal (auth problems are re-raised as-is)."""
     if isinstance(error, AuthError | PermissionDenied):
         raise error
-    permanent = isinstance(error, ValidationError | Conflict | NotFound) or not isinstance(
-        error, RateLimited | ServerError
-    )
-    field = error.errors[0].field if getattr(error, "errors", ()) else None
+    permanent = not isinstance(error, RateLimited | ServerError)  # sending again cannot help
+    field = error.errors[0].field if error.errors else None
     return WriteRefused(str(error), permanent=permanent, field=field, request_id=error.request_id)
