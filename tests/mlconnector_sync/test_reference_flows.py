@@ -96,3 +96,25 @@ def test_normalized_names_match_what_a_clerk_would() -> None:
     assert normalized_name("ACME, Inc.") == normalized_name("Acme") == "acme"
     assert normalized_name("Müller  GmbH") == "muller"
     assert normalized_name("Acme Tools") != normalized_name("Acme")
+
+
+def test_a_reject_without_an_id_gets_the_same_key_in_every_process() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from mlconnector_sync.adapters._common import rejected;"
+        "print(rejected(lambda i: 'k:' + i, None, {'name': [1, 2]}, 'id', 'missing').key)"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+        ).stdout.strip()
+        for seed in (1, 2, 3)
+    }
+    assert len(keys) == 1
+    assert keys.pop().startswith("k:unidentified:")

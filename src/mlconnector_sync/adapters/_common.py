@@ -17,9 +17,9 @@ from mlconnector_http import (
     ServerError,
 )
 from mlconnector_sync._flow import Rejected, SourceRecord, WriteRefused
-from mlconnector_sync._ledger import normalize
+from mlconnector_sync._ledger import content_hash, normalize
 
-__all__ = ["normalized_name", "records", "refusal", "snapshot"]
+__all__ = ["normalized_name", "records", "refusal", "rejected", "snapshot"]
 
 T = TypeVar("T")
 
@@ -40,15 +40,21 @@ def records(
     """Decoded models as source records and client rejects as :class:`Rejected`, in order."""
     for item in items:
         if isinstance(item, Reject):
-            record_id = item.record_id or f"unidentified:{hash(repr(item.raw)) & 0xFFFFFFFF:x}"
-            yield Rejected(
-                key=key(record_id), id=record_id, raw=item.raw, field=item.field, reason=item.reason
-            )
+            yield rejected(key, item.record_id, item.raw, item.field, item.reason)
             continue
         record_id = ident(item)
         yield SourceRecord(
             key=key(record_id), id=record_id, payload=snapshot(item), modified_at=modified(item)
         )
+
+
+def rejected(
+    key: Callable[[str], str], record_id: str | None, raw: Any, field: str, reason: str
+) -> Rejected:
+    """A record the client could not decode; one without an id is named by a digest of its
+    raw JSON, the same in every run, so re-reading it never adds a second ledger row."""
+    ident = record_id or f"unidentified:{content_hash(raw)[:12]}"
+    return Rejected(key=key(ident), id=ident, raw=raw, field=field, reason=reason)
 
 
 def normalized_name(name: str) -> str:

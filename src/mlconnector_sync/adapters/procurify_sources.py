@@ -8,13 +8,13 @@ itself) and reads each remaining PO's detail for its lines.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from mlconnector_http import DecodeError, Reject
 from mlconnector_sync._flow import Rejected, SourceRecord
 from mlconnector_sync._ledger import normalize
+from mlconnector_sync.adapters._common import rejected
 from procurify_client import (
     ProcurifyClient,
     PurchaseOrder,
@@ -115,14 +115,14 @@ class ProcurifyPurchaseOrderSource:
         )
         for item in listing.with_rejects():
             if isinstance(item, Reject):
-                yield self._rejected(item.record_id, item.raw, item.field, item.reason)
+                yield rejected(self.key, item.record_id, item.raw, item.field, item.reason)
                 continue
             try:
                 detail = self.client.purchase_orders.get(item.id)
             except DecodeError as error:
                 field, reason = error.fields[0] if error.fields else ("", str(error))
                 raw = {"procurify_PO": item.id, "header": normalize(_header(item))}
-                yield self._rejected(str(item.id), raw, field, f"PO detail: {reason}")
+                yield rejected(self.key, str(item.id), raw, field, f"PO detail: {reason}")
                 continue
             yield SourceRecord(
                 key=self.key(str(detail.id)),
@@ -130,11 +130,6 @@ class ProcurifyPurchaseOrderSource:
                 payload=purchase_order_snapshot(detail),
                 modified_at=detail.last_modified or item.last_modified,
             )
-
-    def _rejected(self, record_id: str | None, raw: Any, field: str, reason: str) -> Rejected:
-        digest = hashlib.sha256(repr(raw).encode()).hexdigest()[:8]
-        ident = record_id or f"unidentified:{digest}"
-        return Rejected(key=self.key(ident), id=ident, raw=raw, field=field, reason=reason)
 
 
 def _header(po: PurchaseOrder) -> dict[str, Any]:
