@@ -87,18 +87,22 @@ def _id_of(value: Any) -> Any:
     return value.get("id") if isinstance(value, Mapping) else value
 
 
+def _bill_line(data: Any) -> Any:
+    """A bill line's ``orderitem`` (an object in the detail) as its id and PO line number."""
+    if not isinstance(data, Mapping):
+        return data
+    item = data.get("orderitem")
+    number = item.get("PO_line_num") if isinstance(item, Mapping) else None
+    return {**data, "orderitem": _id_of(item), "order_line_number": number}
+
+
 def _structure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any, Any], Any]]:
     def factory(cls: type) -> Callable[[Any, Any], Any]:
         generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **_renames(cls))
         if cls is models.Bill:
             return lambda data, t: generated(_bill_items(data), t)
         if cls is models.BillLine:
-            return lambda data, t: generated(
-                {**data, "orderitem": _id_of(data.get("orderitem"))}
-                if isinstance(data, Mapping)
-                else data,
-                t,
-            )
+            return lambda data, t: generated(_bill_line(data), t)
         return generated
 
     return factory

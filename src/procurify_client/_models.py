@@ -238,6 +238,7 @@ class Account:
     """
 
     id: int | None = None
+    account_code: AccountCode | None = None
     department: Department | None = None
     active: bool | None = None
 
@@ -425,6 +426,15 @@ class PurchaseOrderRef:
 
 
 @attrs.frozen(kw_only=True)
+class CostAllocation:
+    """The share of a bill line charged to one budget account (account code in a department)."""
+
+    id: int | None = None
+    budget: Account | None = None
+    amount: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
 class BillLine:
     """One bill line (``items[]`` of the bill detail)."""
 
@@ -440,7 +450,10 @@ class BillLine:
     shipping_amount: Decimal | None = None
     purchase_order: PurchaseOrderRef | None = attrs.field(default=None, metadata={"wire": "po"})
     order_item: int | None = attrs.field(default=None, metadata={"wire": "orderitem"})
+    order_line_number: int | None = None
+    line_type: str | None = attrs.field(default=None, metadata={"wire": "type"})
     received_on: dt.datetime | None = None
+    cost_allocations: tuple[CostAllocation, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
