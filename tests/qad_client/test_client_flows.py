@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 import pytest
 
 from mlconnector_http import (
@@ -332,3 +333,65 @@ def test_transport_faults_and_rate_limits_map_to_qad_errors() -> None:
     with pytest.raises(QADTimeoutError) as late:
         client.suppliers.get(code)
     assert isinstance(late.value, APITimeoutError)
+
+
+def test_an_unpaid_invoice_takes_new_lines_and_a_paid_one_refuses_them() -> None:
+    world = make_world()
+    client = world.client()
+    order = client.purchase_orders.create(_purchase_order(client, world)).record
+    receipt = client.purchase_order_receipts.create(
+        NewReceipt(
+            po_number=order.number,
+            receipt_date=DAY,
+            lines=[NewReceiptLine(po_line=1, quantity=D("10"))],
+        )
+    ).record
+    invoice = client.supplier_invoices.create(
+        _invoice(world, order.number, receipt.receiver)
+    ).record
+    assert client.purchase_orders.get(order.number).lines[0].quantity_invoiced == D("6")
+
+    current = client.supplier_invoices.get(invoice.id)
+    more = attrs.evolve(
+        current,
+        matching_lines=[attrs.evolve(current.matching_lines[0], quantity=D("8"))],
+        total=D("33.60"),
+        due_date=DAY + dt.timedelta(days=60),
+    )
+    changed = client.supplier_invoices.update(more).record
+    assert (changed.id, changed.total, changed.balance) == (invoice.id, D("33.60"), D("33.60"))
+    assert changed.due_date == DAY + dt.timedelta(days=60)
+    assert client.purchase_orders.get(order.number).lines[0].quantity_invoiced == D("8")
+    (left,) = client.open_receivers.list(po_number=order.number)
+    assert left.open_quantity == D("2")
+
+    # more than was received: refused whole, the earlier match stands
+    too_many = client.supplier_invoices.get(invoice.id)
+    with pytest.raises(QADValidationError) as over:
+        client.supplier_invoices.update(
+            attrs.evolve(
+                too_many,
+                matching_lines=[attrs.evolve(too_many.matching_lines[0], quantity=D("11"))],
+                total=D("46.20"),
+            )
+        )
+    assert [e.field for e in over.value.errors] == ["matchQuantity"]
+    assert client.purchase_orders.get(order.number).lines[0].quantity_invoiced == D("8")
+
+    client.supplier_payments.create(
+        NewSupplierPayment(
+            supplier=world.seed.suppliers[0],
+            payment_date=DAY + dt.timedelta(days=30),
+            bank_gl_account=world.seed.bank_account,
+            currency="USD",
+            amount=D("10"),
+            allocations=[NewAllocation(invoice_id=invoice.id, amount=D("10"))],
+        )
+    )
+    paid = client.supplier_invoices.get(invoice.id)
+    with pytest.raises(QADValidationError) as locked:
+        client.supplier_invoices.update(attrs.evolve(paid, tax=D("1.00"), total=D("34.60")))
+    assert [e.field for e in locked.value.errors] == ["totalAmountTC", "taxAmountTC"]
+    assert "paid or final" in locked.value.errors[0].message
+    later = attrs.evolve(paid, due_date=DAY + dt.timedelta(days=90))
+    assert client.supplier_invoices.update(later).record.due_date == DAY + dt.timedelta(days=90)

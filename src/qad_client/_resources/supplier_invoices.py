@@ -31,6 +31,7 @@ __all__ = [
     "find_supplier_invoices_by_reference",
     "get_supplier_invoice",
     "list_supplier_invoices",
+    "update_supplier_invoice",
 ]
 
 TABLE = n.SUPPLIER_INVOICE
@@ -92,6 +93,13 @@ def create_supplier_invoice(
     return ops.write(ws, TABLE, SupplierInvoice, record, operation=n.CONTROL["create"])
 
 
+def update_supplier_invoice(
+    ws: Workspace, invoice: SupplierInvoice
+) -> Operation[WriteResult[SupplierInvoice]]:
+    """Save a changed copy of an invoice read with ``get``, echoing the hash it was read with."""
+    return ops.update(ws, TABLE, SupplierInvoice, invoice)
+
+
 class SupplierInvoices(QADResource):
     """``client.supplier_invoices``."""
 
@@ -144,6 +152,17 @@ class SupplierInvoices(QADResource):
         """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
         return self._send(create_supplier_invoice(self._ws, invoice))
 
+    def update(self, invoice: SupplierInvoice) -> WriteResult[SupplierInvoice]:
+        """Save an invoice read with ``get`` and changed with ``attrs.evolve``.
+
+        Dates and the external reference may always change; the lines, tax and ``total``
+        (which must equal the lines plus tax) only while the invoice is unpaid and not final.
+        Supplier, reference, type and currency never change. A refusal raises
+        ``QADValidationError`` naming the fields; an invoice changed since raises
+        ``QADConflict``.
+        """
+        return self._send(update_supplier_invoice(self._ws, invoice))
+
 
 class AsyncSupplierInvoices(AsyncQADResource):
     """``client.supplier_invoices`` on the async client."""
@@ -191,3 +210,7 @@ class AsyncSupplierInvoices(AsyncQADResource):
     async def create(self, invoice: NewSupplierInvoice) -> WriteResult[SupplierInvoice]:
         """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
         return await self._send(create_supplier_invoice(self._ws, invoice))
+
+    async def update(self, invoice: SupplierInvoice) -> WriteResult[SupplierInvoice]:
+        """Save an invoice read with ``get`` and changed (see the sync client's ``update``)."""
+        return await self._send(update_supplier_invoice(self._ws, invoice))

@@ -29,6 +29,7 @@ __all__ = [
     "INACTIVE",
     "INVALID",
     "INVOICE_CLOSED",
+    "INVOICE_LOCKED",
     "ITEM_MISMATCH",
     "LINE_NOT_OPEN",
     "NEGATIVE",
@@ -151,5 +152,8 @@ OVER_ALLOCATION = Msg(
     "QAD-4010", "Allocation {amount} exceeds the open balance {balance} of invoice {invoice}."
 )
 INVOICE_CLOSED = Msg("QAD-4011", "Supplier invoice {value} is not open.")
+INVOICE_LOCKED = Msg(
+    "QAD-4014", "Supplier invoice {value} is paid or final: its lines and amounts cannot change."
+)
 HAS_PAYMENTS = Msg("QAD-4012", "Supplier invoice {value} has payments and cannot be deleted.")
 ALREADY_VOID = Msg("QAD-4013", "Payment {value} is already void.")

@@ -206,7 +206,12 @@ ORDER_STATUS = {"open": "O", "closed": "C", "cancelled": "X"}  # orderStatus and
 ANALYSIS_TYPE = {"none": "None", "cost_centre": "CostCentre", "project": "Project", "both": "Both"}
 GL_TYPE = {"profit_loss": "PL", "balance": "BALANCE"}  # guess
 INVOICE_TYPE = {"invoice": "INVOICE", "credit_note": "CREDITNOTE"}  # guess
-INVOICE_STATUS = {"initial": "INITIAL", "matched": "MATCHED", "hold": "HOLD"}  # guess
+INVOICE_STATUS = {  # guess
+    "initial": "INITIAL",
+    "matched": "MATCHED",
+    "hold": "HOLD",
+    "final": "FINAL",
+}
 PAYMENT_STATUS = {"paid": "PAID", "void": "VOID"}  # guess
 ITEM_STATUS = {"active": "ACTIVE"}  # guess
 UNIT_OF_MEASURE = {"each": "EA"}

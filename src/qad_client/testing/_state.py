@@ -1186,30 +1186,86 @@ class TenantState:
             return None
         if values.operation == "delete":
             return self._delete_invoice(domain, existing, call)
-        fixed = (
-            "supplier",
-            "reference",
-            "invoice_type",
-            "currency",
-            "total",
-            "tax",
-            "invoice_date",
-        )
+        fixed = ("supplier", "reference", "invoice_type", "currency")
         if not self._unchanged(existing, values, fixed, call, SupplierInvoice):
             return None
-        for attribute in ("matching_lines", "expense_lines"):
-            if values.has(attribute) and not _same_rows(
-                getattr(existing, attribute), values.lines(attribute)
-            ):
-                call.flag(SupplierInvoice, attribute, "", m.NOT_CHANGEABLE)
-                return None
+        relined = [
+            attribute
+            for attribute in _INVOICE_LINES
+            if values.has(attribute)
+            and not _same_rows(getattr(existing, attribute), values.lines(attribute))
+        ]
+        amounts = [
+            attribute
+            for attribute in ("total", "tax", "invoice_date")
+            if values.has(attribute) and values.data.get(attribute) != getattr(existing, attribute)
+        ]
+        if (relined or amounts) and not _invoice_changeable(existing):
+            for attribute in (*relined, *amounts):
+                call.flag(
+                    SupplierInvoice,
+                    attribute,
+                    values.data.get(attribute, ""),
+                    m.INVOICE_LOCKED,
+                    value=existing.reference,
+                )
+            return None
         draft = attrs.evolve(existing)
-        values.assign(draft, exclude=("domain", "entity", *fixed))
+        values.assign(draft, exclude=("domain", "entity", *fixed, *_INVOICE_LINES, "total"))
+        if (relined or amounts) and not self._reline_invoice(domain, existing, draft, values, call):
+            return None
         self._stamp_draft(draft, existing, call)
         call.journal.put(self.invoices.scope(domain.code), str(existing.id), draft)
         ref_key = (key_of(domain.entity), key_of(existing.supplier), key_of(existing.reference))
         call.journal.put(self.invoice_refs, ref_key, draft)
         return draft
+
+    def _reline_invoice(
+        self,
+        domain: Domain,
+        existing: SupplierInvoice,
+        draft: SupplierInvoice,
+        values: Values,
+        call: _Call,
+    ) -> bool:
+        """Replace an unpaid invoice's lines and amounts: its matches are given back to their
+        receivers and the new lines matched afresh, as when it was created."""
+        before = call.errors()
+        for match in existing.matching_lines:
+            self._post_match(domain, match, -match.quantity, call)
+        if values.has("matching_lines"):
+            draft.matching_lines = [_match_line(v) for v in values.lines("matching_lines")]
+        else:
+            draft.matching_lines = [attrs.evolve(x) for x in existing.matching_lines]
+        if values.has("expense_lines"):
+            draft.expense_lines = [
+                self._expense_line(domain, v, call) for v in values.lines("expense_lines")
+            ]
+        if draft.tax < 0:
+            call.flag(SupplierInvoice, "tax", draft.tax, m.NEGATIVE, label="Tax")
+        if not draft.matching_lines and not draft.expense_lines:
+            call.flag(SupplierInvoice, "matching_lines", "", m.NO_LINES, label="A supplier invoice")
+        on_hold = self._check_matches(domain, draft, draft.matching_lines, call)
+        if call.errors() > before:
+            return False
+        expected = _invoice_total(draft)
+        if values.has("total") and values.data.get("total") != expected:
+            call.flag(
+                SupplierInvoice,
+                "total",
+                values.data.get("total"),
+                m.TOTAL_MISMATCH,
+                value=values.data.get("total"),
+                expected=expected,
+            )
+            return False
+        draft.total = draft.balance = expected
+        draft.is_open = expected != 0
+        status = "hold" if on_hold else ("matched" if draft.matching_lines else "initial")
+        draft.status = n.INVOICE_STATUS[status]
+        for match in draft.matching_lines:
+            self._post_match(domain, match, match.quantity, call)
+        return True
 
     def _create_invoice(
         self, domain: Domain, values: Values, call: _Call
@@ -1267,10 +1323,9 @@ class TenantState:
         on_hold = self._check_matches(domain, invoice, matches, call)
         if call.errors() > before:
             return None
-        lines_total = sum((x.quantity * x.unit_price for x in matches), ZERO) + sum(
-            (x.amount for x in expenses), ZERO
-        )
-        expected = lines_total + invoice.tax
+        invoice.matching_lines = matches
+        invoice.expense_lines = expenses
+        expected = _invoice_total(invoice)
         if values.has("total") and invoice.total != expected:
             call.flag(
                 SupplierInvoice,
@@ -1286,8 +1341,6 @@ class TenantState:
         invoice.is_open = expected != 0
         status = "hold" if on_hold else ("matched" if matches else "initial")
         invoice.status = n.INVOICE_STATUS[status]
-        invoice.matching_lines = matches
-        invoice.expense_lines = expenses
         invoice.id = self._next("invoice", call)
         self._stamp_new(invoice, call.user, call.now)
         call.journal.put(self.invoices.scope(domain.code), str(invoice.id), invoice)
@@ -1740,6 +1793,20 @@ def _equals(value: object, text: str) -> bool:
 
 def _receiver_key(receiver: str, po_line: int) -> str:
     return f"{key_of(receiver)}#{po_line}"
+
+
+_INVOICE_LINES = ("matching_lines", "expense_lines")
+
+
+def _invoice_total(invoice: SupplierInvoice) -> Decimal:
+    """Matched quantity x price, plus expense amounts, plus tax."""
+    matched = sum((x.quantity * x.unit_price for x in invoice.matching_lines), ZERO)
+    return matched + sum((x.amount for x in invoice.expense_lines), ZERO) + invoice.tax
+
+
+def _invoice_changeable(invoice: SupplierInvoice) -> bool:
+    """Lines and amounts may change while the invoice is unpaid and not final."""
+    return invoice.balance == invoice.total and invoice.status != n.INVOICE_STATUS["final"]
 
 
 def _same_rows(existing: Iterable[object], sent: list[Values]) -> bool:
