@@ -45,6 +45,7 @@ __all__ = [
     "Ref",
     "RelatedResource",
     "Requisition",
+    "RequisitionItem",
     "RequisitionStatus",
     "RequisitionSummary",
     "SyncFailure",
@@ -133,6 +134,7 @@ class DirectCostType(OpenStrEnum):
     """Kind of direct cost."""
 
     INVOICE = "invoice"
+    SUBCONTRACTOR_INVOICE = "subcontractor_invoice"
     EXPENSE = "expense"
     PAYROLL = "payroll"
 
@@ -398,6 +400,28 @@ class RequisitionSummary:
     current_payment_due: Decimal | None = None
     balance_to_finish_including_retainage: Decimal | None = None
     tax_applicable_to_this_payment: Decimal | None = None
+    retainage_released_this_period: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RequisitionItem:
+    """One schedule-of-values line of a requisition (``view=extended``): this period's work
+    on a commitment line, its cost code and cost type, and the retainage it withholds or
+    releases this period."""
+
+    id: int | None = None
+    line_item_id: int | None = None
+    cost_code_id: int | None = None
+    cost_code: Ref | None = None
+    line_item_type: Ref | None = None
+    description_of_work: str | None = None
+    position: int | None = None
+    scheduled_value: Decimal | None = None
+    work_completed_this_period: Decimal | None = None
+    work_completed_retainage_retained_this_period: Decimal | None = None
+    work_completed_retainage_released_this_period: Decimal | None = None
+    gross_amount: Decimal | None = None
+    net_amount: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -426,6 +450,7 @@ class Requisition(_Record):
     deletable: bool | None = None
     previous_requisition_id: int | None = None
     summary: RequisitionSummary | None = None
+    items: tuple[RequisitionItem, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -42,21 +42,28 @@ def list_requisitions(
     commitment_id: int | None = None,
     origin_id: str | None = None,
     page_size: int = DEFAULT_PER_PAGE,
+    with_items: bool = False,
 ) -> Operation[Page[Requisition]]:
-    """One project's invoices, optionally by status, commitment or update time."""
+    """One project's invoices, optionally by status, commitment or update time;
+    ``with_items`` asks for the extended view, which carries each invoice's lines."""
     commitment = None if commitment_id is None else check_id("commitment_id", commitment_id)
     params = [
         ("project_id", check_id("project_id", project_id)),
         *paging_params(page_size),
+        *([("view", "extended")] if with_items else []),
         *date_range("updated_at", modified_since, modified_before),
         *filters(status=status, commitment_id=commitment, origin_id=origin_id),
     ]
     return list_op("requisitions.list", v11("requisitions"), params, Requisition, "requisition")
 
 
-def get_requisition(project_id: int, requisition_id: int) -> Operation[Requisition]:
-    """One invoice."""
+def get_requisition(
+    project_id: int, requisition_id: int, *, with_items: bool = False
+) -> Operation[Requisition]:
+    """One invoice (with its lines when ``with_items``)."""
     params = [("project_id", check_id("project_id", project_id))]
+    if with_items:
+        params.append(("view", "extended"))
     path = v11(f"requisitions/{check_id('requisition_id', requisition_id)}")
     return get_op("requisitions.get", path, params, Requisition, f"requisition {requisition_id}")
 
@@ -100,8 +107,9 @@ class Requisitions(ProcoreResource):
         commitment_id: int | None = None,
         origin_id: str | None = None,
         page_size: int = DEFAULT_PER_PAGE,
+        with_items: bool = False,
     ) -> Paginator[Requisition]:
-        """One project's invoices."""
+        """One project's invoices (each with its lines when ``with_items``)."""
         return self._paginate(
             list_requisitions(
                 project_id,
@@ -111,12 +119,13 @@ class Requisitions(ProcoreResource):
                 commitment_id=commitment_id,
                 origin_id=origin_id,
                 page_size=page_size,
+                with_items=with_items,
             )
         )
 
-    def get(self, project_id: int, requisition_id: int) -> Requisition:
-        """One invoice."""
-        return self._send(get_requisition(project_id, requisition_id))
+    def get(self, project_id: int, requisition_id: int, *, with_items: bool = False) -> Requisition:
+        """One invoice (with its lines when ``with_items``)."""
+        return self._send(get_requisition(project_id, requisition_id, with_items=with_items))
 
     def update(
         self,
@@ -147,8 +156,9 @@ class AsyncRequisitions(AsyncProcoreResource):
         commitment_id: int | None = None,
         origin_id: str | None = None,
         page_size: int = DEFAULT_PER_PAGE,
+        with_items: bool = False,
     ) -> AsyncPaginator[Requisition]:
-        """One project's invoices."""
+        """One project's invoices (each with its lines when ``with_items``)."""
         return self._paginate(
             list_requisitions(
                 project_id,
@@ -158,12 +168,15 @@ class AsyncRequisitions(AsyncProcoreResource):
                 commitment_id=commitment_id,
                 origin_id=origin_id,
                 page_size=page_size,
+                with_items=with_items,
             )
         )
 
-    async def get(self, project_id: int, requisition_id: int) -> Requisition:
-        """One invoice."""
-        return await self._send(get_requisition(project_id, requisition_id))
+    async def get(
+        self, project_id: int, requisition_id: int, *, with_items: bool = False
+    ) -> Requisition:
+        """One invoice (with its lines when ``with_items``)."""
+        return await self._send(get_requisition(project_id, requisition_id, with_items=with_items))
 
     async def update(
         self,

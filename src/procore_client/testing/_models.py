@@ -243,6 +243,7 @@ class Requisition:
     comment: str | None = None
     erp_status: str = "not_ready"
     total_claimed: Decimal = ZERO
+    retainage_released: Decimal = ZERO
     previous_requisition_id: int | None = None
     origin_id: str | None = None
     origin_data: str | None = None

@@ -408,9 +408,10 @@ def requisition(
         r for r in state.requisitions_by_commitment.get(owner.id, []) if r.number < record.number
     ]
     previous = sum((r.total_claimed for r in earlier), _ZERO)
+    released_before = sum((r.retainage_released for r in earlier), _ZERO)
     to_date = previous + record.total_claimed
-    retainage = (to_date * owner.retainage_percent / 100).quantize(Decimal("0.01"))
-    previous_net = (previous * (100 - owner.retainage_percent) / 100).quantize(Decimal("0.01"))
+    retainage = _withheld(to_date, owner) - released_before - record.retainage_released
+    previous_net = previous - (_withheld(previous, owner) - released_before)
     earned = to_date - retainage
     summary = {
         "original_contract_sum": money(contract_sum),
@@ -427,6 +428,7 @@ def requisition(
         "current_payment_due": money(earned - previous_net),
         "balance_to_finish_including_retainage": money(contract_sum - earned),
         "tax_applicable_to_this_payment": money(_ZERO),
+        "retainage_released_this_period": money(record.retainage_released),
         "formatted_period": None,
         "positive_change_order_item_total": money(_ZERO),
         "negative_change_order_item_total": money(_ZERO),
@@ -488,29 +490,69 @@ def requisition(
         }
     )
     if items:
-        data["items"] = _requisition_items(record, owner, contract_sum)
+        retained = _withheld(to_date, owner) - _withheld(previous, owner)
+        data["items"] = _requisition_items(record, owner, retained, state)
         data["item_packages"] = []
     return data
 
 
+def _withheld(amount: Decimal, owner: Commitment) -> Decimal:
+    """Retainage withheld on ``amount`` of work to date (before any release)."""
+    return (amount * owner.retainage_percent / 100).quantize(Decimal("0.01"))
+
+
+def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """``total`` split in cents by ``weights``; the cents rounding leaves go to the largest
+    remainders, so the shares add up to ``total`` exactly."""
+    cents = int((total * 100).to_integral_value())
+    whole = sum(weights, _ZERO)
+    if not weights or whole == 0:
+        return [_ZERO for _ in weights]
+    exact = [Decimal(cents) * w / whole for w in weights]
+    floors = [int(x) for x in exact]
+    order = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in order[: cents - sum(floors)]:
+        floors[i] += 1
+    return [(Decimal(c) / 100).quantize(Decimal("0.01")) for c in floors]
+
+
 def _requisition_items(
-    record: Requisition, owner: Commitment, contract_sum: Decimal
+    record: Requisition, owner: Commitment, retained: Decimal, state: ProcoreState
 ) -> list[dict[str, Any]]:
+    """The invoice's lines: this period's claim split over the commitment's lines by their
+    scheduled value, retainage withheld by each line's work and released by scheduled value,
+    each split adding up to the summary to the cent."""
+    values = [line.amount for line in owner.line_items]
+    work = _shares(record.total_claimed, values)
+    withheld = _shares(retained, work)
+    released = _shares(record.retainage_released, values)
     rows = []
-    for line in owner.line_items:
-        share = line.amount / contract_sum if contract_sum else _ZERO
-        this_period = (record.total_claimed * share).quantize(Decimal("0.01"))
+    for line, this_period, kept, freed in zip(
+        owner.line_items, work, withheld, released, strict=True
+    ):
+        code = state.cost_codes.get(line.cost_code_id) if line.cost_code_id is not None else None
+        kind = (
+            state.line_item_types.get(line.line_item_type_id)
+            if line.line_item_type_id is not None
+            else None
+        )
         rows.append(
             {
                 "id": record.id * 1000 + line.position,
                 "item_type": "contract_item",
                 "accounting_method": owner.accounting_method,
                 "cost_code_id": line.cost_code_id,
+                "cost_code": None
+                if code is None
+                else {"id": code.id, "full_code": code.full_code, "name": code.name},
+                "line_item_type": None if kind is None else line_item_type(kind),
                 "line_item_id": line.id,
                 "description_of_work": line.description,
                 "scheduled_value": money(line.amount),
                 "work_completed_this_period": money(this_period),
-                "net_amount": money(this_period),
+                "work_completed_retainage_retained_this_period": money(kept),
+                "work_completed_retainage_released_this_period": money(freed),
+                "net_amount": money(this_period - kept + freed),
                 "gross_amount": money(this_period),
                 "position": line.position,
                 "line_number": str(line.position),

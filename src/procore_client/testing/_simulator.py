@@ -357,15 +357,18 @@ class ProcoreSimulator(Simulator):
         *,
         status: str = "draft",
         total_claimed: Decimal | int | str = 0,
+        retainage_released: Decimal | int | str = 0,
         invoice_number: str | None = None,
     ) -> Requisition:
-        """Create the next subcontractor invoice on a commitment."""
+        """Create the next subcontractor invoice on a commitment (``retainage_released``:
+        retainage withheld on earlier invoices that this one releases)."""
         with self.lock:
             return self.state.add_requisition(
                 project_id,
                 commitment_id,
                 status=status,
                 total_claimed=total_claimed,
+                retainage_released=retainage_released,
                 invoice_number=invoice_number,
             )
 

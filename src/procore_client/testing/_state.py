@@ -85,7 +85,7 @@ PO_STATUSES = (
     "Approved",
     "Closed",
 )
-DIRECT_COST_TYPES = ("invoice", "expense", "payroll")
+DIRECT_COST_TYPES = ("invoice", "subcontractor_invoice", "expense", "payroll")
 DIRECT_COST_STATUSES = ("draft", "pending", "revise_and_resubmit", "approved")
 BASE_TYPES = (
     "equipment",
@@ -894,10 +894,12 @@ class ProcoreState:
         *,
         status: str = "draft",
         total_claimed: Decimal | int | str = 0,
+        retainage_released: Decimal | int | str = 0,
         invoice_number: str | None = None,
         origin_id: str | None = None,
     ) -> Requisition:
-        """Create the next requisition on a commitment."""
+        """Create the next requisition on a commitment (``retainage_released``: retainage
+        held on earlier invoices that this one pays out)."""
         self.commitment(project_id, commitment_id)
         if status not in REQUISITION_STATUSES:
             raise ValidationFailed({"status": ["is not included in the list"]})
@@ -913,6 +915,7 @@ class ProcoreState:
             now,
             invoice_number=invoice_number,
             total_claimed=_parse_money(total_claimed, "total_claimed"),
+            retainage_released=_parse_money(retainage_released, "retainage_released"),
             previous_requisition_id=previous[-1].id if previous else None,
             origin_id=origin_id,
         )
