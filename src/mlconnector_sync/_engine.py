@@ -442,7 +442,16 @@ class _UnitWorker:
             if written.request_id is None and answers.last is not None:
                 written = attrs.evolve(written, request_id=answers.last.request_id)
         except WriteRefused as refused:
-            self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
+            if refused.waits_on is not None:
+                self._move(
+                    row,
+                    Event.HELD,
+                    reason=redact(str(refused)),
+                    waits_on=refused.waits_on,
+                    field=refused.field,
+                )
+            else:
+                self._fail(row, str(refused), permanent=refused.permanent, field=refused.field)
             return
         except (AuthError, PermissionDenied) as refused:
             self._unavailable(row, refused)

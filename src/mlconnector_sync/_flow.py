@@ -83,7 +83,11 @@ class Written:
 
 
 class WriteRefused(Exception):
-    """The target answered no; ``permanent`` when sending it again cannot help."""
+    """The target answered no; ``permanent`` when sending it again cannot help.
+
+    With ``waits_on`` the record is held rather than failed: the sink found, on reading the
+    target, that a person must act first (a paid invoice whose bill changed, say).
+    """
 
     def __init__(
         self,
@@ -92,11 +96,13 @@ class WriteRefused(Exception):
         permanent: bool,
         field: str | None = None,
         request_id: str | None = None,
+        waits_on: str | None = None,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.field = field
         self.request_id = request_id
+        self.waits_on = waits_on
 
 
 class Sink(Protocol):

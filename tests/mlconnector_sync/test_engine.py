@@ -302,6 +302,22 @@ def test_a_mapping_fix_plus_replay_posts_a_quarantined_record(
     ]
 
 
+def test_a_refusal_that_waits_on_a_person_holds_and_posts_once_the_target_agrees(
+    store: StateStore, clock: TickingClock
+) -> None:
+    engine, source, sink = make(store, clock)
+    sink.hold_next = 1
+    seed(source, clock, 1)
+    assert engine.run_once().exit_code == 0
+    row = store.load(FLOW, ["mem:main:0"])["mem:main:0"]
+    assert (row.state, row.waits_on) == (State.HELD, "a person (injected)")
+    assert row.reason == "paid in the target (injected)"
+    assert sink.creates == 0
+    engine.run_once()
+    assert store.load(FLOW, ["mem:main:0"])["mem:main:0"].state == State.POSTED
+    assert sink.creates == 1
+
+
 def test_transient_failures_back_off_then_post(store: StateStore, clock: TickingClock) -> None:
     engine, source, sink = make(store, clock, max_attempts=3)
     sink.fail_next = 2

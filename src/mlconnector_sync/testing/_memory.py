@@ -92,8 +92,9 @@ class MemorySink:
     among documents that carry no reference yet (so one is never linked twice).
 
     Faults, each consumed once per count: ``refuse_next`` (permanent refusals),
-    ``fail_next`` (transient refusals), ``unknown_next`` (the write is applied and then the
-    caller sees a timeout), ``lost_next`` (a timeout and nothing applied).
+    ``fail_next`` (transient refusals), ``hold_next`` (refusals that wait on a person),
+    ``unknown_next`` (the write is applied and then the caller sees a timeout), ``lost_next``
+    (a timeout and nothing applied).
     """
 
     def __init__(self, natural_key: str | None = None) -> None:
@@ -104,6 +105,7 @@ class MemorySink:
         self.lookups = 0
         self.refuse_next = 0
         self.fail_next = 0
+        self.hold_next = 0
         self.unknown_next = 0
         self.lost_next = 0
         self._ids = itertools.count(1)
@@ -166,6 +168,11 @@ class MemorySink:
         if self.fail_next:
             self.fail_next -= 1
             raise WriteRefused("busy (injected)", permanent=False)
+        if self.hold_next:
+            self.hold_next -= 1
+            raise WriteRefused(
+                "paid in the target (injected)", permanent=True, waits_on="a person (injected)"
+            )
         if self.lost_next:
             self.lost_next -= 1
             raise APITimeoutError("timed out before the write (injected)")
