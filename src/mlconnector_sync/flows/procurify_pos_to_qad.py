@@ -21,14 +21,10 @@ free text, so ``defaults.item`` (a memo item) is what most tenants set.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
-
-import attrs
 
 from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Skip, Verdict
 from mlconnector_sync.adapters.procurify_sources import ProcurifyPurchaseOrderSource
@@ -38,6 +34,7 @@ from mlconnector_sync.adapters.qad_sinks import (
     QADPurchaseOrderSink,
     code_key,
 )
+from mlconnector_sync.flows._coding import Missing, coding, date, decimal, first, supplier_code
 from procurify_client import OrderItemStatus, ProcurifyClient, PurchaseOrderState
 from qad_client import OrderStatus, QADClient
 
@@ -98,105 +95,11 @@ def _state_name(state: int) -> str:
         return str(state)
 
 
-@attrs.define
-class _Missing:
-    """What holds a PO: the reasons and what each waits on, in order, without repeats."""
-
-    reasons: list[str] = attrs.field(factory=list)
-    waits: list[str] = attrs.field(factory=list)
-
-    def add(self, reason: str, waits_on: str) -> None:
-        if reason not in self.reasons:
-            self.reasons.append(reason)
-        if waits_on not in self.waits:
-            self.waits.append(waits_on)
-
-
-def _decimal(value: Any, field: str, what: str) -> Decimal:
-    if value is None or isinstance(value, bool | float):
-        raise InvalidRecord(field, f"{what} must be a decimal string, not {value!r}")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidRecord(field, f"{what} is not a decimal: {value!r}") from None
-    if not number.is_finite():
-        raise InvalidRecord(field, f"{what} is not a finite decimal: {value!r}")
-    return number
-
-
-def _date(value: Any, field: str, *, required: bool) -> str | None:
-    if value in (None, ""):
-        if required:
-            raise InvalidRecord(field, "required")
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidRecord(field, f"not an ISO date or time: {value!r}") from None
-    return moment.date().isoformat()
-
-
-def _first(mapping: Mapping[str, str], keys: Iterable[Any]) -> str | None:
-    for key in keys:
-        if key not in (None, "") and str(key) in mapping:
-            return mapping[str(key)].strip() or None
-    return None
-
-
-def _supplier(po: Mapping[str, Any], ctx: Context, missing: _Missing) -> str:
-    vendor = po.get("vendor")
-    if not isinstance(vendor, Mapping) or vendor.get("id") in (None, ""):
-        raise InvalidRecord("vendor", "a purchase order needs a vendor")
-    vendor_id = str(vendor["id"])
-    name = str(vendor.get("name") or po.get("vendor_name") or "").strip()
-    label = f"Procurify vendor {vendor_id}" + (f" ({name})" if name else "")
-    code = ctx.mapping("vendors").get(vendor_id) or str(vendor.get("external_id") or "")
-    code = code.strip()
-    if not code:
-        missing.add(
-            f"{label} has no QAD supplier: no external id and no entry in the vendors mapping",
-            f"QAD supplier for Procurify vendor {vendor_id}",
-        )
-        return ""
-    known = ctx.table("suppliers").get(code_key(code))
-    if known is None:
-        missing.add(
-            f"QAD has no supplier {code} (for {label})",
-            f"QAD supplier {code} for Procurify vendor {vendor_id}",
-        )
-    elif not known:
-        missing.add(
-            f"QAD supplier {code} (for {label}) is inactive",
-            f"QAD supplier {code} to be active",
-        )
-    return code
-
-
-def _analysis(
-    kind: str,
-    table: str,
-    code: str | None,
-    for_what: str,
-    ctx: Context,
-    missing: _Missing,
-) -> None:
-    """Check a chosen analysis code exists and is active in QAD."""
-    if code is None:
-        return
-    known = ctx.table(table).get(code_key(code))
-    if known is None:
-        missing.add(f"QAD has no {kind} {code} ({for_what})", f"QAD {kind} {code} ({for_what})")
-    elif not known:
-        missing.add(
-            f"QAD {kind} {code} ({for_what}) is inactive", f"QAD {kind} {code} to be active"
-        )
-
-
 def _line(
     index: int,
     line: Mapping[str, Any],
     ctx: Context,
-    missing: _Missing,
+    missing: Missing,
     due_date: str | None,
 ) -> dict[str, Any]:
     path = f"lines[{index}]"
@@ -205,85 +108,33 @@ def _line(
         raise InvalidRecord(f"{path}.line_number", f"must be a positive integer, not {number!r}")
     label = f"line {number}"
     qty_field = "approved_quantity" if line.get("approved_quantity") is not None else "quantity"
-    quantity = _decimal(line.get(qty_field), f"{path}.{qty_field}", f"{label}: the quantity")
+    quantity = decimal(line.get(qty_field), f"{path}.{qty_field}", f"{label}: the quantity")
     if quantity <= 0:
         raise InvalidRecord(f"{path}.{qty_field}", f"{label}: must be positive, not {quantity}")
     price_field = "approved_price" if line.get("approved_price") is not None else "price"
-    price = _decimal(line.get(price_field), f"{path}.{price_field}", f"{label}: the price")
+    price = decimal(line.get(price_field), f"{path}.{price_field}", f"{label}: the price")
     if price < 0:
         raise InvalidRecord(f"{path}.{price_field}", f"{label}: must not be negative, not {price}")
     account_code = str(line.get("account_code") or "").strip()
     if not account_code:
         raise InvalidRecord(f"{path}.account_code", f"{label}: a line needs an account code")
-
-    department = line.get("department") if isinstance(line.get("department"), Mapping) else None
-    dept_keys = [department.get("id"), department.get("name")] if department else []
-    dept_label = str(department.get("name") or department.get("id")) if department else None
     defaults = ctx.mapping("defaults")
-
-    mapped = ctx.mapping("accounts").get(account_code)
-    gl_code = (mapped or account_code).strip()
-    via = f" (mapped to {gl_code})" if mapped else ""
-    waits_gl = f"GL account for account code {account_code} ({label})"
-    account = ctx.table("gl_accounts").get(code_key(gl_code))
-    document: dict[str, Any] = {
-        "line": number,
-        "description": str(line.get("name") or "").strip() or None,
-        "quantity": str(quantity),
-        "purchase_cost": str(price),
-        "gl_account": gl_code,
-        "due_date": due_date,
-    }
-    item = _first(ctx.mapping("items"), [line.get("sku")]) or (defaults.get("item") or "").strip()
+    item = first(ctx.mapping("items"), [line.get("sku")]) or (defaults.get("item") or "").strip()
     if not item:
         missing.add(
             "no QAD item for Procurify lines: set defaults.item (or map the SKU in items)",
             "QAD item for Procurify PO lines (defaults.item)",
         )
-    document["item"] = item
-    if account is None:
-        missing.add(f"{label}: account code {account_code}{via} has no GL account in QAD", waits_gl)
-        return document
-    if not account.get("active", True):
-        missing.add(f"{label}: GL account {gl_code} is inactive in QAD", waits_gl)
-        return document
-    document["gl_account"] = str(account.get("code") or gl_code)
-
-    for_dept = f"department {dept_label}" if dept_label else f"{label}, GL account {gl_code}"
-    if account.get("cost_centre"):
-        centre = _first(ctx.mapping("departments"), dept_keys) or defaults.get("cost_centre")
-        if not centre:
-            missing.add(
-                f"{label}: GL account {gl_code} needs a cost centre and "
-                + (
-                    f"department {dept_label} maps to none"
-                    if dept_label
-                    else "the line has no department"
-                ),
-                f"cost centre for {for_dept}",
-            )
-        else:
-            _analysis("cost centre", "cost_centres", centre, for_dept, ctx, missing)
-            document["cost_centre"] = centre
-    if account.get("project"):
-        project = _first(ctx.mapping("projects"), [*dept_keys, account_code]) or defaults.get(
-            "project"
-        )
-        if not project:
-            missing.add(
-                f"{label}: GL account {gl_code} needs a project and none is mapped",
-                f"project for {for_dept}",
-            )
-        else:
-            _analysis("project", "projects", project, for_dept, ctx, missing)
-            document["project"] = project
-    if account.get("sub_account"):
-        sub = _first(ctx.mapping("sub_accounts"), [account_code, *dept_keys]) or defaults.get(
-            "sub_account"
-        )
-        if sub:
-            _analysis("sub-account", "sub_accounts", sub, for_dept, ctx, missing)
-            document["sub_account"] = sub
+    department = line.get("department") if isinstance(line.get("department"), Mapping) else None
+    document: dict[str, Any] = {
+        "line": number,
+        "description": str(line.get("name") or "").strip() or None,
+        "quantity": str(quantity),
+        "purchase_cost": str(price),
+        "due_date": due_date,
+        "item": item,
+        **coding(account_code, department, label, ctx, missing),
+    }
     site = (defaults.get("site") or "").strip()
     if site:
         document["site"] = site
@@ -291,7 +142,7 @@ def _line(
 
 
 def _lines(
-    po: Mapping[str, Any], ctx: Context, missing: _Missing, due_date: str | None
+    po: Mapping[str, Any], ctx: Context, missing: Missing, due_date: str | None
 ) -> list[dict[str, Any]]:
     lines = po.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -351,10 +202,12 @@ def transform(
 
 
 def _document(po: Mapping[str, Any], ctx: Context, number: str, status: str, state: int) -> Verdict:
-    missing = _Missing()
-    order_date = _date(po.get("date"), "date", required=True)
-    due_date = _date(po.get("promise_date"), "promise_date", required=False)
-    supplier = _supplier(po, ctx, missing)
+    missing = Missing()
+    order_date = date(po.get("date"), "date", required=True)
+    due_date = date(po.get("promise_date"), "promise_date", required=False)
+    if not isinstance(po.get("vendor"), Mapping) or po["vendor"].get("id") in (None, ""):
+        raise InvalidRecord("vendor", "a purchase order needs a vendor")
+    supplier = supplier_code(po["vendor"], po.get("vendor_name"), ctx, missing)
     lines = _lines(po, ctx, missing, due_date)
     if not lines and ctx.target_id is None:
         return Skip("every line of the PO is cancelled and it was never posted to QAD")
