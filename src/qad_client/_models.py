@@ -11,7 +11,7 @@ Wire names are not here; they live in ``_names.py``.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, Literal, TypeVar
 
 import attrs
@@ -62,6 +62,7 @@ __all__ = [
 
 T = TypeVar("T")
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 
 # --- enums ------------------------------------------------------------------------------------
@@ -632,8 +633,15 @@ class NewSupplierInvoice:
 
     @property
     def lines_total(self) -> Decimal:
-        """Sum of matched quantity x price and expense amounts, plus tax."""
-        matched = sum((m.quantity * m.unit_price for m in self.matching_lines), ZERO)
+        """Sum of matched quantity x price (each rounded to the cent, as QAD books a line)
+        and expense amounts, plus tax."""
+        matched = sum(
+            (
+                (m.quantity * m.unit_price).quantize(CENT, ROUND_HALF_UP)
+                for m in self.matching_lines
+            ),
+            ZERO,
+        )
         expensed = sum((e.amount for e in self.expense_lines), ZERO)
         return matched + expensed + self.tax
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -1798,9 +1798,16 @@ def _receiver_key(receiver: str, po_line: int) -> str:
 _INVOICE_LINES = ("matching_lines", "expense_lines")
 
 
+CENT = Decimal("0.01")
+
+
 def _invoice_total(invoice: SupplierInvoice) -> Decimal:
-    """Matched quantity x price, plus expense amounts, plus tax."""
-    matched = sum((x.quantity * x.unit_price for x in invoice.matching_lines), ZERO)
+    """Matched quantity x price, each line rounded to the cent as QAD books it, plus expense
+    amounts, plus tax."""
+    matched = sum(
+        ((x.quantity * x.unit_price).quantize(CENT, ROUND_HALF_UP) for x in invoice.matching_lines),
+        ZERO,
+    )
     return matched + sum((x.amount for x in invoice.expense_lines), ZERO) + invoice.tax
 
 
