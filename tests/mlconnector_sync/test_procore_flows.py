@@ -1,0 +1,224 @@
+"""Procore -> QAD (subcontractor invoices with retainage, direct costs) and QAD suppliers ->
+Procore vendors, end to end through the engine on the in-process simulators."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from mlconnector_sync import Engine, FlowReport, State
+from mlconnector_sync.adapters.qad_invoices import CREDIT_SUFFIX
+from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
+from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
+from mlconnector_sync.flows import qad_suppliers_to_procore as suppliers
+from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
+from mlconnector_sync.testing._contractor import UNMAPPED_CODE, Contractor
+from procore_client import ProcoreClient, RequisitionStatus
+from qad_client import InvoiceType, QADClient
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+ZERO = Decimal("0.00")
+Totals = dict[tuple[str, str], dict[str, Decimal]]
+
+
+class World:
+    def __init__(self, store: StateStore, *, projects: int = 5) -> None:
+        self.scenario = Contractor(projects=projects, suppliers=6)
+        self.procore: ProcoreClient = self.scenario.procore_client()
+        self.qad: QADClient = self.scenario.qad_client()
+        self.store = store
+        for name, table in self.scenario.mappings().items():
+            store.save_mapping(name, table, now=NOW)
+        self.engine = Engine(
+            [
+                suppliers.build(self.qad, self.procore, connection="qad", domain="10USA"),
+                requisitions.build(self.procore, self.qad, connection="procore"),
+                direct_costs.build(self.procore, self.qad, connection="procore"),
+            ],
+            store,
+        )
+
+    def run(self) -> Mapping[str, FlowReport]:
+        report = self.engine.run_once()
+        assert report.exit_code == 0, report.to_json()
+        return report.flows
+
+    def map_unmapped(self) -> None:
+        version = self.store.mapping("cost_codes")
+        assert version is not None
+        entries = {**version[1], f"{UNMAPPED_CODE}|X": "5400"}
+        self.store.save_mapping("cost_codes", entries, now=NOW)
+
+    # -- both sides' money -----------------------------------------------------------------
+
+    def procore_totals(self) -> tuple[Totals, dict[str, Decimal]]:
+        """Per (project, cost code): gross, retained, released, net, from Procore's lines; and
+        per project, the net payable by Procore's own summaries."""
+        by_code: Totals = collections.defaultdict(lambda: collections.defaultdict(lambda: ZERO))
+        payable: dict[str, Decimal] = collections.defaultdict(lambda: ZERO)
+        posting = {RequisitionStatus.APPROVED, RequisitionStatus.APPROVED_AS_NOTED}
+        for project in self.procore.projects.list(active=True):
+            number = str(project.project_number)
+            for req in self.procore.requisitions.list(project.id, with_items=True):
+                if req.status not in posting:
+                    continue
+                assert req.summary is not None
+                assert req.summary.current_payment_due is not None
+                payable[number] += req.summary.current_payment_due
+                for item in req.items:
+                    assert item.cost_code is not None
+                    row = by_code[(number, str(item.cost_code.full_code))]
+                    gross = item.work_completed_this_period or ZERO
+                    kept = item.work_completed_retainage_retained_this_period or ZERO
+                    freed = item.work_completed_retainage_released_this_period or ZERO
+                    row["gross"] += gross
+                    row["retained"] += kept
+                    row["released"] += freed
+                    row["net"] += gross - kept + freed
+            for header in self.procore.direct_costs.list(project.id):
+                cost = self.procore.direct_costs.get(project.id, header.id)
+                payable[number] += cost.grand_total or ZERO
+                for line in cost.line_items:
+                    assert line.cost_code is not None
+                    assert line.amount is not None
+                    row = by_code[(number, str(line.cost_code.full_code))]
+                    row["gross"] += line.amount
+                    row["net"] += line.amount
+        return _plain(by_code), dict(payable)
+
+    def qad_totals(self) -> tuple[Totals, dict[str, Decimal]]:
+        """The same figures read back from QAD's invoices and retainage credit notes."""
+        by_code: Totals = collections.defaultdict(lambda: collections.defaultdict(lambda: ZERO))
+        payable: dict[str, Decimal] = collections.defaultdict(lambda: ZERO)
+        for header in self.qad.supplier_invoices.list():
+            invoice = self.qad.supplier_invoices.get(header.id)
+            sign = -1 if invoice.invoice_type == InvoiceType.CREDIT_NOTE else 1
+            assert invoice.external_reference.endswith(CREDIT_SUFFIX) == (sign == -1)
+            for line in invoice.expense_lines:
+                project, code, _, what = line.text.split("|")
+                row = by_code[(project, code)]
+                payable[project] += sign * line.amount
+                row["net"] += sign * line.amount
+                if what == "work":
+                    row["gross"] += line.amount
+                elif what == "retainage withheld":
+                    row["retained"] += line.amount
+                else:
+                    assert what == "retainage released"
+                    row["released"] += line.amount
+        return _plain(by_code), dict(payable)
+
+
+def _plain(totals: Totals) -> Totals:
+    return {key: {k: v for k, v in row.items() if v} for key, row in totals.items()}
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    store: StateStore = (
+        MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "state.db")
+    )
+    yield World(store)
+    store.close()
+
+
+def test_money_per_project_and_cost_code_agrees_to_the_cent_and_a_rerun_posts_nothing(
+    world: World,
+) -> None:
+    first = world.run()
+    held = [e for e in first[requisitions.NAME].exceptions if e.kind == "held"]
+    assert held, "the scenario's unmapped cost code must hold an invoice"
+    assert all(f"cost code {UNMAPPED_CODE}, cost type X" in (e.reason or "") for e in held)
+    assert all(f"{UNMAPPED_CODE}|X" in (e.waits_on or "") for e in held)
+    assert first[requisitions.NAME].changes["posted"] > 0
+    assert first[direct_costs.NAME].changes["posted"] == 5
+
+    world.map_unmapped()
+    second = world.run()
+    assert second[requisitions.NAME].changes["released"] == len(held)
+    assert second[requisitions.NAME].counts.get(State.HELD, 0) == 0
+
+    procore_codes, procore_payable = world.procore_totals()
+    qad_codes, qad_payable = world.qad_totals()
+    assert len(procore_codes) >= len(world.scenario.project_ids) * 3
+    assert qad_codes == procore_codes
+    assert qad_payable == procore_payable
+    released = sum(row.get("released", ZERO) for row in qad_codes.values())
+    assert released > 0, "the scenario releases retainage on final invoices"
+
+    third = world.run()
+    assert all(f.changes.get("posted", 0) == 0 for f in third.values())
+    assert all(f.changes.get("posting", 0) == 0 for f in third.values())
+
+
+def test_vendors_are_one_list_after_a_run(world: World) -> None:
+    flows = world.run()
+    assert flows[suppliers.NAME].changes["posted"] == 6
+    vendors = list(world.procore.vendors.list())
+    qad = {s.code: s for s in world.qad.suppliers.list()}
+    assert sorted((v.origin_id, v.name) for v in vendors) == sorted(
+        (code, s.name) for code, s in qad.items()
+    )
+    # the vendors Procore knew were linked (by name or by tax id), not duplicated
+    known = world.scenario.vendor_ids
+    assert {v.origin_id: v.id for v in vendors if v.origin_id in known} == known
+    for vendor in vendors:
+        register = world.procore.vendors.get_business_register(vendor.id)
+        supplier = qad[str(vendor.origin_id)]
+        assert register is not None
+        assert register.identifier == supplier.tax_id_federal.replace("-", "")
+    again = world.run()
+    assert again[suppliers.NAME].changes.get("posted", 0) == 0
+
+
+def test_an_ambiguous_vendor_is_held_with_both_candidates(world: World) -> None:
+    target = world.scenario.vendors[2]  # a supplier only in QAD
+    twins = [world.scenario.procore.add_vendor(8800, target.name) for _ in range(2)]
+    flows = world.run()
+    (held,) = [e for e in flows[suppliers.NAME].exceptions if e.kind == "held"]
+    assert held.source_key.endswith(target.code)
+    for twin in twins:
+        assert str(twin.id) in (held.reason or "")
+    assert "a person" in (held.waits_on or "")
+    named = [v for v in world.procore.vendors.list() if v.name == target.name]
+    assert len(named) == 2
+    assert all(v.origin_id is None for v in named)
+
+
+def test_a_changed_supplier_updates_its_vendor_in_place(world: World) -> None:
+    world.run()
+    supplier = world.scenario.vendors[0]
+    state = world.scenario.qad.state("builders")
+    record = state.suppliers.get(state.domain("10USA").supplier_set, supplier.code)  # type: ignore[union-attr]
+    assert record is not None
+    record.name = "Summit Concrete Holdings LLC"
+    record.modified_at = world.scenario.clock.now() + dt.timedelta(hours=1)
+    flows = world.run()
+    assert flows[suppliers.NAME].changes["posted"] == 1
+    (vendor,) = world.procore.vendors.find_by_reference(supplier.code)
+    assert vendor.name == "Summit Concrete Holdings LLC"
+    assert len(list(world.procore.vendors.list())) == 6
+
+
+def test_an_invoice_sent_back_after_posting_is_held_for_a_person(world: World) -> None:
+    world.run()
+    project = world.scenario.project_ids[0]
+    posted = next(
+        r
+        for r in world.procore.requisitions.list(project)
+        if r.status == RequisitionStatus.APPROVED
+    )
+    record = world.scenario.procore.state.requisition(project, posted.id)
+    record.status = "revise_and_resubmit"
+    record.updated_at = world.scenario.clock.now() + dt.timedelta(hours=1)
+    world.scenario.procore.state.touch()
+    flows = world.run()
+    (held,) = [e for e in flows[requisitions.NAME].exceptions if str(posted.id) in e.source_key]
+    assert held.kind == "held"
+    assert "revise_and_resubmit" in (held.reason or "")
+    assert "QAD keeps what it posted" in (held.reason or "")
