@@ -259,6 +259,7 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "qad_suppliers_to_procurify": ("qad", "procurify"),
     "qad_gl_accounts_to_procurify": ("qad", "procurify"),
     "procurify_pos_to_qad": ("procurify", "qad"),
+    "procurify_bills_to_qad": ("procurify", "qad"),
 }
 
 

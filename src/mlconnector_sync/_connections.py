@@ -24,6 +24,7 @@ from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
 from mlconnector_sync._credentials import MASTER_KEY_ENV, CredentialError, CredentialStore
 from mlconnector_sync._flow import Flow
 from mlconnector_sync.flows import (
+    procurify_bills_to_qad,
     procurify_pos_to_qad,
     qad_gl_accounts_to_procurify,
     qad_suppliers_to_procurify,
@@ -39,6 +40,7 @@ BUILDERS: Mapping[str, FlowBuilder] = {
     qad_suppliers_to_procurify.NAME: qad_suppliers_to_procurify.build,
     qad_gl_accounts_to_procurify.NAME: qad_gl_accounts_to_procurify.build,
     procurify_pos_to_qad.NAME: procurify_pos_to_qad.build,
+    procurify_bills_to_qad.NAME: procurify_bills_to_qad.build,
 }
 
 

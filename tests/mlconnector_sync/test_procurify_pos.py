@@ -37,9 +37,10 @@ from mlconnector_sync.adapters.qad_sinks import (
     plan_update,
 )
 from mlconnector_sync.flows import procurify_pos_to_qad as pos
+from mlconnector_sync.flows._coding import members_of
 from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
 from mlconnector_sync.testing import MemorySource
-from procurify_client import ProcurifyClient
+from procurify_client import ProcurifyClient, PurchaseOrderState
 from procurify_client.testing import ProcurifySimulator
 from procurify_client.testing._state import OrderItem, PurchaseOrder, Tenant, cents
 from qad_client import OrderStatus, QADClient
@@ -648,9 +649,10 @@ def test_states_outside_the_posting_ones_are_skipped_unless_they_close_a_posted_
 
 
 def test_statuses_are_taken_by_member_number_or_name() -> None:
-    assert pos.statuses_of(["purchased", 5, "3"]) == {PURCHASED, REOPENED, CLOSED}
-    with pytest.raises(ValueError, match="unknown Procurify PO state"):
-        pos.statuses_of(["approved"])
+    chosen = members_of(PurchaseOrderState, ["purchased", 5, "3"], "Procurify PO state")
+    assert chosen == {PURCHASED, REOPENED, CLOSED}
+    with pytest.raises(ValueError, match="unknown Procurify PO state 'approved'"):
+        members_of(PurchaseOrderState, ["approved"], "Procurify PO state")
 
 
 def test_rejected_lines_are_left_out_and_the_rest_post() -> None:

@@ -8,6 +8,7 @@ The mappings read are the ones the PO flow documents: ``vendors``, ``accounts``,
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,7 +18,7 @@ import attrs
 from mlconnector_sync._flow import Context, InvalidRecord
 from mlconnector_sync.adapters.qad_sinks import code_key
 
-__all__ = ["Missing", "coding", "date", "decimal", "first", "supplier_code"]
+__all__ = ["Missing", "coding", "date", "decimal", "first", "members_of", "supplier_code"]
 
 
 @attrs.define
@@ -179,3 +180,18 @@ def coding(
             _analysis("sub-account", "sub_accounts", sub, for_dept, ctx, missing)
             found["sub_account"] = sub
     return found
+
+
+def members_of(kind: type[enum.IntEnum], values: Iterable[int | str], what: str) -> frozenset[int]:
+    """Enum values from members, their numbers or their names (``"purchased"``)."""
+    chosen: set[int] = set()
+    for value in values:
+        if isinstance(value, str) and not value.strip().isdigit():
+            try:
+                chosen.add(int(kind[value.strip().upper()]))
+            except KeyError:
+                names = ", ".join(member.name.lower() for member in kind)
+                raise ValueError(f"unknown {what} {value!r}; one of {names}") from None
+        else:
+            chosen.add(int(value))
+    return frozenset(chosen)

@@ -34,7 +34,15 @@ from mlconnector_sync.adapters.qad_sinks import (
     QADPurchaseOrderSink,
     code_key,
 )
-from mlconnector_sync.flows._coding import Missing, coding, date, decimal, first, supplier_code
+from mlconnector_sync.flows._coding import (
+    Missing,
+    coding,
+    date,
+    decimal,
+    first,
+    members_of,
+    supplier_code,
+)
 from procurify_client import OrderItemStatus, ProcurifyClient, PurchaseOrderState
 from qad_client import OrderStatus, QADClient
 
@@ -71,21 +79,6 @@ def reference(source_key: str) -> str:
     digest = hashlib.sha256(source_key.encode()).hexdigest().upper()
     short = f"PFY-{source_key.rsplit(':', 1)[-1]}-{digest[:6]}"
     return short if len(short) <= REFERENCE_LIMIT else f"PFY-{digest[: REFERENCE_LIMIT - 4]}"
-
-
-def statuses_of(statuses: Iterable[PurchaseOrderState | int | str]) -> frozenset[int]:
-    """Posting states from enum members, their numbers or names (``"purchased"``)."""
-    chosen: set[int] = set()
-    for status in statuses:
-        if isinstance(status, str) and not status.strip().isdigit():
-            try:
-                chosen.add(int(PurchaseOrderState[status.strip().upper()]))
-            except KeyError:
-                names = ", ".join(s.name.lower() for s in PurchaseOrderState)
-                raise ValueError(f"unknown Procurify PO state {status!r}; one of {names}") from None
-        else:
-            chosen.add(int(status))
-    return frozenset(chosen)
 
 
 def _state_name(state: int) -> str:
@@ -255,7 +248,9 @@ def build(
         name=NAME,
         source=ProcurifyPurchaseOrderSource(procurify, connection=connection),
         sink=QADPurchaseOrderSink(qad),
-        transform=functools.partial(transform, statuses=statuses_of(statuses)),
+        transform=functools.partial(
+            transform, statuses=members_of(PurchaseOrderState, statuses, "Procurify PO state")
+        ),
         reference=reference,
         requires=("qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"),
         tables={

@@ -4,9 +4,12 @@ that points a runner at them. ``mlconnector simulate`` and the tests use these."
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import random
+import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,19 @@ import httpx
 
 from mlconnector_http import RetryPolicy
 from mlconnector_http.testing import Fault, Simulator
+from procurify_client import BillStatus, BillType, PurchaseOrderState
 from procurify_client.testing import ProcurifySimulator, RateLimit
-from qad_client import NewReceipt, NewReceiptLine, QADClient
+from procurify_client.testing._state import Bill, BillItem, Payment
+from qad_client import (
+    NewAllocation,
+    NewExpenseLine,
+    NewReceipt,
+    NewReceiptLine,
+    NewSupplierInvoice,
+    NewSupplierPayment,
+    OrderStatus,
+    QADClient,
+)
 from qad_client.testing import QADSimulator
 
 __all__ = [
@@ -104,6 +118,32 @@ class ReceivingQAD(QADSimulator):
                 )
                 self.received_lines += len(lines)
 
+    def receive_rest(self) -> int:
+        """The warehouse books every quantity still due on the POs the API created; returns
+        the number of lines received."""
+        state = self.state(self._tenant_name)
+        received = 0
+        for order in state.purchase_orders.records(QAD_DOMAIN):
+            if order.number not in self._known or order.status != OrderStatus.OPEN.value:
+                continue
+            lines = [
+                NewReceiptLine(
+                    po_line=number, quantity=line.quantity_ordered - line.quantity_received
+                )
+                for number, line in sorted(order.lines.items())
+                if line.quantity_ordered > line.quantity_received
+                and line.status == OrderStatus.OPEN.value
+            ]
+            if lines:
+                self._client().purchase_order_receipts.create(
+                    NewReceipt(
+                        po_number=order.number, receipt_date=self.clock.now().date(), lines=lines
+                    )
+                )
+                received += len(lines)
+        self.received_lines += received
+        return received
+
     def _client(self) -> Any:
         if self._warehouse is None:
             self.add_user(self._tenant_name, "warehouse", WAREHOUSE_PASSWORD)
@@ -185,6 +225,7 @@ class ServedScenario:
                 ("qad_suppliers_to_procurify", "qad", "procurify"),
                 ("qad_gl_accounts_to_procurify", "qad", "procurify"),
                 ("procurify_pos_to_qad", "procurify", "qad"),
+                ("procurify_bills_to_qad", "procurify", "qad"),
             ):
                 lines += [
                     f"[flows.{flow}]",
@@ -198,6 +239,32 @@ class ServedScenario:
             lines += [f"{key} = {_q(value)}" for key, value in self.defaults.items()]
             lines += [""]
         return "\n".join(lines)
+
+
+def _payment(
+    number: int,
+    amount: Decimal,
+    currency: int,
+    vendor: int,
+    groups: tuple[int, ...],
+    at: dt.datetime,
+) -> Payment:
+    return Payment(
+        id=number,
+        uuid=str(uuid.UUID(int=number, version=4)),
+        amount=amount,
+        currency_id=currency,
+        status="paid",
+        created_at=at,
+        updated_at=at,
+        creator_id=1,
+        vendor_id=vendor,
+        bill_groups=groups,
+        processing_date=at,
+        posted_date=at.date(),
+        source_name="Operating account",
+        rail="ACH",
+    )
 
 
 def _q(value: object) -> str:
@@ -256,7 +323,9 @@ class Manufacturer:
             "cost_centre": seeded.cost_centres[0],
             "project": seeded.projects[0],
         }
+        self.bank_account = seeded.bank_account
         self._align()
+        self._bills(bills_per_po=0.8, expenses=max(2, scale))
 
     def _align(self) -> None:
         """Make Procurify look like a tenant that buys from QAD's suppliers and codes to QAD's
@@ -299,6 +368,195 @@ class Manufacturer:
             },
         }
         """The mappings a clerk adds after the first run to release what it held."""
+
+    def _bills(self, *, bills_per_po: float, expenses: int) -> None:
+        """A month of AP bills in place of the seeded ones, as the tenant's clerks keyed them.
+
+        Most bill a purchased PO line for line, in the PO's currency (some POs are in CAD);
+        ``expenses`` bills are for costs without a PO; one is a credit note, one was paid by
+        credit card and one is still a draft. Paid bills carry a Procurify payment. Planted
+        for the reconciliation (``self.planted``): a bill paid in Procurify that QAD will show
+        open, one QAD will show paid short, a Procurify payment for a bill nobody has, and a
+        QAD invoice keyed by hand with no bill behind it.
+        """
+        rng = random.Random(self.seed * 7919 + 17)
+        tenant = self.procurify.tenant(PROCURIFY_TENANT)
+        start = tenant.now() - dt.timedelta(days=30)
+        posting = {PurchaseOrderState.PURCHASED, PurchaseOrderState.REOPENED}
+        linked = sorted(v.id for v in tenant.vendors.values() if v.active and v.external_id)
+        coded = sorted(tenant.account_codes)[:-1]  # the last one has no GL account in QAD
+        bills: list[Bill] = []
+        items = iter(range(1, 10**9))
+
+        def bill(vendor: int, currency: int, lines: list[BillItem], **fields: Any) -> None:
+            number = len(bills) + 1
+            day = start + dt.timedelta(days=rng.randrange(28), minutes=number)
+            values: dict[str, Any] = {
+                "id": number,
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "status": BillStatus.APPROVED,
+                "type": BillType.ORDER,
+                "version": 1,
+                "vendor_id": vendor,
+                "currency_id": currency,
+                "invoice_number": f"INV-{self.seed % 100:02d}{number:05d}",
+                "invoice_date": day,
+                "due_date": day + dt.timedelta(days=30),
+                "last_modified": day + dt.timedelta(hours=2),
+                "creator_id": tenant.api_user_id,
+                "items": tuple(lines),
+                "submitted_date": day + dt.timedelta(hours=1),
+                "approver_id": tenant.api_user_id,
+            }
+            values.update(fields)
+            bills.append(Bill(**values))
+
+        def expense_line(amount: Decimal, text: str) -> BillItem:
+            return BillItem(
+                id=next(items),
+                description=text,
+                sku="",
+                unit="Each",
+                quantity=Decimal(1) if amount > 0 else Decimal(-1),
+                unit_cost=abs(amount),
+                tax_percent=Decimal(0),
+                account_code_id=rng.choice(coded),
+                department_id=rng.choice(sorted(tenant.departments)),
+                received_on=start,
+            )
+
+        for po in tenant.purchase_orders:
+            if po.state not in posting or po.vendor_id not in linked or rng.random() > bills_per_po:
+                continue
+            lines = [
+                BillItem(
+                    id=next(items),
+                    description=line.name,
+                    sku=line.sku,
+                    unit=line.unit,
+                    quantity=line.quantity,
+                    unit_cost=line.price,
+                    tax_percent=po.tax_percent,
+                    account_code_id=line.account_code_id,
+                    department_id=line.department_id,
+                    received_on=po.date,
+                    po_id=po.id,
+                    order_item_id=line.id,
+                )
+                for line in tenant.lines(po)
+                if tenant.account_codes[line.account_code_id].id in coded
+            ]
+            if lines:
+                bill(po.vendor_id, po.currency_id, lines)
+        for n in range(expenses):
+            amount = Decimal(rng.randrange(2_000, 90_000)).scaleb(-2)
+            bill(
+                rng.choice(linked),
+                1,
+                [expense_line(amount, f"Services {n + 1}")],
+                type=BillType.EXPENSE,
+            )
+        credit = Decimal(rng.randrange(1_000, 9_000)).scaleb(-2)
+        bill(linked[0], 1, [expense_line(-credit, "Returned goods credit")], type=BillType.EXPENSE)
+        bill(
+            linked[1],
+            1,
+            [expense_line(Decimal("129.99"), "Software subscription")],
+            type=BillType.CREDIT_CARD,
+        )
+        bill(linked[2], 1, [expense_line(Decimal("75.00"), "Courier")], status=BillStatus.DRAFT)
+
+        payable = [b for b in bills if b.status == BillStatus.APPROVED and b.total_with_tax > 0]
+        paid = payable[: max(3, len(payable) * 3 // 5)]
+        payments: dict[int, Payment] = {}
+        groups = {b.id: number for number, b in enumerate(paid, start=1)}
+        for b in paid:
+            at = b.invoice_date + dt.timedelta(days=20)
+            number = groups[b.id]
+            payments[number] = _payment(
+                number, b.total_with_tax, b.currency_id, b.vendor_id, (number,), at
+            )
+        bills = [
+            attrs.evolve(
+                b,
+                status=BillStatus.PAID,
+                group=groups[b.id],
+                payment_uuid=payments[groups[b.id]].uuid,
+            )
+            if b.id in groups
+            else b
+            for b in bills
+        ]
+        stray = len(payments) + 1
+        payments[stray] = _payment(stray, Decimal("412.50"), 1, linked[0], (9999,), start)
+        tenant.bills = {b.uuid: b for b in bills}
+        tenant.payments = payments
+        tenant.changed()
+        self.planted = {
+            "paid_in_procurify_open_in_qad": [paid[0].invoice_number],
+            "amount_difference": [paid[1].invoice_number],
+            "unknown_bill": [f"payment {stray}"],
+            "no_bill": [],
+        }
+        self.short_by = Decimal("10.00")
+        self._paid = [(b.invoice_number, b.vendor_id) for b in paid]
+        self.clerk_fixes["defaults"] = {
+            **self.defaults,
+            "card_supplier": str(tenant.vendors[linked[1]].external_id),
+        }
+
+    def key_invoice_by_hand(self) -> str:
+        """An AP clerk keys a supplier invoice straight into QAD: one with no bill behind it."""
+        state = self.qad.state(QAD_TENANT)
+        domain = state.domain(QAD_DOMAIN)
+        assert domain is not None
+        supplier = next(iter(state.suppliers.records(domain.supplier_set))).code
+        account = next(
+            a.code
+            for a in state.gl_accounts.records(domain.account_set)
+            if a.gl_type == "PL" and a.is_active and a.analysis_type == "None"
+        )
+        number = f"HAND-{self.seed % 1000:03d}"
+        self.qad._client().supplier_invoices.create(
+            NewSupplierInvoice(
+                supplier=supplier,
+                reference=number,
+                invoice_date=self.qad.clock.now().date(),
+                currency="USD",
+                expense_lines=[NewExpenseLine(gl_account=account, amount=Decimal("250.00"))],
+            )
+        )
+        self.planted["no_bill"] = [number]
+        return number
+
+    def settle_in_qad(self) -> int:
+        """Finance pays in QAD the bills Procurify shows paid, except the planted two: one is
+        left open and one is paid short. Returns the number of QAD payments made."""
+        client = self.qad._client()
+        vendors = self.procurify.tenant(PROCURIFY_TENANT).vendors
+        made = 0
+        for number, vendor_id in self._paid:
+            if number in self.planted["paid_in_procurify_open_in_qad"]:
+                continue
+            supplier = str(vendors[vendor_id].external_id)
+            invoice = client.supplier_invoices.find_by_supplier_reference(supplier, number)
+            if invoice is None or not invoice.is_open:
+                continue
+            amount = invoice.balance
+            if number in self.planted["amount_difference"]:
+                amount -= self.short_by
+            client.supplier_payments.create(
+                NewSupplierPayment(
+                    supplier=invoice.supplier,
+                    payment_date=self.qad.clock.now().date(),
+                    bank_gl_account=self.bank_account,
+                    currency=invoice.currency,
+                    amount=amount,
+                    allocations=[NewAllocation(invoice_id=invoice.id, amount=amount)],
+                )
+            )
+            made += 1
+        return made
 
     def simulators(self) -> dict[str, Simulator]:
         return {"procurify": self.procurify, "qad": self.qad}
