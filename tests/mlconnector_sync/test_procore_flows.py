@@ -190,6 +190,26 @@ def test_an_ambiguous_vendor_is_held_with_both_candidates(world: World) -> None:
     assert all(v.origin_id is None for v in named)
 
 
+def test_the_tax_id_tells_same_named_vendors_apart_and_a_conflict_holds_both(
+    world: World,
+) -> None:
+    apart, conflict = world.scenario.vendors[2], world.scenario.vendors[5]  # only in QAD
+    sim = world.scenario.procore
+    right = sim.add_vendor(8800, apart.name)
+    sim.state.create_business_register(8800, right.id, "ein", apart.tax_id)
+    sim.add_vendor(8800, apart.name)
+    by_name = sim.add_vendor(8800, conflict.name)
+    by_tax = sim.add_vendor(8800, "Another Trading Name")
+    sim.state.create_business_register(8800, by_tax.id, "ein", conflict.tax_id)
+    flows = world.run()
+    (linked,) = world.procore.vendors.find_by_reference(apart.code)
+    assert linked.id == right.id
+    (held,) = [e for e in flows[suppliers.NAME].exceptions if e.kind == "held"]
+    assert held.source_key.endswith(conflict.code)
+    assert f"{by_name.id} (natural key (name)" in (held.reason or "")
+    assert f"{by_tax.id} (natural key (tax id)" in (held.reason or "")
+
+
 def test_a_changed_supplier_updates_its_vendor_in_place(world: World) -> None:
     world.run()
     supplier = world.scenario.vendors[0]

@@ -362,14 +362,21 @@ class ProcoreVendorSink:
         if found:
             return found
         index = self._index.get()
-        hows: dict[int, list[str]] = {}
-        if document.get("name"):
-            for vendor_id in index.names.get(normalized_name(str(document["name"])), []):
-                hows.setdefault(vendor_id, []).append("name")
+        name = normalized_name(str(document.get("name") or ""))
+        by_name = set(index.names.get(name, [])) if name else set()
         tax = document.get("tax_id")
-        if isinstance(tax, Mapping):
-            for vendor_id in index.taxes.get(str(tax.get("identifier")), []):
-                hows.setdefault(vendor_id, []).append("tax id")
+        by_tax = (
+            set(index.taxes.get(str(tax.get("identifier")), []))
+            if isinstance(tax, Mapping)
+            else set()
+        )
+        if len(by_tax) == 1 and by_tax <= by_name:
+            by_name = by_tax  # the tax id tells same-named vendors apart
+        hows: dict[int, list[str]] = {}
+        for vendor_id in sorted(by_name):
+            hows.setdefault(vendor_id, []).append("name")
+        for vendor_id in sorted(by_tax):
+            hows.setdefault(vendor_id, []).append("tax id")
         return [
             Match(str(vendor_id), f"natural key ({' and '.join(how)}): {index.labels[vendor_id]!r}")
             for vendor_id, how in sorted(hows.items())
