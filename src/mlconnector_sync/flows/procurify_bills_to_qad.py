@@ -50,9 +50,11 @@ from mlconnector_sync.flows._coding import (
 from procurify_client import BillStatus, BillType, ProcurifyClient
 from qad_client import InvoiceType, QADClient
 
-__all__ = ["DEFAULT_STATUSES", "NAME", "build", "reference", "transform"]
+__all__ = ["DEFAULT_STATUSES", "NAME", "REFERENCE_PREFIX", "build", "reference", "transform"]
 
 NAME = "procurify_bills_to_qad"
+REFERENCE_PREFIX = "PFYB-"
+"""How every external reference this flow writes begins."""
 
 DEFAULT_STATUSES: frozenset[int] = frozenset(
     {
@@ -72,8 +74,10 @@ CENT = Decimal("0.01")
 def reference(source_key: str) -> str:
     """The QAD external reference: ``PFYB-<Procurify bill id>-<6 hex digits of the key>``."""
     digest = hashlib.sha256(source_key.encode()).hexdigest().upper()
-    short = f"PFYB-{source_key.rsplit(':', 1)[-1]}-{digest[:6]}"
-    return short if len(short) <= REFERENCE_LIMIT else f"PFYB-{digest[: REFERENCE_LIMIT - 5]}"
+    short = f"{REFERENCE_PREFIX}{source_key.rsplit(':', 1)[-1]}-{digest[:6]}"
+    if len(short) <= REFERENCE_LIMIT:
+        return short
+    return f"{REFERENCE_PREFIX}{digest[: REFERENCE_LIMIT - len(REFERENCE_PREFIX)]}"
 
 
 def _status_name(status: int) -> str:
