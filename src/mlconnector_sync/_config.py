@@ -260,6 +260,9 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "qad_gl_accounts_to_procurify": ("qad", "procurify"),
     "procurify_pos_to_qad": ("procurify", "qad"),
     "procurify_bills_to_qad": ("procurify", "qad"),
+    "qad_suppliers_to_procore": ("qad", "procore"),
+    "procore_requisitions_to_qad": ("procore", "qad"),
+    "procore_direct_costs_to_qad": ("procore", "qad"),
 }
 
 

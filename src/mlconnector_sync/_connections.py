@@ -24,11 +24,15 @@ from mlconnector_sync._config import Config, ConfigError, ConnectionConfig
 from mlconnector_sync._credentials import MASTER_KEY_ENV, CredentialError, CredentialStore
 from mlconnector_sync._flow import Flow
 from mlconnector_sync.flows import (
+    procore_direct_costs_to_qad,
+    procore_requisitions_to_qad,
     procurify_bills_to_qad,
     procurify_pos_to_qad,
     qad_gl_accounts_to_procurify,
+    qad_suppliers_to_procore,
     qad_suppliers_to_procurify,
 )
+from procore_client import ProcoreClient
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -41,6 +45,9 @@ BUILDERS: Mapping[str, FlowBuilder] = {
     qad_gl_accounts_to_procurify.NAME: qad_gl_accounts_to_procurify.build,
     procurify_pos_to_qad.NAME: procurify_pos_to_qad.build,
     procurify_bills_to_qad.NAME: procurify_bills_to_qad.build,
+    qad_suppliers_to_procore.NAME: qad_suppliers_to_procore.build,
+    procore_requisitions_to_qad.NAME: procore_requisitions_to_qad.build,
+    procore_direct_costs_to_qad.NAME: procore_direct_costs_to_qad.build,
 }
 
 
@@ -174,6 +181,15 @@ def _client(
                 password=_secret(config, conn, "password", credentials),
                 **common,
             )
+        if conn.system == "procore":
+            return ProcoreClient(
+                client_id=str(s["client_id"]),
+                client_secret=_secret(config, conn, "client_secret", credentials),
+                company_id=int(s["company_id"]),
+                base_url=s.get("base_url"),
+                auth_url=s.get("auth_url"),
+                **common,
+            )
     except ValueError as error:
         raise ConfigError(config.path, f"connections.{conn.name}", str(error)) from None
     raise ConfigError(
@@ -234,6 +250,9 @@ def _check(client: Any) -> list[dict[str, Any]]:
     if isinstance(client, ProcurifyClient):
         user = client.me()
         return [{"check": "sign-in and user", "ok": True, "detail": f"user {user.id}"}]
+    if isinstance(client, ProcoreClient):
+        me = client.me()
+        return [{"check": "sign-in and user", "ok": True, "detail": f"user {me.id}"}]
     if isinstance(client, QADClient):
         report = client.validate()
         return [
