@@ -2,12 +2,20 @@
 
 ``QADClient(tenant_url=..., domain=..., entity=..., username=..., password=...)`` signs in,
 sends ``x-qad-workspace-id`` on every call, lists through QAD browses lazily, writes with QAD's
-envelope and turns ``submitResult`` failures into typed errors. ``qad_client.testing`` holds a
-simulator of a tenant for tests.
+envelope and turns ``submitResult`` failures into typed errors. ``QADClient.qxtend(
+QXtendConnection(...))`` serves the same resources from a QAD Enterprise Edition site through
+QXtend Inbound (SOAP QDocs). ``qad_client.testing`` holds a simulator of a tenant for tests,
+with a REST and a QXtend front door.
 """
 
 from qad_client._auth import PasswordLogin, SecurityControl
-from qad_client._client import AsyncQADClient, QADClient, __version__, tenant_base_url
+from qad_client._client import (
+    QXTEND_APIS,
+    AsyncQADClient,
+    QADClient,
+    __version__,
+    tenant_base_url,
+)
 from qad_client._exceptions import (
     QADAuthError,
     QADConfigurationError,
@@ -66,8 +74,10 @@ from qad_client._models import (
     Workspace,
     WriteResult,
 )
+from qad_client.qxtend import QXtendConnection, UnsafeXML
 
 __all__ = [
+    "QXTEND_APIS",
     "Allocation",
     "AnalysisType",
     "AsyncQADClient",
@@ -116,6 +126,7 @@ __all__ = [
     "QADTransportError",
     "QADValidationError",
     "QADWriteOutcomeUnknown",
+    "QXtendConnection",
     "Receipt",
     "ReceiptLine",
     "SecurityControl",
@@ -123,6 +134,7 @@ __all__ = [
     "Supplier",
     "SupplierInvoice",
     "SupplierPayment",
+    "UnsafeXML",
     "ValidationReport",
     "Workspace",
     "WriteResult",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -19,12 +19,17 @@ from mlconnector_http import (
     NOT_GIVEN,
     APIClient,
     AsyncAPIClient,
+    AsyncPaginator,
     AttemptEvent,
     ClientConfig,
     ClientCredentials,
     Clock,
+    Flow,
     HTTPClientT,
     NotGiven,
+    Operation,
+    Page,
+    Paginator,
     RateBudget,
     RetryPolicy,
     Secret,
@@ -51,6 +56,9 @@ from qad_client._models import (
     Workspace,
 )
 from qad_client._validate import validate_tenant
+from qad_client.qxtend._connection import QXtendConnection
+from qad_client.qxtend._envelope import error_parser as qxtend_error_parser
+from qad_client.qxtend._transport import QXtendTransport
 
 if TYPE_CHECKING:
     from qad_client._resources.domains import AsyncDomains, Domains
@@ -65,7 +73,17 @@ if TYPE_CHECKING:
     from qad_client._resources.supplier_payments import AsyncSupplierPayments, SupplierPayments
     from qad_client._resources.suppliers import AsyncSuppliers, Suppliers
 
-__all__ = ["AsyncQADClient", "QADClient", "tenant_base_url"]
+__all__ = ["QXTEND_APIS", "AsyncQADClient", "QADClient", "tenant_base_url"]
+
+T = TypeVar("T")
+
+QXTEND_APIS = (
+    ("suppliers", "supplierV2s"),
+    ("purchase_orders", "purchaseOrderHeaders"),
+    ("purchase_order_receipts", "purchaseOrderReceipts"),
+    ("supplier_invoices", "supplierInvoices"),
+)
+"""The QDocs the flows write through, as (resource, REST table): ``validate()`` checks each."""
 
 __version__ = "0.1.0"
 DEFAULT_USER_AGENT = f"mlconnector-qad-client/{__version__}"
@@ -150,6 +168,7 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
     """The constructor and everything else the sync and async client share; no I/O."""
 
     _workspace: Workspace
+    _qxtend: QXtendTransport | None = None
 
     def __init__(
         self,
@@ -208,10 +227,59 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
         )
         super().__init__(config, transport=transport, http_client=http_client)
 
+    @classmethod
+    def qxtend(
+        cls,
+        connection: QXtendConnection,
+        *,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        budget: RateBudget | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        event_hook: Callable[[AttemptEvent], Any] | None = None,
+        clock: Clock | None = None,
+        transport: TransportT | None = None,
+        http_client: HTTPClientT | None = None,
+    ) -> Self:
+        """A client of a QAD Enterprise Edition site through QXtend Inbound (SOAP QDocs).
+
+        The resources are the same as over REST; each call travels as QDocs instead (see
+        ``qad_client.qxtend``). There is no token: the connection's credentials ride in every
+        call's ``dsSessionContext``. A REST-only call (the PO line grid) raises
+        ``QADConfigurationError``.
+
+        .. versionadded:: 0.2
+        """
+        client = cls.__new__(cls)
+        client._workspace = connection.workspace
+        client._qxtend = QXtendTransport(connection)
+        if isinstance(retry, NotGiven):
+            retry = RetryPolicy()
+        config = ClientConfig(
+            base_url=connection.endpoint,
+            headers={"User-Agent": user_agent, "Accept": "text/xml"},
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            retry=retry if retry is not None else RetryPolicy.disabled(),
+            budget=budget or UnlimitedBudget(),
+            budget_key=f"qxtend:{connection.endpoint}:{connection.receiver}:{connection.username}",
+            family=QADError,
+            error_parser=qxtend_error_parser,
+            event_hook=event_hook,
+            clock=clock or SystemClock(),
+            logger=LOGGER,
+        )
+        APIClient.__init__(client, config, transport=transport, http_client=http_client)
+        return client
+
     @property
     def workspace(self) -> Workspace:
         """The domain and entity this client works in."""
         return self._workspace
+
+    @property
+    def transport_kind(self) -> str:
+        """``"rest"`` (Adaptive ERP ``/api/erp``) or ``"qxtend"`` (EE QXtend Inbound)."""
+        return "rest" if self._qxtend is None else "qxtend"
 
     def for_domain(self, domain: str, entity: str) -> Self:
         """A client for another domain and entity, sharing connections and token."""
@@ -223,6 +291,13 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
 
     def __repr__(self) -> str:
         base = str(self.config.base_url)
+        if self._qxtend is not None:
+            base = str(self._qxtend.connection.endpoint)
+            receiver = self._qxtend.connection.receiver
+            return (
+                f"{type(self).__name__}(qxtend={base!r}, receiver={receiver!r}, "
+                f"workspace={self._workspace.header!r})"
+            )
         return f"{type(self).__name__}(base_url={base!r}, workspace={self._workspace.header!r})"
 
 
@@ -256,8 +331,29 @@ class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient
     """
 
     def validate(self) -> ValidationReport:
-        """Check every path this client uses on the tenant; report all that fail."""
+        """Check every path this client uses on the tenant; report all that fail.
+
+        Over QXtend: the endpoint, receiver and credentials (one query), then each QDoc the
+        flows write through, with a no-op ``N`` message that writes nothing.
+        """
+        if self._qxtend is not None:
+            return self._run(self._qxtend.validate(self._workspace, QXTEND_APIS))
         return self._run(validate_tenant(self._workspace))
+
+    def _send(self, op: Operation[T]) -> T:
+        if self._qxtend is None:
+            return super()._send(op)
+        return self._executor.run(self._qxtend.flow_of(op, self._workspace))
+
+    def _run(self, flow: Flow[T]) -> T:
+        if self._qxtend is None:
+            return super()._run(flow)
+        return self._executor.run(self._qxtend.carried(flow, self._workspace))
+
+    def _paginate(self, op: Operation[Page[T]]) -> Paginator[T]:
+        if self._qxtend is None:
+            return super()._paginate(op)
+        return Paginator(self._executor, self._qxtend.first_page(op, self._workspace))
 
     @functools.cached_property
     def suppliers(self) -> Suppliers:
@@ -352,7 +448,24 @@ class AsyncQADClient(_QADClientBase[httpx.AsyncBaseTransport, httpx.AsyncClient]
 
     async def validate(self) -> ValidationReport:
         """Check every path this client uses on the tenant; report all that fail."""
+        if self._qxtend is not None:
+            return await self._run(self._qxtend.validate(self._workspace, QXTEND_APIS))
         return await self._run(validate_tenant(self._workspace))
+
+    async def _send(self, op: Operation[T]) -> T:
+        if self._qxtend is None:
+            return await super()._send(op)
+        return await self._executor.run(self._qxtend.flow_of(op, self._workspace))
+
+    async def _run(self, flow: Flow[T]) -> T:
+        if self._qxtend is None:
+            return await super()._run(flow)
+        return await self._executor.run(self._qxtend.carried(flow, self._workspace))
+
+    def _paginate(self, op: Operation[Page[T]]) -> AsyncPaginator[T]:
+        if self._qxtend is None:
+            return super()._paginate(op)
+        return AsyncPaginator(self._executor, self._qxtend.first_page(op, self._workspace))
 
     @functools.cached_property
     def suppliers(self) -> AsyncSuppliers:

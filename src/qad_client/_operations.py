@@ -36,6 +36,7 @@ from qad_client._exceptions import (
     QADStatusError,
     QADValidationError,
 )
+from qad_client._intent import Intent, QADOperation
 from qad_client._models import Filter, Workspace, WriteResult
 
 __all__ = [
@@ -167,12 +168,15 @@ def browse(
             next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
         return Page.of(entries, next_url, _count(aux.get(n.ENVELOPE["total"])))
 
-    return Operation(
+    return QADOperation(
         name=f"{table.plural}.browse",
         method="GET",
         path=n.PATHS["browses"],
         params=params,
         parse=parse,
+        intent=Intent(
+            kind="browse", table=table, model=cls, filters=tuple(filters), page_size=page_size
+        ),
     )
 
 
@@ -198,8 +202,13 @@ def read(
             raise ValueError(f"read of {table.plural} answered without data.{table.plural}")
         return [from_wire(row, cls, record=f"{table.plural} {label}") for row in rows]
 
-    return Operation(
-        name=f"{table.plural}.read", method="GET", path=table.path, params=params, parse=parse
+    return QADOperation(
+        name=f"{table.plural}.read",
+        method="GET",
+        path=table.path,
+        params=params,
+        parse=parse,
+        intent=Intent(kind="read", table=table, model=cls, workspace=ws, keys=dict(keys)),
     )
 
 
@@ -403,7 +412,7 @@ def write(
             raise ValueError(f"accepted write of {table.plural} did not echo the record")
         return WriteResult(from_wire(rows[0], cls, record=f"{table.plural} reply"), warnings)
 
-    return Operation(
+    return QADOperation(
         name=name or f"{table.plural}.{'create' if operation == c['create'] else 'update'}",
         method="POST",
         path=path or table.path,
@@ -411,6 +420,15 @@ def write(
         json={table.plural: [body_record]},
         parse=parse,
         reference=reference if reference is not None else _reference_of(table, record),
+        intent=Intent(
+            kind="write",
+            table=table,
+            model=cls,
+            workspace=ws,
+            record=dict(record),
+            operation=operation,
+            concurrency_hash=concurrency_hash,
+        ),
     )
 
 
