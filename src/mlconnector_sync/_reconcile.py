@@ -33,7 +33,7 @@ from mlconnector_sync.state import StateStore
 from procurify_client import PaymentStatus, ProcurifyClient
 from qad_client import QADClient, SupplierInvoice
 
-__all__ = ["KINDS", "Finding", "Reconciliation", "reconcile"]
+__all__ = ["BILL_FLOW", "KINDS", "Finding", "Reconciliation", "reconcile"]
 
 KINDS = ("paid_in_procurify_open_in_qad", "amount_difference", "unknown_bill", "no_bill")
 ZERO = Decimal(0)

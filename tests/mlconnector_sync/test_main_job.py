@@ -31,8 +31,32 @@ def test_demo_syncs_posts_nothing_twice_and_releases_holds_after_the_fixes() -> 
     held = {e["source_key"] for e in result["held_before_fixes"]}
     assert held
     assert all(e["kind"] == "held" for e in result["held_before_fixes"])
-    pos = third["flows"]["procurify_pos_to_qad"]
-    assert pos["changes"]["released"] == len(held)
-    assert pos["changes"]["posted"] == len(held)
-    assert pos["counts"]["held"] == 0
+    released = 0
+    for name in ("procurify_pos_to_qad", "procurify_bills_to_qad"):
+        flow = third["flows"][name]
+        held_here = {k for k in held if k.split(":")[2] == name.split("_")[1][:-1]}
+        assert held_here, name
+        assert flow["changes"]["released"] == flow["changes"]["posted"] == len(held_here)
+        assert flow["counts"]["held"] == 0
+        released += len(held_here)
+    assert released == len(held)
+    # some bills came before their receipts: held, then posted once the warehouse received
+    waiting = [e for e in result["held_before_fixes"] if "received in QAD" in e["reason"]]
+    assert waiting
+    assert result["receipts_posted"] > 0
     assert result["exceptions"] == []
+    # the reconciliation finds the planted discrepancies and nothing else
+    found = {
+        kind: sorted(
+            f["bill"] or f["invoice"]
+            for f in result["reconciliation"]["findings"]
+            if f["kind"] == kind
+        )
+        for kind in result["planted"]
+    }
+    planted = result["planted"]
+    assert found["paid_in_procurify_open_in_qad"] == planted["paid_in_procurify_open_in_qad"]
+    assert found["amount_difference"] == planted["amount_difference"]
+    assert len(found["unknown_bill"]) == len(planted["unknown_bill"]) == 1
+    assert [f.split(" ")[0] for f in found["no_bill"]] == planted["no_bill"]
+    assert len(result["reconciliation"]["findings"]) == 4

@@ -13,8 +13,9 @@ from typing import Any
 from mlconnector_sync._config import load_config
 from mlconnector_sync._connections import open_connections
 from mlconnector_sync._mapping import store_changed
+from mlconnector_sync._reconcile import reconcile
 from mlconnector_sync._runner import Engine
-from mlconnector_sync.cli._output import print_report
+from mlconnector_sync.cli._output import print_reconciliation, print_report
 from mlconnector_sync.state import open_store
 from mlconnector_sync.testing._scenarios import PROCURIFY_TENANT, Manufacturer, write_config
 
@@ -23,7 +24,8 @@ __all__ = ["run_demo"]
 
 def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, Any]:
     """Serve the manufacturer scenario and run every flow three times on SQLite: a first sync,
-    a second that posts nothing, and a third after the clerk's mapping fixes release the holds.
+    a second that posts nothing, and a third after the clerk's mapping fixes and the
+    warehouse's receipts release the holds; then reconcile Procurify's payments with QAD.
 
     Unless ``quiet``, tables and a summary go to stdout as it goes.
     """
@@ -43,21 +45,30 @@ def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, A
                     conns.flows, store, options=config.engine, throttle_seconds=conns.meter.total
                 )
                 held: list[dict[str, Any]] = []
+                received = 0
                 for label in (
                     "first run",
                     "second run (nothing new: nothing posted)",
-                    "third run, after the clerk maps the missing vendors and account code",
+                    "third run, after the clerk's mappings and the warehouse's missing receipts",
                 ):
                     if runs and len(runs) == 2:
                         held = [e.to_json() for e in engine.exceptions()]
                         for name, entries in world.clerk_fixes.items():
                             store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
+                        received = world.qad.receive_rest()
+                        echo(f"the warehouse receives the {received} PO lines still due in QAD")
                     echo(f"== {label}")
                     report = engine.run_once()
                     if not quiet:
                         print_report(report)
                     runs.append(report.to_json())
                 exceptions = [e.to_json() for e in engine.exceptions()]
+                paid = world.settle_in_qad()
+                keyed = world.key_invoice_by_hand()
+                echo(f"== finance pays {paid} invoices in QAD; AP keys invoice {keyed} by hand")
+                reconciliation = reconcile(conns.clients["procurify"], conns.clients["qad"], store)
+                if not quiet:
+                    print_reconciliation(reconciliation)
         finally:
             store.close()
     vendors = world.procurify.tenant(PROCURIFY_TENANT).vendors.values()
@@ -80,5 +91,8 @@ def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, A
         "held_before_fixes": held,
         "clerk_fixes": world.clerk_fixes,
         "exceptions": exceptions,
+        "receipts_posted": received,
+        "reconciliation": reconciliation.to_json(),
+        "planted": world.planted,
         "seconds": round(seconds, 3),
     }

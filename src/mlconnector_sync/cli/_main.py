@@ -25,10 +25,17 @@ from mlconnector_sync._credentials import CredentialError, CredentialStore, new_
 from mlconnector_sync._flow import Flow
 from mlconnector_sync._ledger import State
 from mlconnector_sync._mapping import MappingError, diff, read_mapping_file, store_changed
+from mlconnector_sync._reconcile import BILL_FLOW, reconcile
 from mlconnector_sync._replay import replay
 from mlconnector_sync._report import RunReport
 from mlconnector_sync._runner import Engine, default_worker
-from mlconnector_sync.cli._output import ProgressBars, emit, print_report, print_rows
+from mlconnector_sync.cli._output import (
+    ProgressBars,
+    emit,
+    print_reconciliation,
+    print_report,
+    print_rows,
+)
 from mlconnector_sync.state import StateError, StateStore, open_store
 from mlconnector_sync.testing._scenarios import (
     SCENARIOS,
@@ -322,6 +329,37 @@ def audit(config_path: Path, key: str, as_json: bool) -> None:
             return
         columns = ["at", "event", "from", "to", "target_id", "reason"]
         print_rows(f"audit {key}", columns, [[str(e[c] or "") for c in columns] for e in events])
+
+
+@cli.command(name="reconcile")
+@config_option
+@json_option
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the findings to this CSV file.",
+)
+def reconcile_command(config_path: Path, as_json: bool, csv_path: Path | None) -> None:
+    """Compare Procurify payments with QAD invoices' open balances (reads only).
+
+    Exit code 0 when everything agrees, 1 when there are findings.
+    """
+    with _opened(config_path) as (config, store), _errors():
+        fc = config.flows.get(BILL_FLOW)
+        if fc is None:
+            _fail(f"{config.path}: flows.{BILL_FLOW}: not enabled; reconcile needs it", EXIT_USAGE)
+        with open_connections(config, credentials=_credentials(store), flows=[BILL_FLOW]) as conns:
+            result = reconcile(conns.clients[fc.source], conns.clients[fc.target], store)
+        if csv_path is not None:
+            csv_path.write_text(result.to_csv(), encoding="utf-8")
+        if as_json:
+            emit(result.to_json())
+        else:
+            print_reconciliation(result)
+        if not result.clean:
+            raise SystemExit(EXIT_FAILED)
 
 
 @cli.group()

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from mlconnector_sync._ledger import State
+from mlconnector_sync._reconcile import Reconciliation
 from mlconnector_sync._report import Progress as Tick
 from mlconnector_sync._report import RunReport
 
@@ -93,3 +94,32 @@ class ProgressBars:
                 f"{tick.flow} {tick.partition} {tick.phase}", total=tick.total
             )
         self._progress.update(self._tasks[key], completed=tick.done, total=tick.total)
+
+
+def print_reconciliation(result: Reconciliation) -> None:
+    """The reconciliation's findings and its paid totals per currency, as tables."""
+    print_rows(
+        f"reconciliation: {len(result.findings)} finding(s) over {result.compared} posted bills",
+        ["kind", "bill", "QAD invoice", "supplier", "currency", "Procurify paid", "QAD paid", ""],
+        [
+            [
+                f.kind,
+                f.bill or "",
+                f.invoice or "",
+                f.supplier or "",
+                f.currency,
+                "" if f.procurify_paid is None else str(f.procurify_paid),
+                "" if f.qad_paid is None else str(f.qad_paid),
+                f.detail,
+            ]
+            for f in result.findings
+        ],
+    )
+    print_rows(
+        "paid per currency (never summed across currencies)",
+        ["currency", "Procurify paid", "QAD paid"],
+        [
+            [currency, str(sides["procurify_paid"]), str(sides["qad_paid"])]
+            for currency, sides in sorted(result.totals.items())
+        ],
+    )
