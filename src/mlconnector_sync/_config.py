@@ -263,6 +263,7 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "qad_suppliers_to_procore": ("qad", "procore"),
     "procore_requisitions_to_qad": ("procore", "qad"),
     "procore_direct_costs_to_qad": ("procore", "qad"),
+    "procore_payments_to_qad": ("procore", "qad"),
 }
 
 

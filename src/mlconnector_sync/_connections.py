@@ -25,6 +25,7 @@ from mlconnector_sync._credentials import MASTER_KEY_ENV, CredentialError, Crede
 from mlconnector_sync._flow import Flow
 from mlconnector_sync.flows import (
     procore_direct_costs_to_qad,
+    procore_payments_to_qad,
     procore_requisitions_to_qad,
     procurify_bills_to_qad,
     procurify_pos_to_qad,
@@ -48,6 +49,7 @@ BUILDERS: Mapping[str, FlowBuilder] = {
     qad_suppliers_to_procore.NAME: qad_suppliers_to_procore.build,
     procore_requisitions_to_qad.NAME: procore_requisitions_to_qad.build,
     procore_direct_costs_to_qad.NAME: procore_direct_costs_to_qad.build,
+    procore_payments_to_qad.NAME: procore_payments_to_qad.build,
 }
 
 

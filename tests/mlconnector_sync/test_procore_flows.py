@@ -14,6 +14,7 @@ import pytest
 from mlconnector_sync import Engine, FlowReport, State
 from mlconnector_sync.adapters.qad_invoices import CREDIT_SUFFIX
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
+from mlconnector_sync.flows import procore_payments_to_qad as payments
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
 from mlconnector_sync.flows import qad_suppliers_to_procore as suppliers
 from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
@@ -39,6 +40,7 @@ class World:
                 suppliers.build(self.qad, self.procore, connection="qad", domain="10USA"),
                 requisitions.build(self.procore, self.qad, connection="procore"),
                 direct_costs.build(self.procore, self.qad, connection="procore"),
+                payments.build(self.procore, self.qad, connection="procore"),
             ],
             store,
         )
@@ -113,6 +115,28 @@ class World:
                     row["released"] += line.amount
         return _plain(by_code), dict(payable)
 
+    def check_payments(self) -> None:
+        """Every Procore payment is one QAD payment of the same amount, allocated to the QAD
+        invoice of the subcontractor invoice it pays."""
+        invoice_of = {
+            row.source_id: row.target_id
+            for row in self.store.rows(flow=requisitions.NAME)
+            if row.state == State.POSTED
+        }
+        paid: dict[str, Decimal] = {}
+        for project in self.scenario.project_ids:
+            for contract in self.procore.work_order_contracts.list(project):
+                for payment in self.procore.contract_payments.list(project, contract.id):
+                    assert payment.amount is not None
+                    paid[str(invoice_of[str(payment.requisition_id)])] = payment.amount
+        allocated = {
+            str(a.invoice_id): a.amount
+            for header in self.qad.supplier_payments.list()
+            for a in self.qad.supplier_payments.get(header.number).allocations
+        }
+        assert paid
+        assert allocated == paid
+
 
 def _plain(totals: Totals) -> Totals:
     return {key: {k: v for k, v in row.items() if v} for key, row in totals.items()}
@@ -138,10 +162,18 @@ def test_money_per_project_and_cost_code_agrees_to_the_cent_and_a_rerun_posts_no
     assert first[requisitions.NAME].changes["posted"] > 0
     assert first[direct_costs.NAME].changes["posted"] == 5
 
+    waiting = [e for e in first[payments.NAME].exceptions if e.kind == "held"]
+    assert waiting, "the payment of an invoice that holds must wait for it"
+    assert all("not posted to QAD yet" in (e.reason or "") for e in waiting)
+    assert first[payments.NAME].changes["posted"] > 0
+
     world.map_unmapped()
     second = world.run()
     assert second[requisitions.NAME].changes["released"] == len(held)
     assert second[requisitions.NAME].counts.get(State.HELD, 0) == 0
+    assert second[payments.NAME].changes["posted"] == len(waiting)
+    assert second[payments.NAME].counts.get(State.HELD, 0) == 0
+    world.check_payments()
 
     procore_codes, procore_payable = world.procore_totals()
     qad_codes, qad_payable = world.qad_totals()

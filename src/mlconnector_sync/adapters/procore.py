@@ -19,6 +19,7 @@ from mlconnector_sync._flow import Match, Rejected, SourceRecord, Written
 from mlconnector_sync._ledger import normalize
 from mlconnector_sync.adapters._common import normalized_name, refusal, rejected
 from procore_client import (
+    ContractPayment,
     DirectCost,
     DirectCostStatus,
     DirectCostType,
@@ -34,10 +35,12 @@ __all__ = [
     "POSTING_DIRECT_COSTS",
     "ProcoreDirectCostSource",
     "ProcoreDirectory",
+    "ProcorePaymentSource",
     "ProcoreProjects",
     "ProcoreRequisitionSource",
     "ProcoreVendorSink",
     "direct_cost_snapshot",
+    "payment_snapshot",
     "register_of",
     "requisition_snapshot",
 ]
@@ -312,6 +315,64 @@ class ProcoreDirectCostSource(_ProjectSource):
                 payload=direct_cost_snapshot(cost, project),
                 modified_at=item.updated_at,
             )
+
+
+def payment_snapshot(
+    payment: ContractPayment, project: Mapping[str, Any], commitment: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A contract payment with the commitment it is on, as the transform reads it."""
+    data: dict[str, Any] = normalize(
+        {
+            "id": payment.id,
+            "project": dict(project),
+            "contract_id": payment.contract_id,
+            "commitment": dict(commitment),
+            "vendor_id": commitment.get("vendor_id"),
+            "requisition_id": payment.requisition_id,
+            "amount": payment.amount,
+            "date": payment.date,
+            "invoice_number": payment.invoice_number,
+            "check_number": payment.check_number,
+            "payment_number": payment.payment_number,
+        }
+    )
+    return data
+
+
+class ProcorePaymentSource(_ProjectSource):
+    """Contract payments of one project, commitment by commitment (Procore offers no change
+    filter on them: every run reads them all, and only changed ones move in the ledger).
+
+    Keys read ``procore:<connection>:payment:<id>``.
+    """
+
+    kind = "payment"
+
+    def __init__(
+        self,
+        client: ProcoreClient,
+        *,
+        connection: str,
+        projects: ProcoreProjects,
+        directory: ProcoreDirectory,
+    ) -> None:
+        super().__init__(client, connection=connection, projects=projects)
+        self.directory = directory
+
+    def read(self, partition: str, since: dt.datetime | None) -> Iterator[SourceRecord | Rejected]:
+        project = self.projects.get(partition)
+        for contract_id, commitment in self.directory.commitments(partition).items():
+            listing = self.client.contract_payments.list(int(partition), int(contract_id))
+            for item in listing.with_rejects():
+                if isinstance(item, Reject):
+                    yield rejected(self.key, item.record_id, item.raw, item.field, item.reason)
+                    continue
+                yield SourceRecord(
+                    key=self.key(str(item.id)),
+                    id=str(item.id),
+                    payload=payment_snapshot(item, project, commitment),
+                    modified_at=item.updated_at,
+                )
 
 
 # -- the vendor sink ------------------------------------------------------------------------

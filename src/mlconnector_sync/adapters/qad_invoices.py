@@ -1,4 +1,4 @@
-"""QAD as a target for payables: supplier invoices, with retainage on a credit note.
+"""QAD as a target for payables: supplier invoices (retainage on a credit note) and payments.
 
 A source invoice becomes up to two QAD documents, both carrying external references derived
 from the one reference of the record:
@@ -31,16 +31,24 @@ from mlconnector_sync.adapters._common import refusal
 from mlconnector_sync.adapters.qad_sinks import code_key
 from qad_client import (
     InvoiceType,
+    NewAllocation,
     NewExpenseLine,
     NewMatchingLine,
     NewSupplierInvoice,
+    NewSupplierPayment,
     OpenReceiver,
     QADClient,
     QADNotFound,
     SupplierInvoice,
 )
 
-__all__ = ["CREDIT_SUFFIX", "QADSupplierInvoiceSink", "QADSupplierTable", "document_totals"]
+__all__ = [
+    "CREDIT_SUFFIX",
+    "QADSupplierInvoiceSink",
+    "QADSupplierPaymentSink",
+    "QADSupplierTable",
+    "document_totals",
+]
 
 CREDIT_SUFFIX = "-RET"
 _CENT = Decimal("0.01")
@@ -232,5 +240,53 @@ class QADSupplierInvoiceSink:
                 "registered invoice's amounts: post the difference as its own document",
                 permanent=True,
                 field="total",
+            )
+        return Written(target_id)
+
+
+class QADSupplierPaymentSink:
+    """Supplier payments keyed by external reference, each allocated to the invoices it pays.
+
+    QAD cannot change a posted payment's amount or allocations: an update that would is
+    refused, naming both amounts.
+    """
+
+    def __init__(self, client: QADClient) -> None:
+        self.client = client
+
+    def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
+        return [Match(p.number) for p in self.client.supplier_payments.find_by_reference(reference)]
+
+    def create(self, reference: str, document: Mapping[str, Any]) -> Written:
+        payment = NewSupplierPayment(
+            supplier=str(document["supplier"]),
+            payment_date=dt.date.fromisoformat(str(document["payment_date"])),
+            bank_gl_account=str(document["bank_gl_account"]),
+            currency=str(document["currency"]),
+            amount=_money(document["amount"]),
+            allocations=[
+                NewAllocation(amount=_money(a["amount"]), invoice_id=int(a["invoice_id"]))
+                for a in document["allocations"]
+            ],
+            external_reference=reference,
+        )
+        try:
+            created = self.client.supplier_payments.create(payment).record
+        except APIStatusError as error:
+            raise refusal(error) from error
+        return Written(created.number)
+
+    def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
+        try:
+            current = self.client.supplier_payments.get(target_id)
+        except APIStatusError as error:
+            raise refusal(error) from error
+        if current.amount != _money(document["amount"]):
+            raise WriteRefused(
+                f"QAD payment {target_id} was posted for {current.amount}; the source now says "
+                f"{document['amount']}. QAD cannot change a posted payment: void it in QAD and "
+                "replay the record",
+                permanent=True,
+                field="amount",
             )
         return Written(target_id)

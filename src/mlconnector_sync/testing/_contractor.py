@@ -3,9 +3,10 @@
 Deterministic for a given ``seed``: ``projects`` active jobsites, each with subcontracts
 (work order contracts) billed by a month of subcontractor invoices (retainage withheld on
 every invoice, released on the final one of some subcontracts), invoice-type direct costs,
-and a few records that must be held: a cost code nobody mapped. QAD holds every supplier;
-Procore knows most of them already (by a differently written name, or by tax id only), the
-rest exist only in QAD until the vendor flow creates them.
+payments of the first invoices, and a few records that must be held: a cost code nobody
+mapped (and the payment of an invoice that uses it, until the invoice posts). QAD holds
+every supplier; Procore knows most of them already (by a differently written name, or by
+tax id only), the rest exist only in QAD until the vendor flow creates them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import attrs
 from mlconnector_http import FakeClock, RetryPolicy
 from procore_client import ProcoreClient
 from procore_client.testing import ProcoreSimulator
+from procore_client.testing import _render as render
 from qad_client import QADClient
 from qad_client.testing import QADSimulator
 from qad_client.testing._records import GLAccount, Supplier
@@ -47,6 +49,7 @@ UNMAPPED_CODE = "99-999"
 """A cost code used on a few lines that no mapping entry covers, with a cost type (``X``)
 that has no default either: those records hold, naming the pair."""
 RETAINAGE_PAYABLE = "2150"
+BANK_ACCOUNT = "1010"
 
 _FIRST = ("Summit", "Granite", "Harbor", "Pioneer", "Keystone", "Redwood", "Atlas", "Beacon")
 _TRADE = ("Concrete", "Electric", "Plumbing", "Steel", "Drywall", "Roofing", "Glazing")
@@ -237,6 +240,15 @@ class Contractor:
                     invoice_number=f"{commitment.number}-{day:02d}",
                 )
                 requisition.billing_date = dt.date(2026, 11, min(day * 9, 28))
+                if day == 1 and n == 0:  # the first invoice of each first subcontract is paid
+                    due = render.requisition(requisition, state, version="v1.1")["summary"]
+                    state.add_payment(
+                        project.id,
+                        commitment.id,
+                        due["current_payment_due"],
+                        paid_on=dt.date(2026, 11, 25),
+                        requisition_id=requisition.id,
+                    )
         for d in range(direct_costs):
             vendor = linked[(index + d) % len(linked)]
             kind = "invoice" if d % 2 == 0 else "subcontractor_invoice"
@@ -276,7 +288,7 @@ class Contractor:
         return {
             "cost_codes": cost_codes,
             "procore_projects": projects,
-            "procore": {"retainage_payable": RETAINAGE_PAYABLE},
+            "procore": {"retainage_payable": RETAINAGE_PAYABLE, "bank_account": BANK_ACCOUNT},
         }
 
     def procore_client(self) -> ProcoreClient:
