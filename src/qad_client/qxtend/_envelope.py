@@ -64,7 +64,8 @@ class SOAPOperation(Operation[T]):
     """A QXI call: POST of an envelope to the endpoint; the envelope is built at send time.
 
     ``envelope(page)`` returns the body; ``page`` is the Query Service page a next link
-    names (``?qxtendPage=2``, a parameter of our own that never reaches the server). The
+    names (``?qxtendPage=2``, a parameter of our own; the page travels in the body, the
+    server ignores the parameter, and the paginator's loop guard sees each page apart). The
     password is revealed only inside ``envelope``; the repr shows none of the body.
     """
 
@@ -76,7 +77,7 @@ class SOAPOperation(Operation[T]):
         headers: Mapping[str, str],
         token: str | None,
     ) -> httpx.Request:
-        """The POST to the endpoint, with our page parameter moved into the body."""
+        """The POST of the envelope to the endpoint, with the page its URL names."""
         url = (
             httpx.URL(self.path)
             if self.path.startswith(("http://", "https://"))
@@ -84,7 +85,6 @@ class SOAPOperation(Operation[T]):
         )
         raw = url.params.get(x.QUERY["continue"])
         page = int(raw) if raw is not None and raw.isdigit() and len(raw) < 9 else None
-        url = url.copy_remove_param(x.QUERY["continue"])
         all_headers = {
             **headers,
             **self.headers,

@@ -132,7 +132,7 @@ QUERY = {
     "result_set": "dsQueryServiceResult",  # guess
     "row": "row",  # guess
     "has_more": "hasMoreRows",  # guess
-    "continue": "qxtendPage",  # a query parameter of our own next links, stripped on send
+    "continue": "qxtendPage",  # a query parameter of our own next links (the server ignores it)
 }
 
 MAX_READ_ROWS = 1000

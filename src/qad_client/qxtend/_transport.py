@@ -256,10 +256,9 @@ class QXtendTransport:
         endpoint = str(self.connection.endpoint)
         start = path if path.startswith(endpoint) else endpoint
 
-        page = _page_of(start) or 1
-
         def parse(reply: httpx.Response) -> Page[Any]:
             rows, more = self._rows(reply, table)
+            page = _page_of(str(reply.request.url)) or 1
             entries = decode_each(
                 rows,
                 lambda i, row: from_wire(row, model, record=f"{table.plural} page {page} row {i}"),

@@ -19,20 +19,29 @@ Example::
 
 On loopback (``with sim.serve() as origin``) the tenant is the first path segment:
 ``sim.base_url("acme", origin=origin)`` is ``http://127.0.0.1:{port}/acme/clouderp``.
+
+``QXtendSimulator(sim, "acme")`` is the same tenant's QAD Enterprise Edition front door:
+SOAP QDocs at ``qx.endpoint()`` (or ``qx.endpoint(origin)`` under ``qx.serve()``), over the
+same state and lock, so one business model answers both.
 """
 
 from qad_client.testing._faults import rate_limited, unavailable
+from qad_client.testing._qxtend import DEFAULT_APIS, QDocCall, QXtendSimulator, soap_fault
 from qad_client.testing._seed import SeedResult
 from qad_client.testing._simulator import DEFAULT_CREDIT_TERMS, DEFAULT_CURRENCIES, QADSimulator
 from qad_client.testing._state import TenantState, Tolerances
 
 __all__ = [
+    "DEFAULT_APIS",
     "DEFAULT_CREDIT_TERMS",
     "DEFAULT_CURRENCIES",
     "QADSimulator",
+    "QDocCall",
+    "QXtendSimulator",
     "SeedResult",
     "TenantState",
     "Tolerances",
     "rate_limited",
+    "soap_fault",
     "unavailable",
 ]
