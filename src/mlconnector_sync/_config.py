@@ -22,6 +22,8 @@ from mlconnector_sync._mapping import MappingError, read_mapping_file
 from mlconnector_sync._runner import Schedule
 
 __all__ = [
+    "QAD_TRANSPORTS",
+    "QXTEND_SETTINGS",
     "SECRET_SETTINGS",
     "SYSTEMS",
     "Config",
@@ -32,16 +34,34 @@ __all__ = [
     "parse_duration",
 ]
 
+QXTEND_SETTINGS = (
+    "endpoint",
+    "receiver",
+    "versions",
+    "supplier_invoice_api",
+    "allow_private_network",
+)
+"""A QAD connection with ``transport = "qxtend"`` (an EE site's QXtend Inbound) takes these."""
+
 SYSTEMS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # system: (required settings, optional settings)
     "procurify": (("client_id",), ("subdomain", "base_url", "timeout", "rate_limit")),
-    "qad": (("tenant_url", "domain", "entity"), ("username", "timeout", "rate_limit")),
+    "qad": (
+        ("domain", "entity"),
+        ("tenant_url", "username", "timeout", "rate_limit", "transport", *QXTEND_SETTINGS),
+    ),
     "procore": (("client_id", "company_id"), ("base_url", "auth_url", "timeout", "rate_limit")),
 }
 SECRET_SETTINGS: Mapping[str, tuple[str, ...]] = {
     "procurify": ("client_secret",),
     "qad": ("password",),
     "procore": ("client_secret", "webhook_secret"),
+}
+
+QAD_TRANSPORTS: Mapping[str, tuple[str, ...]] = {
+    # transport: the settings it requires besides domain and entity
+    "rest": ("tenant_url",),
+    "qxtend": ("endpoint", "receiver", "username"),
 }
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
@@ -88,6 +108,8 @@ class FlowConfig:
     target: str
     schedule: Schedule
     lookback: dt.timedelta | None = None
+    options: Mapping[str, Any] = attrs.field(factory=dict)
+    """Settings of this flow alone (``write_back`` for the Procore -> QAD flows)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -232,12 +254,47 @@ def _connection(path: Path, name: str, raw: object) -> ConnectionConfig:
             raise ConfigError(
                 path, f"connections.{name}.{key}", f"required for a {system} connection"
             )
+    if system == "qad":
+        _qad_transport(path, name, table)
     settings = {k: v for k, v in table.items() if k not in ("system", "simulator")}
     if "rate_limit" in settings:
         settings["rate_limit"] = _rate_limit(
             path, f"connections.{name}.rate_limit", settings["rate_limit"]
         )
     return ConnectionConfig(name=name, system=system, settings=settings, simulator=simulator)
+
+
+def _qad_transport(path: Path, name: str, table: Mapping[str, Any]) -> None:
+    """A QAD connection over REST (``tenant_url``) or QXtend (``endpoint``, ``receiver``...)."""
+    transport = table.get("transport", "rest")
+    if transport not in QAD_TRANSPORTS:
+        raise ConfigError(
+            path,
+            f"connections.{name}.transport",
+            f"must be one of {', '.join(QAD_TRANSPORTS)}, not {transport!r}",
+        )
+    for key in QAD_TRANSPORTS[transport]:
+        if key not in table:
+            raise ConfigError(
+                path, f"connections.{name}.{key}", f"required for a QAD {transport} connection"
+            )
+    foreign = QXTEND_SETTINGS if transport == "rest" else ("tenant_url",)
+    for key in foreign:
+        if key in table:
+            raise ConfigError(
+                path,
+                f"connections.{name}.{key}",
+                f"not a setting of a QAD {transport} connection (transport = {transport!r})",
+            )
+    versions = table.get("versions", {})
+    if not isinstance(versions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in versions.items()
+    ):
+        raise ConfigError(
+            path,
+            f"connections.{name}.versions",
+            'must be a table of QDoc name = "version", e.g. receivePurchaseOrder = "ERP3_3"',
+        )
 
 
 def _rate_limit(path: Path, setting: str, value: object) -> tuple[int, float]:
@@ -265,6 +322,8 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "procore_direct_costs_to_qad": ("procore", "qad"),
     "procore_payments_to_qad": ("procore", "qad"),
 }
+_WRITE_BACK_FLOWS = frozenset({"procore_requisitions_to_qad", "procore_direct_costs_to_qad"})
+"""Flows that mark posted records in the source (``write_back``, on by default)."""
 
 
 def _flow(
@@ -302,8 +361,24 @@ def _flow(
         if "lookback" in table
         else None
     )
+    options: dict[str, Any] = {}
+    if "write_back" in table:
+        if name not in _WRITE_BACK_FLOWS:
+            raise ConfigError(
+                path,
+                f"flows.{name}.write_back",
+                f"only for {', '.join(sorted(_WRITE_BACK_FLOWS))}",
+            )
+        if not isinstance(table["write_back"], bool):
+            raise ConfigError(path, f"flows.{name}.write_back", "must be true or false")
+        options["write_back"] = table["write_back"]
     return FlowConfig(
-        name=name, source=ends[0], target=ends[1], schedule=schedule, lookback=lookback
+        name=name,
+        source=ends[0],
+        target=ends[1],
+        schedule=schedule,
+        lookback=lookback,
+        options=options,
     )
 
 

@@ -35,7 +35,7 @@ from mlconnector_sync.flows import (
 )
 from procore_client import ProcoreClient
 from procurify_client import ProcurifyClient
-from qad_client import QADClient
+from qad_client import QADClient, QXtendConnection
 
 __all__ = ["Connections", "ThrottleMeter", "check_connections", "open_connections"]
 
@@ -174,6 +174,22 @@ def _client(
                 client_secret=_secret(config, conn, "client_secret", credentials),
                 **common,
             )
+        if conn.system == "qad" and s.get("transport") == "qxtend":
+            common.pop("token_store", None)  # no token: credentials ride in every QDoc
+            site: dict[str, Any] = {
+                key: s[key] for key in ("supplier_invoice_api", "versions") if key in s
+            }
+            connection = QXtendConnection(
+                endpoint=str(s["endpoint"]),
+                receiver=str(s["receiver"]),
+                domain=str(s["domain"]),
+                entity=str(s["entity"]),
+                username=str(s["username"]),
+                password=_secret(config, conn, "password", credentials),
+                allow_private_network=s.get("allow_private_network") is True,
+                **site,
+            )
+            return QADClient.qxtend(connection, **common)
         if conn.system == "qad":
             return QADClient(
                 tenant_url=str(s["tenant_url"]),
@@ -240,6 +256,7 @@ def open_connections(
                 clients[fc.target],
                 connection=fc.source,
                 domain=str(qad_end.settings["domain"]),
+                **fc.options,
             )
             if fc.lookback is not None:
                 flow = attrs.evolve(flow, lookback=fc.lookback)

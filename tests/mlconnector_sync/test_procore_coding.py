@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 
 from mlconnector_sync import Hold, InvalidRecord, Post, Skip
+from mlconnector_sync._config import ConfigError, load_config
 from mlconnector_sync._mapping import read_mapping_file
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
 from mlconnector_sync.flows.procore_coding import Coding, parse_coding
@@ -222,3 +223,37 @@ def test_the_cost_code_mapping_loads_from_toml_and_csv(tmp_path: Path) -> None:
     csv.write_text("key,value\n01-100|S,6100/CC01\n*|L,6200//PRJ-7\n", encoding="utf-8")
     assert read_mapping_file(toml) == read_mapping_file(csv)
     assert parse_coding(read_mapping_file(csv)["*|L"]) == Coding("6200", "", "PRJ-7")
+
+
+def test_write_back_is_a_setting_of_the_procore_invoice_flows_only(tmp_path: Path) -> None:
+    base = """
+[connections.procore]
+system = "procore"
+client_id = "app"
+company_id = 8800
+client_secret_env = "PROCORE_SECRET"
+[connections.qad]
+system = "qad"
+tenant_url = "https://builders.qad.com/clouderp"
+domain = "10USA"
+entity = "10USACO"
+password_env = "QAD_PASSWORD"
+"""
+    config = tmp_path / "mlconnector.toml"
+    config.write_text(
+        base
+        + '[flows.procore_requisitions_to_qad]\nsource = "procore"\ntarget = "qad"\n'
+        + "write_back = false\n"
+        + '[flows.qad_suppliers_to_procore]\nsource = "qad"\ntarget = "procore"\n',
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    assert loaded.flows["procore_requisitions_to_qad"].options == {"write_back": False}
+    assert loaded.flows["qad_suppliers_to_procore"].options == {}
+    config.write_text(
+        base + '[flows.qad_suppliers_to_procore]\nsource = "qad"\ntarget = "procore"\n'
+        "write_back = true\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="write_back: only for procore_direct_costs_to_qad"):
+        load_config(config)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from mlconnector_http.testing import Fault
 from mlconnector_sync import Engine, FlowReport, State
 from mlconnector_sync.adapters.qad_invoices import CREDIT_SUFFIX
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
@@ -28,7 +29,7 @@ Totals = dict[tuple[str, str], dict[str, Decimal]]
 
 
 class World:
-    def __init__(self, store: StateStore, *, projects: int = 5) -> None:
+    def __init__(self, store: StateStore, *, projects: int = 5, write_back: bool = True) -> None:
         self.scenario = Contractor(projects=projects, suppliers=6)
         self.procore: ProcoreClient = self.scenario.procore_client()
         self.qad: QADClient = self.scenario.qad_client()
@@ -38,8 +39,12 @@ class World:
         self.engine = Engine(
             [
                 suppliers.build(self.qad, self.procore, connection="qad", domain="10USA"),
-                requisitions.build(self.procore, self.qad, connection="procore"),
-                direct_costs.build(self.procore, self.qad, connection="procore"),
+                requisitions.build(
+                    self.procore, self.qad, connection="procore", write_back=write_back
+                ),
+                direct_costs.build(
+                    self.procore, self.qad, connection="procore", write_back=write_back
+                ),
                 payments.build(self.procore, self.qad, connection="procore"),
             ],
             store,
@@ -274,3 +279,45 @@ def test_an_invoice_sent_back_after_posting_is_held_for_a_person(world: World) -
     assert held.kind == "held"
     assert "revise_and_resubmit" in (held.reason or "")
     assert "QAD keeps what it posted" in (held.reason or "")
+
+
+def test_posted_records_are_marked_in_procore_with_their_qad_invoice(world: World) -> None:
+    world.run()
+    posted = {
+        row.source_id: row.target_id
+        for flow in (requisitions.NAME, direct_costs.NAME)
+        for row in world.store.rows(flow=flow)
+        if row.state == State.POSTED
+    }
+    marked: dict[str, str | None] = {}
+    for project in world.scenario.project_ids:
+        for req in world.procore.requisitions.list(project):
+            if str(req.id) in posted:
+                marked[str(req.id)] = req.origin_id
+                assert req.origin_data is not None
+                assert req.origin_data.startswith(f"QAD supplier invoice {req.origin_id} (PCSI-")
+        for cost in world.procore.direct_costs.list(project):
+            marked[str(cost.id)] = cost.origin_id
+    assert marked == posted
+
+
+def test_write_back_can_be_switched_off_and_a_refused_one_never_reposts(tmp_path: Path) -> None:
+    quiet = World(MemoryStore(), projects=2, write_back=False)
+    quiet.run()
+    assert all(
+        r.origin_id is None for r in quiet.procore.requisitions.list(quiet.scenario.project_ids[0])
+    )
+
+    world = World(MemoryStore(), projects=2)
+    world.scenario.procore.faults.add(
+        Fault.http_status(422),
+        times=None,
+        predicate=lambda r: r.method == "PATCH" and "vendors" not in r.url.path,
+    )
+    first = world.run()
+    assert first[requisitions.NAME].changes["posted"] > 0
+    assert all(
+        r.origin_id is None for r in world.procore.requisitions.list(world.scenario.project_ids[0])
+    )
+    again = world.run()
+    assert all(f.changes.get("posting", 0) == 0 for f in again.values())

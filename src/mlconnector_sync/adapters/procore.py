@@ -9,13 +9,14 @@ and kept for ``ttl`` seconds, so 50 projects do not list the company's vendors 5
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from mlconnector_http import APIStatusError, DecodeError, Reject
-from mlconnector_sync._flow import Match, Rejected, SourceRecord, Written
+from mlconnector_http import APIError, APIStatusError, DecodeError, Reject
+from mlconnector_sync._flow import Match, Rejected, Sink, SourceRecord, Written
 from mlconnector_sync._ledger import normalize
 from mlconnector_sync.adapters._common import normalized_name, refusal, rejected
 from procore_client import (
@@ -39,6 +40,7 @@ __all__ = [
     "ProcoreProjects",
     "ProcoreRequisitionSource",
     "ProcoreVendorSink",
+    "ProcoreWriteBack",
     "direct_cost_snapshot",
     "payment_snapshot",
     "register_of",
@@ -46,6 +48,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+log = logging.getLogger("mlconnector_sync")
 
 POSTING_DIRECT_COSTS = frozenset({DirectCostType.INVOICE, DirectCostType.SUBCONTRACTOR_INVOICE})
 """The direct cost types that are supplier invoices (expenses and payroll are not)."""
@@ -478,3 +482,60 @@ class ProcoreVendorSink:
         if index is not None:
             index.unlink(vendor.id)
         return Written(str(vendor.id))
+
+
+# -- marking records as synced --------------------------------------------------------------
+
+
+class ProcoreWriteBack:
+    """A sink that, once its target accepted a write, marks the Procore record as synced:
+    ``origin_id`` (the target's id) and ``origin_data`` (what it is), so Procore shows the
+    record as exported and locks it, as its own ERP integrations do.
+
+    The document names its Procore record under ``"procore"`` (``{"kind", "project_id",
+    "id"}``; kinds ``requisition`` and ``direct_cost``). The write-back is idempotent and
+    never undoes the write it follows: when Procore refuses it, the failure is logged with
+    the record and the target id, and it is sent again with the record's next write.
+    """
+
+    def __init__(self, inner: Sink, client: ProcoreClient, *, label: str) -> None:
+        self.inner = inner
+        self.client = client
+        self.label = label
+
+    def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
+        return self.inner.lookup(reference, document)
+
+    def create(self, reference: str, document: Mapping[str, Any]) -> Written:
+        written = self.inner.create(reference, document)
+        self._mark(reference, document, written)
+        return written
+
+    def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
+        written = self.inner.update(target_id, reference, document)
+        self._mark(reference, document, written)
+        return written
+
+    def _mark(self, reference: str, document: Mapping[str, Any], written: Written) -> None:
+        record = document.get("procore")
+        if not isinstance(record, Mapping):
+            return
+        kind, project, ident = record.get("kind"), int(record["project_id"]), int(record["id"])
+        data = f"{self.label} {written.target_id} ({reference})"
+        try:
+            if kind == "requisition":
+                self.client.requisitions.update(
+                    project, ident, origin_id=written.target_id, origin_data=data
+                )
+            elif kind == "direct_cost":
+                self.client.direct_costs.update(
+                    project, ident, origin_id=written.target_id, origin_data=data
+                )
+        except APIError as error:
+            log.warning(
+                "posted %s %s as %s but could not mark it in Procore: %s",
+                kind,
+                ident,
+                written.target_id,
+                error,
+            )

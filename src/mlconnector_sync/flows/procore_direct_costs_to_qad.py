@@ -19,6 +19,7 @@ from mlconnector_sync.adapters.procore import (
     ProcoreDirectCostSource,
     ProcoreDirectory,
     ProcoreProjects,
+    ProcoreWriteBack,
 )
 from mlconnector_sync.adapters.qad_invoices import QADSupplierInvoiceSink, QADSupplierTable
 from mlconnector_sync.adapters.qad_sinks import QADCodingTables
@@ -111,6 +112,11 @@ def transform(cost: Mapping[str, Any], ctx: Context) -> Verdict:
             "invoice_date": invoice_date(cost.get("date"), field="date"),
             "invoice": {"lines": lines, "matching": []},
             "credit": None,
+            "procore": {
+                "kind": "direct_cost",
+                "project_id": project.get("id"),
+                "id": cost.get("id"),
+            },
             "amounts": {
                 "gross": str(total),
                 "retainage": "0.00",
@@ -129,15 +135,19 @@ def build(
     domain: str | None = None,
     projects: ProcoreProjects | None = None,
     directory: ProcoreDirectory | None = None,
+    write_back: bool = True,
 ) -> Flow:
-    """The flow from one Procore company (``connection``) into the QAD client's domain."""
+    """The flow from one Procore company (``connection``) into the QAD client's domain;
+    with ``write_back`` each posted record is marked in Procore (``origin_id``)."""
     projects = projects or ProcoreProjects(procore)
     directory = directory or ProcoreDirectory(procore)
     coding = QADCodingTables(qad)
     return Flow(
         name=NAME,
         source=ProcoreDirectCostSource(procore, connection=connection, projects=projects),
-        sink=QADSupplierInvoiceSink(qad),
+        sink=ProcoreWriteBack(QADSupplierInvoiceSink(qad), procore, label="QAD supplier invoice")
+        if write_back
+        else QADSupplierInvoiceSink(qad),
         transform=transform,
         reference=reference,
         requires=("qad_suppliers_to_procore",),

@@ -28,6 +28,7 @@ from mlconnector_sync.adapters.procore import (
     ProcoreDirectory,
     ProcoreProjects,
     ProcoreRequisitionSource,
+    ProcoreWriteBack,
 )
 from mlconnector_sync.adapters.qad_invoices import QADSupplierInvoiceSink, QADSupplierTable
 from mlconnector_sync.adapters.qad_sinks import QADCodingTables, code_key
@@ -162,6 +163,11 @@ def transform(req: Mapping[str, Any], ctx: Context) -> Verdict:
             ),
             "invoice": {"lines": lines, "matching": matching},
             "credit": {"lines": credit} if credit else None,
+            "procore": {
+                "kind": "requisition",
+                "project_id": project.get("id"),
+                "id": req.get("id"),
+            },
             "amounts": {
                 "gross": str(gross_total),
                 "retainage": str(retained_total),
@@ -237,15 +243,19 @@ def build(
     domain: str | None = None,
     projects: ProcoreProjects | None = None,
     directory: ProcoreDirectory | None = None,
+    write_back: bool = True,
 ) -> Flow:
-    """The flow from one Procore company (``connection``) into the QAD client's domain."""
+    """The flow from one Procore company (``connection``) into the QAD client's domain;
+    with ``write_back`` each posted record is marked in Procore (``origin_id``)."""
     projects = projects or ProcoreProjects(procore)
     directory = directory or ProcoreDirectory(procore)
     coding = QADCodingTables(qad)
     return Flow(
         name=NAME,
         source=ProcoreRequisitionSource(procore, connection=connection, projects=projects),
-        sink=QADSupplierInvoiceSink(qad),
+        sink=ProcoreWriteBack(QADSupplierInvoiceSink(qad), procore, label="QAD supplier invoice")
+        if write_back
+        else QADSupplierInvoiceSink(qad),
         transform=transform,
         reference=reference,
         requires=("qad_suppliers_to_procore",),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from mlconnector_http import AsyncPaginator, Operation, Page, Paginator
+from procore_client._exceptions import ProcoreConfigurationError
 from procore_client._models import DirectCost
 from procore_client._paging import (
     DEFAULT_PER_PAGE,
@@ -14,11 +16,18 @@ from procore_client._paging import (
     get_op,
     list_op,
     paging_params,
+    record_parser,
     v11,
 )
 from procore_client._resources._base import AsyncProcoreResource, ProcoreResource
 
-__all__ = ["AsyncDirectCosts", "DirectCosts", "get_direct_cost", "list_direct_costs"]
+__all__ = [
+    "AsyncDirectCosts",
+    "DirectCosts",
+    "get_direct_cost",
+    "list_direct_costs",
+    "update_direct_cost",
+]
 
 
 def list_direct_costs(
@@ -45,6 +54,33 @@ def get_direct_cost(project_id: int, direct_cost_id: int) -> Operation[DirectCos
     project = check_id("project_id", project_id)
     path = v11(f"projects/{project}/direct_costs/{check_id('direct_cost_id', direct_cost_id)}")
     return get_op("direct_costs.get", path, (), DirectCost, f"direct cost {direct_cost_id}")
+
+
+def update_direct_cost(
+    project_id: int,
+    direct_cost_id: int,
+    *,
+    origin_id: str | None = None,
+    origin_data: str | None = None,
+) -> Operation[DirectCost]:
+    """Record the ERP's id (and free text) on a direct cost; sending it twice is harmless."""
+    changes: dict[str, Any] = {}
+    if origin_id is not None:
+        changes["origin_id"] = origin_id
+    if origin_data is not None:
+        changes["origin_data"] = origin_data
+    if not changes:
+        raise ProcoreConfigurationError("update_direct_cost needs origin_id= or origin_data=")
+    project = check_id("project_id", project_id)
+    path = v11(f"projects/{project}/direct_costs/{check_id('direct_cost_id', direct_cost_id)}")
+    return Operation(
+        name="direct_costs.update",
+        method="PATCH",
+        path=path,
+        json={"direct_cost": changes},
+        parse=record_parser(DirectCost, f"direct cost {direct_cost_id}"),
+        retry_safe=True,
+    )
 
 
 class DirectCosts(ProcoreResource):
@@ -76,6 +112,21 @@ class DirectCosts(ProcoreResource):
         """One direct cost with its line items."""
         return self._send(get_direct_cost(project_id, direct_cost_id))
 
+    def update(
+        self,
+        project_id: int,
+        direct_cost_id: int,
+        *,
+        origin_id: str | None = None,
+        origin_data: str | None = None,
+    ) -> DirectCost:
+        """Set ``origin_id`` / ``origin_data`` (this locks the direct cost in Procore)."""
+        return self._send(
+            update_direct_cost(
+                project_id, direct_cost_id, origin_id=origin_id, origin_data=origin_data
+            )
+        )
+
 
 class AsyncDirectCosts(AsyncProcoreResource):
     """``client.direct_costs`` (async)."""
@@ -105,3 +156,18 @@ class AsyncDirectCosts(AsyncProcoreResource):
     async def get(self, project_id: int, direct_cost_id: int) -> DirectCost:
         """One direct cost with its line items."""
         return await self._send(get_direct_cost(project_id, direct_cost_id))
+
+    async def update(
+        self,
+        project_id: int,
+        direct_cost_id: int,
+        *,
+        origin_id: str | None = None,
+        origin_data: str | None = None,
+    ) -> DirectCost:
+        """Set ``origin_id`` / ``origin_data`` (this locks the direct cost in Procore)."""
+        return await self._send(
+            update_direct_cost(
+                project_id, direct_cost_id, origin_id=origin_id, origin_data=origin_data
+            )
+        )
