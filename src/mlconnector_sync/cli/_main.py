@@ -549,6 +549,13 @@ def credentials_rotate(config_path: Path, new_key: str) -> None:
 @click.option(
     "--latency", type=click.FloatRange(0, 10), default=0.0, help="Seconds added to every answer."
 )
+@click.option(
+    "--qad",
+    "qad_door",
+    type=click.Choice(["rest", "qxtend"]),
+    default="rest",
+    help="Serve QAD as Adaptive REST or as an Enterprise Edition site's QXtend Inbound (SOAP).",
+)
 def simulate(
     scenario: str,
     config_out: Path,
@@ -559,6 +566,7 @@ def simulate(
     fault_rate: float,
     qad_timeout_after_commit: float,
     latency: float,
+    qad_door: str,
 ) -> None:
     """Serve a scenario's simulators on loopback until SIGINT/SIGTERM; write a config."""
     if scenario not in SCENARIOS:
@@ -569,16 +577,17 @@ def simulate(
     world = SCENARIOS[scenario](seed=seed, scale=scale)
     rng = random.Random(seed)
     stall = 1.0
-    for simulator in world.simulators().values():
+    simulators = world.simulators(qad=qad_door)
+    for simulator in simulators.values():
         add_random_faults(simulator, fault_rate, rng, stall=stall)
-    add_timeouts_after_commit(world.qad, qad_timeout_after_commit, rng, stall=stall)
+    add_timeouts_after_commit(simulators["qad"], qad_timeout_after_commit, rng, stall=stall)
     if latency:
-        for simulator in world.simulators().values():
+        for simulator in simulators.values():
             simulator.faults.add(Fault.delay(latency), times=None)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with _errors(), world.serve(host, port) as served:
+    with _errors(), world.serve(host, port, qad=qad_door) as served:
         write_config(served, config_out, timeout=stall / 2)
         line = {"config": str(config_out), **served.systems}
         sys.stdout.write(json.dumps(line) + "\n")

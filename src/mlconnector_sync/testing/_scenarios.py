@@ -31,12 +31,14 @@ from qad_client import (
     OrderStatus,
     QADClient,
 )
-from qad_client.testing import QADSimulator
+from qad_client.testing import QADSimulator, QXtendSimulator
 
 __all__ = [
+    "QAD_FRONT_DOORS",
     "SCENARIOS",
     "Manufacturer",
     "ReceivingQAD",
+    "ReceivingQXtend",
     "ServedScenario",
     "add_random_faults",
     "add_timeouts_after_commit",
@@ -158,6 +160,29 @@ class ReceivingQAD(QADSimulator):
                 retry=RetryPolicy.for_testing(),
             )
         return self._warehouse
+
+
+class ReceivingQXtend(QXtendSimulator):
+    """The QXtend front door of a :class:`ReceivingQAD` tenant: a PO created through it is
+    received the same way as one created through REST."""
+
+    def __init__(self, qad: ReceivingQAD, tenant: str = QAD_TENANT) -> None:
+        super().__init__(qad, tenant)
+        self.receiving = qad
+
+    def dispatch(self, request: httpx.Request) -> httpx.Response:
+        seen = len(self.calls)
+        response = super().dispatch(request)
+        if _external(request) and any(
+            call.api == "maintainPurchaseOrder" and call.result != "error"
+            for call in self.calls[seen:]
+        ):
+            self.receiving._receive_new_orders()
+        return response
+
+
+QAD_FRONT_DOORS = ("rest", "qxtend")
+"""How a scenario's QAD is reached: Adaptive REST, or an EE site's QXtend Inbound."""
 
 
 def add_random_faults(
@@ -308,6 +333,7 @@ class Manufacturer:
         self.qad = ReceivingQAD(seed=seed, receive_share=receive_share)
         self.qad.add_tenant(QAD_TENANT)
         self.qad.add_user(QAD_TENANT, QAD_USER, QAD_PASSWORD)
+        self.qxtend = ReceivingQXtend(self.qad)
         seeded = self.qad.seed(
             QAD_TENANT,
             seed=seed,
@@ -558,15 +584,31 @@ class Manufacturer:
             made += 1
         return made
 
-    def simulators(self) -> dict[str, Simulator]:
-        return {"procurify": self.procurify, "qad": self.qad}
+    def simulators(self, qad: str = "rest") -> dict[str, Simulator]:
+        """The simulators a client talks to; ``qad="qxtend"`` names QAD's QXtend front door."""
+        return {"procurify": self.procurify, "qad": self.qxtend if qad == "qxtend" else self.qad}
 
     @contextlib.contextmanager
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServedScenario]:
-        """Serve both simulators on loopback (``port`` for the first, the next for the second)."""
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, qad: str = "rest"
+    ) -> Iterator[ServedScenario]:
+        """Serve both simulators on loopback (``port`` for the first, the next for the second);
+        ``qad="qxtend"`` serves QAD as an EE site's QXtend Inbound instead of REST."""
+        if qad not in QAD_FRONT_DOORS:
+            raise ValueError(f"qad must be one of {', '.join(QAD_FRONT_DOORS)}, not {qad!r}")
         with contextlib.ExitStack() as stack:
             procurify_url = stack.enter_context(self.procurify.serve(host, port))
-            qad_origin = stack.enter_context(self.qad.serve(host, port + 1 if port else 0))
+            front = self.qxtend if qad == "qxtend" else self.qad
+            qad_origin = stack.enter_context(front.serve(host, port + 1 if port else 0))
+            site: dict[str, Any] = {
+                "tenant_url": self.qad.base_url(QAD_TENANT, origin=qad_origin),
+            }
+            if qad == "qxtend":
+                site = {
+                    "transport": "qxtend",
+                    "endpoint": self.qxtend.endpoint(qad_origin),
+                    "receiver": next(iter(self.qxtend.receivers)),
+                }
             yield ServedScenario(
                 defaults=self.defaults,
                 systems={
@@ -576,7 +618,7 @@ class Manufacturer:
                         "client_secret": self.procurify_credentials.client_secret,
                     },
                     "qad": {
-                        "tenant_url": self.qad.base_url(QAD_TENANT, origin=qad_origin),
+                        **site,
                         "username": QAD_USER,
                         "password": QAD_PASSWORD,
                         "domain": QAD_DOMAIN,
