@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
@@ -48,8 +49,8 @@ from procore_client.testing import ProcoreSimulator
 from procurify_client import ProcurifyClient, ProcurifyError
 from procurify_client import VendorInput as ProcurifyVendorInput
 from procurify_client.testing import ProcurifySimulator
-from qad_client import NewSupplier, QADClient, QADError
-from qad_client.testing import QADSimulator
+from qad_client import NewSupplier, QADClient, QADError, QXtendConnection
+from qad_client.testing import QADSimulator, QXtendSimulator, soap_fault
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -283,6 +284,88 @@ def test_qad_password_grant_leaks_no_password_or_token(
     basic = base64.b64encode(f"{QAD_USER}:{QAD_PASSWORD}".encode()).decode()
     assert wire.tokens
     assert_no_secret(debug_logs, scan, {QAD_PASSWORD, basic, *wire.tokens}, min_errors=14)
+
+
+# QAD over QXtend ------------------------------------------------------------------------------
+
+QXTEND_PASSWORD = "qxtend-password-in-every-envelope-4e1b"
+
+
+def test_qxtend_leaks_no_password(debug_logs: pytest.LogCaptureFixture) -> None:
+    """The password rides in every envelope's dsSessionContext; nothing else may carry it."""
+    clock = FakeClock(START)
+    sim = QADSimulator(clock=clock)
+    sim.add_tenant("acme")
+    sim.add_user("acme", QAD_USER, QXTEND_PASSWORD)
+    sim.seed("acme", suppliers=3, gl_accounts=2)
+    qx = QXtendSimulator(sim, "acme")
+    scan = Scan(QADError)
+    path = "/qxilive/services/QdocWebService"
+
+    def client(password: str = QXTEND_PASSWORD) -> QADClient:
+        connection = QXtendConnection(
+            endpoint=qx.endpoint(),
+            receiver="MLCONNECTOR",
+            domain="10USA",
+            entity="10USACO",
+            username=QAD_USER,
+            password=password,
+        )
+        scan.errors.append(ValueError(repr(connection) + str(connection)))
+        return QADClient.qxtend(
+            connection, transport=qx.transport(), clock=clock, retry=RetryPolicy.for_testing()
+        )
+
+    def write(c: QADClient, n: int) -> object:
+        new = NewSupplier(code=f"QX{n}", name=f"Supplier {n}", currency="USD")
+        return c.suppliers.create(attrs.evolve(new, external_reference=f"QXE{n}"))
+
+    with client() as c:
+        scan.errors.append(ValueError(repr(c)))
+        list(c.suppliers.list(page_size=2))
+        write(c, 1)
+        with scan.expect(Conflict):
+            write(c, 1)  # already exists: QADDuplicate
+        current = c.suppliers.get("QX1")
+        c.suppliers.update(attrs.evolve(current, name="Renamed"))
+        with scan.expect(Conflict):
+            c.suppliers.update(attrs.evolve(current, name="Stale"))
+        for fault, meaning in (
+            (soap_fault("Processing timeout"), ServerError),
+            (Fault.http_status(503), ServerError),
+            (Fault.http_status(403), PermissionDenied),
+            (Fault.timeout(), APITimeoutError),
+            (Fault.drop(), TransportError),
+            (Fault.html_error(), ServerError),
+            (Fault.malformed_json(), ServerError),
+            (Fault.http_status(200, body=_BILLION_LAUGHS), ServerError),
+        ):
+            qx.faults.add(fault, path=path, times=None)
+            with scan.expect(meaning):
+                list(c.suppliers.list())
+            qx.faults.clear()
+        for n, fault in enumerate(
+            (
+                soap_fault("boom"),
+                Fault.timeout_after_commit(),
+                Fault.timeout(),
+                Fault.http_status(200, body=_BILLION_LAUGHS),
+            ),
+            start=2,
+        ):
+            qx.faults.add(fault, path=path)
+            with scan.expect(WriteOutcomeUnknown):
+                write(c, n)
+            qx.faults.clear()
+    with client("wrong-" + QXTEND_PASSWORD) as refused, scan.expect(AuthError):
+        list(refused.suppliers.list())
+    assert all(QXTEND_PASSWORD not in r.url for r in qx.requests)
+    assert_no_secret(debug_logs, scan, {QXTEND_PASSWORD}, min_errors=16)
+
+
+_BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><l>&b;</l>'
+)
 
 
 # --- the scenarios, the same for every client -------------------------------------------------
