@@ -8,6 +8,7 @@ exactly-once effect, and returns a typed :class:`RunReport`.
 from mlconnector_sync._audit import AuditEvent
 from mlconnector_sync._engine import EngineOptions
 from mlconnector_sync._flow import (
+    REVIEW_WAITS,
     Context,
     Flow,
     Hold,
@@ -26,9 +27,11 @@ from mlconnector_sync._flow import (
 from mlconnector_sync._ledger import TRANSITIONS, Event, IllegalTransition, LedgerRow, State
 from mlconnector_sync._replay import ReplayResult, replay
 from mlconnector_sync._report import ExceptionItem, FlowReport, Progress, RunReport, UnitError
+from mlconnector_sync._review import ReviewResult, decide, in_review
 from mlconnector_sync._runner import Engine, Schedule
 
 __all__ = [
+    "REVIEW_WAITS",
     "TRANSITIONS",
     "AuditEvent",
     "Context",
@@ -47,6 +50,7 @@ __all__ = [
     "Progress",
     "Rejected",
     "ReplayResult",
+    "ReviewResult",
     "RunReport",
     "Schedule",
     "Sink",
@@ -58,5 +62,7 @@ __all__ = [
     "Verdict",
     "WriteRefused",
     "Written",
+    "decide",
+    "in_review",
     "replay",
 ]

@@ -110,6 +110,8 @@ class FlowConfig:
     lookback: dt.timedelta | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
     """Settings of this flow alone (``write_back`` for the Procore -> QAD flows)."""
+    review: bool = False
+    """Whether the flow's documents wait for a person's approval before they post."""
 
 
 @attrs.frozen(kw_only=True)
@@ -372,6 +374,9 @@ def _flow(
         if not isinstance(table["write_back"], bool):
             raise ConfigError(path, f"flows.{name}.write_back", "must be true or false")
         options["write_back"] = table["write_back"]
+    review = table.get("review", False)
+    if not isinstance(review, bool):
+        raise ConfigError(path, f"flows.{name}.review", "must be true or false")
     return FlowConfig(
         name=name,
         source=ends[0],
@@ -379,6 +384,7 @@ def _flow(
         schedule=schedule,
         lookback=lookback,
         options=options,
+        review=review,
     )
 
 

@@ -260,6 +260,8 @@ def open_connections(
             )
             if fc.lookback is not None:
                 flow = attrs.evolve(flow, lookback=fc.lookback)
+            if fc.review:
+                flow = attrs.evolve(flow, review=True)
             built.append(flow)
         yield Connections(clients=clients, flows=tuple(built), meter=meter)
 

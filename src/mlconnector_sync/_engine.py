@@ -30,6 +30,7 @@ from mlconnector_http import (
 )
 from mlconnector_sync._audit import AuditEvent, event_for, redact
 from mlconnector_sync._flow import (
+    REVIEW_WAITS,
     Flow,
     Hold,
     InvalidRecord,
@@ -366,7 +367,17 @@ class _UnitWorker:
         if isinstance(verdict, Skip):
             self._move(row, Event.SKIPPED, defer=True, reason=verdict.rule)
             return None
+        if self.flow.review and row.accepted_hash != row.content_hash:
+            reason = f"awaiting review: {self._describe(verdict.document)}"
+            if row.state != State.HELD or (row.reason, row.waits_on) != (reason, REVIEW_WAITS):
+                self._move(row, Event.HELD, defer=True, reason=reason, waits_on=REVIEW_WAITS)
+            return None
         return self._look_up(row, verdict)
+
+    def _describe(self, document: Mapping[str, Any]) -> str:
+        if self.flow.describe is not None:
+            return self.flow.describe(document)
+        return f"document {content_hash(normalize(document))[:12]}"
 
     def _look_up(self, row: LedgerRow, verdict: Post) -> _Planned | None:
         """Find the target before any intent: nothing has been sent yet, so a crash here loses

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import attrs
 
 __all__ = [
+    "REVIEW_WAITS",
     "Context",
     "Flow",
     "Hold",
@@ -176,6 +177,9 @@ class Context(Protocol):
 
 Transform = Callable[[Mapping[str, Any], Context], Verdict]
 
+REVIEW_WAITS = "review: a person to accept or reject it (mlconnector review)"
+"""What a record waiting in a flow's review gate waits on."""
+
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: dt.timedelta) -> None:
     if value < dt.timedelta(0):
@@ -200,6 +204,11 @@ class Flow:
         tables: reference tables the transform reads through ``ctx.table(name)``: a loader
             per name, called with the partition once per unit run (so a transform stays a
             pure function of its record and of data read at the start of the run).
+        review: an approval gate: every document the transform would post waits, held on
+            :data:`REVIEW_WAITS`, until a person accepts that version of the record (a
+            changed record is reviewed again); a rejected one is skipped.
+        describe: a one-line summary of a document for the review queue (amounts, parties);
+            a digest of the document's JSON by default.
     """
 
     name: str
@@ -211,3 +220,5 @@ class Flow:
     max_attempts: int = 5
     requires: tuple[str, ...] = ()
     tables: Mapping[str, Callable[[str], Mapping[str, Any]]] = attrs.field(factory=dict)
+    review: bool = False
+    describe: Callable[[Mapping[str, Any]], str] | None = None

@@ -60,6 +60,8 @@ class Event(enum.StrEnum):
     RESOLVED_ABSENT = "resolved_absent"
     RETRY = "retry"
     REPLAYED = "replayed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
 
 
 _S = State
@@ -94,6 +96,9 @@ TRANSITIONS: Mapping[tuple[State, Event], State] = {
     (_S.POSTING, Event.UNKNOWN): _S.POSTING,
     (_S.POSTING, Event.HELD): _S.HELD,
     (_S.POSTING, Event.RESOLVED_ABSENT): _S.PENDING,
+    # a person decided a record waiting in review (a hold on REVIEW_WAITS)
+    (_S.HELD, Event.ACCEPTED): _S.PENDING,
+    (_S.HELD, Event.REJECTED): _S.SKIPPED,
     # a person asked for another try
     **{
         (state, Event.REPLAYED): _S.PENDING
@@ -112,7 +117,9 @@ class LedgerRow:
 
     ``version`` is the version stored (0 for a row not yet saved); the store refuses a write
     whose version is not the one it holds, so two writers never overwrite each other.
-    ``intent_hash`` is the content hash an intent in ``posting`` was written for.
+    ``intent_hash`` is the content hash an intent in ``posting`` was written for;
+    ``accepted_hash`` the content hash a person accepted in review (a flow with a review gate
+    posts a version only once it is accepted).
     """
 
     flow: str
@@ -135,6 +142,7 @@ class LedgerRow:
     intent_hash: str | None = None
     next_retry_at: dt.datetime | None = None
     held_since: dt.datetime | None = None
+    accepted_hash: str | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mlconnector_sync import Event, State
+from mlconnector_sync import REVIEW_WAITS, Event, State, decide, in_review
 from mlconnector_sync._audit import event_for
 from mlconnector_sync._ledger import new_row, transition
 from mlconnector_sync.state import (
@@ -232,3 +232,35 @@ def test_mappings_are_versioned_across_tables(store: StateStore) -> None:
     assert store.mapping("accounts", v2) is None
     assert store.mapping_versions("accounts") == [(v1, T0), (v3, T0 + TTL)]
     assert store.mapping_names() == ["accounts", "departments"]
+
+
+def test_a_review_decision_is_kept_on_the_row_and_audited_with_who(store: StateStore) -> None:
+    lease = store.acquire(UNIT, "w1", now=T0, ttl=TTL)
+    rows = [_row("k:1"), _row("k:2")]
+    held = [
+        transition(r, Event.HELD, now=T0, reason="awaiting review", waits_on=REVIEW_WAITS)
+        for r in rows
+    ]
+    store.commit(lease, held, [event_for(None, r, Event.HELD, worker="w1") for r in held], now=T0)
+    store.release(lease)
+    assert [r.source_key for r in in_review(store)] == ["k:1", "k:2"]
+    later = T0 + TTL
+    accepted = decide(store, ["k:1"], accept=True, by="alice", now=later, note="checked")
+    rejected = decide(store, ["k:2", "k:3"], accept=False, by="bob", now=later)
+    assert [r.source_key for r in accepted.decided] == ["k:1"]
+    assert rejected.left == (("k:3", "no such record"),)
+    one, two = store.load(UNIT.flow, ["k:1", "k:2"]).values()
+    assert one.state == State.PENDING
+    assert one.accepted_hash == rows[0].content_hash
+    assert two.state == State.SKIPPED
+    assert two.accepted_hash is None
+    assert two.reason == "rejected in review by bob"
+    (event,) = [e for e in store.audit(source_key="k:1") if e.event == Event.ACCEPTED]
+    assert (event.worker, event.at, event.reason) == (
+        "review:alice",
+        later,
+        "accepted in review by alice: checked",
+    )
+    assert in_review(store) == []
+    again = decide(store, ["k:1"], accept=True, by="alice", now=later)
+    assert again.left == (("k:1", "is pending, not waiting in review"),)

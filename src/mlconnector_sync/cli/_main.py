@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
 import json
 import logging
 import random
@@ -28,6 +29,7 @@ from mlconnector_sync._mapping import MappingError, diff, read_mapping_file, sto
 from mlconnector_sync._reconcile import BILL_FLOW, reconcile
 from mlconnector_sync._replay import replay
 from mlconnector_sync._report import RunReport
+from mlconnector_sync._review import decide, in_review
 from mlconnector_sync._runner import Engine, default_worker
 from mlconnector_sync.cli._output import (
     ProgressBars,
@@ -360,6 +362,87 @@ def reconcile_command(config_path: Path, as_json: bool, csv_path: Path | None) -
             print_reconciliation(result)
         if not result.clean:
             raise SystemExit(EXIT_FAILED)
+
+
+@cli.group()
+def review() -> None:
+    """The approval gate: records a flow with ``review = true`` holds until a person decides."""
+
+
+def _by(value: str | None) -> str:
+    return value or getpass.getuser()
+
+
+@review.command(name="list")
+@config_option
+@click.option("--flow", default=None, help="Only this flow's records.")
+@json_option
+def review_list(config_path: Path, flow: str | None, as_json: bool) -> None:
+    """Records waiting for a decision, oldest first, with what each would post."""
+    with _opened(config_path) as (_, store):
+        items = [
+            {
+                "flow": row.flow,
+                "source_key": row.source_key,
+                "since": None if row.held_since is None else row.held_since.isoformat(),
+                "summary": (row.reason or "").removeprefix("awaiting review: "),
+            }
+            for row in in_review(store, flow=flow)
+        ]
+        if as_json:
+            emit({"review": items})
+            return
+        columns = ["since", "flow", "source_key", "summary"]
+        print_rows(
+            "waiting for review", columns, [[str(i[c] or "") for c in columns] for i in items]
+        )
+
+
+def _decide(
+    config_path: Path, keys: tuple[str, ...], *, accept: bool, by: str, note: str, as_json: bool
+) -> None:
+    with _opened(config_path) as (_, store):
+        result = decide(store, keys, accept=accept, by=by, note=note, now=dt.datetime.now(dt.UTC))
+        document = {
+            "decided": [r.source_key for r in result.decided],
+            "left": [{"source_key": k, "why": why} for k, why in result.left],
+            "by": by,
+        }
+        if as_json:
+            emit(document)
+        else:
+            verb = "accepted" if accept else "rejected"
+            click.echo(f"{verb} {len(result.decided)} as {by}; left {len(result.left)}")
+            for key, why in result.left:
+                click.echo(f"  {key}: {why}")
+        if result.left:
+            sys.exit(EXIT_USAGE)
+
+
+@review.command(name="accept")
+@config_option
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who accepts (default: the current user).")
+@click.option("--note", default="", help="Why, for the audit trail.")
+@json_option
+def review_accept(
+    config_path: Path, keys: tuple[str, ...], by: str | None, note: str, as_json: bool
+) -> None:
+    """Accept records: each posts on the next run, as accepted; who and when are audited."""
+    _decide(config_path, keys, accept=True, by=_by(by), note=note, as_json=as_json)
+
+
+@review.command(name="reject")
+@config_option
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--by", default=None, help="Who rejects (default: the current user).")
+@click.option("--note", required=True, help="Why, for the audit trail and the record.")
+@json_option
+def review_reject(
+    config_path: Path, keys: tuple[str, ...], by: str | None, note: str, as_json: bool
+) -> None:
+    """Reject records: they are skipped (until the source changes them); audited."""
+    _decide(config_path, keys, accept=False, by=_by(by), note=note, as_json=as_json)
 
 
 @cli.group()

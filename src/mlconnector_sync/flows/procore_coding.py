@@ -41,6 +41,7 @@ __all__ = [
     "code_pair",
     "coding_for",
     "decimal_of",
+    "describe_invoice",
     "invoice_date",
     "line_text",
     "parse_coding",
@@ -265,3 +266,15 @@ def supplier_for(record: Mapping[str, Any], ctx: Context, missing: Missing) -> d
         missing.add(f"QAD supplier {code} (for {label}) is inactive", f"QAD supplier {code}")
     currency = (ctx.mapping(SETTINGS).get("currency") or known.get("currency") or "").strip()
     return {"code": str(known.get("code") or code), "currency": currency}
+
+
+def describe_invoice(document: Mapping[str, Any]) -> str:
+    """An invoice document in one line, for the review queue."""
+    amounts = document.get("amounts") or {}
+    parts = [f"supplier {document.get('supplier')}", f"dated {document.get('invoice_date')}"]
+    parts += [
+        f"{name} {amounts[name]}"
+        for name in ("gross", "retainage", "released", "net")
+        if amounts.get(name) not in (None, "0.00")
+    ]
+    return ", ".join(parts)

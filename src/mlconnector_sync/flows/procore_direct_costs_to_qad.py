@@ -28,6 +28,7 @@ from mlconnector_sync.flows.procore_coding import (
     code_pair,
     coding_for,
     decimal_of,
+    describe_invoice,
     invoice_date,
     line_text,
     qad_reference,
@@ -151,6 +152,7 @@ def build(
         transform=transform,
         reference=reference,
         requires=("qad_suppliers_to_procore",),
+        describe=describe_invoice,
         tables={
             "vendors": directory.vendors,
             "suppliers": QADSupplierTable(qad).suppliers,

@@ -42,6 +42,7 @@ ROW_COLUMNS = (
     "held_since",
     "created_at",
     "updated_at",
+    "accepted_hash",
 )
 
 AUDIT_COLUMNS = (

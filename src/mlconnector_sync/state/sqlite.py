@@ -86,6 +86,9 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mappings_name ON mappings (name, version);
     """,
+    """
+    ALTER TABLE records ADD COLUMN accepted_hash TEXT;
+    """,
 )
 
 _DUE_STATES = (State.PENDING.value, State.HELD.value, State.POSTING.value)

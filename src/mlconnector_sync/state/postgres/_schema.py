@@ -147,6 +147,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mappings_name ON mappings (name, version);
     """,
+    # 3: the review gate: the content hash a person accepted
+    """
+    ALTER TABLE records ADD COLUMN accepted_hash text;
+    """,
 )
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
