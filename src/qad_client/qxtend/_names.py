@@ -151,8 +151,8 @@ QUERY_TABLES: Mapping[str, str] = {
     "purchaseOrderReceipts": "prh_hist",
     "openReceivers": "prh_hist_open",
     "supplierInvoices": "CInvoice",  # a Financials business class [S12]
-    "supplierPayments": "CPayment",
 }
+# Supplier payments have no QDoc here (none is public): over QXtend they are refused.
 
 # Audit fields every query row carries (REST wire name -> QDoc element); all guesses.
 META = {
