@@ -37,11 +37,13 @@ from mlconnector_http._convert import (
     DecodeError,
     decode_problems,
     make_converter,
+    make_structure_fn,
     parse_date,
     parse_datetime,
     parse_decimal,
     structure,
 )
+from mlconnector_http._decode import Decoder, loads
 from mlconnector_http._enums import OpenIntEnum, OpenStrEnum
 from mlconnector_http._events import (
     AttemptEvent,
@@ -125,6 +127,7 @@ __all__ = [
     "ConfigurationError",
     "Conflict",
     "DecodeError",
+    "Decoder",
     "ErrorParser",
     "FakeClock",
     "FieldError",
@@ -181,7 +184,9 @@ __all__ = [
     "field_errors_from_body",
     "follow_next",
     "is_loopback",
+    "loads",
     "make_converter",
+    "make_structure_fn",
     "message_from_body",
     "parse_date",
     "parse_datetime",

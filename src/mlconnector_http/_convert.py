@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import enum
 import math
-from collections.abc import Sequence
-from typing import Any, TypeVar
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
+import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn, override
 from cattrs.preconf.json import make_converter as _make_json_converter
 
 from mlconnector_http._exceptions import APIError
@@ -30,6 +35,7 @@ __all__ = [
     "DecodeError",
     "decode_problems",
     "make_converter",
+    "make_structure_fn",
     "parse_date",
     "parse_datetime",
     "parse_decimal",
@@ -210,19 +216,198 @@ def _json_kind(value: Any) -> str:
     return "an array" if isinstance(value, list) else type(value).__name__
 
 
-def make_converter() -> cattrs.Converter:
-    """A new converter with the toolkit's hooks; each client keeps its own private one."""
-    converter = _make_json_converter(forbid_extra_keys=False)
+def _decimal_hook(value: Any, _: Any) -> decimal.Decimal:
+    if type(value) is str:  # the common case first: one constructor call, no dispatch
+        try:
+            result = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            return parse_decimal(value)
+        if result.is_finite():
+            return result
+    return parse_decimal(value)
+
+
+def _datetime_hook(value: Any, _: Any) -> dt.datetime:
+    if type(value) is str:
+        try:  # Python 3.11 reads ``Z``; a value with spaces or odd zones takes the full path
+            moment = _fromisoformat(value)
+        except ValueError:
+            return parse_datetime(value)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return parse_datetime(value)
+
+
+def _date_hook(value: Any, _: Any) -> dt.date:
+    return parse_date(value)
+
+
+_fromisoformat = dt.datetime.fromisoformat
+
+
+def _enum_hook(converter: cattrs.Converter, base: type) -> Any:
+    """A known member of a str or int enum by one dict lookup; anything else to ``base``'s
+    hook, so unknown values, wrong types and the converter's own leniency stay as they were."""
+
+    def hook(value: Any, cls: Any) -> Any:
+        if type(value) is base:
+            member = cls._value2member_map_.get(value)
+            if member is not None:
+                return member
+        return converter.get_structure_hook(base)(value, cls)
+
+    return hook
+
+
+def _optional_inner(cls: Any) -> Any:
+    """``X`` for ``X | None`` (either spelling), else ``None``."""
+    if typing.get_origin(cls) not in (typing.Union, types.UnionType):
+        return None
+    args = typing.get_args(cls)
+    inner = [arg for arg in args if arg is not type(None)]
+    return inner[0] if len(args) == 2 and len(inner) == 1 else None
+
+
+def _optional_factory(converter: cattrs.Converter) -> Any:
+    """``X | None`` with ``X``'s hook looked up once, not per value (cattrs' union dispatch
+    finds it again for every value)."""
+
+    def factory(cls: Any) -> Any:
+        inner = _optional_inner(cls)
+        hook = converter.get_structure_hook(inner)
+        identity = hook in _IDENTITY.get(inner, ())
+
+        def structure_optional(value: Any, _: Any) -> Any:
+            if value is None or (identity and type(value) is inner):
+                return value
+            return hook(value, inner)
+
+        structure_optional.optional_of = (inner, hook, identity)  # type: ignore[attr-defined]
+        return structure_optional
+
+    return factory
+
+
+_IDENTITY: dict[Any, tuple[Any, ...]] = {
+    str: (_strict_str,),
+    int: (_strict_int,),
+    bool: (_strict_bool,),
+}
+"""Strict hooks that return a value of exactly their type unchanged: a field of that type
+(or its Optional) can skip the call for such a value."""
+
+
+def _field_code(
+    name: str, type_: Any, hook: Any, namespace: dict[str, Any]
+) -> tuple[str, Callable[[Any], bool]]:
+    """The statement turning ``name`` into the field's value, inline where the hook would not
+    change it, and a test of which values pass that statement without a hook call."""
+    hook_name, type_name = f"h_{name}", f"t_{name}"
+    optional = getattr(hook, "optional_of", None)
+    if optional is not None:
+        inner, inner_hook, identity = optional
+        namespace[hook_name], namespace[type_name] = inner_hook, inner
+        if identity:
+            return (
+                f"if {name} is not None and type({name}) is not {type_name}: "
+                f"{name} = {hook_name}({name}, {type_name})",
+                lambda value: value is None or type(value) is inner,
+            )
+        return (
+            f"if {name} is not None: {name} = {hook_name}({name}, {type_name})",
+            lambda value: value is None,
+        )
+    namespace[hook_name], namespace[type_name] = hook, type_
+    if hook in _IDENTITY.get(type_, ()):
+        return (
+            f"if type({name}) is not {type_name}: {name} = {hook_name}({name}, {type_name})",
+            lambda value: type(value) is type_,
+        )
+    return f"{name} = {hook_name}({name}, {type_name})", lambda value: False
+
+
+def make_structure_fn(
+    cls: type[T], converter: cattrs.Converter, renames: Mapping[str, str] | None = None
+) -> Callable[[Any, Any], T]:
+    """A structure function for the attrs class ``cls``: cattrs' own when ``converter`` has
+    detailed validation, else one generated once for the class that calls the same hooks,
+    except that a field whose hook would return an exact ``str``/``int``/``bool`` (or
+    ``None`` for an Optional) unchanged is checked inline instead, and the class is called
+    with keywords rather than a dict: most fields of a vendor record are such, and those calls
+    were most of the cost of a listing.
+
+    ``renames`` maps attribute names to wire keys. The generated function takes dicts; any
+    other value goes to cattrs' function, which refuses it as before.
+    """
+    renames = dict(renames or {})
+    overrides: dict[str, Any] = {name: override(rename=wire) for name, wire in renames.items()}
+    generated: Callable[[Any, Any], T] = make_dict_structure_fn(cls, converter, **overrides)
+    if converter.detailed_validation:
+        return generated
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"__cl": cls, "__fallback": generated}
+    body: list[str] = []
+    always: list[str] = []
+    sometimes: list[str] = []
+    for index, field in enumerate(attrs.fields(cast(Any, cls))):
+        if not field.init:
+            continue
+        name = f"v{index}"
+        type_ = hints.get(field.name, Any)
+        key = renames.get(field.name, field.name)
+        convert, passes = _field_code(name, type_, converter.get_structure_hook(type_), namespace)
+        default = field.default
+        if default is attrs.NOTHING:
+            body += [f"{name} = o[{key!r}]", convert]
+            always.append(f"{field.alias}={name}")
+        elif not isinstance(default, attrs.Factory) and passes(default):  # type: ignore[arg-type]
+            namespace[f"d_{name}"] = default
+            body += [f"{name} = o.get({key!r}, d_{name})", convert]
+            always.append(f"{field.alias}={name}")
+        else:
+            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", f"    {convert}"]
+            body.append(f"    res[{field.alias!r}] = {name}")
+            sometimes.append(name)
+    lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
+    lines.append("        return __fallback(o, _)")
+    if sometimes:
+        lines.append("    res = {}")
+    lines += [f"    {line}" for line in body]
+    call = ", ".join([*always, *(["**res"] if sometimes else [])])
+    lines.append(f"    return __cl({call})")
+    exec(compile("\n".join(lines), f"<fast structure {cls.__qualname__}>", "exec"), namespace)
+    made: Callable[[Any, Any], T] = namespace["structure"]
+    return made
+
+
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
+    """A new converter with the toolkit's hooks; each client keeps its own private one.
+
+    ``detailed_validation=False`` builds the same rules without cattrs' per-field error
+    bookkeeping: a page decodes with it, and a record it refuses is decoded again with the
+    detailed converter to say which field failed (see :class:`Decoder`).
+    """
+    converter = _make_json_converter(
+        forbid_extra_keys=False, detailed_validation=detailed_validation
+    )
     converter.register_structure_hook(str, _strict_str)
     converter.register_structure_hook(int, _strict_int)
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(float, _strict_float)
-    converter.register_structure_hook(decimal.Decimal, lambda v, _: parse_decimal(v))
+    converter.register_structure_hook(enum.StrEnum, _enum_hook(converter, str))
+    converter.register_structure_hook(enum.IntEnum, _enum_hook(converter, int))
+    converter.register_structure_hook(decimal.Decimal, _decimal_hook)
     converter.register_unstructure_hook(decimal.Decimal, str)
-    converter.register_structure_hook(dt.datetime, lambda v, _: parse_datetime(v))
+    converter.register_structure_hook(dt.datetime, _datetime_hook)
     converter.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
-    converter.register_structure_hook(dt.date, lambda v, _: parse_date(v))
+    converter.register_structure_hook(dt.date, _date_hook)
     converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
+    converter.register_structure_hook_factory(
+        lambda cls: _optional_inner(cls) is not None, _optional_factory(converter)
+    )
+    if not detailed_validation:
+        converter.register_structure_hook_factory(
+            attrs.has, lambda cls: make_structure_fn(cls, converter)
+        )
     return converter
 
 

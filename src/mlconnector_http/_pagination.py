@@ -32,6 +32,7 @@ __all__ = [
     "Reject",
     "decode_each",
     "follow_next",
+    "reject_of",
 ]
 
 T = TypeVar("T")
@@ -87,7 +88,7 @@ def _as_id(value: object) -> str | None:
     return text[:200]
 
 
-def _reject_of(
+def reject_of(
     raw: Any,
     error: DecodeError,
     *,
@@ -123,7 +124,7 @@ def decode_each(
         try:
             out.append(decode(index, row))
         except DecodeError as error:
-            out.append(_reject_of(row, error, identify=identify, page_url=page_url))
+            out.append(reject_of(row, error, identify=identify, page_url=page_url))
     return out
 
 
@@ -149,9 +150,11 @@ class Page(Generic[T]):
         cls, entries: Sequence[T | Reject], next_url: str | None = None, total: int | None = None
     ) -> Page[T]:
         """A page of decoded rows and rejects, in the order the server sent them."""
-        items = [entry for entry in entries if not isinstance(entry, Reject)]
         rejects = [entry for entry in entries if isinstance(entry, Reject)]
-        return cls(items, next_url, total, rejects, list(entries) if rejects else None)
+        if not rejects:
+            return cls(entries, next_url, total)  # type: ignore[arg-type]
+        items = [entry for entry in entries if not isinstance(entry, Reject)]
+        return cls(items, next_url, total, rejects, list(entries))
 
     def entries(self) -> Sequence[T | Reject]:
         """Records and rejects in server order."""
@@ -296,6 +299,9 @@ class Paginator(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         family = self._executor.config.family
         for page in self._walk():
+            if not page.rejects:
+                yield from page.items
+                continue
             for entry in page.entries():
                 if isinstance(entry, Reject):
                     raise entry.to_error(family)
@@ -360,6 +366,10 @@ class AsyncPaginator(Generic[T]):
     async def with_rejects(self) -> AsyncIterator[T | Reject]:
         """Every record that decodes and a :class:`Reject` for each that does not, in order."""
         async for page in self._walk():
+            if not page.rejects:
+                for item in page.items:
+                    yield item
+                continue
             for entry in page.entries():
                 yield entry
 

@@ -7,72 +7,28 @@ plus :class:`~mlconnector_http.Secret` for hook headers. Failures become
 
 from __future__ import annotations
 
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import cattrs
 
-from mlconnector_http import (
-    DECODE_FAILURES,
-    Reject,
-    Secret,
-    decode_each,
-    make_converter,
-    structure,
-)
+from mlconnector_http import Decoder, Reject, Secret, make_converter
 from procore_client._exceptions import ProcoreDecodeError
 
-__all__ = ["converter", "structure_entries", "structure_list", "structure_one"]
+__all__ = ["converter", "decoder", "structure_entries", "structure_list", "structure_one"]
 
 T = TypeVar("T")
 
 
-def _build() -> cattrs.Converter:
-    made = make_converter()
+def _build(detailed_validation: bool) -> cattrs.Converter:
+    made = make_converter(detailed_validation=detailed_validation)
     made.register_structure_hook(Secret, lambda value, _: Secret(str(value)))
     made.register_unstructure_hook(Secret, lambda value: value.reveal())
     return made
 
 
-def _optional_of(base: type) -> Callable[[Any], bool]:
-    def matches(annotation: Any) -> bool:
-        return typing.get_origin(annotation) in (typing.Union, types.UnionType) and set(
-            typing.get_args(annotation)
-        ) == {base, type(None)}
-
-    return matches
-
-
-def _optional_hook(detailed: cattrs.Converter, base: type) -> Callable[[Any, Any], Any]:
-    strict = detailed.get_structure_hook(base)
-
-    def structure_optional(value: Any, _: Any) -> Any:
-        if value is None or type(value) is base:
-            return value
-        return strict(value, base)  # the toolkit's strict rule: refuses 7.9, "false", {...}
-
-    return structure_optional
-
-
-def _fast(detailed: cattrs.Converter) -> cattrs.Converter:
-    """The same rules without per-field error bookkeeping, for whole pages of records.
-
-    Most model fields are ``str | None``-like; a direct hook for those skips cattrs' generic
-    Optional dispatch. A value of another type goes to the detailed converter's strict hook,
-    so the fast path refuses exactly what the detailed one refuses.
-    A page that fails here is structured again record by record with ``converter`` to name
-    the record and field.
-    """
-    made = detailed.copy(detailed_validation=False)
-    for base in (str, int, bool):
-        made.register_structure_hook_func(_optional_of(base), _optional_hook(detailed, base))
-    return made
-
-
-converter = _build()
-_fast_converter = _fast(converter)
+decoder = Decoder(_build)
+converter = decoder.detailed
 
 
 def structure_one(data: Any, cls: type[T], *, record: str) -> T:
@@ -80,18 +36,14 @@ def structure_one(data: Any, cls: type[T], *, record: str) -> T:
 
     Called from operation parsers: the executor turns that into :class:`ProcoreDecodeError`.
     """
-    return structure(converter, data, cls, record=record)
+    return decoder.one(data, cls, record=record)
 
 
 def structure_list(data: Any, cls: type[T], *, kind: str) -> list[T]:
     """A JSON array of records; the error names the first record that does not fit by id."""
     if not isinstance(data, list):
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
-    try:
-        return _fast_converter.structure(data, list[cls])  # type: ignore[valid-type]
-    except DECODE_FAILURES:
-        pass
-    return [structure_one(item, cls, record=_label(kind, item)) for item in data]
+    return [decoder.one(item, cls, record=_label(kind, item)) for item in data]
 
 
 def structure_entries(
@@ -103,15 +55,7 @@ def structure_entries(
     """
     if not isinstance(data, list):
         raise ProcoreDecodeError(f"{kind} list", [f"expected a JSON array, got {_kind(data)}"])
-    try:
-        return list(_fast_converter.structure(data, list[cls]))  # type: ignore[valid-type]
-    except DECODE_FAILURES:
-        pass
-    return decode_each(
-        data,
-        lambda _, item: structure_one(item, cls, record=_label(kind, item)),
-        page_url=page_url,
-    )
+    return decoder.rows(data, cls, label=lambda item: _label(kind, item), page_url=page_url)
 
 
 def _label(kind: str, item: Any) -> str:

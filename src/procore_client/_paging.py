@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from mlconnector_http import Operation, Page, Params, checked_datetime, decode_each
+from mlconnector_http import Operation, Page, Params, checked_datetime, decode_each, loads
 from procore_client._convert import structure_entries, structure_one
 from procore_client._exceptions import (
     ProcoreConfigurationError,
@@ -186,7 +186,7 @@ def page_parser(cls: type[T], kind: str) -> Callable[[httpx.Response], Page[T]]:
 
     def parse(response: httpx.Response) -> Page[T]:
         entries = structure_entries(
-            response.json(), cls, kind=kind, page_url=str(response.request.url)
+            loads(response.content), cls, kind=kind, page_url=str(response.request.url)
         )
         return Page.of(entries, next_url=_next_url(response), total=_int_header(response, "total"))
 

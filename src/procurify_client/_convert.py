@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
-from mlconnector_http import make_converter, structure
+from mlconnector_http import Decoder, make_converter, make_structure_fn
 from procurify_client import _models as models
 
-__all__ = ["converter", "dump", "load"]
+__all__ = ["converter", "decoder", "dump", "load"]
 
 T = TypeVar("T")
 
@@ -40,30 +40,33 @@ def _optional_of(cls: Any) -> Any:
     return args[0] if len(args) == 1 and len(typing.get_args(cls)) == 2 else None
 
 
-def _optional_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
-    """``X | None`` with ``X``'s hook looked up once, not on every value (the hot path)."""
+def _empty_state_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """``SomeIntEnum | None`` that reads ``""`` as ``None``: Procurify's own examples send
+    ``"state": ""`` for "no state" (other ``X | None`` fields use the toolkit's hook)."""
 
     def factory(cls: Any) -> Callable[[Any, Any], Any]:
         inner = _optional_of(cls)
         hook = conv.get_structure_hook(inner)
-        if inner in (str, int, bool):
-            return lambda value, _: (
-                value if value is None or type(value) is inner else hook(value, inner)
-            )
-        if isinstance(inner, type) and issubclass(inner, enum.IntEnum):
-            # Procurify's own examples send ``"state": ""`` for "no state"
-            return lambda value, _: None if value is None or value == "" else hook(value, inner)
-        return lambda value, _: None if value is None else hook(value, inner)
+        return lambda value, _: None if value is None or value == "" else hook(value, inner)
 
     return factory
 
 
-def _renames(cls: type) -> dict[str, Any]:
+def _int_enum_optional(cls: Any) -> bool:
+    inner = _optional_of(cls)
+    return isinstance(inner, type) and issubclass(inner, enum.IntEnum)
+
+
+def _wire_names(cls: type) -> dict[str, str]:
     return {
-        field.name: override(rename=field.metadata["wire"])
+        field.name: field.metadata["wire"]
         for field in attrs.fields(cls)
         if "wire" in field.metadata
     }
+
+
+def _renames(cls: type) -> dict[str, Any]:
+    return {name: override(rename=wire) for name, wire in _wire_names(cls).items()}
 
 
 def _bill_items(data: Any) -> Any:
@@ -98,7 +101,7 @@ def _bill_line(data: Any) -> Any:
 
 def _structure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[Any, Any], Any]]:
     def factory(cls: type) -> Callable[[Any, Any], Any]:
-        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, conv, **_renames(cls))
+        generated: Callable[[Any, Any], Any] = make_structure_fn(cls, conv, _wire_names(cls))
         if cls is models.Bill:
             return lambda data, t: generated(_bill_items(data), t)
         if cls is models.BillLine:
@@ -117,22 +120,21 @@ def _unstructure_factory(conv: cattrs.Converter) -> Callable[[type], Callable[[A
     return factory
 
 
-def _build() -> cattrs.Converter:
-    conv = make_converter()
+def _build(detailed_validation: bool) -> cattrs.Converter:
+    conv = make_converter(detailed_validation=detailed_validation)
     conv.register_structure_hook_factory(_ours, _structure_factory(conv))
-    conv.register_structure_hook_factory(
-        lambda cls: _optional_of(cls) is not None, _optional_factory(conv)
-    )
+    conv.register_structure_hook_factory(_int_enum_optional, _empty_state_factory(conv))
     conv.register_unstructure_hook_factory(_ours, _unstructure_factory(conv))
     return conv
 
 
-converter = _build()
+decoder = Decoder(_build)
+converter = decoder.detailed
 
 
 def load(data: Any, cls: type[T], *, record: str) -> T:
     """One wire record as ``cls``; a record that does not fit raises ``DecodeError``."""
-    return structure(converter, data, cls, record=record)
+    return decoder.one(data, cls, record=record)
 
 
 def dump(value: Any) -> Any:

@@ -21,8 +21,8 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from mlconnector_http import Page, Params, Reject, checked_datetime, decode_each
-from procurify_client._convert import load
+from mlconnector_http import Page, Params, Reject, checked_datetime, loads
+from procurify_client._convert import decoder, load
 from procurify_client._exceptions import (
     ProcurifyConfigurationError,
     ProcurifyError,
@@ -284,7 +284,7 @@ def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Res
     """A parser for one page of a list, in either pagination shape."""
 
     def parse(response: httpx.Response) -> Page[T]:
-        body = response.json()
+        body = loads(response.content)
         if not isinstance(body, dict) or not isinstance(body.get("data"), list):
             raise malformed(response, "a list answer without a data array")
         pagination = _pagination(body) or {}
@@ -292,9 +292,10 @@ def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Res
         next_url = next_url if isinstance(next_url, str) and next_url else None
         _check_advances(next_url, pagination.get("current_page"))
         count = pagination.get("count")
-        entries = decode_each(
+        entries = decoder.rows(
             body["data"],
-            lambda _, item: load(item, cls, record=_label(noun, key, item)),
+            cls,
+            label=lambda item: _label(noun, key, item),
             identify=lambda item: item.get(key) if isinstance(item, Mapping) else None,
             page_url=str(response.request.url),
         )

@@ -12,6 +12,7 @@ from mlconnector_sync._audit import event_for
 from mlconnector_sync._ledger import new_row, transition
 from mlconnector_sync.state import (
     ConcurrentUpdate,
+    InboxEvent,
     LeaseLost,
     RunRecord,
     StateStore,
@@ -264,3 +265,41 @@ def test_a_review_decision_is_kept_on_the_row_and_audited_with_who(store: StateS
     assert in_review(store) == []
     again = decide(store, ["k:1"], accept=True, by="alice", now=later)
     assert again.left == (("k:1", "is pending, not waiting in review"),)
+
+
+def _event(
+    key: str, *, partition: str = "p1", kind: str = "Requisitions", at: int = 0
+) -> InboxEvent:
+    return InboxEvent(
+        key=key,
+        source="procore:acme",
+        kind=kind,
+        partition=partition,
+        record_id=key.rsplit("-", 1)[-1],
+        event_type="update",
+        received_at=T0 + dt.timedelta(seconds=at),
+        payload={"id": key, "amount": "10.05"},
+    )
+
+
+def test_the_inbox_keeps_an_event_once_and_hands_out_pending_ones_oldest_first(
+    store: StateStore,
+) -> None:
+    assert store.inbox_put(_event("e-2", at=2))
+    assert store.inbox_put(_event("e-1", at=1))
+    assert not store.inbox_put(_event("e-1", at=9)), "a duplicate key is not stored again"
+    assert store.inbox_put(_event("e-3", partition="p2", at=3))
+    assert store.inbox_put(_event("e-4", kind="Direct Costs", at=4))
+    assert [e.key for e in store.inbox_pending("procore:acme")] == ["e-1", "e-2", "e-3", "e-4"]
+    assert [e.key for e in store.inbox_pending("procore:acme", partition="p1")] == [
+        "e-1",
+        "e-2",
+        "e-4",
+    ]
+    picked = store.inbox_pending("procore:acme", partition="p1", kinds=["Requisitions"], limit=1)
+    assert picked == [_event("e-1", at=1)]
+    assert picked[0].received_at.tzinfo is not None
+    assert store.inbox_pending("procore:other") == []
+    store.inbox_done(["e-1", "e-3"], now=T0 + TTL)
+    assert [e.key for e in store.inbox_pending("procore:acme")] == ["e-2", "e-4"]
+    assert not store.inbox_put(_event("e-1")), "a processed event's key stays known"

@@ -7,6 +7,7 @@ from pathlib import Path
 from mlconnector_sync.state._base import (
     KEEP_CURSOR,
     ConcurrentUpdate,
+    InboxEvent,
     Lease,
     LeaseLost,
     RunRecord,
@@ -20,6 +21,7 @@ from mlconnector_sync.state.sqlite import SQLiteStore
 __all__ = [
     "KEEP_CURSOR",
     "ConcurrentUpdate",
+    "InboxEvent",
     "Lease",
     "LeaseLost",
     "MemoryStore",

@@ -19,6 +19,7 @@ from mlconnector_sync._ledger import LedgerRow, State
 __all__ = [
     "KEEP_CURSOR",
     "ConcurrentUpdate",
+    "InboxEvent",
     "Lease",
     "LeaseLost",
     "RunRecord",
@@ -73,6 +74,27 @@ class RunRecord:
     started_at: dt.datetime
     finished_at: dt.datetime
     report: Mapping[str, Any]
+
+
+@attrs.frozen(kw_only=True)
+class InboxEvent:
+    """One change a system pushed (a webhook), kept until the engine has fetched the record.
+
+    ``key`` is the delivery's deduplication key: a second event with the same key is not
+    stored. ``source`` names the connection (``procore:<connection>``), ``kind`` the resource
+    (``"Requisitions"``), ``partition`` the unit it belongs to (a project id; ``""`` for the
+    company), ``record_id`` the record to fetch.
+    """
+
+    key: str
+    source: str
+    kind: str
+    partition: str
+    record_id: str
+    event_type: str
+    received_at: dt.datetime
+    payload: Mapping[str, Any]
+    processed_at: dt.datetime | None = None
 
 
 class _KeepCursor:
@@ -187,6 +209,22 @@ class StateStore(Protocol):
 
     def mapping_names(self) -> list[str]:
         """The names of every stored mapping table."""
+
+    def inbox_put(self, event: InboxEvent) -> bool:
+        """Store a pushed event durably; ``False`` (and nothing stored) if its key is known."""
+
+    def inbox_pending(
+        self,
+        source: str,
+        *,
+        partition: str | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int = 1000,
+    ) -> list[InboxEvent]:
+        """Unprocessed events of ``source`` (of one partition, of some kinds), oldest first."""
+
+    def inbox_done(self, keys: Sequence[str], *, now: dt.datetime) -> None:
+        """Mark events processed: their records were fetched and committed."""
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         """Store an encrypted secret under ``name`` (the store never sees plain text)."""

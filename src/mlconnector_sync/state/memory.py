@@ -13,6 +13,7 @@ from mlconnector_sync._ledger import LedgerRow, State
 from mlconnector_sync.state._base import (
     KEEP_CURSOR,
     ConcurrentUpdate,
+    InboxEvent,
     Lease,
     LeaseLost,
     RunRecord,
@@ -43,6 +44,7 @@ class MemoryStore:
         self._audit: list[AuditEvent] = []
         self._runs: list[RunRecord] = []
         self._secrets: dict[str, bytes] = {}
+        self._inbox: dict[str, InboxEvent] = {}
         self._mappings: list[tuple[int, str, dict[str, str], dt.datetime]] = []
 
     def __repr__(self) -> str:
@@ -233,6 +235,38 @@ class MemoryStore:
     def mapping_names(self) -> list[str]:
         with self._lock:
             return sorted({n for _, n, _, _ in self._mappings})
+
+    def inbox_put(self, event: InboxEvent) -> bool:
+        with self._lock:
+            if event.key in self._inbox:
+                return False
+            self._inbox[event.key] = event
+            return True
+
+    def inbox_pending(
+        self,
+        source: str,
+        *,
+        partition: str | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int = 1000,
+    ) -> list[InboxEvent]:
+        with self._lock:
+            found = [
+                e
+                for e in self._inbox.values()
+                if e.source == source
+                and e.processed_at is None
+                and (partition is None or e.partition == partition)
+                and (kinds is None or e.kind in kinds)
+            ]
+        return sorted(found, key=lambda e: (e.received_at, e.key))[:limit]
+
+    def inbox_done(self, keys: Sequence[str], *, now: dt.datetime) -> None:
+        with self._lock:
+            for key in keys:
+                if key in self._inbox:
+                    self._inbox[key] = attrs.evolve(self._inbox[key], processed_at=now)
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._lock:

@@ -23,6 +23,7 @@ from mlconnector_sync._ledger import LedgerRow, State, canonical_json
 from mlconnector_sync.state._base import (
     KEEP_CURSOR,
     ConcurrentUpdate,
+    InboxEvent,
     Lease,
     LeaseLost,
     RunRecord,
@@ -88,6 +89,14 @@ _MIGRATIONS: tuple[str, ...] = (
     """,
     """
     ALTER TABLE records ADD COLUMN accepted_hash TEXT;
+    """,
+    """
+    CREATE TABLE inbox (
+        key TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL,
+        partition TEXT NOT NULL, record_id TEXT NOT NULL, event_type TEXT NOT NULL,
+        received_at TEXT NOT NULL, payload TEXT NOT NULL, processed_at TEXT
+    );
+    CREATE INDEX inbox_pending ON inbox (source, processed_at, received_at, key);
     """,
 )
 
@@ -439,6 +448,66 @@ class SQLiteStore:
             return [
                 r[0] for r in self._db.execute("SELECT DISTINCT name FROM mappings ORDER BY name")
             ]
+
+    def inbox_put(self, event: InboxEvent) -> bool:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO inbox (key, source, kind, partition, record_id, event_type, "
+                "received_at, payload, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL) "
+                "ON CONFLICT (key) DO NOTHING",
+                (
+                    event.key,
+                    event.source,
+                    event.kind,
+                    event.partition,
+                    event.record_id,
+                    event.event_type,
+                    _out(event.received_at),
+                    canonical_json(dict(event.payload)),
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def inbox_pending(
+        self,
+        source: str,
+        *,
+        partition: str | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int = 1000,
+    ) -> list[InboxEvent]:
+        sql = "SELECT * FROM inbox WHERE source = ? AND processed_at IS NULL"
+        args: list[Any] = [source]
+        if partition is not None:
+            sql += " AND partition = ?"
+            args.append(partition)
+        if kinds is not None:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args.extend(kinds)
+        with self._lock:
+            found = self._db.execute(
+                sql + " ORDER BY received_at, key LIMIT ?", [*args, limit]
+            ).fetchall()
+        return [
+            InboxEvent(
+                key=r["key"],
+                source=r["source"],
+                kind=r["kind"],
+                partition=r["partition"],
+                record_id=r["record_id"],
+                event_type=r["event_type"],
+                received_at=_in(r["received_at"]),
+                payload=json.loads(r["payload"]),
+            )
+            for r in found
+        ]
+
+    def inbox_done(self, keys: Sequence[str], *, now: dt.datetime) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE inbox SET processed_at = ? WHERE key = ? AND processed_at IS NULL",
+                [(_out(now), key) for key in keys],
+            )
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._transaction() as db:

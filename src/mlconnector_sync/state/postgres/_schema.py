@@ -151,6 +151,21 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE records ADD COLUMN accepted_hash text;
     """,
+    # 4: the inbox of pushed events (webhooks), deduplicated by key
+    """
+    CREATE TABLE inbox (
+        key text COLLATE "C" PRIMARY KEY,
+        source text COLLATE "C" NOT NULL,
+        kind text COLLATE "C" NOT NULL,
+        partition text COLLATE "C" NOT NULL,
+        record_id text NOT NULL,
+        event_type text NOT NULL,
+        received_at timestamptz NOT NULL,
+        payload jsonb NOT NULL,
+        processed_at timestamptz
+    );
+    CREATE INDEX inbox_pending ON inbox (source, received_at, key) WHERE processed_at IS NULL;
+    """,
 )
 
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

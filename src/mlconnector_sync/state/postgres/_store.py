@@ -38,6 +38,7 @@ from mlconnector_sync._ledger import LedgerRow, State, canonical_json
 from mlconnector_sync.state._base import (
     KEEP_CURSOR,
     ConcurrentUpdate,
+    InboxEvent,
     Lease,
     LeaseLost,
     RunRecord,
@@ -189,6 +190,20 @@ class _SQL:
             f"SELECT version, created_at FROM {s}.mappings WHERE name = %s ORDER BY version"
         )
         self.mapping_names = f"SELECT DISTINCT name FROM {s}.mappings ORDER BY name"
+        self.inbox_put = (
+            f"INSERT INTO {s}.inbox (key, source, kind, partition, record_id, event_type, "
+            "received_at, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (key) DO NOTHING"
+        )
+        self.inbox_pending = (
+            f"SELECT * FROM {s}.inbox WHERE source = %s AND processed_at IS NULL "
+            "AND (%s::text IS NULL OR partition = %s) "
+            "AND (%s::text[] IS NULL OR kind = ANY(%s)) "
+            "ORDER BY received_at, key LIMIT %s"
+        )
+        self.inbox_done = (
+            f"UPDATE {s}.inbox SET processed_at = %s WHERE key = ANY(%s) AND processed_at IS NULL"
+        )
 
 
 class PostgresStore:
@@ -507,6 +522,55 @@ class PostgresStore:
         with self._reading() as cur:
             cur.execute(self._sql.mapping_names)
             return [r["name"] for r in cur]
+
+    def inbox_put(self, event: InboxEvent) -> bool:
+        with self._transaction() as cur:
+            cur.execute(
+                self._sql.inbox_put,
+                (
+                    event.key,
+                    event.source,
+                    event.kind,
+                    event.partition,
+                    event.record_id,
+                    event.event_type,
+                    _out(event.received_at),
+                    Jsonb(dict(event.payload)),
+                ),
+            )
+            return cur.rowcount == 1
+
+    def inbox_pending(
+        self,
+        source: str,
+        *,
+        partition: str | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int = 1000,
+    ) -> list[InboxEvent]:
+        chosen = None if kinds is None else list(kinds)
+        with self._reading() as cur:
+            cur.execute(
+                self._sql.inbox_pending,
+                (source, partition, partition, chosen, chosen, limit),
+            )
+            return [
+                InboxEvent(
+                    key=r["key"],
+                    source=r["source"],
+                    kind=r["kind"],
+                    partition=r["partition"],
+                    record_id=r["record_id"],
+                    event_type=r["event_type"],
+                    received_at=_in(r["received_at"]),
+                    payload=dict(r["payload"]),
+                )
+                for r in cur
+            ]
+
+    def inbox_done(self, keys: Sequence[str], *, now: dt.datetime) -> None:
+        with self._transaction() as cur:
+            cur.execute(self._sql.inbox_done, (_out(now), list(keys)))
 
     def put_secret(self, name: str, ciphertext: bytes, *, now: dt.datetime) -> None:
         with self._transaction() as cur:
