@@ -45,7 +45,8 @@ class RawResponse(Generic[T]):
     """The answer to one successful call, as the server gave it, without secrets.
 
     ``headers`` has every credential-like value (``Set-Cookie``, tokens, keys) replaced with
-    ``[redacted]``; ``url`` has secret query values replaced; ``value`` is the parsed result.
+    ``[redacted]``; ``url`` has secret query values replaced; ``value`` is the parsed result;
+    ``waited`` is the seconds the call waited for the rate budget, over all its attempts.
     """
 
     operation: str
@@ -55,6 +56,7 @@ class RawResponse(Generic[T]):
     headers: Mapping[str, str]
     request_id: str | None
     value: T
+    waited: float = 0.0
 
 
 class ResponseLog:

@@ -88,6 +88,7 @@ class _Attempt(Generic[T]):
     error: APIError | None = None
     retry_wait: float | None = None
     raw: RawResponse[T] | None = None
+    waited: float = 0.0  # the rate budget's wait before this attempt
 
 
 def _raw(
@@ -152,7 +153,7 @@ def attempt_flow(
     result = _classify(config, op, request, reply, attempt)
     error_name = type(result.error).__name__ if result.error is not None else None
     _report(config, op, request, attempt, reply, started, waited, error_name, result.retry_wait)
-    return result
+    return attrs.evolve(result, waited=waited) if waited else result
 
 
 def _request(
@@ -376,8 +377,8 @@ def _retrying(config: ClientConfig, attempt: Callable[[], Any]) -> Callable[[], 
     return decorate(attempt)
 
 
-def _finish(result: _Attempt[T], op: Operation[T]) -> RawResponse[T]:
-    """The raw answer of a successful send, or raise.
+def _finish(result: _Attempt[T], op: Operation[T], waited: float = 0.0) -> RawResponse[T]:
+    """The raw answer of a successful send, or raise; ``waited`` is every attempt's budget wait.
 
     The answer is recorded for :func:`capture_responses`, unless the call was itself a
     credential exchange (``authenticated=False``, e.g. a token request: its value is a token).
@@ -385,6 +386,8 @@ def _finish(result: _Attempt[T], op: Operation[T]) -> RawResponse[T]:
     if result.error is not None:
         raise result.error
     raw = cast(RawResponse[T], result.raw)
+    if waited:
+        raw = attrs.evolve(raw, waited=waited)
     if op.authenticated:
         record_response(raw)
     return raw
@@ -396,6 +399,7 @@ class _Attempts:
     def __init__(self) -> None:
         self.number = 0
         self.wait = 0.0
+        self.budget_wait = 0.0
 
     def start(self) -> tuple[int, float]:
         self.number += 1
@@ -403,6 +407,7 @@ class _Attempts:
 
     def finish(self, result: _Attempt[T]) -> _Attempt[T]:
         self.wait = result.retry_wait or 0.0
+        self.budget_wait += result.waited
         return result
 
 
@@ -441,7 +446,7 @@ class SyncExecutor:
             return attempts.finish(self._drive(attempt_flow(self.config, op, number, wait)))
 
         result: _Attempt[T] = _retrying(self.config, attempt)()
-        return _finish(result, op).value
+        return _finish(result, op, attempts.budget_wait).value
 
     def send_raw(self, op: Operation[T]) -> RawResponse[T]:
         """Like :meth:`send`, returning the raw answer (status, redacted headers, request id)."""
@@ -451,7 +456,7 @@ class SyncExecutor:
             number, wait = attempts.start()
             return attempts.finish(self._drive(attempt_flow(self.config, op, number, wait)))
 
-        return _finish(_retrying(self.config, attempt)(), op)
+        return _finish(_retrying(self.config, attempt)(), op, attempts.budget_wait)
 
     def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
         reply: _Reply = None
@@ -532,7 +537,7 @@ class AsyncExecutor:
             return attempts.finish(await self._drive(flow))
 
         result: _Attempt[T] = await _retrying(self.config, attempt)()
-        return _finish(result, op).value
+        return _finish(result, op, attempts.budget_wait).value
 
     async def send_raw(self, op: Operation[T]) -> RawResponse[T]:
         """Like :meth:`send`, returning the raw answer (status, redacted headers, request id)."""
@@ -543,7 +548,7 @@ class AsyncExecutor:
             flow = attempt_flow(self.config, op, number, wait)
             return attempts.finish(await self._drive(flow))
 
-        return _finish(await _retrying(self.config, attempt)(), op)
+        return _finish(await _retrying(self.config, attempt)(), op, attempts.budget_wait)
 
     async def _drive(self, flow: Generator[_Effect, _Reply, _Attempt[T]]) -> _Attempt[T]:
         reply: _Reply = None

@@ -274,18 +274,29 @@ def _matches(
 
 
 class Paginator(Generic[T]):
-    """Iterate items lazily, page by page; ``pages()`` gives the pages themselves."""
+    """Iterate items lazily, page by page; ``pages()`` gives the pages themselves.
+
+    ``budget_wait`` is the seconds the listing's requests have waited for the client's rate
+    budget so far (pacing, not the server), and ``requests`` how many pages it has fetched:
+    what a caller reports about a listing's pacing.
+    """
 
     def __init__(self, executor: SyncExecutor, first: Operation[Page[T]]) -> None:
         self._executor = executor
         self._first = first
+        self.budget_wait = 0.0
+        self.requests = 0
 
     def _walk(self) -> Iterator[Page[T]]:
         config = self._executor.config
         walk = _Walk(self._first, config.base_url, config.family)
         op: Operation[Page[T]] | None = self._first
         while op is not None:
-            page = self._executor.send(op)
+            raw = self._executor.send_raw(op)
+            self.budget_wait += raw.waited
+            self.requests += 1
+            page = raw.value
+            del raw
             yield page
             op = walk.after(op, page)
 
@@ -333,18 +344,27 @@ class Paginator(Generic[T]):
 
 
 class AsyncPaginator(Generic[T]):
-    """The async twin: ``async for item in paginator`` or ``async for page in .pages()``."""
+    """The async twin: ``async for item in paginator`` or ``async for page in .pages()``.
+
+    ``budget_wait`` and ``requests`` as on :class:`Paginator`.
+    """
 
     def __init__(self, executor: AsyncExecutor, first: Operation[Page[T]]) -> None:
         self._executor = executor
         self._first = first
+        self.budget_wait = 0.0
+        self.requests = 0
 
     async def _walk(self) -> AsyncIterator[Page[T]]:
         config = self._executor.config
         walk = _Walk(self._first, config.base_url, config.family)
         op: Operation[Page[T]] | None = self._first
         while op is not None:
-            page = await self._executor.send(op)
+            raw = await self._executor.send_raw(op)
+            self.budget_wait += raw.waited
+            self.requests += 1
+            page = raw.value
+            del raw
             yield page
             op = walk.after(op, page)
 
@@ -358,6 +378,10 @@ class AsyncPaginator(Generic[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         family = self._executor.config.family
         async for page in self._walk():
+            if not page.rejects:
+                for item in page.items:
+                    yield item
+                continue
             for entry in page.entries():
                 if isinstance(entry, Reject):
                     raise entry.to_error(family)
@@ -366,10 +390,6 @@ class AsyncPaginator(Generic[T]):
     async def with_rejects(self) -> AsyncIterator[T | Reject]:
         """Every record that decodes and a :class:`Reject` for each that does not, in order."""
         async for page in self._walk():
-            if not page.rejects:
-                for item in page.items:
-                    yield item
-                continue
             for entry in page.entries():
                 yield entry
 

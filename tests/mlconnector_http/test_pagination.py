@@ -15,6 +15,7 @@ from mlconnector_http import (
     APIError,
     AsyncAPIClient,
     FakeClock,
+    InProcessBudget,
     PaginationError,
     SyncAPIClient,
 )
@@ -130,3 +131,46 @@ def test_pagination_errors_belong_to_the_vendor_family(sim: ToySimulator, clock:
     with SyncAPIClient(make_config(clock, family=AcmeError), transport=sim.transport()) as api:
         with pytest.raises(AcmeError):
             list(api._paginate(list_items()))
+
+
+def test_a_listing_reports_its_budget_wait_and_requests() -> None:
+    clock = FakeClock()
+    sim = ToySimulator(items=25, clock=clock)
+    budget = InProcessBudget(min_interval=0.5, clock=clock)
+    with SyncAPIClient(make_config(clock, budget=budget), transport=sim.transport()) as api:
+        assert len(list(api._paginate(list_items(page_size=25)))) == 25  # fetches the token
+        sim.clear_log()
+        listing = api._paginate(list_items(page_size=10))
+        started = clock.time()
+        assert len(list(listing)) == 25
+    assert listing.requests == sim.request_count(path="/items/") == 3
+    # each page waits out the spacing on the fake clock, and nothing else moves it
+    assert listing.budget_wait > 0
+    assert listing.budget_wait == pytest.approx(clock.time() - started)
+
+
+def test_an_unpaced_listing_waits_for_nothing(client: SyncAPIClient) -> None:
+    listing = client._paginate(list_items(page_size=10))
+    assert len(list(listing)) == 25
+    assert (listing.budget_wait, listing.requests) == (0.0, 3)
+
+
+def test_an_async_listing_reports_its_budget_wait() -> None:
+    clock = FakeClock()
+    sim = ToySimulator(items=25, clock=clock)
+    budget = InProcessBudget(min_interval=0.5, clock=clock)
+
+    async def run() -> tuple[float, int, float]:
+        async with AsyncAPIClient(
+            make_config(clock, budget=budget), transport=sim.transport()
+        ) as api:
+            assert len([item async for item in api._paginate(list_items(page_size=25))]) == 25
+            listing = api._paginate(list_items(page_size=10))
+            started = clock.time()
+            assert len([item async for item in listing]) == 25
+            return listing.budget_wait, listing.requests, clock.time() - started
+
+    waited, requests, elapsed = asyncio.run(run())
+    assert requests == 3
+    assert waited > 0
+    assert waited == pytest.approx(elapsed)
