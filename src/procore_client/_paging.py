@@ -43,8 +43,13 @@ __all__ = [
 
 T = TypeVar("T")
 
-DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
+"""The largest ``per_page`` the client sends: Procore's docs ask for 2,000 at most, and 1,000 is
+the safe choice they and the v1 endpoints agree on."""
+DEFAULT_PER_PAGE = MAX_PER_PAGE
+"""Lists ask for the largest page by default, so a listing makes the fewest requests: under
+the 25-per-10-s spike window each page saved is 0.4 s of waiting."""
+_SERVER_PER_PAGE = 100  # what Procore sends when a request names no per_page (ruby-sdk links)
 MAX_ID = 2**63 - 1
 _OPEN_START = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _OPEN_END = dt.datetime(2999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
@@ -171,7 +176,7 @@ def _next_url(response: httpx.Response) -> str | None:
         return None
     request_url = response.request.url
     page_text = request_url.params.get("page") or "1"
-    size_text = request_url.params.get("per_page") or str(DEFAULT_PER_PAGE)
+    size_text = request_url.params.get("per_page") or str(_SERVER_PER_PAGE)
     if not (page_text.isdigit() and size_text.isdigit()) or len(page_text + size_text) > 36:
         return None
     page = int(page_text)

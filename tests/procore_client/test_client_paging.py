@@ -59,16 +59,16 @@ def test_every_record_is_seen_exactly_once_for_any_count_and_page_size(
     assert listing_calls == max(1, math.ceil(count / per_page))
 
 
-def test_per_page_defaults_to_100_and_accepts_up_to_1000() -> None:
+def test_per_page_defaults_to_the_largest_page_and_accepts_1_to_1000() -> None:
     clock = fake_clock()
     sim = new_sim(clock)
     sim.seed(COMPANY, vendors=1500)
     recorder = Recorder(sim.transport())
     with new_client(sim, clock, transport=recorder) as client:
-        first = next(iter(client.vendors.list().pages()))
+        assert [len(p.items) for p in client.vendors.list().pages()] == [1000, 500]
+        assert recorder.requests[-1].url.params["per_page"] == "1000"
+        first = next(iter(client.vendors.list(page_size=100).pages()))
         assert len(first.items) == 100
-        assert recorder.requests[-1].url.params["per_page"] == "100"
-        assert [len(p.items) for p in client.vendors.list(page_size=1000).pages()] == [1000, 500]
         for bad in (0, 1001, True):
             with pytest.raises(ProcoreConfigurationError, match="page_size"):
                 client.vendors.list(page_size=bad)
