@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mlconnector_sync.flows import procurify_pos_to_qad
+from mlconnector_sync.flows import procurify_bills_to_qad, procurify_pos_to_qad
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -153,6 +153,7 @@ def check_target_matches_ledger(config: Path, info: dict[str, Any]) -> None:
         qad_suppliers = {s.code for s in qad.suppliers.list()}
         qad_accounts = {a.code for a in qad.gl_accounts.list()}
         qad_orders = list(qad.purchase_orders.list())
+        qad_invoices = list(qad.supplier_invoices.list())
     assert len(qad_suppliers) == 40 * SCALE
     assert {r["source_id"] for r in suppliers} == qad_suppliers
     assert {r["source_id"] for r in accounts} == qad_accounts
@@ -183,6 +184,23 @@ def check_target_matches_ledger(config: Path, info: dict[str, Any]) -> None:
         else:
             assert by_po_ref[ref] == 0
     assert posted_orders > 0
+    by_bill_ref = collections.Counter(i.external_reference for i in qad_invoices)
+    invoice_ids = {i.external_reference: str(i.id) for i in qad_invoices}
+    assert max(collections.Counter((i.supplier, i.reference) for i in qad_invoices).values()) == 1
+    bills = [r for r in records if r["flow"] == procurify_bills_to_qad.NAME]
+    assert {r["state"] for r in bills} <= {"posted", "skipped", "held"}
+    posted_bills = 0
+    for row in bills:
+        ref = procurify_bills_to_qad.reference(row["source_key"])
+        if row["state"] == "posted":
+            posted_bills += 1
+            assert by_bill_ref[ref] == 1, (
+                f"bill {row['source_id']} is in QAD {by_bill_ref[ref]} times"
+            )
+            assert invoice_ids[ref] == row["target_id"]
+        else:
+            assert by_bill_ref[ref] == 0
+    assert posted_bills > 0
     for row in accounts:
         code = row["source_key"].rsplit(":", 1)[-1]
         if row["state"] == "posted":
