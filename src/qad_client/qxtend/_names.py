@@ -181,6 +181,11 @@ class QDocSpec:
     fields: Mapping[str, str]
     children: Mapping[str, QDocSpec] = attrs.field(factory=dict)
     financials: bool = False
+    _by_element: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        reverse = {name: wire for wire, name in (*META.items(), *self.fields.items())}
+        object.__setattr__(self, "_by_element", reverse)
 
     def element(self, wire: str) -> str | None:
         """The QDoc element of a REST wire name, if this QDoc carries it."""
@@ -188,10 +193,7 @@ class QDocSpec:
 
     def wire(self, element: str) -> str | None:
         """The REST wire name of a QDoc element, if this QDoc carries it."""
-        for wire, name in (*self.fields.items(), *META.items()):
-            if name == element:
-                return wire
-        return None
+        return self._by_element.get(element)
 
 
 def _rows(record: str, fields: Mapping[str, str]) -> QDocSpec:
