@@ -16,7 +16,7 @@ import attrs
 import httpx
 import pytest
 
-from mlconnector_http import FakeClock, RetryPolicy
+from mlconnector_http import FakeClock, Reject, RetryPolicy
 from mlconnector_http.testing import Fault
 from qad_client import (
     AsyncQADClient,
@@ -32,6 +32,7 @@ from qad_client import (
     QADClient,
     QADConfigurationError,
     QADConflict,
+    QADDecodeError,
     QADDuplicate,
     QADServerError,
     QADValidationError,
@@ -394,3 +395,20 @@ def test_the_request_log_names_each_qdoc(world: World) -> None:
     ]
     assert world.qx.request_count(path=ENDPOINT_PATH, method="POST") == 3
     assert all(PASSWORD not in r.url for r in world.qx.requests)
+
+
+def test_a_row_that_does_not_decode_is_a_reject_and_the_others_are_kept(world: World) -> None:
+    def corrupt(response: httpx.Response) -> httpx.Response:
+        body = response.read().replace(b"<active>true</active>", b"<active>maybe</active>", 1)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, content=body)
+
+    world.qx.faults.add(Fault.rewrite(corrupt), path=ENDPOINT_PATH, times=None)
+    entries = list(world.client.suppliers.list().with_rejects())
+    rejects = [e for e in entries if isinstance(e, Reject)]
+    assert len(entries) == 4
+    assert len(rejects) == 1
+    assert rejects[0].field == "is_active"
+    assert rejects[0].record_id == world.seed.suppliers[0]
+    with pytest.raises(QADDecodeError):
+        list(world.client.suppliers.list())
