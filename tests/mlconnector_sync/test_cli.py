@@ -39,6 +39,7 @@ def test_run_status_records_exceptions_audit_replay_as_json(
         "qad_suppliers_to_procurify",
         "qad_gl_accounts_to_procurify",
         "procurify_pos_to_qad",
+        "procurify_bills_to_qad",
     }
     assert report["flows"]["qad_suppliers_to_procurify"]["counts"]["posted"] == 40
 
@@ -271,3 +272,29 @@ def test_validate_pings_every_system_and_exits_3_when_one_refuses(
     assert not result["procurify"]["ok"]
     assert "Auth" in result["procurify"]["checks"][0]["detail"]
     assert "not-the-secret" not in out + err
+
+
+def test_reconcile_reports_findings_as_json_and_csv_with_exit_code_1(
+    world, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    scenario, _, config = world
+    assert run(capsys, "run", "--config", str(config), "--once")[0] == 0
+    scenario.settle_in_qad()
+    scenario.key_invoice_by_hand()
+    sheet = tmp_path / "findings.csv"
+    code, out, err = run(
+        capsys, "reconcile", "--config", str(config), "--json", "--csv", str(sheet)
+    )
+    assert code == 1, err
+    result = json.loads(out)
+    kinds = {f["kind"] for f in result["findings"]}
+    assert "no_bill" in kinds  # the invoice keyed by hand
+    assert sorted(result["counts"]) == sorted(
+        ["paid_in_procurify_open_in_qad", "amount_difference", "unknown_bill", "no_bill"]
+    )
+    header, *rows = sheet.read_text().splitlines()
+    assert header.split(",")[:3] == ["kind", "currency", "bill"]
+    assert len(rows) == len(result["findings"])
+    code, out, _ = run(capsys, "reconcile", "--config", str(config))
+    assert code == 1
+    assert "reconciliation" in out

@@ -23,9 +23,9 @@ __all__ = ["run_demo"]
 
 
 def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, Any]:
-    """Serve the manufacturer scenario and run every flow three times on SQLite: a first sync,
-    a second that posts nothing, and a third after the clerk's mapping fixes and the
-    warehouse's receipts release the holds; then reconcile Procurify's payments with QAD.
+    """Serve the manufacturer scenario and run every flow four times on SQLite: a first sync,
+    a second that posts nothing, a third after the clerk's mapping fixes and a fourth after
+    the warehouse's receipts release the holds; then reconcile Procurify's payments with QAD.
 
     Unless ``quiet``, tables and a summary go to stdout as it goes.
     """
@@ -49,12 +49,15 @@ def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, A
                 for label in (
                     "first run",
                     "second run (nothing new: nothing posted)",
-                    "third run, after the clerk's mappings and the warehouse's missing receipts",
+                    "third run, after the clerk maps the missing vendors, account code and "
+                    "card issuer",
+                    "fourth run, after the warehouse receives what was still due",
                 ):
-                    if runs and len(runs) == 2:
+                    if len(runs) == 2:
                         held = [e.to_json() for e in engine.exceptions()]
                         for name, entries in world.clerk_fixes.items():
                             store.save_mapping(name, entries, now=dt.datetime.now(dt.UTC))
+                    if len(runs) == 3:
                         received = world.qad.receive_rest()
                         echo(f"the warehouse receives the {received} PO lines still due in QAD")
                     echo(f"== {label}")
@@ -79,7 +82,7 @@ def run_demo(folder: Path, *, scale: int, seed: int, quiet: bool) -> dict[str, A
     for item in held[:20]:
         echo(f"  {item['kind']:<11} {item['source_key']}: {item['reason']}")
     echo(f"mappings the clerk added: {json.dumps(world.clerk_fixes)}")
-    echo(f"exceptions left after the third run: {len(exceptions)}")
+    echo(f"exceptions left after the last run: {len(exceptions)}")
     for item in exceptions[:20]:
         echo(f"  {item['kind']:<11} {item['source_key']}: {item['reason']}")
     seconds = time.perf_counter() - started

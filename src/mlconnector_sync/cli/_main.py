@@ -680,11 +680,17 @@ def simulate(
 
 
 @cli.command()
-@click.option("--scale", type=click.IntRange(min=1), default=1)
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=10,
+    help="Size of the month: 10 is 200 POs and about 90 bills.",
+)
 @click.option("--seed", type=int, default=0)
 @json_option
 def demo(scale: int, seed: int, as_json: bool) -> None:
-    """The main job: the bundled simulators on loopback, every flow twice, SQLite state."""
+    """The main job: the bundled simulators on loopback, every flow four times, SQLite state,
+    then the payment reconciliation."""
     from mlconnector_sync.cli._demo import run_demo
 
     with tempfile.TemporaryDirectory(prefix="mlconnector-demo-") as folder, _errors():
