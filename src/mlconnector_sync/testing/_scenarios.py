@@ -302,7 +302,9 @@ class Manufacturer:
 
     ``scale`` multiplies the data; the same ``seed`` and ``scale`` give the same data. In its
     QAD, goods arrive on their own for ``receive_share`` of the PO lines (see
-    :class:`ReceivingQAD`).
+    :class:`ReceivingQAD`). ``purchase_orders`` (20 x ``scale`` by default),
+    ``lines_per_po`` and ``purchased_only`` (every PO purchased, so each may be billed) size
+    a month for the benchmarks.
     """
 
     name = "manufacturer"
@@ -314,6 +316,9 @@ class Manufacturer:
         scale: int = 1,
         procurify_rate_limit: RateLimit | None = None,
         receive_share: float = 0.7,
+        purchase_orders: int | None = None,
+        lines_per_po: int = 3,
+        purchased_only: bool = False,
     ) -> None:
         self.seed = seed
         self.scale = scale
@@ -326,10 +331,17 @@ class Manufacturer:
             seed=seed,
             vendors=10 * scale,
             account_codes=5 * scale,
-            purchase_orders=20 * scale,
-            bills=10 * scale,
-            payments=5 * scale,
+            purchase_orders=20 * scale if purchase_orders is None else purchase_orders,
+            lines_per_po=lines_per_po,
+            bills=0,
+            payments=0,
         )
+        if purchased_only:
+            tenant = self.procurify.tenant(PROCURIFY_TENANT)
+            tenant.load_purchase_orders(
+                attrs.evolve(po, state=PurchaseOrderState.PURCHASED)
+                for po in tenant.purchase_orders
+            )
         self.qad = ReceivingQAD(seed=seed, receive_share=receive_share)
         self.qad.add_tenant(QAD_TENANT)
         self.qad.add_user(QAD_TENANT, QAD_USER, QAD_PASSWORD)
@@ -386,11 +398,14 @@ class Manufacturer:
             if a.gl_type == "PL" and a.is_active and a.analysis_type == "None"
         ]
         spare = suppliers[len(vendors) :] or suppliers
+        unlinked = vendors[-2:] + sorted(
+            (v for v in tenant.vendors.values() if not v.active), key=lambda v: v.id
+        )
         self.clerk_fixes: dict[str, dict[str, str]] = {
             "accounts": {codes[-1].code: plain[-1]} if codes and plain else {},
             "vendors": {
                 str(vendor.id): supplier.code
-                for vendor, supplier in zip(vendors[-2:], spare, strict=False)
+                for vendor, supplier in zip(unlinked, spare, strict=False)
             },
         }
         """The mappings a clerk adds after the first run to release what it held."""
