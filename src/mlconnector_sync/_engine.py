@@ -225,6 +225,27 @@ class _UnitWorker:
 
     # -- extraction -------------------------------------------------------------------------
 
+    def extract_pushed(self) -> None:
+        """Fetch the records the inbox's pending events name, then mark the events done.
+
+        The watermark stays: a fetch of some records says nothing about the others."""
+        pushed = self.flow.pushed
+        if pushed is None:
+            return
+        unit = self.lease.unit
+        events = self.store.inbox_pending(
+            pushed.source, partition=unit.partition, kinds=pushed.kinds
+        )
+        if not events:
+            return
+        ids = list(dict.fromkeys(event.record_id for event in events))
+        items = list(pushed.fetch(unit.partition, ids))
+        for start in range(0, len(items), self.options.batch_size):
+            self._extract_batch(items[start : start + self.options.batch_size])
+        self.store.inbox_done([event.key for event in events], now=self.now())
+        self.result.changes["pushed"] += len(events)
+        self.progress(Progress(self.flow.name, unit.partition, "extract", len(items), len(items)))
+
     def extract(self) -> None:
         unit = self.lease.unit
         watermark = self.store.cursor(unit)
@@ -574,10 +595,13 @@ def run_unit(
     progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     result: UnitRun | None = None,
+    poll: bool = True,
 ) -> UnitRun | None:
     """Extract and post one unit while holding its lease; ``None`` if another worker has it.
 
-    Pass ``result`` to keep what was done when the unit stops with an exception.
+    Pushed events (the inbox) are fetched first; ``poll=False`` skips the scheduled read of
+    everything changed since the watermark. Pass ``result`` to keep what was done when the
+    unit stops with an exception.
     """
     lease = store.acquire(unit, worker, now=now(), ttl=options.lease_ttl)
     take_over = store.single_host if options.take_over_dead is None else options.take_over_dead
@@ -606,7 +630,9 @@ def run_unit(
     try:
         with telemetry.span("mlconnector.unit", flow=flow.name, partition=unit.partition):
             try:
-                runner.extract()
+                runner.extract_pushed()
+                if poll:
+                    runner.extract()
                 runner.process()
             except Exception:
                 with contextlib.suppress(Exception):

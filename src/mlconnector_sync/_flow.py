@@ -20,6 +20,7 @@ __all__ = [
     "InvalidRecord",
     "Match",
     "Post",
+    "Pushed",
     "Rejected",
     "Sink",
     "Skip",
@@ -181,6 +182,20 @@ REVIEW_WAITS = "review: a person to accept or reject it (mlconnector review)"
 """What a record waiting in a flow's review gate waits on."""
 
 
+@attrs.frozen(kw_only=True)
+class Pushed:
+    """How a flow takes pushed events (webhooks) from the state's inbox.
+
+    Events of ``source`` naming one of ``kinds`` are turned into a targeted fetch:
+    ``fetch(partition, record_ids)`` reads just those records (a record gone is simply not
+    yielded). The scheduled poll still runs, so an event never delivered is caught by it.
+    """
+
+    source: str
+    kinds: tuple[str, ...]
+    fetch: Callable[[str, Sequence[str]], Iterator[SourceRecord | Rejected]]
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: dt.timedelta) -> None:
     if value < dt.timedelta(0):
         raise ValueError(f"{attribute.name} must not be negative")
@@ -209,6 +224,7 @@ class Flow:
             changed record is reviewed again); a rejected one is skipped.
         describe: a one-line summary of a document for the review queue (amounts, parties);
             a digest of the document's JSON by default.
+        pushed: where the flow's source pushes changes (webhooks into the inbox), if it does.
     """
 
     name: str
@@ -222,3 +238,4 @@ class Flow:
     tables: Mapping[str, Callable[[str], Mapping[str, Any]]] = attrs.field(factory=dict)
     review: bool = False
     describe: Callable[[Mapping[str, Any]], str] | None = None
+    pushed: Pushed | None = None

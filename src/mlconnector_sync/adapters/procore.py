@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from mlconnector_http import APIError, APIStatusError, DecodeError, Reject
+from mlconnector_http import APIError, APIStatusError, DecodeError, NotFound, Reject
 from mlconnector_sync._flow import Match, Rejected, Sink, SourceRecord, Written
 from mlconnector_sync._ledger import normalize
 from mlconnector_sync.adapters._common import normalized_name, refusal, rejected
@@ -284,6 +284,26 @@ class ProcoreRequisitionSource(_ProjectSource):
                 modified_at=item.updated_at,
             )
 
+    def fetch(self, partition: str, ids: Sequence[str]) -> Iterator[SourceRecord | Rejected]:
+        """The named invoices (with lines) of one project; one deleted since is skipped."""
+        project = self.projects.get(partition)
+        for ident in ids:
+            try:
+                item = self.client.requisitions.get(int(partition), int(ident), with_items=True)
+            except NotFound:
+                continue
+            except DecodeError as error:
+                field, reason = error.fields[0] if error.fields else ("", str(error))
+                raw = {"id": ident, "project_id": int(partition)}
+                yield rejected(self.key, ident, raw, field, f"requisition: {reason}")
+                continue
+            yield SourceRecord(
+                key=self.key(str(item.id)),
+                id=str(item.id),
+                payload=requisition_snapshot(item, project),
+                modified_at=item.updated_at,
+            )
+
 
 class ProcoreDirectCostSource(_ProjectSource):
     """Direct costs of one project; an approved invoice (or subcontractor invoice) is read
@@ -318,6 +338,26 @@ class ProcoreDirectCostSource(_ProjectSource):
                 id=str(item.id),
                 payload=direct_cost_snapshot(cost, project),
                 modified_at=item.updated_at,
+            )
+
+    def fetch(self, partition: str, ids: Sequence[str]) -> Iterator[SourceRecord | Rejected]:
+        """The named direct costs of one project (with lines); one deleted since is skipped."""
+        project = self.projects.get(partition)
+        for ident in ids:
+            try:
+                cost = self.client.direct_costs.get(int(partition), int(ident))
+            except NotFound:
+                continue
+            except DecodeError as error:
+                field, reason = error.fields[0] if error.fields else ("", str(error))
+                raw = {"id": ident, "project_id": int(partition)}
+                yield rejected(self.key, ident, raw, field, f"direct cost: {reason}")
+                continue
+            yield SourceRecord(
+                key=self.key(str(cost.id)),
+                id=str(cost.id),
+                payload=direct_cost_snapshot(cost, project),
+                modified_at=cost.updated_at,
             )
 
 

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Skip, Verdict
+from mlconnector_sync._flow import (
+    Context,
+    Flow,
+    Hold,
+    InvalidRecord,
+    Post,
+    Pushed,
+    Skip,
+    Verdict,
+)
 from mlconnector_sync.adapters.procore import (
     POSTING_DIRECT_COSTS,
     ProcoreDirectCostSource,
@@ -143,9 +152,10 @@ def build(
     projects = projects or ProcoreProjects(procore)
     directory = directory or ProcoreDirectory(procore)
     coding = QADCodingTables(qad)
+    source = ProcoreDirectCostSource(procore, connection=connection, projects=projects)
     return Flow(
         name=NAME,
-        source=ProcoreDirectCostSource(procore, connection=connection, projects=projects),
+        source=source,
         sink=ProcoreWriteBack(QADSupplierInvoiceSink(qad), procore, label="QAD supplier invoice")
         if write_back
         else QADSupplierInvoiceSink(qad),
@@ -153,6 +163,7 @@ def build(
         reference=reference,
         requires=("qad_suppliers_to_procore",),
         describe=describe_invoice,
+        pushed=Pushed(source=f"procore:{connection}", kinds=("Direct Costs",), fetch=source.fetch),
         tables={
             "vendors": directory.vendors,
             "suppliers": QADSupplierTable(qad).suppliers,

@@ -23,7 +23,16 @@ from decimal import Decimal
 from typing import Any
 
 from mlconnector_http import Reject
-from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Skip, Verdict
+from mlconnector_sync._flow import (
+    Context,
+    Flow,
+    Hold,
+    InvalidRecord,
+    Post,
+    Pushed,
+    Skip,
+    Verdict,
+)
 from mlconnector_sync.adapters.procore import (
     ProcoreDirectory,
     ProcoreProjects,
@@ -251,9 +260,10 @@ def build(
     projects = projects or ProcoreProjects(procore)
     directory = directory or ProcoreDirectory(procore)
     coding = QADCodingTables(qad)
+    source = ProcoreRequisitionSource(procore, connection=connection, projects=projects)
     return Flow(
         name=NAME,
-        source=ProcoreRequisitionSource(procore, connection=connection, projects=projects),
+        source=source,
         sink=ProcoreWriteBack(QADSupplierInvoiceSink(qad), procore, label="QAD supplier invoice")
         if write_back
         else QADSupplierInvoiceSink(qad),
@@ -261,6 +271,7 @@ def build(
         reference=reference,
         requires=("qad_suppliers_to_procore",),
         describe=describe_invoice,
+        pushed=Pushed(source=f"procore:{connection}", kinds=("Requisitions",), fetch=source.fetch),
         tables={
             "vendors": directory.vendors,
             "commitments": directory.commitments,

@@ -52,10 +52,12 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "AsyncDeliveries",
     "AsyncHooks",
+    "AsyncResources",
     "AsyncTriggers",
     "AsyncWebhooks",
     "Deliveries",
     "Hooks",
+    "Resources",
     "Triggers",
     "Webhooks",
     "bulk_create_triggers",
@@ -66,6 +68,7 @@ __all__ = [
     "delete_trigger",
     "list_deliveries",
     "list_hooks",
+    "list_resources",
     "list_triggers",
     "update_hook",
 ]
@@ -373,6 +376,40 @@ def list_deliveries(
         params=params,
         parse=cursor_page_parser(_delivery, page_size, "delivery"),
     )
+
+
+def _resource_names(response: httpx.Response) -> list[str]:
+    """``[{"name": "Projects", ...}, ...]`` (or plain names) as the names. UNCONFIRMED shape."""
+    body = response.json()
+    if not isinstance(body, list):
+        raise ProcoreDecodeError("webhook resources", ["expected a JSON array"])
+    names: list[str] = []
+    for index, row in enumerate(body):
+        name = row.get("name") if isinstance(row, Mapping) else row
+        if not is_text(name):
+            raise ProcoreDecodeError("webhook resources", [f"[{index}].name: expected a name"])
+        names.append(str(name))
+    return names
+
+
+def list_resources(company_id: int, *, project_id: int | None = None) -> Operation[list[str]]:
+    """The resource names triggers may name (``GET /rest/v1.0/webhooks/resources``)."""
+    scope, scope_id = _scope(company_id, project_id)
+    return Operation(
+        name="webhooks.resources.list",
+        method="GET",
+        path=v1("webhooks/resources"),
+        params=[(scope, str(scope_id))],
+        parse=_resource_names,
+    )
+
+
+class Resources(ProcoreResource):
+    """``client.webhooks.resources``."""
+
+    def list(self, *, project_id: int | None = None) -> list[str]:
+        """The names a trigger's ``resource_name`` may take."""
+        return self._send(list_resources(self._company_id, project_id=project_id))
 
 
 class Hooks(ProcoreResource):
@@ -692,12 +729,22 @@ class AsyncDeliveries(AsyncProcoreResource):
 
 
 class Webhooks:
-    """``client.webhooks``: ``.hooks`` (destinations), ``.triggers`` and ``.deliveries``."""
+    """``client.webhooks``: ``.hooks`` (destinations), ``.triggers``, ``.deliveries`` and
+    ``.resources`` (the names triggers may use)."""
 
     def __init__(self, client: ProcoreClient) -> None:
         self.hooks = Hooks(client)
         self.triggers = Triggers(client)
         self.deliveries = Deliveries(client)
+        self.resources = Resources(client)
+
+
+class AsyncResources(AsyncProcoreResource):
+    """``client.webhooks.resources`` (async)."""
+
+    async def list(self, *, project_id: int | None = None) -> list[str]:
+        """The names a trigger's ``resource_name`` may take."""
+        return await self._send(list_resources(self._company_id, project_id=project_id))
 
 
 class AsyncWebhooks:
@@ -707,3 +754,4 @@ class AsyncWebhooks:
         self.hooks = AsyncHooks(client)
         self.triggers = AsyncTriggers(client)
         self.deliveries = AsyncDeliveries(client)
+        self.resources = AsyncResources(client)

@@ -40,6 +40,7 @@ from procore_client.testing._query import (
 from procore_client.testing._state import (
     PO_STATUSES,
     REQUISITION_STATUSES,
+    RESOURCE_NAMES,
     WO_STATUSES,
     ProcoreState,
 )
@@ -614,6 +615,12 @@ class Handlers:
             call.app.client_id, call.app.user_id, company_id, project_id, _nested(body, "hook")
         )
         return json_response(201, self.webhooks.render_hook(hook))
+
+    def webhook_resources(self, call: Call) -> httpx.Response:
+        """``GET /rest/v1.0/webhooks/resources?company_id=|project_id=``: trigger names."""
+        self._scope(call, {})
+        names = sorted(set(RESOURCE_NAMES.values()))
+        return json_response(200, [{"name": name} for name in names])
 
     def hooks(self, call: Call) -> httpx.Response:
         """``GET /rest/v1.0/webhooks/hooks?company_id=|project_id=&namespace=&api_version=``."""

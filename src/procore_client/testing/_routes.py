@@ -68,6 +68,7 @@ def _routes() -> Iterator[Route]:
     yield "PATCH", f"{costs}/{{cost_id}}", h.update_direct_cost, {}
     yield "DELETE", f"{costs}/{{cost_id}}", h.delete_direct_cost, {}
 
+    yield "GET", f"{V10}/webhooks/resources", h.webhook_resources, {}
     yield "POST", HOOKS, h.create_hook, {}
     yield "GET", HOOKS, h.hooks, {}
     yield "POST", f"{HOOKS}/{{hook_id}}/triggers/bulk", h.bulk_create_triggers, {}
