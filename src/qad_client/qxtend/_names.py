@@ -322,7 +322,7 @@ _EXPENSE_LINE = _rows(
 )
 
 _SUPPLIER_INVOICE = QDocSpec(
-    api="maintainSupplierInvoice",  # UNCONFIRMED (qad-evidence 2.7): set per site in versions
+    api="maintainSupplierInvoice",  # UNCONFIRMED (qad-evidence 2.7): supplier_invoice_api
     dataset="dsSupplierInvoice",
     record="tCInvoiceRef",  # the BCInvoice header table [S12]
     fields={
