@@ -37,7 +37,13 @@ from procore_client import ProcoreClient
 from procurify_client import ProcurifyClient
 from qad_client import QADClient, QXtendConnection
 
-__all__ = ["Connections", "ThrottleMeter", "check_connections", "open_connections"]
+__all__ = [
+    "Connections",
+    "ThrottleMeter",
+    "check_connections",
+    "connection_secret",
+    "open_connections",
+]
 
 FlowBuilder = Callable[..., Flow]
 
@@ -109,6 +115,16 @@ def _secret(
             f"`mlconnector credentials set {conn.name}.{name}` (needs {MASTER_KEY_ENV})",
         )
     return stored
+
+
+def connection_secret(
+    config: Config, connection: str, name: str, credentials: CredentialStore | None
+) -> Secret:
+    """A secret setting of a configured connection (``webhook_secret`` of a Procore one)."""
+    conn = config.connections.get(connection)
+    if conn is None:
+        raise ConfigError(config.path, f"connections.{connection}", "no such connection")
+    return _secret(config, conn, name, credentials)
 
 
 class _Shared:

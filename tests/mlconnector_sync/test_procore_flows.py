@@ -3,7 +3,6 @@ Procore vendors, end to end through the engine on the in-process simulators."""
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -13,19 +12,23 @@ import pytest
 
 from mlconnector_http.testing import Fault
 from mlconnector_sync import Engine, FlowReport, State
-from mlconnector_sync.adapters.qad_invoices import CREDIT_SUFFIX
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
 from mlconnector_sync.flows import procore_payments_to_qad as payments
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
 from mlconnector_sync.flows import qad_suppliers_to_procore as suppliers
 from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
-from mlconnector_sync.testing._contractor import UNMAPPED_CODE, Contractor
+from mlconnector_sync.testing._contractor import (
+    UNMAPPED_CODE,
+    Contractor,
+    Totals,
+    procore_totals,
+    qad_totals,
+)
 from procore_client import ProcoreClient, RequisitionStatus
-from qad_client import InvoiceType, QADClient
+from qad_client import QADClient
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 ZERO = Decimal("0.00")
-Totals = dict[tuple[str, str], dict[str, Decimal]]
 
 
 class World:
@@ -61,64 +64,11 @@ class World:
         entries = {**version[1], f"{UNMAPPED_CODE}|X": "5400"}
         self.store.save_mapping("cost_codes", entries, now=NOW)
 
-    # -- both sides' money -----------------------------------------------------------------
-
     def procore_totals(self) -> tuple[Totals, dict[str, Decimal]]:
-        """Per (project, cost code): gross, retained, released, net, from Procore's lines; and
-        per project, the net payable by Procore's own summaries."""
-        by_code: Totals = collections.defaultdict(lambda: collections.defaultdict(lambda: ZERO))
-        payable: dict[str, Decimal] = collections.defaultdict(lambda: ZERO)
-        posting = {RequisitionStatus.APPROVED, RequisitionStatus.APPROVED_AS_NOTED}
-        for project in self.procore.projects.list(active=True):
-            number = str(project.project_number)
-            for req in self.procore.requisitions.list(project.id, with_items=True):
-                if req.status not in posting:
-                    continue
-                assert req.summary is not None
-                assert req.summary.current_payment_due is not None
-                payable[number] += req.summary.current_payment_due
-                for item in req.items:
-                    assert item.cost_code is not None
-                    row = by_code[(number, str(item.cost_code.full_code))]
-                    gross = item.work_completed_this_period or ZERO
-                    kept = item.work_completed_retainage_retained_this_period or ZERO
-                    freed = item.work_completed_retainage_released_this_period or ZERO
-                    row["gross"] += gross
-                    row["retained"] += kept
-                    row["released"] += freed
-                    row["net"] += gross - kept + freed
-            for header in self.procore.direct_costs.list(project.id):
-                cost = self.procore.direct_costs.get(project.id, header.id)
-                payable[number] += cost.grand_total or ZERO
-                for line in cost.line_items:
-                    assert line.cost_code is not None
-                    assert line.amount is not None
-                    row = by_code[(number, str(line.cost_code.full_code))]
-                    row["gross"] += line.amount
-                    row["net"] += line.amount
-        return _plain(by_code), dict(payable)
+        return procore_totals(self.procore)
 
     def qad_totals(self) -> tuple[Totals, dict[str, Decimal]]:
-        """The same figures read back from QAD's invoices and retainage credit notes."""
-        by_code: Totals = collections.defaultdict(lambda: collections.defaultdict(lambda: ZERO))
-        payable: dict[str, Decimal] = collections.defaultdict(lambda: ZERO)
-        for header in self.qad.supplier_invoices.list():
-            invoice = self.qad.supplier_invoices.get(header.id)
-            sign = -1 if invoice.invoice_type == InvoiceType.CREDIT_NOTE else 1
-            assert invoice.external_reference.endswith(CREDIT_SUFFIX) == (sign == -1)
-            for line in invoice.expense_lines:
-                project, code, _, what = line.text.split("|")
-                row = by_code[(project, code)]
-                payable[project] += sign * line.amount
-                row["net"] += sign * line.amount
-                if what == "work":
-                    row["gross"] += line.amount
-                elif what == "retainage withheld":
-                    row["retained"] += line.amount
-                else:
-                    assert what == "retainage released"
-                    row["released"] += line.amount
-        return _plain(by_code), dict(payable)
+        return qad_totals(self.qad)
 
     def check_payments(self) -> None:
         """Every Procore payment is one QAD payment of the same amount, allocated to the QAD
@@ -141,10 +91,6 @@ class World:
         }
         assert paid
         assert allocated == paid
-
-
-def _plain(totals: Totals) -> Totals:
-    return {key: {k: v for k, v in row.items() if v} for key, row in totals.items()}
 
 
 @pytest.fixture(params=["memory", "sqlite"])

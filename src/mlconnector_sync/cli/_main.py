@@ -21,7 +21,12 @@ import click
 from mlconnector_http import APIError
 from mlconnector_http.testing import Fault
 from mlconnector_sync._config import Config, ConfigError, load_config
-from mlconnector_sync._connections import ThrottleMeter, check_connections, open_connections
+from mlconnector_sync._connections import (
+    ThrottleMeter,
+    check_connections,
+    connection_secret,
+    open_connections,
+)
 from mlconnector_sync._credentials import CredentialError, CredentialStore, new_master_key
 from mlconnector_sync._flow import Flow
 from mlconnector_sync._ledger import State
@@ -44,6 +49,14 @@ from mlconnector_sync.testing._scenarios import (
     add_random_faults,
     add_timeouts_after_commit,
     write_config,
+)
+from mlconnector_sync.webhooks import (
+    DEFAULT_PATH,
+    DEFAULT_RESOURCES,
+    Intake,
+    create_app,
+    install,
+    serve,
 )
 
 __all__ = ["main"]
@@ -139,9 +152,16 @@ def cli(verbose: int) -> None:
 @config_option
 @click.option("--once", is_flag=True, help="Run every enabled flow once, then exit.")
 @click.option("--flow", "flows", multiple=True, help="Only this flow (repeatable).")
+@click.option(
+    "--pushed",
+    is_flag=True,
+    help="With --once: only what webhooks pushed into the inbox (targeted fetches, no poll).",
+)
 @json_option
-def run(config_path: Path, once: bool, flows: tuple[str, ...], as_json: bool) -> None:
+def run(config_path: Path, once: bool, flows: tuple[str, ...], pushed: bool, as_json: bool) -> None:
     """Run the enabled flows once, or on their schedules until SIGINT/SIGTERM."""
+    if pushed and not once:
+        _fail("--pushed needs --once (the schedules always poll)", EXIT_USAGE)
     with _opened(config_path) as (config, store), _errors():
         names = list(flows) or None
         with open_connections(config, credentials=_credentials(store), flows=names) as conns:
@@ -149,7 +169,7 @@ def run(config_path: Path, once: bool, flows: tuple[str, ...], as_json: bool) ->
             last: list[RunReport] = []
             with ProgressBars(enabled=not as_json and sys.stderr.isatty()) as bars:
                 if once:
-                    last.append(engine.run_once(progress=bars.update))
+                    last.append(engine.run_once(progress=bars.update, poll=not pushed))
                 else:
                     schedules = {n: config.flows[n].schedule for n in (names or config.flows)}
                     engine.run_forever(schedules, progress=bars.update, on_report=last.append)
@@ -361,6 +381,89 @@ def reconcile_command(config_path: Path, as_json: bool, csv_path: Path | None) -
         else:
             print_reconciliation(result)
         if not result.clean:
+            raise SystemExit(EXIT_FAILED)
+
+
+@cli.group()
+def webhooks() -> None:
+    """Procore webhooks: the receiver (into the state's inbox) and the hook that feeds it."""
+
+
+def _procore_connection(config: Config, name: str | None) -> str:
+    procore = [c.name for c in config.connections.values() if c.system == "procore"]
+    if name is None and len(procore) == 1:
+        return procore[0]
+    if name not in procore:
+        _fail(
+            f"{config.path}: name the Procore connection with --connection "
+            f"(configured: {', '.join(procore) or 'none'})",
+            EXIT_USAGE,
+        )
+    return str(name)
+
+
+@webhooks.command(name="serve")
+@config_option
+@click.option("--connection", default=None, help="The Procore connection (if several).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8787, show_default=True, type=int)
+@click.option("--path", default=DEFAULT_PATH, show_default=True)
+def webhooks_serve(
+    config_path: Path, connection: str | None, host: str, port: int, path: str
+) -> None:
+    """Receive Procore webhooks until SIGINT/SIGTERM: each verified event is stored once in
+    the inbox and answered at once; `mlconnector run --once --pushed` fetches what they name."""
+    with _opened(config_path) as (config, store), _errors():
+        name = _procore_connection(config, connection)
+        secret = connection_secret(config, name, "webhook_secret", _credentials(store))
+        intake = Intake(store, source=f"procore:{name}", secrets=secret)
+        click.echo(f"receiving Procore webhooks on http://{host}:{port}{path}", err=True)
+        serve(create_app(intake, path=path), host=host, port=port)
+
+
+@webhooks.command(name="install")
+@config_option
+@click.option("--connection", default=None, help="The Procore connection (if several).")
+@click.option("--url", required=True, help="The receiver's public URL (…/webhooks/procore).")
+@click.option("--resource", "resources", multiple=True, help="A resource name (repeatable).")
+@json_option
+def webhooks_install(
+    config_path: Path,
+    connection: str | None,
+    url: str,
+    resources: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Create the hook and its triggers through Procore's API (names checked first)."""
+    with _opened(config_path) as (config, store), _errors():
+        name = _procore_connection(config, connection)
+        credentials = _credentials(store)
+        secret = connection_secret(config, name, "webhook_secret", credentials)
+        with open_connections(config, credentials=credentials, every_connection=True) as conns:
+            try:
+                result = install(
+                    conns.clients[name],
+                    url,
+                    authorization=secret,
+                    resources=resources or DEFAULT_RESOURCES,
+                )
+            except ValueError as error:
+                _fail(str(error), EXIT_USAGE)
+        document = {
+            "hook_id": result.hook_id,
+            "created_hook": result.created_hook,
+            "created": [list(t) for t in result.created],
+            "existing": [list(t) for t in result.existing],
+            "failed": list(result.failed),
+        }
+        if as_json:
+            emit(document)
+        else:
+            click.echo(
+                f"hook {result.hook_id} ({'created' if result.created_hook else 'updated'}): "
+                f"{len(result.created)} triggers created, {len(result.existing)} already there"
+            )
+        if result.failed:
             raise SystemExit(EXIT_FAILED)
 
 

@@ -11,22 +11,32 @@ tax id only), the rest exist only in QAD until the vendor flow creates them.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from mlconnector_http import FakeClock, RetryPolicy
-from procore_client import ProcoreClient
+from mlconnector_http import Clock, FakeClock, RetryPolicy
+from procore_client import ProcoreClient, RequisitionStatus
 from procore_client.testing import ProcoreSimulator
 from procore_client.testing import _render as render
-from qad_client import QADClient
+from qad_client import InvoiceType, QADClient
 from qad_client.testing import QADSimulator
 from qad_client.testing._records import GLAccount, Supplier
 
-__all__ = ["COST_TYPES", "UNMAPPED_CODE", "Contractor"]
+__all__ = [
+    "COST_TYPES",
+    "UNMAPPED_CODE",
+    "Contractor",
+    "ServedContractor",
+    "Totals",
+    "procore_totals",
+    "qad_totals",
+]
 
 COMPANY_ID = 8800
 CLIENT_ID = "contractor-app"
@@ -48,6 +58,7 @@ COST_CODES = ("01-100", "03-300", "05-500", "09-900", "26-100")
 UNMAPPED_CODE = "99-999"
 """A cost code used on a few lines that no mapping entry covers, with a cost type (``X``)
 that has no default either: those records hold, naming the pair."""
+WEBHOOK_SECRET = "Bearer sim-webhook-secret"  # a simulator credential
 RETAINAGE_PAYABLE = "2150"
 BANK_ACCOUNT = "1010"
 
@@ -87,10 +98,17 @@ class Contractor:
         subcontracts: int = 2,
         direct_costs: int = 1,
         suppliers: int = 12,
+        clock: Clock | None = None,
+        webhook_attempts: int = 3,
+        webhook_transport: Any = None,
     ) -> None:
         self.seed = seed
-        self.clock = FakeClock(dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC))
-        self.procore = ProcoreSimulator(clock=self.clock)
+        self.clock: Clock = clock or FakeClock(dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC))
+        self.procore = ProcoreSimulator(
+            clock=self.clock,
+            webhook_attempts=webhook_attempts,
+            webhook_transport=webhook_transport,
+        )
         self.qad = QADSimulator(clock=self.clock)
         self.procore.add_app(CLIENT_ID, CLIENT_SECRET)
         self.procore.add_company(COMPANY_ID, "Builders Inc.", installed_for=[CLIENT_ID])
@@ -315,6 +333,30 @@ class Contractor:
             retry=RetryPolicy.for_testing(),
         )
 
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServedContractor]:
+        """Serve both simulators on loopback (``port`` for Procore, the next for QAD)."""
+        with contextlib.ExitStack() as stack:
+            procore_url = stack.enter_context(self.procore.serve(host, port))
+            qad_origin = stack.enter_context(self.qad.serve(host, port + 1 if port else 0))
+            yield ServedContractor(
+                procore={
+                    "base_url": procore_url,
+                    "client_id": CLIENT_ID,
+                    "client_secret": CLIENT_SECRET,
+                    "company_id": COMPANY_ID,
+                    "webhook_secret": WEBHOOK_SECRET,
+                },
+                qad={
+                    "tenant_url": self.qad.base_url(QAD_TENANT, origin=qad_origin),
+                    "username": QAD_USER,
+                    "password": QAD_PASSWORD,
+                    "domain": QAD_DOMAIN,
+                    "entity": QAD_ENTITY,
+                },
+                mappings=self.mappings(),
+            )
+
     def settings(self) -> dict[str, Any]:
         """What the scenario is made of, for reports."""
         return {
@@ -322,3 +364,134 @@ class Contractor:
             "suppliers": len(self.vendors),
             "procore_vendors": len(self.vendor_ids),
         }
+
+
+FLOWS = (
+    ("qad_suppliers_to_procore", "qad", "procore"),
+    ("procore_requisitions_to_qad", "procore", "qad"),
+    ("procore_direct_costs_to_qad", "procore", "qad"),
+    ("procore_payments_to_qad", "procore", "qad"),
+)
+
+
+def _q(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+@attrs.frozen
+class ServedContractor:
+    """The contractor's systems as served on loopback: what a config needs."""
+
+    procore: Mapping[str, Any]
+    qad: Mapping[str, Any]
+    mappings: Mapping[str, Mapping[str, str]]
+
+    def config_toml(self, state_path: str, *, timeout: float) -> str:
+        """A ready-to-run config: simulator credentials inline (only simulators may), the
+        Procore connection paced to the simulator's spike window (25 requests per 10 s)."""
+        lines = [
+            "# written by `mlconnector simulate --scenario contractor`: simulator connections",
+            "[state]",
+            f"url = {_q(state_path)}",
+            "",
+            "[engine]",
+            'retry_base = "1s"',
+            'lease_ttl = "30s"',
+            "",
+        ]
+        for name, settings in (("procore", self.procore), ("qad", self.qad)):
+            lines += [f"[connections.{name}]", f"system = {_q(name)}", "simulator = true"]
+            for key, value in settings.items():
+                lines.append(
+                    f"{key} = {value}" if isinstance(value, int) else f"{key} = {_q(value)}"
+                )
+            lines += [f"timeout = {timeout}"]
+            if name == "procore":
+                lines += ['rate_limit = "24/10s"']
+            lines += [""]
+        for flow, source, target in FLOWS:
+            lines += [
+                f"[flows.{flow}]",
+                f"source = {_q(source)}",
+                f"target = {_q(target)}",
+                'every = "15m"',
+                "",
+            ]
+        for name, table in self.mappings.items():
+            lines += [f"[mappings.{name}]"]
+            lines += [f"{_q(key)} = {_q(value)}" for key, value in table.items()]
+            lines += [""]
+        return "\n".join(lines)
+
+
+Totals = dict[tuple[str, str], dict[str, Decimal]]
+"""Money per (Procore project number, cost code): gross, retained, released, net."""
+
+_ZERO = Decimal("0.00")
+
+
+def _table() -> Any:
+    return collections.defaultdict(lambda: collections.defaultdict(lambda: _ZERO))
+
+
+def _plain(totals: Any) -> Totals:
+    return {key: {k: v for k, v in row.items() if v} for key, row in totals.items()}
+
+
+def procore_totals(client: ProcoreClient) -> tuple[Totals, dict[str, Decimal]]:
+    """From Procore: approved subcontractor invoices' lines and approved invoice-type direct
+    costs, per (project, cost code); and per project the net payable by Procore's summaries."""
+    by_code = _table()
+    payable: dict[str, Decimal] = collections.defaultdict(lambda: _ZERO)
+    posting = {RequisitionStatus.APPROVED, RequisitionStatus.APPROVED_AS_NOTED}
+    for project in client.projects.list(active=True):
+        number = str(project.project_number)
+        for req in client.requisitions.list(project.id, with_items=True):
+            if req.status not in posting or req.summary is None:
+                continue
+            payable[number] += req.summary.current_payment_due or _ZERO
+            for item in req.items:
+                code = "" if item.cost_code is None else str(item.cost_code.full_code)
+                row = by_code[(number, code)]
+                gross = item.work_completed_this_period or _ZERO
+                kept = item.work_completed_retainage_retained_this_period or _ZERO
+                freed = item.work_completed_retainage_released_this_period or _ZERO
+                row["gross"] += gross
+                row["retained"] += kept
+                row["released"] += freed
+                row["net"] += gross - kept + freed
+        for header in client.direct_costs.list(project.id):
+            if header.status is None or header.status.value != "approved":
+                continue
+            if header.direct_cost_type is None or header.direct_cost_type.value not in (
+                "invoice",
+                "subcontractor_invoice",
+            ):
+                continue
+            cost = client.direct_costs.get(project.id, header.id)
+            payable[number] += cost.grand_total or _ZERO
+            for line in cost.line_items:
+                code = "" if line.cost_code is None else str(line.cost_code.full_code)
+                row = by_code[(number, code)]
+                row["gross"] += line.amount or _ZERO
+                row["net"] += line.amount or _ZERO
+    return _plain(by_code), dict(payable)
+
+
+def qad_totals(client: QADClient) -> tuple[Totals, dict[str, Decimal]]:
+    """The same figures read back from QAD's supplier invoices and retainage credit notes
+    (each line's text names project, cost code and cost type)."""
+    by_code = _table()
+    payable: dict[str, Decimal] = collections.defaultdict(lambda: _ZERO)
+    for header in client.supplier_invoices.list():
+        invoice = client.supplier_invoices.get(header.id)
+        sign = -1 if invoice.invoice_type == InvoiceType.CREDIT_NOTE else 1
+        for line in invoice.expense_lines:
+            project, code, _, what = line.text.split("|")
+            row = by_code[(project, code)]
+            payable[project] += sign * line.amount
+            row["net"] += sign * line.amount
+            key = {"work": "gross", "retainage withheld": "retained"}.get(what, "released")
+            row[key] += line.amount
+    return _plain(by_code), dict(payable)
