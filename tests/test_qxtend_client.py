@@ -412,3 +412,13 @@ def test_a_row_that_does_not_decode_is_a_reject_and_the_others_are_kept(world: W
     assert rejects[0].record_id == world.seed.suppliers[0]
     with pytest.raises(QADDecodeError):
         list(world.client.suppliers.list())
+
+
+def test_a_create_whose_answer_was_lost_is_found_by_its_reference(world: World) -> None:
+    world.qx.faults.add(Fault.timeout_after_commit(0.2), path=ENDPOINT_PATH, method="POST")
+    client = world.client.with_options(timeout=httpx.Timeout(0.1))  # loopback stalls 0.2 s
+    result = client.purchase_orders.create(_order(world, external_reference="po:lost"))
+    assert "answer was lost" in result.warnings[0].message
+    assert [po.number for po in world.rest.purchase_orders.find_by_reference("po:lost")] == [
+        result.record.number
+    ]

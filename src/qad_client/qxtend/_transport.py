@@ -11,8 +11,9 @@
 * Every accepted write is read back and the stored record returned, so a create needs its key
   or an ``external_reference`` to be found by. A receipt is verified by that read: QXtend has
   answered ``success`` without the quantity posting and ``error`` with the movement posted, so
-  the read decides, and a receipt whose answer was lost (timeout) is looked for before the
-  unknown outcome is reported.
+  the read decides. A create whose answer was lost (a timeout after the server committed) is
+  looked for by its external reference before the unknown outcome is reported: found once,
+  it is the write's result.
 """
 
 from __future__ import annotations
@@ -408,7 +409,10 @@ class QXtendTransport:
         )
         if table is n.RECEIPT:
             return (yield from self._verified_receipt(message, record, lookup, model, ws))
-        reply: QDocReply = yield message
+        try:
+            reply: QDocReply = yield message
+        except WriteOutcomeUnknown as unknown:
+            return (yield from self._resolved(unknown, intent, record, ws))
         stored: list[Any] = yield self.query(table, model, lookup, ws)
         if len(stored) != 1:
             raise QADServerError(
@@ -418,6 +422,37 @@ class QXtendTransport:
                 path=self.connection.endpoint.path,
             )
         return WriteResult(stored[0], reply.messages)
+
+    def _resolved(
+        self,
+        unknown: WriteOutcomeUnknown,
+        intent: Intent,
+        record: Mapping[str, Any],
+        ws: Workspace,
+    ) -> Flow[Any]:
+        """A create whose answer was lost, looked for by its external reference at once.
+
+        Exactly one record carrying the reference is this write's (references are unique per
+        source record); none, or an update, leaves the outcome unknown for the caller.
+        """
+        table = intent.table
+        reference = (
+            record.get(table.wire("external_reference"))
+            if "external_reference" in table.fields
+            else None
+        )
+        if (
+            intent.operation != n.CONTROL["create"]
+            or not isinstance(reference, str)
+            or not reference
+        ):
+            raise unknown
+        by_reference = [Filter("external_reference", "eq", reference)]
+        found: list[Any] = yield self.query(table, intent.model, by_reference, ws)
+        if len(found) != 1:
+            raise unknown
+        note = FieldError("", f"the answer was lost ({unknown.cause}); found by {reference!r}")
+        return WriteResult(found[0], (note,))
 
     def _verified_receipt(
         self,
