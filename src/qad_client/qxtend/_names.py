@@ -79,7 +79,7 @@ CONTEXT = {
 
 # The ``operation`` element of each QDoc record [S4]
 OPERATION = {
-    "add": "A",  # error if the record exists: a re-sent create cannot make a second one
+    "add": "A",  # error if the record exists: re-sent with its key, no second record
     "modify": "M",  # error if it is missing: an update never creates
     "delete": "D",  # never sent: REST never deletes either
     "sync": "S",  # upsert; never sent: a delayed upsert could overwrite a newer change

@@ -6,8 +6,9 @@
   concurrency hash, so the transport gives each read record one: a digest of the record as
   read. An update reads the record again and refuses with ``QADConflict`` when that digest
   changed, then sends ``M``.
-* A create is ``A`` (a re-sent create meets "already exists", never a second document), an
-  update ``M`` (never creates), PO lines ``A``/``M`` each. ``S`` and ``D`` are never sent.
+* A create is ``A`` (re-sent with its key it meets "already exists", never a second record;
+  a document QAD numbers is found by its external reference, below), an update ``M`` (never
+  creates), PO lines ``A``/``M`` each. ``S`` and ``D`` are never sent.
 * Every accepted write is read back and the stored record returned, so a create needs its key
   or an ``external_reference`` to be found by. A receipt is verified by that read: QXtend has
   answered ``success`` without the quantity posting and ``error`` with the movement posted, so
