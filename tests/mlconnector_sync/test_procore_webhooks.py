@@ -15,7 +15,7 @@ from mlconnector_sync import Engine
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
 from mlconnector_sync.flows import qad_suppliers_to_procore as suppliers
 from mlconnector_sync.state import MemoryStore
-from mlconnector_sync.testing._contractor import COMPANY_ID, Contractor
+from mlconnector_sync.testing._contractor import CLIENT_ID, COMPANY_ID, Contractor
 from mlconnector_sync.webhooks import Intake, create_app, install, serve_in_thread
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -68,7 +68,7 @@ class World:
 def world() -> Iterator[World]:
     scenario = Contractor(projects=2, suppliers=4, subcontracts=1)
     store = MemoryStore()
-    intake = Intake(store, source=SOURCE, secrets=Secret(SECRET))
+    intake = Intake(store, source=SOURCE, secrets=Secret(SECRET), own_application=CLIENT_ID)
     with serve_in_thread(create_app(intake)) as base:
         yield World(f"{base}/webhooks/procore", store, scenario)
 
@@ -95,9 +95,11 @@ def test_a_delivered_event_is_fetched_alone_and_a_duplicate_changes_nothing(
     deliveries = world.scenario.procore.deliver_pending()
     assert deliveries
     assert all(d.response_status == 200 for d in deliveries)
-    # the write-back of the first sync announced the costs it marked; the new one is there too
+    # the write-backs of the first sync were announced too, and not stored: our own writes
+    marked = [d for d in deliveries if d.payload.get("resource_id") != cost]
+    assert marked
     pending = world.store.inbox_pending(SOURCE, kinds=["Direct Costs"])
-    assert str(cost) in {e.record_id for e in pending}
+    assert [e.record_id for e in pending] == [str(cost)]
     before = len(world.scenario.procore.requests)
     report = world.engine.run_once(poll=False)
     flow = report.flows[direct_costs.NAME]

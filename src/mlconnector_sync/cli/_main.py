@@ -416,7 +416,12 @@ def webhooks_serve(
     with _opened(config_path) as (config, store), _errors():
         name = _procore_connection(config, connection)
         secret = connection_secret(config, name, "webhook_secret", _credentials(store))
-        intake = Intake(store, source=f"procore:{name}", secrets=secret)
+        intake = Intake(
+            store,
+            source=f"procore:{name}",
+            secrets=secret,
+            own_application=str(config.connections[name].settings["client_id"]),
+        )
         click.echo(f"receiving Procore webhooks on http://{host}:{port}{path}", err=True)
         serve(create_app(intake, path=path), host=host, port=port)
 

@@ -48,6 +48,9 @@ class Intake:
         store: where events are kept.
         source: the inbox source name (``procore:<connection>``).
         secrets: the accepted ``Authorization`` values (two while rotating).
+        own_application: this integration's Procore client id: events its own writes caused
+            (the write-back of ``origin_id``) are answered 200 and not stored, so they do not
+            come back as fetches.
         now: the clock.
     """
 
@@ -57,11 +60,13 @@ class Intake:
         *,
         source: str,
         secrets: Secret | Sequence[Secret],
+        own_application: str | None = None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.store = store
         self.source = source
         self._secrets = secrets
+        self.own_application = own_application
         self.now = now
 
     def __repr__(self) -> str:
@@ -75,5 +80,8 @@ class Intake:
             return IntakeResult(401, message="unauthorized")
         except WebhookPayloadError as error:
             return IntakeResult(error.status_code, message=str(error))
+        caused_by = None if event.metadata is None else event.metadata.source_application_id
+        if self.own_application is not None and caused_by == self.own_application:
+            return IntakeResult(200, message="ignored: caused by this integration's own write")
         stored = self.store.inbox_put(inbox_event(self.source, event, now=self.now()))
         return IntakeResult(200, stored=stored, message="stored" if stored else "duplicate")
