@@ -795,13 +795,25 @@ def simulate(
     help="Size of the month: 10 is 200 POs and about 90 bills.",
 )
 @click.option("--seed", type=int, default=0)
+@click.option(
+    "--scenario",
+    type=click.Choice(["manufacturer", "contractor"]),
+    default="manufacturer",
+    help="manufacturer: Procurify -> QAD; contractor: Procore -> QAD with webhooks on "
+    "loopback, 5 projects per --scale (50 at the default).",
+)
 @json_option
-def demo(scale: int, seed: int, as_json: bool) -> None:
+def demo(scale: int, seed: int, scenario: str, as_json: bool) -> None:
     """The main job: the bundled simulators on loopback, every flow four times, SQLite state,
-    then the payment reconciliation."""
-    from mlconnector_sync.cli._demo import run_demo
+    then the payment reconciliation (``--scenario contractor``: the Procore month)."""
+    from mlconnector_sync.cli._demo import run_contractor_demo, run_demo
 
     with tempfile.TemporaryDirectory(prefix="mlconnector-demo-") as folder, _errors():
+        if scenario == "contractor":
+            contractor = run_contractor_demo(Path(folder), scale=scale, seed=seed, quiet=as_json)
+            if as_json:
+                emit(contractor)
+            return
         result = run_demo(Path(folder), scale=scale, seed=seed, quiet=as_json)
         if as_json:
             emit(result)

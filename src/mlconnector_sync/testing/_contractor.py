@@ -14,11 +14,13 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import hashlib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
+import httpx
 
 from mlconnector_http import Clock, FakeClock, RetryPolicy
 from procore_client import ProcoreClient, RequisitionStatus
@@ -32,6 +34,7 @@ __all__ = [
     "COST_TYPES",
     "UNMAPPED_CODE",
     "Contractor",
+    "DroppingTransport",
     "ServedContractor",
     "Totals",
     "procore_totals",
@@ -333,6 +336,39 @@ class Contractor:
             retry=RetryPolicy.for_testing(),
         )
 
+    def month_of_changes(self) -> int:
+        """What happens in Procore during the month, as users do it (webhooks fire): a new
+        approved invoice-type direct cost on every project, and the invoices that were under
+        review approved. Returns how many records changed."""
+        changed = 0
+        linked = [v for v in self.vendors if v.code in self.vendor_ids]
+        state = self.procore.state
+        for index, project in enumerate(self.project_ids):
+            codes = list(state.cost_codes_by_project[project])
+            vendor = linked[(index * 5 + 1) % len(linked)]
+            self.procore.add_direct_cost(
+                project,
+                direct_cost_type="invoice",
+                status="approved",
+                vendor_id=self.vendor_ids[vendor.code],
+                invoice_number=f"DC-P-{1001 + index}-late",
+                direct_cost_date="2026-11-27",
+                line_items=[
+                    {
+                        "cost_code_id": codes[index % len(COST_CODES)],
+                        "line_item_type_id": self.types["L"],
+                        "description": "Late delivery",
+                        "amount": str(_money(index * 731 + 4_999)),
+                    }
+                ],
+            )
+            changed += 1
+            for requisition in list(state.requisitions_by_project.get(project, {}).values()):
+                if requisition.status == "under_review":
+                    self.procore.update_requisition(project, requisition.id, status="approved")
+                    changed += 1
+        return changed
+
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServedContractor]:
         """Serve both simulators on loopback (``port`` for Procore, the next for QAD)."""
@@ -364,6 +400,27 @@ class Contractor:
             "suppliers": len(self.vendors),
             "procore_vendors": len(self.vendor_ids),
         }
+
+
+class DroppingTransport(httpx.BaseTransport):
+    """Real HTTP for the simulator's webhook deliveries, losing ``share`` of them on the way
+    (chosen by a digest of each body and the seed, so a run is repeatable)."""
+
+    def __init__(self, share: float, *, seed: int = 0) -> None:
+        self.share = share
+        self.seed = seed
+        self.dropped = 0
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        digest = hashlib.sha256(f"{self.seed}:".encode() + request.read()).digest()
+        if int.from_bytes(digest[:4], "big") / 2**32 < self.share:
+            self.dropped += 1
+            raise httpx.ConnectError("lost on the way (the demo drops it)", request=request)
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 FLOWS = (
