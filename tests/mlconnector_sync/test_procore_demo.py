@@ -3,9 +3,16 @@ lost and caught by the poll, money and vendors agreeing, nothing posted twice, z
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from mlconnector_http import SystemClock
+from mlconnector_sync._config import load_config
+from mlconnector_sync.cli import main
 from mlconnector_sync.cli._demo import run_contractor_demo
+from mlconnector_sync.testing._contractor import FLOWS, Contractor
 
 
 def test_the_contractor_month_runs_end_to_end(tmp_path: Path) -> None:
@@ -24,3 +31,19 @@ def test_the_contractor_month_runs_end_to_end(tmp_path: Path) -> None:
     assert all(f["changes"].get("posted", 0) == 0 for f in last["flows"].values())
     assert result["exceptions"] == []
     assert first["flows"]["qad_suppliers_to_procore"]["changes"]["posted"] == 12
+
+
+def test_the_served_contractor_writes_a_config_that_opens_every_procore_flow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = Contractor(projects=1, suppliers=2, clock=SystemClock())
+    with world.serve() as served:
+        config = tmp_path / "contractor.toml"
+        config.write_text(served.config_toml(str(tmp_path / "state.db"), timeout=5.0))
+        loaded = load_config(config)
+        assert sorted(loaded.flows) == sorted(f for f, _, _ in FLOWS)
+        assert loaded.mappings["procore"]["retainage_payable"] == "2150"
+        code = main(["validate", "--config", str(config), "--json"])
+        checked = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert checked["connections"]["procore"]["ok"] is True

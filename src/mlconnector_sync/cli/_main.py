@@ -728,6 +728,26 @@ def credentials_rotate(config_path: Path, new_key: str) -> None:
         click.echo(f"re-encrypted {count} secrets")
 
 
+def _simulate_contractor(config_out: Path, *, seed: int, scale: int, host: str, port: int) -> None:
+    """The contractor's Procore (50 projects per scale, Procore's own rate windows) and QAD,
+    served on loopback on the real clock, with a config whose flows run against them."""
+    from mlconnector_http import SystemClock
+    from mlconnector_sync.testing._contractor import Contractor
+
+    world = Contractor(seed=seed, projects=50 * scale, clock=SystemClock())
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with _errors(), world.serve(host, port) as served:
+        state = config_out.with_suffix(".db")
+        config_out.write_text(served.config_toml(str(state), timeout=5.0), encoding="utf-8")
+        line = {"config": str(config_out), "procore": served.procore["base_url"]}
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.2):
+            pass
+
+
 @cli.command()
 @click.option("--scenario", type=click.Choice(["manufacturer", "contractor"]), required=True)
 @click.option("--config-out", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -760,6 +780,9 @@ def simulate(
     qad_door: str,
 ) -> None:
     """Serve a scenario's simulators on loopback until SIGINT/SIGTERM; write a config."""
+    if scenario == "contractor":
+        _simulate_contractor(config_out, seed=seed, scale=scale, host=host, port=port)
+        return
     if scenario not in SCENARIOS:
         _fail(
             f"scenario {scenario!r} is not available yet; available: {', '.join(SCENARIOS)}",
