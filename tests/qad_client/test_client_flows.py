@@ -395,3 +395,44 @@ def test_an_unpaid_invoice_takes_new_lines_and_a_paid_one_refuses_them() -> None
     assert "paid or final" in locked.value.errors[0].message
     later = attrs.evolve(paid, due_date=DAY + dt.timedelta(days=90))
     assert client.supplier_invoices.update(later).record.due_date == DAY + dt.timedelta(days=90)
+
+
+def test_open_receivers_of_one_po_come_from_the_index_and_agree_with_a_full_scan() -> None:
+    world = make_world()
+    client = world.client()
+    orders = [client.purchase_orders.create(_purchase_order(client, world)).record for _ in "ab"]
+    for order in orders:
+        client.purchase_order_receipts.create(
+            NewReceipt(
+                po_number=order.number,
+                receipt_date=DAY,
+                lines=[
+                    NewReceiptLine(po_line=1, quantity=D("4")),
+                    NewReceiptLine(po_line=2, quantity=D("1")),
+                ],
+            )
+        )
+    with pytest.raises(QADValidationError):  # refused whole: no receiver may linger in the index
+        client.purchase_order_receipts.create(
+            NewReceipt(
+                po_number=orders[0].number,
+                receipt_date=DAY,
+                lines=[
+                    NewReceiptLine(po_line=1, quantity=D("1")),
+                    NewReceiptLine(po_line=2, quantity=D("99")),
+                ],
+            )
+        )
+    everything = list(client.open_receivers.list())
+    for order in orders:
+        mine = [
+            (r.receiver, r.po_line, r.open_quantity)
+            for r in client.open_receivers.list(po_number=order.number)
+        ]
+        assert mine == [
+            (r.receiver, r.po_line, r.open_quantity)
+            for r in everything
+            if r.po_number == order.number
+        ]
+        assert len(mine) == 2
+    assert list(client.open_receivers.list(po_number=orders[0].number.lower()))

@@ -19,7 +19,7 @@ from qad_client.testing import _envelope as env
 from qad_client.testing import _messages as m
 from qad_client.testing import _names as n
 from qad_client.testing._auth import AuthFailure, AuthState, Grant, Principal
-from qad_client.testing._browse import MAX_PAGE_SIZE, BrowseError, page, parse_filter
+from qad_client.testing._browse import MAX_PAGE_SIZE, BrowseError, Filter, page, parse_filter
 from qad_client.testing._codec import (
     NAMES,
     decode,
@@ -28,7 +28,7 @@ from qad_client.testing._codec import (
     table_for_plural,
 )
 from qad_client.testing._messages import Issue
-from qad_client.testing._records import Domain, POLine, Record
+from qad_client.testing._records import Domain, OpenReceiver, POLine, Record
 from qad_client.testing._state import TenantState
 
 __all__ = [
@@ -425,10 +425,18 @@ def browses(ctx: Context) -> httpx.Response:
         filters = [parse_filter(raw, table) for raw in ctx.request.query_all(n.QUERY["filter"])]
     except BrowseError as error:
         raise ctx.fail(400, str(error)) from error
-    source = ctx.state.source(table, domain, shared_set)
+    source = ctx.state.source(table, domain, shared_set, po_number=_po_of(table, filters))
     rows, has_more, total = page(source, table, filters, number, size)
     ctx.counters[f"browse.{names.plural}"] += 1
     return json_response(200, env.browse_reply(rows, has_more=has_more, total=total))
+
+
+def _po_of(table: type, filters: list[Filter]) -> str:
+    """The PO an open-receiver browse asks for with ``eq``, if it does (for the index)."""
+    if table is not OpenReceiver:
+        return ""
+    column = f"{n.OPEN_RECEIVER.row_object}.{n.OPEN_RECEIVER.wire('po_number')}"
+    return next((str(f.low) for f in filters if f.op == "eq" and f.column.name == column), "")
 
 
 def _paging(ctx: Context) -> tuple[int, int]:

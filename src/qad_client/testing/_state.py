@@ -216,6 +216,7 @@ class TenantState:
         self.receipts: Table[Receipt] = Table()
         self.receivers: Table[OpenReceiver] = Table()
         self.receivers_by_line: dict[tuple[str, str, int], list[str]] = {}
+        self.receivers_by_order: dict[tuple[str, str], list[str]] = {}
         self.invoices: Table[SupplierInvoice] = Table()
         self.invoice_refs: dict[tuple[str, str, str], SupplierInvoice] = {}
         self.payments: Table[SupplierPayment] = Table()
@@ -281,13 +282,23 @@ class TenantState:
 
     # --- reads ----------------------------------------------------------------------------------
 
-    def source(self, table: type, domain: Domain | None, shared_set: str = "") -> Iterator[Record]:
-        """Every record of ``table`` visible from ``domain`` (or in ``shared_set``)."""
+    def source(
+        self, table: type, domain: Domain | None, shared_set: str = "", *, po_number: str = ""
+    ) -> Iterator[Record]:
+        """Every record of ``table`` visible from ``domain`` (or in ``shared_set``).
+
+        ``po_number`` narrows open receivers to one PO's through an index (the caller still
+        applies its filters), so matching a bill does not scan every receiver of the domain.
+        """
         if table is Domain:
             yield from self.domains.values()
         elif table is POLine:
             for order in self.purchase_orders.records(_scope(PurchaseOrder, domain)):
                 yield from order.lines.values()
+        elif table is OpenReceiver and po_number and domain is not None:
+            keys = self.receivers_by_order.get((key_of(domain.code), key_of(po_number)), [])
+            found = (self.receivers.get(domain.code, key) for key in keys)
+            yield from (r for r in found if r is not None and r.open_quantity > 0)
         elif table is OpenReceiver:
             records = self.receivers.records(_scope(table, domain))
             yield from (r for r in records if r.open_quantity > 0)
@@ -1134,6 +1145,10 @@ class TenantState:
             (key_of(domain.code), key_of(order.number), line.po_line), []
         )
         call.journal.append(by_line, key)
+        by_order = self.receivers_by_order.setdefault(
+            (key_of(domain.code), key_of(order.number)), []
+        )
+        call.journal.append(by_order, key)
 
     def _receiver_number(self, domain: Domain, call: _Call) -> str:
         while True:
