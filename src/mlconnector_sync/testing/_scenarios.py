@@ -97,12 +97,12 @@ class ReceivingQAD(QADSimulator):
 
     def _receive_new_orders(self) -> None:
         state = self.state(self._tenant_name)
-        new = [
-            order
-            for order in state.purchase_orders.records(QAD_DOMAIN)
-            if order.number not in self._known
-        ]
-        for order in new:
+        new = []
+        for order in reversed(list(state.purchase_orders.records(QAD_DOMAIN))):
+            if order.number in self._known:
+                break  # POs are kept in creation order: the new ones are at the end
+            new.append(order)
+        for order in reversed(new):
             self._known.add(order.number)
             key = order.external_reference or order.number
             lines = [
