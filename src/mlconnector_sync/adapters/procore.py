@@ -122,7 +122,7 @@ class ProcoreDirectory:
     "vendor_id"}}``, both contract kinds) once per project and unit run.
     """
 
-    def __init__(self, client: ProcoreClient, *, ttl: float = 300.0) -> None:
+    def __init__(self, client: ProcoreClient, *, ttl: float = 60.0) -> None:
         self.client = client
         self._vendors = _Cached(self._list_vendors, ttl)
 

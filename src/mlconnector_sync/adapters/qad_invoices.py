@@ -19,7 +19,8 @@ update whose amounts differ is refused, naming both.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -48,10 +49,28 @@ __all__ = [
     "QADSupplierPaymentSink",
     "QADSupplierTable",
     "document_totals",
+    "shared",
 ]
 
 CREDIT_SUFFIX = "-RET"
 _CENT = Decimal("0.01")
+
+
+def shared(
+    loader: Callable[[str], Mapping[str, Any]], *, ttl: float = 60.0
+) -> Callable[[str], Mapping[str, Any]]:
+    """A ``Flow.tables`` loader whose answer does not depend on the partition (QAD's master
+    data is the same for every Procore project), read once per ``ttl`` seconds for all of
+    them instead of once per project: a code added in QAD is seen within ``ttl``."""
+    cache: dict[str, Any] = {}
+
+    def load(partition: str) -> Mapping[str, Any]:
+        if "value" not in cache or time.monotonic() - cache["at"] > ttl:
+            cache["value"], cache["at"] = loader(partition), time.monotonic()
+        value: Mapping[str, Any] = cache["value"]
+        return value
+
+    return load
 
 
 class QADSupplierTable:

@@ -113,10 +113,12 @@ def run_contractor_demo(
 ) -> dict[str, Any]:
     """The contractor's month: Procore and QAD simulators (5 projects per ``scale``: 50 at
     the command's default), the webhook receiver on loopback with Procore delivering real
-    webhooks to it (``drop_share`` of them lost on the way), SQLite state. Five runs: a first full sync; the month's new
-    costs and approvals taken from the webhooks alone; the scheduled poll catching the lost
-    ones; the clerk's mapping of an unmapped cost code releasing its holds; and a run that
-    posts nothing. Then both sides' money per project and cost code, and the vendor list.
+    webhooks to it (``drop_share`` of them lost on the way), SQLite state.
+
+    Five runs: a first full sync; the month's new costs and approvals taken from the
+    webhooks alone; the scheduled poll catching the lost ones; the clerk's mapping of an
+    unmapped cost code releasing its holds; a run that posts nothing. Then both sides'
+    money per project and cost code, and the vendor list.
     """
     from mlconnector_http import Secret
     from mlconnector_sync.flows import (
@@ -216,8 +218,10 @@ def run_contractor_demo(
             "delivered": delivered,
             "dropped": dropping.dropped,
         },
+        "qad": {"requests": len(world.qad.requests)},
         "procore": {
             "requests": stats.requests,
+            "paced_seconds": round(sum(getattr(world.clock, "slept", ())), 1),
             "rate_limited_429": world.procore.limiter.rejected,
             "share_of_hourly_budget": round(stats.requests / hourly, 3),
         },

@@ -30,7 +30,11 @@ from mlconnector_sync.adapters.procore import (
     ProcoreProjects,
     ProcoreWriteBack,
 )
-from mlconnector_sync.adapters.qad_invoices import QADSupplierInvoiceSink, QADSupplierTable
+from mlconnector_sync.adapters.qad_invoices import (
+    QADSupplierInvoiceSink,
+    QADSupplierTable,
+    shared,
+)
 from mlconnector_sync.adapters.qad_sinks import QADCodingTables
 from mlconnector_sync.flows.procore_coding import (
     Missing,
@@ -166,9 +170,9 @@ def build(
         pushed=Pushed(source=f"procore:{connection}", kinds=("Direct Costs",), fetch=source.fetch),
         tables={
             "vendors": directory.vendors,
-            "suppliers": QADSupplierTable(qad).suppliers,
-            "gl_accounts": coding.gl_accounts,
-            "cost_centres": coding.cost_centres,
-            "projects": coding.projects,
+            "suppliers": shared(QADSupplierTable(qad).suppliers),
+            "gl_accounts": shared(coding.gl_accounts),
+            "cost_centres": shared(coding.cost_centres),
+            "projects": shared(coding.projects),
         },
     )

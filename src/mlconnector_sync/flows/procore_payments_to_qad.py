@@ -19,7 +19,10 @@ from mlconnector_sync.adapters.procore import (
     ProcorePaymentSource,
     ProcoreProjects,
 )
-from mlconnector_sync.adapters.qad_invoices import QADSupplierPaymentSink, QADSupplierTable
+from mlconnector_sync.adapters.qad_invoices import (
+    QADSupplierPaymentSink,
+    QADSupplierTable,
+)
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
 from mlconnector_sync.flows.procore_coding import (
     SETTINGS,

@@ -39,7 +39,11 @@ from mlconnector_sync.adapters.procore import (
     ProcoreRequisitionSource,
     ProcoreWriteBack,
 )
-from mlconnector_sync.adapters.qad_invoices import QADSupplierInvoiceSink, QADSupplierTable
+from mlconnector_sync.adapters.qad_invoices import (
+    QADSupplierInvoiceSink,
+    QADSupplierTable,
+    shared,
+)
 from mlconnector_sync.adapters.qad_sinks import QADCodingTables, code_key
 from mlconnector_sync.flows.procore_coding import (
     Missing,
@@ -275,10 +279,10 @@ def build(
         tables={
             "vendors": directory.vendors,
             "commitments": directory.commitments,
-            "suppliers": QADSupplierTable(qad).suppliers,
-            "gl_accounts": coding.gl_accounts,
-            "cost_centres": coding.cost_centres,
-            "projects": coding.projects,
+            "suppliers": shared(QADSupplierTable(qad).suppliers),
+            "gl_accounts": shared(coding.gl_accounts),
+            "cost_centres": shared(coding.cost_centres),
+            "projects": shared(coding.projects),
             "receipts": open_receipts(qad),
         },
     )
