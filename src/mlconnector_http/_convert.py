@@ -325,15 +325,40 @@ def _field_code(
     return f"{name} = {hook_name}({name}, {type_name})", lambda value: False
 
 
+_FACTORY: Any = type(attrs.Factory(list))  # the class behind ``attrs.Factory(...)``
+
+
+def _fills_dict(cls: Any, fields: Sequence[Any]) -> bool:
+    """Whether an instance of ``cls`` can be made by filling its ``__dict__``: its ``__init__``
+    would only assign (no validator, converter, hook, cached hash, slot or ``init=False``)."""
+    init = getattr(cls.__init__, "__code__", None)
+    return (
+        init is not None
+        and "_attrs_cached_hash" not in init.co_names
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and all(
+            field.init
+            and field.validator is None
+            and field.converter is None
+            and not (isinstance(field.default, _FACTORY) and field.default.takes_self)
+            and not isinstance(getattr(cls, field.name, None), types.MemberDescriptorType)
+            for field in fields
+        )
+    )
+
+
 def make_structure_fn(
     cls: type[T], converter: cattrs.Converter, renames: Mapping[str, str] | None = None
 ) -> Callable[[Any, Any], T]:
     """A structure function for the attrs class ``cls``: cattrs' own when ``converter`` has
     detailed validation, else one generated once for the class that calls the same hooks,
     except that a field whose hook would return an exact ``str``/``int``/``bool`` (or
-    ``None`` for an Optional) unchanged is checked inline instead, and the class is called
-    with keywords rather than a dict: most fields of a vendor record are such, and those calls
-    were most of the cost of a listing.
+    ``None`` for an Optional) unchanged is checked inline instead: most fields of a vendor
+    record are such, and those calls were most of the cost of a listing. An instance whose
+    ``__init__`` would only assign (a dict class without validators or converters) is made by
+    filling its ``__dict__`` in one step: the checks were made, and a frozen ``__init__``
+    pays a guarded ``setattr`` per field.
 
     ``renames`` maps attribute names to wire keys. The generated function takes dicts; any
     other value goes to cattrs' function, which refuses it as before.
@@ -344,11 +369,18 @@ def make_structure_fn(
     if converter.detailed_validation:
         return generated
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {"__cl": cls, "__fallback": generated}
+    fields = attrs.fields(cast(Any, cls))
+    fill = _fills_dict(cls, fields)
+    namespace: dict[str, Any] = {
+        "__cl": cls,
+        "__fallback": generated,
+        "__new": object.__new__,
+        "__set": object.__setattr__,
+    }
     body: list[str] = []
     always: list[str] = []
     sometimes: list[str] = []
-    for index, field in enumerate(attrs.fields(cast(Any, cls))):
+    for index, field in enumerate(fields):
         if not field.init:
             continue
         name = f"v{index}"
@@ -356,24 +388,41 @@ def make_structure_fn(
         key = renames.get(field.name, field.name)
         convert, passes = _field_code(name, type_, converter.get_structure_hook(type_), namespace)
         default = field.default
+        target = field.name if fill else field.alias
         if default is attrs.NOTHING:
             body += [f"{name} = o[{key!r}]", convert]
-            always.append(f"{field.alias}={name}")
-        elif not isinstance(default, attrs.Factory) and passes(default):  # type: ignore[arg-type]
+            always.append(f"{target!r}: {name}")
+        elif not isinstance(default, _FACTORY) and passes(default):
             namespace[f"d_{name}"] = default
             body += [f"{name} = o.get({key!r}, d_{name})", convert]
-            always.append(f"{field.alias}={name}")
+            always.append(f"{target!r}: {name}")
+        elif fill:
+            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", f"    {convert}", "else:"]
+            if isinstance(default, _FACTORY):
+                namespace[f"f_{name}"] = default.factory
+                body.append(f"    {name} = f_{name}()")
+            else:
+                namespace[f"d_{name}"] = default
+                body.append(f"    {name} = d_{name}")
+            always.append(f"{target!r}: {name}")
         else:
             body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", f"    {convert}"]
-            body.append(f"    res[{field.alias!r}] = {name}")
+            body.append(f"    res[{target!r}] = {name}")
             sometimes.append(name)
     lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
     lines.append("        return __fallback(o, _)")
     if sometimes:
         lines.append("    res = {}")
     lines += [f"    {line}" for line in body]
-    call = ", ".join([*always, *(["**res"] if sometimes else [])])
-    lines.append(f"    return __cl({call})")
+    values = "{" + ", ".join(always) + "}"
+    if fill:
+        lines += [
+            "    made = __new(__cl)",
+            f"    __set(made, '__dict__', {values})",
+            "    return made",
+        ]
+    else:
+        lines.append(f"    return __cl(**{values}{', **res' if sometimes else ''})")
     exec(compile("\n".join(lines), f"<fast structure {cls.__qualname__}>", "exec"), namespace)
     made: Callable[[Any, Any], T] = namespace["structure"]
     return made

@@ -207,7 +207,7 @@ class DeliveryStatus(OpenStrEnum):
     DISCARDED = "discarded"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Ref:
     """A nested reference to another record (``{"id": ..., "name": ...}``)."""
 
@@ -217,7 +217,7 @@ class Ref:
     full_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class VendorRef:
     """The vendor of a contract; Procore names it ``name`` or ``company`` depending on the view."""
 
@@ -231,7 +231,7 @@ class VendorRef:
         return self.name or self.company
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _Record:
     """What most Procore records carry: an id, the ERP link (``origin_*``) and timestamps."""
 
@@ -242,7 +242,7 @@ class _Record:
     updated_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Company:
     """A company that installed the app (``GET /rest/v1.0/companies``)."""
 
@@ -253,7 +253,7 @@ class Company:
     my_company: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Me:
     """The user the token acts as (for a DMSA app: its service account)."""
 
@@ -262,7 +262,7 @@ class Me:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Project(_Record):
     """A project of the company (only those the DMSA was granted are listed)."""
 
@@ -284,7 +284,7 @@ class Project(_Record):
     origin_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BusinessRegister:
     """A vendor's tax registration, Procore's only home for a tax ID."""
 
@@ -295,7 +295,7 @@ class BusinessRegister:
     verification_status: VerificationStatus | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _VendorFields:
     """The vendor fields Procore both returns and accepts (wire names)."""
 
@@ -323,7 +323,7 @@ class _VendorFields:
     origin_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Vendor(_VendorFields):
     """A company vendor (Directory)."""
 
@@ -337,7 +337,7 @@ class Vendor(_VendorFields):
     updated_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class VendorInput(_VendorFields):
     """The writable fields of a vendor; ``None`` fields are not sent.
 
@@ -360,7 +360,7 @@ class VendorInput(_VendorFields):
         }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class LineItemType(_Record):
     """A cost type ("line item type")."""
 
@@ -369,7 +369,7 @@ class LineItemType(_Record):
     base_type: LineItemBaseType | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CostCode(_Record):
     """A project cost code; ``code`` excludes the parent's prefix, ``full_code`` includes it."""
 
@@ -386,7 +386,7 @@ class CostCode(_Record):
     deleted_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RequisitionSummary:
     """The G702-style totals of a requisition."""
 
@@ -403,7 +403,7 @@ class RequisitionSummary:
     retainage_released_this_period: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RequisitionItem:
     """One schedule-of-values line of a requisition (``view=extended``): this period's work
     on a commitment line, its cost code and cost type, and the retainage it withholds or
@@ -424,7 +424,7 @@ class RequisitionItem:
     net_amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Requisition(_Record):
     """A subcontractor invoice (the API keeps the name "requisition")."""
 
@@ -453,7 +453,7 @@ class Requisition(_Record):
     items: tuple[RequisitionItem, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class LineItem(_Record):
     """A line of a contract's schedule of values or of a direct cost."""
 
@@ -473,7 +473,7 @@ class LineItem(_Record):
     line_item_type: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DirectCost(_Record):
     """A direct cost (invoice, expense or payroll); ``get`` includes its line items."""
 
@@ -495,7 +495,7 @@ class DirectCost(_Record):
     deleted_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _Contract(_Record):
     """Fields shared by work order and purchase order contracts."""
 
@@ -523,7 +523,7 @@ class _Contract(_Record):
     deleted_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WorkOrderContract(_Contract):
     """A work order contract (subcontract); ``get`` includes its line items."""
 
@@ -533,7 +533,7 @@ class WorkOrderContract(_Contract):
     actual_completion_date: dt.date | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrderContract(_Contract):
     """A purchase order contract; ``get`` includes its line items."""
 
@@ -546,7 +546,7 @@ class PurchaseOrderContract(_Contract):
     bill_to_address: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Commitment:
     """A commitment of either kind, as the generic ``/commitments`` listing shows it."""
 
@@ -562,7 +562,7 @@ class Commitment:
     created_at: dt.datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ContractPayment(_Record):
     """A payment issued on a commitment."""
 
@@ -583,7 +583,7 @@ class ContractPayment(_Record):
     origin_code: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Hook:
     """A webhook hook; the ``Authorization`` value Procore will echo is kept as a Secret."""
 
@@ -597,7 +597,7 @@ class Hook:
     owned_by_user_id: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Trigger:
     """A webhook trigger: which resource and change fire the hook."""
 
@@ -611,7 +611,7 @@ class Trigger:
     user_id: int | None = None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class TriggerSpec:
     """A trigger to create: the resource name (``"Company Vendors"``) and the change."""
 
@@ -619,7 +619,7 @@ class TriggerSpec:
     event_type: TriggerEventType = attrs.field(converter=TriggerEventType)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BulkTriggerResult:
     """What a bulk trigger call did: created (or deleted) triggers and the ones refused.
 
@@ -635,7 +635,7 @@ class BulkTriggerResult:
         return not self.failed
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Delivery:
     """One webhook delivery attempt as Procore recorded it.
 
@@ -655,7 +655,7 @@ class Delivery:
     event: WebhookEvent | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SyncFailure:
     """One item a ``/sync`` call refused: the item as Procore echoed it and why."""
 
@@ -675,7 +675,7 @@ class SyncFailure:
         return None if value is None else str(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SyncResult(Generic[T]):
     """The answer of a ``/sync`` batch: Procore says 200 even when items failed."""
 
@@ -721,7 +721,7 @@ class PayloadVersion(OpenStrEnum):
     V4 = "v4.0"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WebhookMetadata:
     """Who caused the change (v2/v3); filter on it to ignore your own writes and avoid loops."""
 
@@ -732,7 +732,7 @@ class WebhookMetadata:
     source_application_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RelatedResource:
     """A record the changed one belongs to (v3), e.g. the direct cost of a line item."""
 
@@ -740,7 +740,7 @@ class RelatedResource:
     name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WebhookEvent:
     """One Procore event, whatever payload version carried it.
 

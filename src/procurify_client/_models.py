@@ -173,7 +173,7 @@ class AccountType(OpenIntEnum):
 # -- shared pieces -------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Currency:
     """A currency as records embed it; ``rate`` converts to the tenant's base currency."""
 
@@ -183,7 +183,7 @@ class Currency:
     base: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class UserSummary:
     """A user as records embed them (purchaser, requester, creator)."""
 
@@ -194,7 +194,7 @@ class UserSummary:
     email: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CurrentUser:
     """The user the API credentials belong to (``/api/v3/users/me/``)."""
 
@@ -207,7 +207,7 @@ class CurrentUser:
     is_active: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Branch:
     """A location ("branch") as a department embeds it (``BranchSummary``)."""
 
@@ -215,7 +215,7 @@ class Branch:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Department:
     """A department as records embed it (``DepartmentSummary``).
 
@@ -230,7 +230,7 @@ class Department:
     branch: Branch | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Account:
     """A budget account (``AccountRead``): one account code in one department.
 
@@ -243,7 +243,7 @@ class Account:
     active: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PriceModifier:
     """A PO-level tax or discount: an amount, or a percentage of the subtotal."""
 
@@ -254,7 +254,7 @@ class PriceModifier:
 # -- vendors and account codes -------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _VendorFields:
     """The writable vendor fields that read and write alike (``Vendor``, ``VendorInput``)."""
 
@@ -278,7 +278,7 @@ class _VendorFields:
     is_auto_email_po_enabled: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Vendor(_VendorFields):
     """A vendor (``/api/v3/vendors/``); ``external_id`` is the integration's key for it."""
 
@@ -289,7 +289,7 @@ class Vendor(_VendorFields):
     date_modified: dt.datetime | None = attrs.field(default=None, metadata={"wire": "dateModified"})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class VendorInput(_VendorFields):
     """What a vendor create or update sends; ``None`` fields are left out of the body."""
 
@@ -302,7 +302,7 @@ class VendorInput(_VendorFields):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountCode:
     """A GL account code (``/api/v3/account-codes/``); ``active`` is read-only in the API."""
 
@@ -316,7 +316,7 @@ class AccountCode:
     applied_accounts_count: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountCodeInput:
     """What an account code create or update sends (``departments`` is used on create only)."""
 
@@ -334,7 +334,7 @@ class AccountCodeInput:
 # -- purchase orders -----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrderLine:
     """One PO line (``order_items[]`` of the PO detail)."""
 
@@ -373,7 +373,7 @@ class PurchaseOrderLine:
         return self.account.department if self.account is not None else None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrder:
     """A purchase order; ``lines`` is filled by ``get`` (lists carry headers only).
 
@@ -416,7 +416,7 @@ class PurchaseOrder:
 # -- bills ---------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrderRef:
     """A PO as a bill line names it."""
 
@@ -425,7 +425,7 @@ class PurchaseOrderRef:
     uuid: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CostAllocation:
     """The share of a bill line charged to one budget account (account code in a department)."""
 
@@ -434,7 +434,7 @@ class CostAllocation:
     amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BillLine:
     """One bill line (``items[]`` of the bill detail)."""
 
@@ -456,7 +456,7 @@ class BillLine:
     cost_allocations: tuple[CostAllocation, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BillCost:
     """An extra cost on a bill (freight, fees)."""
 
@@ -465,7 +465,7 @@ class BillCost:
     amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Bill:
     """An AP bill; ``lines`` and ``costs`` are filled by ``get``, ``line_ids`` by both.
 
@@ -505,7 +505,7 @@ class Bill:
 # -- payments and receipts -----------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Payment:
     """A payment from the public v1 API (read-only for integrations)."""
 
@@ -526,7 +526,7 @@ class Payment:
     bill_groups: tuple[int, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ReceiptItem:
     """One receiving action against a PO line (order item)."""
 

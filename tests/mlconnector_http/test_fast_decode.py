@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import json
 import math
+import typing
 from decimal import Decimal
 from typing import Any
 
@@ -76,12 +77,25 @@ class Record:
     wire_named: str | None = None
 
 
+_HINTS = typing.get_type_hints(Record)
+
+# the same fields on a dict class: the fast path fills its ``__dict__`` instead of calling
+# ``__init__``; on the slotted ``Record`` it calls ``__init__``
+RecordDict = attrs.make_class(
+    "RecordDict",
+    {f.name: attrs.field(default=f.default, type=_HINTS[f.name]) for f in attrs.fields(Record)},
+    frozen=True,
+    slots=False,
+    kw_only=True,
+)
+MODELS = [Record, RecordDict]
 RENAMES = {"wire_named": "wireName"}
 
 
 def _build(detailed_validation: bool) -> Any:
     converter = make_converter(detailed_validation=detailed_validation)
-    converter.register_structure_hook(Record, make_structure_fn(Record, converter, RENAMES))
+    for model in MODELS:
+        converter.register_structure_hook(model, make_structure_fn(model, converter, RENAMES))
     return converter
 
 
@@ -157,9 +171,9 @@ GOOD: dict[str, Any] = {
 }
 
 
-def _outcome(converter: Any, data: Any) -> tuple[str, Any]:
+def _outcome(converter: Any, data: Any, model: type) -> tuple[str, Any]:
     try:
-        return "ok", converter.structure(data, Record)
+        return "ok", converter.structure(data, model)
     except DECODE_FAILURES:
         return "refused", None
 
@@ -168,19 +182,24 @@ def _outcome(converter: Any, data: Any) -> tuple[str, Any]:
 @given(
     changes=st.dictionaries(st.sampled_from(KEYS), JUNK, max_size=4),
     drop=st.sets(st.sampled_from(KEYS), max_size=3),
+    model=st.sampled_from(MODELS),
 )
-def test_fast_and_detailed_agree_on_any_record(changes: dict[str, Any], drop: set[str]) -> None:
+def test_fast_and_detailed_agree_on_any_record(
+    changes: dict[str, Any], drop: set[str], model: type
+) -> None:
     data = {k: v for k, v in {**GOOD, **changes}.items() if k not in drop}
-    fast, detailed = _outcome(DECODER.fast, data), _outcome(DECODER.detailed, data)
+    fast = _outcome(DECODER.fast, data, model)
+    detailed = _outcome(DECODER.detailed, data, model)
     assert fast[0] == detailed[0], (data, fast, detailed)
     if fast[0] == "ok":
         assert fast[1] == detailed[1]
         assert type(fast[1].colour) is type(detailed[1].colour)
+        assert attrs.asdict(fast[1], recurse=False) == attrs.asdict(detailed[1], recurse=False)
 
 
-@given(value=JUNK)
-def test_a_record_that_is_no_object_is_refused_by_both(value: Any) -> None:
-    assert _outcome(DECODER.fast, value)[0] == _outcome(DECODER.detailed, value)[0]
+@given(value=JUNK, model=st.sampled_from(MODELS))
+def test_a_record_that_is_no_object_is_refused_by_both(value: Any, model: type) -> None:
+    assert _outcome(DECODER.fast, value, model)[0] == _outcome(DECODER.detailed, value, model)[0]
 
 
 def test_the_fast_path_keeps_the_detailed_reasons_for_a_bad_record() -> None:
@@ -195,11 +214,21 @@ def test_the_fast_path_keeps_the_detailed_reasons_for_a_bad_record() -> None:
         DECODER.one(bad, Record, record="record 7")
 
 
-def test_defaults_are_the_models_own() -> None:
-    record = DECODER.one({"id": 1, "name": "n"}, Record, record="record 1")
-    assert record == Record(id=1, name="n")
+@pytest.mark.parametrize("model", MODELS)
+def test_defaults_are_the_models_own(model: Any) -> None:
+    record = DECODER.one({"id": 1, "name": "n"}, model, record="record 1")
+    assert record == model(id=1, name="n")
     assert record.extra == {}
-    assert record.extra is not Record(id=2, name="m").extra
+    assert record.extra is not model(id=2, name="m").extra  # a fresh factory default
+
+
+def test_a_filled_dict_record_is_an_ordinary_frozen_instance() -> None:
+    record = DECODER.fast.structure(GOOD, RecordDict)
+    assert set(vars(record)) == {f.name for f in attrs.fields(RecordDict)}
+    assert record == RecordDict(**vars(record))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        record.name = "changed"
+    assert attrs.evolve(record, name="other").name == "other"
 
 
 JSON_VALUES = st.recursive(
