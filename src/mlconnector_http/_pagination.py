@@ -299,6 +299,7 @@ class Paginator(Generic[T]):
             del raw
             yield page
             op = walk.after(op, page)
+            del page  # not held while the next page decodes: one page in memory, not two
 
     def pages(self, *, with_rejects: bool = False) -> Iterator[Page[T]]:
         """The pages; a page with a reject raises its decode error unless ``with_rejects``."""
@@ -312,11 +313,12 @@ class Paginator(Generic[T]):
         for page in self._walk():
             if not page.rejects:
                 yield from page.items
-                continue
-            for entry in page.entries():
-                if isinstance(entry, Reject):
-                    raise entry.to_error(family)
-                yield entry
+            else:
+                for entry in page.entries():
+                    if isinstance(entry, Reject):
+                        raise entry.to_error(family)
+                    yield entry
+            del page
 
     def with_rejects(self) -> Iterator[T | Reject]:
         """Every record that decodes and a :class:`Reject` for each that does not, in order."""
@@ -367,6 +369,7 @@ class AsyncPaginator(Generic[T]):
             del raw
             yield page
             op = walk.after(op, page)
+            del page
 
     async def pages(self, *, with_rejects: bool = False) -> AsyncIterator[Page[T]]:
         """The pages; a page with a reject raises its decode error unless ``with_rejects``."""
@@ -381,11 +384,12 @@ class AsyncPaginator(Generic[T]):
             if not page.rejects:
                 for item in page.items:
                     yield item
-                continue
-            for entry in page.entries():
-                if isinstance(entry, Reject):
-                    raise entry.to_error(family)
-                yield entry
+            else:
+                for entry in page.entries():
+                    if isinstance(entry, Reject):
+                        raise entry.to_error(family)
+                    yield entry
+            del page
 
     async def with_rejects(self) -> AsyncIterator[T | Reject]:
         """Every record that decodes and a :class:`Reject` for each that does not, in order."""
