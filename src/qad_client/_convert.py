@@ -16,9 +16,8 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 
-from mlconnector_http import make_converter, parse_datetime, structure
+from mlconnector_http import Decoder, make_converter, make_structure_fn, parse_datetime
 from qad_client import _models as m
 from qad_client import _names as n
 from qad_client._exceptions import QADDecodeError
@@ -92,37 +91,36 @@ def _integer(value: Any, cls: type) -> Any:
     return value if cls is int else cls(value)
 
 
-def _optional(inner: type[T]) -> Any:
+def _optional(converter: cattrs.Converter, inner: type[T]) -> Any:
     def hook(value: Any, _: type) -> T | None:
         if value is None or value == "":
             return None
-        return CONVERTER.structure(value, inner)
+        return converter.structure(value, inner)
 
     return hook
 
 
-def _build() -> cattrs.Converter:
-    converter = make_converter()
+def _build(detailed_validation: bool) -> cattrs.Converter:
+    converter = make_converter(detailed_validation=detailed_validation)
     converter.register_structure_hook(bool, _strict_bool)
     # a class hook: cattrs dispatches class hooks before predicate hooks, so a predicate hook
     # on ``str`` never ran; ``_text`` hands str enums (subclasses) to their own constructor
     converter.register_structure_hook(str, _text)
     converter.register_structure_hook(int, _integer)
     for inner in (decimal.Decimal, dt.date, dt.datetime, int):
-        converter.register_structure_hook(inner | None, _optional(inner))
+        converter.register_structure_hook(inner | None, _optional(converter, inner))
     for model, table in _MODELS.items():
-        renames: dict[str, Any] = {
-            a.name: override(rename=table.wire(a.name))
+        renames = {
+            a.name: table.wire(a.name)
             for a in attrs.fields(model)
             if a.name in table.fields or a.name in n.META
         }
-        converter.register_structure_hook(
-            model, make_dict_structure_fn(model, converter, **renames)
-        )
+        converter.register_structure_hook(model, make_structure_fn(model, converter, renames))
     return converter
 
 
-CONVERTER = _build()
+_DECODER = Decoder(_build)
+CONVERTER = _DECODER.detailed
 
 
 class _BadStamp(Exception):
@@ -179,7 +177,7 @@ def from_wire(data: Any, cls: type[T], *, record: str) -> T:
         raise QADDecodeError(
             record, [f"{bad.reason} @ {bad.path}"], fields=[(bad.path, bad.reason)]
         ) from None
-    return structure(CONVERTER, clean, cls, record=record)
+    return _DECODER.one(clean, cls, record=record)
 
 
 def from_row(row: Any, cls: type[T], *, record: str) -> T:
