@@ -17,6 +17,7 @@ import datetime as dt
 import decimal
 import enum
 import math
+import operator
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -380,6 +381,7 @@ def make_structure_fn(
     body: list[str] = []
     always: list[str] = []
     sometimes: list[str] = []
+    every: list[tuple[str, str, str, str]] = []  # (variable, wire key, conversion, target)
     for index, field in enumerate(fields):
         if not field.init:
             continue
@@ -387,6 +389,7 @@ def make_structure_fn(
         type_ = hints.get(field.name, Any)
         key = renames.get(field.name, field.name)
         convert, passes = _field_code(name, type_, converter.get_structure_hook(type_), namespace)
+        every.append((name, key, convert, field.name))
         default = field.default
         target = field.name if fill else field.alias
         if default is attrs.NOTHING:
@@ -411,6 +414,25 @@ def make_structure_fn(
             sometimes.append(name)
     lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
     lines.append("        return __fallback(o, _)")
+    if fill and len(every) > 1:
+        # a record that carries every field's key (most vendor answers do): all values in one
+        # C call; a class whose records keep missing a key stops trying after a few
+        namespace["__every"] = operator.itemgetter(*(key for _, key, _, _ in every))
+        namespace["__misses"] = [0]
+        names = ", ".join(name for name, _, _, _ in every)
+        filled = "{" + ", ".join(f"{target!r}: {name}" for name, _, _, target in every) + "}"
+        lines += [
+            "    if __misses[0] < 32:",
+            "        try:",
+            f"            {names} = __every(o)",
+            "        except KeyError:",
+            "            __misses[0] += 1",
+            "        else:",
+            *(f"            {convert}" for _, _, convert, _ in every),
+            "            made = __new(__cl)",
+            f"            __set(made, '__dict__', {filled})",
+            "            return made",
+        ]
     if sometimes:
         lines.append("    res = {}")
     lines += [f"    {line}" for line in body]

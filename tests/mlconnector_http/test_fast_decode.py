@@ -197,6 +197,32 @@ def test_fast_and_detailed_agree_on_any_record(
         assert attrs.asdict(fast[1], recurse=False) == attrs.asdict(detailed[1], recurse=False)
 
 
+COMPLETE = Decoder(_build)  # only ever sees records with every key: its one-call path
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from(KEYS), JUNK, max_size=4))
+def test_a_record_with_every_key_takes_the_one_call_path_and_still_agrees(
+    changes: dict[str, Any],
+) -> None:
+    full = {"active": False, "count": 3, "flag": None, "ratio": 1.5, "day": "2026-01-02"}
+    full |= {"plain": "a", "extra": {"k": 1}, **GOOD, **changes}
+    full.pop("wire_named", None)
+    fast = _outcome(COMPLETE.fast, full, RecordDict)
+    detailed = _outcome(COMPLETE.detailed, full, RecordDict)
+    assert fast[0] == detailed[0], (full, fast, detailed)
+    assert fast[1] == detailed[1]
+
+
+def test_the_one_call_path_is_the_one_taken_for_complete_records() -> None:
+    hook = COMPLETE.fast.get_structure_hook(RecordDict)
+    misses = hook.__globals__["__misses"]
+    full = {key: GOOD.get(key) for key in KEYS if key != "wire_named"} | GOOD
+    full |= {"active": True, "price": "1", "level": 1, "tags": [], "extra": {}}
+    assert hook(full, RecordDict) == COMPLETE.detailed.structure(full, RecordDict)
+    assert misses == [0]
+
+
 @given(value=JUNK, model=st.sampled_from(MODELS))
 def test_a_record_that_is_no_object_is_refused_by_both(value: Any, model: type) -> None:
     assert _outcome(DECODER.fast, value, model)[0] == _outcome(DECODER.detailed, value, model)[0]
