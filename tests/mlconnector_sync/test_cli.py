@@ -243,14 +243,43 @@ def test_simulate_prints_one_json_line_serves_until_sigterm_and_writes_a_config(
     assert code == 0
 
 
-def test_simulate_refuses_a_scenario_it_does_not_have_yet(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_simulate_serves_the_contractor_until_sigterm_and_writes_its_config(
+    tmp_path: Path,
 ) -> None:
-    code, _, err = run(
-        capsys, "simulate", "--scenario", "contractor", "--config-out", str(tmp_path / "x.toml")
+    import signal
+    import subprocess
+    import sys
+
+    config = tmp_path / "contractor.toml"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlconnector_sync",
+            "simulate",
+            "--scenario",
+            "contractor",
+            "--config-out",
+            str(config),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    assert code == 2
-    assert "contractor" in err
+    try:
+        assert server.stdout is not None
+        line = json.loads(server.stdout.readline())
+        assert set(line) == {"config", "procore"}
+        assert line["procore"].startswith("http://127.0.0.1:")
+        loaded = load_config(config)
+        assert {f.source for f in loaded.flows.values()} == {"procore", "qad"}
+        assert "procore_requisitions_to_qad" in loaded.flows
+        assert loaded.connections["procore"].settings["rate_limit"] == (24, 10.0)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=20)
+        if server.stdout is not None:
+            server.stdout.close()
+    assert code == 0
 
 
 def test_validate_pings_every_system_and_exits_3_when_one_refuses(
