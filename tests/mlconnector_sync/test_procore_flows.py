@@ -25,7 +25,7 @@ from mlconnector_sync.testing._contractor import (
     qad_totals,
 )
 from procore_client import ProcoreClient, RequisitionStatus
-from qad_client import QADClient
+from qad_client import NewPurchaseOrder, NewPurchaseOrderLine, NewReceipt, NewReceiptLine, QADClient
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 ZERO = Decimal("0.00")
@@ -267,3 +267,77 @@ def test_write_back_can_be_switched_off_and_a_refused_one_never_reposts(tmp_path
     )
     again = world.run()
     assert all(f.changes.get("posting", 0) == 0 for f in again.values())
+
+
+def test_a_commitment_with_a_qad_po_bills_its_receipts_once_they_cover_the_invoice(
+    world: World,
+) -> None:
+    scenario = world.scenario
+    item = scenario.qad.seed("builders", items=1).items[0]
+    project = scenario.project_ids[1]
+    state = scenario.procore.state
+    commitment = next(iter(state.commitments_by_project[project].values()))
+    supplier = next(c for c, v in scenario.vendor_ids.items() if v == commitment.vendor_id)
+    po = world.qad.purchase_orders.create(
+        NewPurchaseOrder(
+            supplier=supplier,
+            order_date=dt.date(2026, 11, 1),
+            currency="USD",
+            lines=[
+                NewPurchaseOrderLine(
+                    line=line.position,
+                    item=item,
+                    quantity_ordered=line.amount,
+                    purchase_cost=Decimal("1.00"),
+                )
+                for line in commitment.line_items
+            ],
+        )
+    ).record.number
+    commitment.origin_id = po  # the subcontract was synced to QAD as this PO
+    state.touch()
+
+    def receive(share: Decimal) -> None:
+        world.qad.purchase_order_receipts.create(
+            NewReceipt(
+                po_number=po,
+                receipt_date=dt.date(2026, 11, 5),
+                lines=[
+                    NewReceiptLine(po_line=line.position, quantity=line.amount * share)
+                    for line in commitment.line_items
+                ],
+            )
+        )
+
+    receive(Decimal("0.1"))
+    first = world.run()
+    keys = {
+        f"procore:procore:requisition:{r.id}"
+        for r in state.requisitions_by_commitment[commitment.id]
+        if r.status.startswith("approved")
+    }
+    held = [e for e in first[requisitions.NAME].exceptions if e.source_key in keys]
+    assert len(held) == len(keys)
+    assert all(f"QAD PO {po} line" in (e.reason or "") for e in held)
+    assert all(f"receipts on QAD PO {po}" in (e.waits_on or "") for e in held)
+
+    receive(Decimal("0.9"))
+    second = world.run()
+    assert second[requisitions.NAME].changes["released"] == len(keys)
+    rows = world.store.load(requisitions.NAME, sorted(keys))
+    billed = ZERO
+    for row in rows.values():
+        assert row.state == State.POSTED
+        assert row.target_id is not None
+        invoice = world.qad.supplier_invoices.get(int(row.target_id))
+        assert invoice.matching_lines
+        assert not [line for line in invoice.expense_lines if line.text.endswith("|work")]
+        matched = sum((m.quantity * m.unit_price for m in invoice.matching_lines), ZERO)
+        assert matched == Decimal(row.payload["total_claimed"])
+        billed += matched
+    received = sum((line.amount for line in commitment.line_items), ZERO)
+    left = sum(
+        (r.open_quantity * r.unit_cost for r in world.qad.open_receivers.list(po_number=po)),
+        ZERO,
+    )
+    assert left == received - billed
