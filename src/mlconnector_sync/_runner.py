@@ -239,7 +239,8 @@ class Engine:
                 partitions = list(flow.source.partitions())
             elif flow.pushed is not None:
                 pending = self.store.inbox_pending(flow.pushed.source, kinds=flow.pushed.kinds)
-                partitions = sorted({event.partition for event in pending})
+                named = {event.partition for event in pending}
+                partitions = [p for p in flow.source.partitions() if p in named] if named else []
             else:
                 partitions = []
         except APIError as error:

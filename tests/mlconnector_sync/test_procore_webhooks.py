@@ -163,3 +163,22 @@ def test_a_dropped_webhook_is_caught_by_the_scheduled_poll(world: World) -> None
     polled = world.engine.run_once()
     assert polled.flows[direct_costs.NAME].changes["posted"] == 1
     assert any(ref.startswith(f"PCDC-{cost}-") for ref in world.qad_references())
+
+
+def test_an_event_for_a_project_the_app_may_not_read_is_left_alone(world: World) -> None:
+    event = {
+        "api_version": "v2",
+        "id": 992,
+        "timestamp": "2026-11-20T10:00:00Z",
+        "event_type": "create",
+        "resource_name": "Direct Costs",
+        "resource_id": 8000009999,
+        "company_id": COMPANY_ID,
+        "project_id": world.scenario.hidden_project,
+    }
+    with httpx.Client() as http:
+        answer = http.post(world.url, content=json.dumps(event), headers={"Authorization": SECRET})
+    assert answer.status_code == 200
+    report = world.engine.run_once(poll=False)
+    assert report.exit_code == 0, report.to_json()
+    assert report.flows[direct_costs.NAME].changes.get("pushed", 0) == 0
