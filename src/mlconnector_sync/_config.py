@@ -9,6 +9,7 @@ under ``<connection>.x``.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 import tomllib
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ import attrs
 from mlconnector_sync._engine import EngineOptions
 from mlconnector_sync._mapping import MappingError, read_mapping_file
 from mlconnector_sync._runner import Schedule
+from mlconnector_sync.flows._coding import members_of
+from procurify_client import BillStatus, PurchaseOrderState
 
 __all__ = [
     "QAD_TRANSPORTS",
@@ -325,6 +328,11 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "procore_payments_to_qad": ("procore", "qad"),
 }
 _WRITE_BACK_FLOWS = frozenset({"procore_requisitions_to_qad", "procore_direct_costs_to_qad"})
+_STATUS_FLOWS: Mapping[str, tuple[type[enum.IntEnum], str]] = {
+    "procurify_pos_to_qad": (PurchaseOrderState, "Procurify PO state"),
+    "procurify_bills_to_qad": (BillStatus, "Procurify bill status"),
+}
+"""Flows whose posting statuses the config may choose (``statuses = ["purchased"]``)."""
 """Flows that mark posted records in the source (``write_back``, on by default)."""
 
 
@@ -374,6 +382,18 @@ def _flow(
         if not isinstance(table["write_back"], bool):
             raise ConfigError(path, f"flows.{name}.write_back", "must be true or false")
         options["write_back"] = table["write_back"]
+    if "statuses" in table:
+        setting = f"flows.{name}.statuses"
+        if name not in _STATUS_FLOWS:
+            raise ConfigError(path, setting, f"only for {', '.join(sorted(_STATUS_FLOWS))}")
+        chosen = table["statuses"]
+        if not isinstance(chosen, list) or not chosen:
+            raise ConfigError(path, setting, "must be a non-empty list of statuses")
+        kind, what = _STATUS_FLOWS[name]
+        try:
+            options["statuses"] = members_of(kind, chosen, what)
+        except (ValueError, TypeError) as error:
+            raise ConfigError(path, setting, str(error)) from None
     review = table.get("review", False)
     if not isinstance(review, bool):
         raise ConfigError(path, f"flows.{name}.review", "must be true or false")

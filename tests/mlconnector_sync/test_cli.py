@@ -11,6 +11,7 @@ import pytest
 from mlconnector_sync._config import ConfigError, load_config, parse_duration
 from mlconnector_sync.cli import main
 from mlconnector_sync.testing._scenarios import Manufacturer, write_config
+from procurify_client import BillStatus, PurchaseOrderState
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -122,6 +123,14 @@ def test_unreachable_system_exits_3_without_a_traceback(
     assert served.systems["qad"]["password"] not in out + err
 
 
+_TWO_ENDS = (
+    "[connections.q]\nsystem='qad'\ntenant_url='x'\ndomain='d'\nentity='e'\n"
+    "password_env='NO_SUCH_VAR'\n"
+    "[connections.p]\nsystem='procurify'\nsubdomain='a'\nclient_id='c'\n"
+    "client_secret_env='NO_SUCH_VAR'\n"
+)
+
+
 @pytest.mark.parametrize(
     ("text", "setting"),
     [
@@ -136,6 +145,16 @@ def test_unreachable_system_exits_3_without_a_traceback(
         ("[engine]\nretry_base = 'soon'\n", "engine.retry_base"),
         ("[engine]\nbatch_size = 0\n", "engine.batch_size"),
         ("[surprise]\n", "surprise"),
+        (
+            _TWO_ENDS + "[flows.procurify_bills_to_qad]\nsource='p'\ntarget='q'\n"
+            "statuses=['approved', 'sent']\n",
+            "flows.procurify_bills_to_qad.statuses",
+        ),
+        (
+            _TWO_ENDS + "[flows.qad_suppliers_to_procurify]\nsource='q'\ntarget='p'\n"
+            "statuses=['approved']\n",
+            "flows.qad_suppliers_to_procurify.statuses",
+        ),
         ("not = [toml\n", "-"),
     ],
 )
@@ -327,3 +346,18 @@ def test_reconcile_reports_findings_as_json_and_csv_with_exit_code_1(
     code, out, _ = run(capsys, "reconcile", "--config", str(config))
     assert code == 1
     assert "reconciliation" in out
+
+
+def test_posting_statuses_come_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "statuses.toml"
+    path.write_text(
+        _TWO_ENDS
+        + "[flows.procurify_pos_to_qad]\nsource='p'\ntarget='q'\nstatuses=['purchased']\n"
+        + "[flows.procurify_bills_to_qad]\nsource='p'\ntarget='q'\nstatuses=['approved', 4]\n"
+    )
+    flows = load_config(path).flows
+    assert flows["procurify_pos_to_qad"].options["statuses"] == {PurchaseOrderState.PURCHASED}
+    assert flows["procurify_bills_to_qad"].options["statuses"] == {
+        BillStatus.APPROVED,
+        BillStatus.PAID,
+    }
