@@ -203,6 +203,7 @@ def _engine(path: Path, raw: Mapping[str, Any]) -> EngineOptions:
         "stuck_after",
         "audit_retention",
         "take_over_dead_workers",
+        "pushed_every",
     }
     for key in raw:
         if key not in allowed:
@@ -215,7 +216,7 @@ def _engine(path: Path, raw: Mapping[str, Any]) -> EngineOptions:
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError(path, "engine.batch_size", "must be a positive integer")
         options["batch_size"] = size
-    for key in ("lease_ttl", "retry_base", "retry_cap", "stuck_after"):
+    for key in ("lease_ttl", "retry_base", "retry_cap", "stuck_after", "pushed_every"):
         if key in raw:
             options[key] = _duration(path, f"engine.{key}", raw[key])
     if "take_over_dead_workers" in raw:

@@ -82,6 +82,8 @@ class EngineOptions:
         intent_batch: intents committed together before their writes are sent: fewer
             commits (what bounds PostgreSQL), at the cost of up to this many lookups to
             resolve after a crash.
+        pushed_every: how often ``run_forever`` takes the inbox's pushed events (webhooks)
+            between the flows' scheduled polls; ``None``: only with the polls.
         take_over_dead: take over at once a lease whose holder is a process of this host that
             has ended, instead of waiting for the lease to expire. ``None`` (the default) does
             so on single-host stores (SQLite, memory); on PostgreSQL, turn it on only where
@@ -95,6 +97,7 @@ class EngineOptions:
     stuck_after: dt.timedelta = dt.timedelta(days=2)
     take_over_dead: bool | None = None
     intent_batch: int = 20
+    pushed_every: dt.timedelta | None = None
 
 
 @attrs.define

@@ -176,12 +176,20 @@ class Engine:
         progress: Callable[[Progress], None] | None = None,
         on_report: Callable[[RunReport], None] = lambda _: None,
         sleep: Callable[[float], bool] | None = None,
+        pushed_every: dt.timedelta | None = None,
     ) -> None:
         """Run each flow on its schedule until :meth:`stop` (or SIGINT/SIGTERM in the main
-        thread), finishing the record in hand."""
+        thread), finishing the record in hand.
+
+        With ``pushed_every``, the flows that take pushed events (webhooks) also run that
+        often between their schedules on the inbox alone (``run_once(poll=False)``); their
+        schedules keep the polls that catch missed events.
+        """
         wait = sleep or (lambda seconds: self._stop.wait(seconds))
         chosen = self._select(list(schedules))
         due = {flow.name: self.now() for flow in chosen}
+        pushed = [flow.name for flow in chosen if flow.pushed is not None]
+        next_pushed = self.now() + pushed_every if pushed and pushed_every else None
         with self._signals():
             while not self.stopping:
                 now = self.now()
@@ -191,7 +199,14 @@ class Engine:
                     for name in ready:
                         due[name] = schedules[name].next_after(self.now())
                     continue
-                wait(max((min(due.values()) - now).total_seconds(), 0.0))
+                if next_pushed is not None and pushed_every is not None and next_pushed <= now:
+                    on_report(self.run_once(pushed, progress=progress, poll=False))
+                    next_pushed = self.now() + pushed_every
+                    continue
+                wake = min(due.values())
+                if next_pushed is not None:
+                    wake = min(wake, next_pushed)
+                wait(max((wake - now).total_seconds(), 0.0))
 
     @contextmanager
     def _signals(self) -> Iterator[None]:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mlconnector_http import Secret
-from mlconnector_sync import Engine
+from mlconnector_sync import Engine, RunReport, Schedule
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
 from mlconnector_sync.flows import qad_suppliers_to_procore as suppliers
 from mlconnector_sync.state import MemoryStore
@@ -182,3 +182,33 @@ def test_an_event_for_a_project_the_app_may_not_read_is_left_alone(world: World)
     report = world.engine.run_once(poll=False)
     assert report.exit_code == 0, report.to_json()
     assert report.flows[direct_costs.NAME].changes.get("pushed", 0) == 0
+
+
+def test_run_forever_takes_pushed_events_between_the_scheduled_polls(world: World) -> None:
+    install(world.procore, world.url, authorization=Secret(SECRET))
+    clock = [dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)]
+    engine = Engine(world.engine.flows, world.store, now=lambda: clock[0])
+    reports: list[RunReport] = []
+    made: list[int] = []
+
+    def sleep(seconds: float) -> bool:
+        if not made:  # during the first wait, a user adds a cost and Procore tells us
+            made.append(world.new_cost(world.scenario.project_ids[0], "DC-FOREVER-1"))
+            world.scenario.procore.deliver_pending()
+        clock[0] += dt.timedelta(seconds=seconds)
+        return False
+
+    def on_report(report: RunReport) -> None:
+        reports.append(report)
+        if len(reports) == 2:
+            engine.stop()
+
+    schedules = {f.name: Schedule(interval=dt.timedelta(hours=1)) for f in engine.flows}
+    engine.run_forever(
+        schedules, on_report=on_report, sleep=sleep, pushed_every=dt.timedelta(seconds=30)
+    )
+    first, pushed = reports
+    assert pushed.started_at - first.started_at >= dt.timedelta(seconds=30)
+    assert pushed.flows.keys() == {direct_costs.NAME}
+    assert pushed.flows[direct_costs.NAME].changes["posted"] == 1
+    assert any(ref.startswith(f"PCDC-{made[0]}-") for ref in world.qad_references())

@@ -172,7 +172,12 @@ def run(config_path: Path, once: bool, flows: tuple[str, ...], pushed: bool, as_
                     last.append(engine.run_once(progress=bars.update, poll=not pushed))
                 else:
                     schedules = {n: config.flows[n].schedule for n in (names or config.flows)}
-                    engine.run_forever(schedules, progress=bars.update, on_report=last.append)
+                    engine.run_forever(
+                        schedules,
+                        progress=bars.update,
+                        on_report=last.append,
+                        pushed_every=config.engine.pushed_every,
+                    )
         if not last:
             return
         report = last[-1]
