@@ -455,6 +455,7 @@ class ServedContractor:
             "[engine]",
             'retry_base = "1s"',
             'lease_ttl = "30s"',
+            'pushed_every = "30s"',
             "",
         ]
         for name, settings in (("procore", self.procore), ("qad", self.qad)):
