@@ -341,3 +341,28 @@ def test_a_commitment_with_a_qad_po_bills_its_receipts_once_they_cover_the_invoi
         ZERO,
     )
     assert left == received - billed
+
+
+def test_a_posted_invoice_changed_in_procore_updates_nothing_or_is_refused_naming_amounts(
+    world: World,
+) -> None:
+    world.run()
+    state = world.scenario.procore.state
+    project = world.scenario.project_ids[0]
+    approved = [
+        r for r in state.requisitions_by_project[project].values() if r.status == "approved"
+    ]
+    renamed, changed = approved[0], approved[1]
+    invoices = len(list(world.qad.supplier_invoices.list()))
+    later = world.scenario.clock.now() + dt.timedelta(hours=1)
+    renamed.status, renamed.updated_at = "approved_as_noted", later
+    changed.total_claimed, changed.updated_at = changed.total_claimed + 100, later
+    state.touch()
+    report = world.engine.run_once()
+    assert report.exit_code == 1, "a refused record fails the run"
+    flows = report.flows
+    assert flows[requisitions.NAME].changes["posted"] == 1  # the status change: nothing to send
+    assert len(list(world.qad.supplier_invoices.list())) == invoices
+    (failed,) = [e for e in flows[requisitions.NAME].exceptions if e.kind == "failed"]
+    assert failed.source_key.endswith(f":{changed.id}")
+    assert "QAD cannot change a registered invoice's amounts" in (failed.reason or "")

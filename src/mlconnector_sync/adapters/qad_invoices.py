@@ -251,7 +251,7 @@ class QADSupplierInvoiceSink:
             ) from error
         except APIStatusError as error:
             raise refusal(error) from error
-        total, _ = document_totals(document)
+        total, credited = document_totals(document)
         if current.total != total:
             raise WriteRefused(
                 f"QAD supplier invoice {target_id} ({current.reference}) was registered for "
@@ -260,6 +260,22 @@ class QADSupplierInvoiceSink:
                 permanent=True,
                 field="total",
             )
+        credit = document.get("credit")
+        if credit:
+            try:
+                found = self.client.supplier_invoices.find_by_reference(reference + CREDIT_SUFFIX)
+            except APIStatusError as error:
+                raise refusal(error) from error
+            if not found:
+                self._create(reference + CREDIT_SUFFIX, document, credit, InvoiceType.CREDIT_NOTE)
+            elif found[0].total != credited:
+                raise WriteRefused(
+                    f"the retainage credit note {found[0].reference} was registered for "
+                    f"{found[0].total}; the source now withholds {credited}: post the "
+                    "difference as its own document",
+                    permanent=True,
+                    field="credit",
+                )
         return Written(target_id)
 
 
