@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
 from mlconnector_sync._flow import Context, InvalidRecord
-from mlconnector_sync.adapters.qad_sinks import code_key
+from mlconnector_sync.adapters.qad_sinks import QADCodingTables, code_key
+from qad_client import QADClient
 
-__all__ = ["Missing", "coding", "date", "decimal", "first", "members_of", "supplier_code"]
+__all__ = [
+    "Missing",
+    "coding",
+    "coding_tables",
+    "date",
+    "decimal",
+    "first",
+    "members_of",
+    "supplier_code",
+]
 
 
 @attrs.define
@@ -195,3 +205,25 @@ def members_of(kind: type[enum.IntEnum], values: Iterable[int | str], what: str)
         else:
             chosen.add(int(value))
     return frozenset(chosen)
+
+
+def coding_tables(qad: QADClient, domain: str | None) -> dict[str, Callable[[str], Any]]:
+    """The QAD tables :func:`coding` and :func:`supplier_code` read, as ``Flow.tables``.
+
+    ``domain`` is the QAD domain the flow is configured for: the client's own (its
+    workspace's) or ``None``; another one is refused, since the client decides where the
+    documents go.
+    """
+    if domain is not None and code_key(domain) != code_key(qad.workspace.domain):
+        raise ValueError(
+            f"the QAD client writes to domain {qad.workspace.domain}, not {domain}: "
+            "open it with for_domain() first"
+        )
+    tables = QADCodingTables(qad)
+    return {
+        "gl_accounts": tables.gl_accounts,
+        "cost_centres": tables.cost_centres,
+        "projects": tables.projects,
+        "sub_accounts": tables.sub_accounts,
+        "suppliers": tables.suppliers,
+    }

@@ -42,6 +42,7 @@ from mlconnector_sync.flows import procurify_pos_to_qad
 from mlconnector_sync.flows._coding import (
     Missing,
     coding,
+    coding_tables,
     date,
     decimal,
     members_of,
@@ -323,12 +324,7 @@ def build(
     statuses: Iterable[BillStatus | int | str] = DEFAULT_STATUSES,
 ) -> Flow:
     """The flow from one Procurify tenant (``connection``) into the QAD client's entity."""
-    if domain is not None and code_key(domain) != code_key(qad.workspace.domain):
-        raise ValueError(
-            f"the QAD client writes to domain {qad.workspace.domain}, not {domain}: "
-            "open it with for_domain() first"
-        )
-    tables = QADCodingTables(qad)
+    tables = coding_tables(qad, domain)
     return Flow(
         name=NAME,
         source=ProcurifyBillSource(procurify, connection=connection),
@@ -344,12 +340,5 @@ def build(
             "qad_gl_accounts_to_procurify",
             procurify_pos_to_qad.NAME,
         ),
-        tables={
-            "gl_accounts": tables.gl_accounts,
-            "cost_centres": tables.cost_centres,
-            "projects": tables.projects,
-            "sub_accounts": tables.sub_accounts,
-            "suppliers": tables.suppliers,
-            "open_receipts": tables.open_receipts,
-        },
+        tables={**tables, "open_receipts": QADCodingTables(qad).open_receipts},
     )

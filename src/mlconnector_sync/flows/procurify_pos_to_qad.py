@@ -30,13 +30,12 @@ from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Ski
 from mlconnector_sync.adapters.procurify_sources import ProcurifyPurchaseOrderSource
 from mlconnector_sync.adapters.qad_sinks import (
     REFERENCE_LIMIT,
-    QADCodingTables,
     QADPurchaseOrderSink,
-    code_key,
 )
 from mlconnector_sync.flows._coding import (
     Missing,
     coding,
+    coding_tables,
     date,
     decimal,
     first,
@@ -238,12 +237,7 @@ def build(
     ``domain`` is the QAD domain the client writes to (its workspace's by default; a
     different one is refused, since the client decides where the POs go).
     """
-    if domain is not None and code_key(domain) != code_key(qad.workspace.domain):
-        raise ValueError(
-            f"the QAD client writes to domain {qad.workspace.domain}, not {domain}: "
-            "open it with for_domain() first"
-        )
-    tables = QADCodingTables(qad)
+    tables = coding_tables(qad, domain)
     return Flow(
         name=NAME,
         source=ProcurifyPurchaseOrderSource(procurify, connection=connection),
@@ -253,11 +247,5 @@ def build(
         ),
         reference=reference,
         requires=("qad_suppliers_to_procurify", "qad_gl_accounts_to_procurify"),
-        tables={
-            "gl_accounts": tables.gl_accounts,
-            "cost_centres": tables.cost_centres,
-            "projects": tables.projects,
-            "sub_accounts": tables.sub_accounts,
-            "suppliers": tables.suppliers,
-        },
+        tables=tables,
     )
