@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlconnector_http import RetryPolicy
 from mlconnector_sync import Engine
@@ -20,8 +22,8 @@ from mlconnector_sync.flows import procurify_bills_to_qad as bills_flow
 from mlconnector_sync.state import open_store
 from mlconnector_sync.testing._scenarios import PROCURIFY_TENANT, QAD_PASSWORD, Manufacturer
 from procurify_client import ProcurifyClient
-from procurify_client.testing._state import BillItem
-from qad_client import InvoiceType, QADClient
+from procurify_client.testing._state import BillItem, cents
+from qad_client import InvoiceType, NewMatchingLine, NewSupplierInvoice, QADClient
 
 FLOW = bills_flow.NAME
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -328,3 +330,78 @@ def test_bill_items_round_as_procurify_and_qad_book_them() -> None:
         received_on=NOW,
     )
     assert item.total_cost == Decimal("18272.71")
+
+
+quantities = st.decimals(min_value="0.001", max_value="9999", places=3)
+prices = st.decimals(min_value="0.01", max_value="99999", places=2)
+
+
+@given(st.lists(st.tuples(quantities, prices), min_size=1, max_size=6), prices)
+def test_a_bill_that_adds_up_posts_and_qad_books_the_same_total(
+    lines: list[tuple[Decimal, Decimal]], tax: Decimal
+) -> None:
+    """Procurify rounds each line half up to the cent; QAD books each matched line the same
+    way, so the invoice QAD computes from the document equals the bill's total."""
+    bill_lines = [
+        {
+            "id": n,
+            "quantity": str(quantity),
+            "unit_cost": str(price),
+            "total_cost": str(cents(quantity * price)),
+            "po": {"id": 9, "number": "PO-9"},
+            "po_line": n + 1,
+        }
+        for n, (quantity, price) in enumerate(lines)
+    ]
+    total = sum((cents(q * p) for q, p in lines), Decimal(0)) + tax
+    receipts = {f"PO1/{n + 1}": str(q) for n, (q, _) in enumerate(lines)}
+    tables = {"suppliers": {"S1": True}, "open_receipts": receipts}
+    verdict = bills_flow.transform(
+        _bill(lines=bill_lines, tax=str(tax), total=str(total)),
+        _ctx(**tables),
+        connection="procurify",
+    )
+    assert isinstance(verdict, Post)
+    document = verdict.document
+    invoice = NewSupplierInvoice(
+        supplier="S1",
+        reference="INV-1",
+        invoice_date=NOW.date(),
+        currency="USD",
+        tax=Decimal(document["tax"]),
+        matching_lines=[
+            NewMatchingLine(
+                po_number=m["po_number"],
+                po_line=m["po_line"],
+                receiver="RC1",
+                quantity=Decimal(m["quantity"]),
+                unit_price=Decimal(m["unit_price"]),
+            )
+            for m in document["matches"]
+        ],
+    )
+    assert invoice.lines_total == Decimal(document["total"]) == total
+
+
+@given(st.lists(prices, min_size=1, max_size=5))
+def test_a_credit_note_posts_positive_expense_lines_that_add_up(amounts: list[Decimal]) -> None:
+    lines = [
+        {
+            "id": n,
+            "quantity": "-1",
+            "unit_cost": str(amount),
+            "total_cost": str(-amount),
+            "allocations": [{"account_code": "5000", "amount": str(-amount)}],
+        }
+        for n, amount in enumerate(amounts)
+    ]
+    total = -sum(amounts, Decimal(0))
+    tables = {"suppliers": {"S1": True}, "gl_accounts": {"5000": {"code": "5000"}}}
+    verdict = bills_flow.transform(
+        _bill(type=1, lines=lines, total=str(total)), _ctx(**tables), connection="procurify"
+    )
+    assert isinstance(verdict, Post)
+    assert verdict.document["invoice_type"] == "CREDITNOTE"
+    assert verdict.document["matches"] == []
+    assert sum(Decimal(x["amount"]) for x in verdict.document["expenses"]) == -total
+    assert all(Decimal(x["amount"]) > 0 for x in verdict.document["expenses"])
