@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from mlconnector_sync._flow import Context, InvalidRecord
 from mlconnector_sync.adapters.qad_sinks import code_key
+from mlconnector_sync.flows._coding import Missing, decimal
 
 __all__ = [
     "COST_CODES",
@@ -37,7 +38,6 @@ __all__ = [
     "SETTINGS",
     "VENDORS",
     "Coding",
-    "Missing",
     "code_pair",
     "coding_for",
     "decimal_of",
@@ -82,29 +82,11 @@ def parse_coding(text: str) -> Coding:
     return Coding(parts[0], parts[1], parts[2])
 
 
-@attrs.define
-class Missing:
-    """What holds a record: the reasons and what each waits on, in order, without repeats."""
-
-    reasons: list[str] = attrs.field(factory=list)
-    waits: list[str] = attrs.field(factory=list)
-
-    def add(self, reason: str, waits_on: str) -> None:
-        if reason not in self.reasons:
-            self.reasons.append(reason)
-        if waits_on not in self.waits:
-            self.waits.append(waits_on)
-
-
 def decimal_of(value: Any, field: str) -> Decimal:
-    """A money amount from a snapshot (a decimal string), or :class:`InvalidRecord`."""
-    if value is None or isinstance(value, bool | float):
-        raise InvalidRecord(field, f"must be a decimal amount, not {value!r}")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidRecord(field, f"is not a decimal amount: {value!r}") from None
-    if not number.is_finite() or number != number.quantize(_CENT):
+    """A money amount from a snapshot (a decimal string) in whole cents, or
+    :class:`InvalidRecord`."""
+    number = decimal(value, field, "an amount")
+    if number != number.quantize(_CENT):
         raise InvalidRecord(field, f"is not an amount in cents: {value!r}")
     return number.quantize(_CENT)
 

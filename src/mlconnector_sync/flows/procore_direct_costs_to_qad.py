@@ -36,8 +36,8 @@ from mlconnector_sync.adapters.qad_invoices import (
     shared,
 )
 from mlconnector_sync.adapters.qad_sinks import QADCodingTables
+from mlconnector_sync.flows._coding import Missing
 from mlconnector_sync.flows.procore_coding import (
-    Missing,
     code_pair,
     coding_for,
     decimal_of,

@@ -24,9 +24,9 @@ from mlconnector_sync.adapters.qad_invoices import (
     QADSupplierTable,
 )
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
+from mlconnector_sync.flows._coding import Missing
 from mlconnector_sync.flows.procore_coding import (
     SETTINGS,
-    Missing,
     decimal_of,
     invoice_date,
     qad_reference,
