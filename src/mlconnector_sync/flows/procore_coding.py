@@ -20,7 +20,6 @@ Other tables: ``procore_vendors`` (Procore vendor id -> QAD supplier, else the v
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -30,7 +29,7 @@ import attrs
 
 from mlconnector_sync._flow import Context, InvalidRecord
 from mlconnector_sync.adapters.qad_sinks import code_key
-from mlconnector_sync.flows._coding import Missing, decimal
+from mlconnector_sync.flows._coding import Missing, date, decimal
 
 __all__ = [
     "COST_CODES",
@@ -94,12 +93,9 @@ def decimal_of(value: Any, field: str) -> Decimal:
 def invoice_date(*values: Any, field: str) -> str:
     """The first of ``values`` that is a date, as ISO text; :class:`InvalidRecord` if none."""
     for value in values:
-        if value in (None, ""):
-            continue
-        try:
-            return dt.date.fromisoformat(str(value)[:10]).isoformat()
-        except ValueError:
-            raise InvalidRecord(field, f"not an ISO date: {value!r}") from None
+        found = date(value, field, required=False)
+        if found is not None:
+            return found
     raise InvalidRecord(field, "an invoice needs a date")
 
 
