@@ -303,3 +303,6 @@ def test_the_inbox_keeps_an_event_once_and_hands_out_pending_ones_oldest_first(
     store.inbox_done(["e-1", "e-3"], now=T0 + TTL)
     assert [e.key for e in store.inbox_pending("procore:acme")] == ["e-2", "e-4"]
     assert not store.inbox_put(_event("e-1")), "a processed event's key stays known"
+    store.prune(audit_before=T0 + 2 * TTL, keep_runs=10)
+    assert store.inbox_put(_event("e-1")), "pruned once processed and old"
+    assert not store.inbox_put(_event("e-2")), "a pending event is never pruned"

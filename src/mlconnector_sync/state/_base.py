@@ -195,7 +195,9 @@ class StateStore(Protocol):
         """The latest runs, newest first."""
 
     def prune(self, *, audit_before: dt.datetime, keep_runs: int) -> int:
-        """Drop audit events older than ``audit_before`` and all but ``keep_runs`` runs."""
+        """Drop audit events older than ``audit_before``, all but ``keep_runs`` runs, and inbox
+        events processed before ``audit_before`` (a later redelivery of one is stored again,
+        fetched, and changes nothing)."""
 
     def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
         """Store a new version of mapping table ``name``; returns its version, a number that

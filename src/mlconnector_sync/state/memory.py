@@ -211,7 +211,14 @@ class MemoryStore:
             self._audit = [e for e in self._audit if e.at >= audit_before]
             kept = sorted(self._runs, key=lambda r: r.started_at)
             self._runs = kept[len(kept) - keep_runs :] if keep_runs > 0 else []
-            return before - len(self._audit) - len(self._runs)
+            done = [
+                key
+                for key, event in self._inbox.items()
+                if event.processed_at is not None and event.processed_at < audit_before
+            ]
+            for key in done:
+                del self._inbox[key]
+            return before - len(self._audit) - len(self._runs) + len(done)
 
     def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:
         with self._lock:

@@ -416,6 +416,9 @@ class SQLiteStore:
                 "(SELECT run_id FROM runs ORDER BY started_at DESC LIMIT ?)",
                 (max(keep_runs, 0),),
             ).rowcount
+            dropped += db.execute(
+                "DELETE FROM inbox WHERE processed_at < ?", (_out(audit_before),)
+            ).rowcount
         return dropped
 
     def save_mapping(self, name: str, entries: Mapping[str, str], *, now: dt.datetime) -> int:

@@ -167,6 +167,7 @@ class _SQL:
             "ORDER BY started_at DESC, run_id DESC LIMIT %s"
         )
         self.prune_audit = f"DELETE FROM {s}.audit WHERE at < %s"
+        self.prune_inbox = f"DELETE FROM {s}.inbox WHERE processed_at < %s"
         self.prune_runs = (
             f"DELETE FROM {s}.runs WHERE run_id NOT IN (SELECT run_id FROM {s}.runs "
             "ORDER BY started_at DESC, run_id DESC LIMIT %s)"
@@ -495,6 +496,8 @@ class PostgresStore:
             cur.execute(self._sql.prune_audit, (_out(audit_before),))
             dropped = cur.rowcount
             cur.execute(self._sql.prune_runs, (max(keep_runs, 0),))
+            dropped += cur.rowcount
+            cur.execute(self._sql.prune_inbox, (_out(audit_before),))
             dropped += cur.rowcount
         return dropped
 
