@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlconnector_http.testing import Fault
-from mlconnector_sync import Engine, FlowReport, State
+from mlconnector_sync import Engine, Event, FlowReport, State
 from mlconnector_sync.flows import procore_direct_costs_to_qad as direct_costs
 from mlconnector_sync.flows import procore_payments_to_qad as payments
 from mlconnector_sync.flows import procore_requisitions_to_qad as requisitions
@@ -366,3 +366,26 @@ def test_a_posted_invoice_changed_in_procore_updates_nothing_or_is_refused_namin
     (failed,) = [e for e in flows[requisitions.NAME].exceptions if e.kind == "failed"]
     assert failed.source_key.endswith(f":{changed.id}")
     assert "QAD cannot change a registered invoice's amounts" in (failed.reason or "")
+
+
+@pytest.mark.parametrize("part", [b"CREDITNOTE", b'"INVOICE"'])
+def test_a_write_that_took_effect_but_timed_out_is_resolved_by_lookup_not_sent_twice(
+    world: World, part: bytes
+) -> None:
+    world.scenario.qad.faults.add(
+        Fault.timeout_after_commit(0.01),
+        times=3,
+        predicate=lambda r: r.method == "POST" and part in r.content,
+    )
+    first = world.engine.run_once()
+    assert first.flows[requisitions.NAME].counts.get(State.FAILED, 0) == 0
+    unknown = [e for e in world.store.audit(flow=requisitions.NAME) if e.event == Event.UNKNOWN]
+    assert len(unknown) == 3, "each timed-out write was settled by lookup"
+    world.map_unmapped()
+    world.run()
+    references = [i.external_reference for i in world.qad.supplier_invoices.list()]
+    assert len(references) == len(set(references)), "no QAD document twice"
+    procore_codes, procore_payable = world.procore_totals()
+    qad_codes, qad_payable = world.qad_totals()
+    assert qad_codes == procore_codes
+    assert qad_payable == procore_payable
