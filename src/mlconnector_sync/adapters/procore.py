@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import re
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -95,6 +96,14 @@ class ProcoreProjects:
         self.client = client
         self._projects = _Cached(self._list, ttl)
 
+    @classmethod
+    def of(cls, client: ProcoreClient) -> ProcoreProjects:
+        """The one instance for ``client``, shared by every flow built on it."""
+        found = _PROJECTS.get(client)
+        if found is None:
+            found = _PROJECTS[client] = cls(client)
+        return found
+
     def _list(self) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for project in self.client.projects.list(active=True).with_rejects():
@@ -119,12 +128,23 @@ class ProcoreDirectory:
 
     Vendors (``{vendor id: {"name", "origin_id", "active"}}``) are listed once per ``ttl`` for
     every project; commitments (``{id: {"number", "kind", "status", "origin_id",
-    "vendor_id"}}``, both contract kinds) once per project and unit run.
+    "vendor_id"}}``, both contract kinds) once per project and ``ttl``. ``of(client)`` gives
+    the flows built on one client one directory, so they share what it has read.
     """
 
     def __init__(self, client: ProcoreClient, *, ttl: float = 60.0) -> None:
         self.client = client
+        self.ttl = ttl
         self._vendors = _Cached(self._list_vendors, ttl)
+        self._commitments: dict[str, _Cached[dict[str, Any]]] = {}
+
+    @classmethod
+    def of(cls, client: ProcoreClient) -> ProcoreDirectory:
+        """The one instance for ``client``, shared by every flow built on it."""
+        found = _DIRECTORIES.get(client)
+        if found is None:
+            found = _DIRECTORIES[client] = cls(client)
+        return found
 
     def _list_vendors(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -141,6 +161,13 @@ class ProcoreDirectory:
         return self._vendors.get()
 
     def commitments(self, partition: str) -> dict[str, Any]:
+        if partition not in self._commitments:
+            self._commitments[partition] = _Cached(
+                lambda: self._list_commitments(partition), self.ttl
+            )
+        return self._commitments[partition].get()
+
+    def _list_commitments(self, partition: str) -> dict[str, Any]:
         project = int(partition)
         found: dict[str, Any] = {}
         for kind, listing in (
@@ -158,6 +185,12 @@ class ProcoreDirectory:
                     "vendor_id": None if contract.vendor is None else contract.vendor.id,
                 }
         return found
+
+
+_PROJECTS: weakref.WeakKeyDictionary[ProcoreClient, ProcoreProjects] = weakref.WeakKeyDictionary()
+_DIRECTORIES: weakref.WeakKeyDictionary[ProcoreClient, ProcoreDirectory] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 # -- sources --------------------------------------------------------------------------------

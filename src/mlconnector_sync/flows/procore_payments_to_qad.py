@@ -99,8 +99,8 @@ def build(
     directory: ProcoreDirectory | None = None,
 ) -> Flow:
     """The flow from one Procore company (``connection``) into the QAD client's domain."""
-    projects = projects or ProcoreProjects(procore)
-    directory = directory or ProcoreDirectory(procore)
+    projects = projects or ProcoreProjects.of(procore)
+    directory = directory or ProcoreDirectory.of(procore)
     return Flow(
         name=NAME,
         source=ProcorePaymentSource(

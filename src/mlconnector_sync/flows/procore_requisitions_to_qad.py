@@ -261,8 +261,8 @@ def build(
 ) -> Flow:
     """The flow from one Procore company (``connection``) into the QAD client's domain;
     with ``write_back`` each posted record is marked in Procore (``origin_id``)."""
-    projects = projects or ProcoreProjects(procore)
-    directory = directory or ProcoreDirectory(procore)
+    projects = projects or ProcoreProjects.of(procore)
+    directory = directory or ProcoreDirectory.of(procore)
     coding = QADCodingTables(qad)
     source = ProcoreRequisitionSource(procore, connection=connection, projects=projects)
     return Flow(
