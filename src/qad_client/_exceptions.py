@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -35,6 +36,7 @@ from mlconnector_http import (
     ConfigurationError,
     Conflict,
     DecodeError,
+    FieldError,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -61,6 +63,7 @@ __all__ = [
     "QADTransportError",
     "QADValidationError",
     "QADWriteOutcomeUnknown",
+    "error_entries",
     "parse_error",
 ]
 
@@ -128,6 +131,41 @@ class QADServerError(QADStatusError, ServerError):
     """5xx, or a body that is not what QAD promises (HTML from a proxy, truncated JSON)."""
 
 
+def _get(entry: Mapping[Any, Any], key: str) -> Any:
+    """``entry[key]`` with the key matched regardless of case (QAD is not consistent)."""
+    if key in entry:
+        return entry[key]
+    folded = key.casefold()
+    return next((v for k, v in entry.items() if str(k).casefold() == folded), None)
+
+
+def error_entries(body: Any) -> tuple[FieldError, ...] | None:
+    """The ``{severity, code, message, fieldName}`` items of ``{"errors": [...]}``, or None.
+
+    The bare envelope is what a 403 answers [qad-evidence N2]; ``submitResult.errors`` has
+    the same items. ``code`` is a string (an integer is read as its text); ``severity`` is an
+    integer whose scale is not published, so it is not interpreted.
+    """
+    entries = body.get("errors") if isinstance(body, Mapping) else None
+    if not isinstance(entries, list):
+        return None
+    found: list[FieldError] = []
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            found.append(FieldError("", str(entry)))
+            continue
+        code = _get(entry, "code")
+        found.append(
+            FieldError(
+                field=str(_get(entry, "fieldName") or ""),
+                message=str(_get(entry, "message") or ""),
+                code=str(code) if code not in (None, "") else None,
+                value=_get(entry, "fieldValue"),
+            )
+        )
+    return tuple(found)
+
+
 def parse_error(
     response: httpx.Response, family: type[APIError], retry_after: float | None
 ) -> APIStatusError:
@@ -151,5 +189,18 @@ def parse_error(
             body=body,
             method=error.method,
             path=error.path,
+        )
+    entries = error_entries(body)
+    if entries:
+        text = "; ".join(e.message for e in entries if e.message) or error.message
+        return type(error)(
+            text,
+            status_code=error.status_code,
+            request_id=error.request_id,
+            body=body,
+            method=error.method,
+            path=error.path,
+            errors=entries,
+            **({"retry_after": error.retry_after} if isinstance(error, RateLimited) else {}),
         )
     return error

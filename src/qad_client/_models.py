@@ -17,6 +17,7 @@ from typing import Generic, Literal, TypeVar
 import attrs
 
 from mlconnector_http import FieldError, OpenStrEnum
+from qad_client._names import ITEM_STATUS
 
 __all__ = [
     "Allocation",
@@ -240,6 +241,7 @@ class Supplier(_Audited):
 
     code: str
     name: str = ""
+    address_name: str = ""
     shared_set: str = ""
     business_relation: str = ""
     street1: str = ""
@@ -258,18 +260,21 @@ class Supplier(_Audited):
 
 @attrs.frozen(kw_only=True)
 class Item(_Audited):
-    """An item of one domain, with its purchase price and default expense account."""
+    """An item of one domain; its costs live per site and cost set, not on the item [N8]."""
 
     code: str
     domain: str = ""
-    description1: str = ""
+    description: str = ""
     description2: str = ""
     unit_of_measure: str = ""
     item_type: str = ""
     status: str = ""
-    purchase_cost: Decimal | None = None
     gl_account: str = ""
-    is_active: bool = True
+
+    @property
+    def is_active(self) -> bool:
+        """Whether ``itemStatus`` is the active status (items have no ``isActive`` field)."""
+        return self.status.strip().upper() == ITEM_STATUS["active"]
 
 
 @attrs.frozen(kw_only=True)
@@ -500,12 +505,14 @@ class SupplierPayment(_Audited):
 
 @attrs.frozen(kw_only=True)
 class NewSupplier:
-    """A supplier to create."""
+    """A supplier to create; ``name`` is its business relation's name, ``address_name`` its
+    address's (the name when not given)."""
 
     code: str
     name: str
     currency: str
     credit_terms: str = ""
+    address_name: str | None = None
     business_relation: str = ""
     street1: str = ""
     street2: str = ""

@@ -25,6 +25,7 @@ __all__ = [
     "CONTROL",
     "COST_CENTRE",
     "DOMAIN",
+    "DUPLICATE_CODES",
     "DUPLICATE_PHRASES",
     "ENVELOPE",
     "EXPENSE_LINE",
@@ -32,6 +33,7 @@ __all__ = [
     "GRID",
     "HEADERS",
     "ITEM",
+    "ITEM_STATUS",
     "MATCHING_LINE",
     "META",
     "OAUTH",
@@ -59,6 +61,8 @@ PATHS = {
     "token": "oauth/token",
     "security_control": "api/qracore/securityControl",
     "browses": "api/qracore/browses",
+    "total_count": "api/qracore/browses/totalCount",  # [N8], QAD-internal 2015 harness
+    "permission_state": "api/qracore/permissionState",  # [N6]
     "erp": "api/erp",
     "line_grid": "api/erp/purchaseOrderLinesGrid",
     "line_field_change": "api/erp/purchaseOrderLines/fieldChangeV2",
@@ -112,7 +116,8 @@ ENVELOPE = {
     "field_name": "fieldName",
     "field_value": "fieldValue",
     "message": "message",
-    "severity": "severity",  # guess: "error" | "warning" | "info"
+    "severity": "severity",  # an integer [N2]; its scale is unknown (a 403 carries 1)
+    "error_severity": "errorSeverity",  # submitResult's overall severity, an integer [C1]
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",  # the string "true" or "false"
     "total": "TotalRecords",  # guess
@@ -144,9 +149,13 @@ GRID = {
     "field_change_order": ("site", "item", "quantity_ordered", "purchase_cost"),
 }
 
+# ``itemStatus`` of an item that can be bought [N8]; items carry no ``isActive``.
+ITEM_STATUS = {"active": "ACTIVE"}
+
 # Texts a failed write carries for the two meanings that are not plain validation.
 CONFLICT_PHRASES = ("has been changed by another user",)
 DUPLICATE_PHRASES = ("already exists",)
+DUPLICATE_CODES = frozenset({"RECORD_ALREADY_EXIST"})  # the BE message key of a taken key [N18]
 
 
 @attrs.frozen
@@ -193,27 +202,29 @@ class Table:
 
 
 _BE = "urn:browse:bebrowse:com.qad.erp."
+_FIN = _BE + "financials."  # the namespace of financial lookups [N10]
 
 SUPPLIER = Table(
-    plural="supplierV2s",  # guess, by analogy with customerV2s
+    plural="supplierV2s",  # [N1]
     row_object="supplierV2",
-    browse_id=_BE + "base.supplierV2s",
-    view_uri="urn:be:com.qad.base.supplier.ISupplierV2",  # guess
+    browse_id=_BE + "base.supplierV2s",  # guess (maybe base.suppliers; legacy mfg:ad014)
+    view_uri="urn:be:com.qad.base.supplier.ISupplierV2",  # [N1]
     scope="shared_set",
     keys=("code",),
     fields={
         "shared_set": "sharedSetCode",
         "code": "supplierCode",
-        "name": "name",
+        "name": "businessRelationName",  # supplierV2s has no "name" [N1]
+        "address_name": "addressName",  # [N1, N4]
         "business_relation": "businessRelationCode",
-        "street1": "addressStreet1",
-        "street2": "addressStreet2",
-        "street3": "addressStreet3",
+        "street1": "street1",
+        "street2": "street2",
+        "street3": "street3",
         "city": "city",
-        "zip": "zip",
+        "zip": "zipCode",
         "country": "countryCode",
-        "tax_id_federal": "taxIdFederal",
-        "tax_id_state": "taxIdState",
+        "tax_id_federal": "federalTax",
+        "tax_id_state": "stateTax",
         "currency": "currencyCode",
         "credit_terms": "creditTermsCode",
         "is_active": "isActive",
@@ -223,29 +234,27 @@ SUPPLIER = Table(
 )
 
 ITEM = Table(
-    plural="itemV2s",  # guess
-    row_object="itemV2",
-    browse_id=_BE + "base.itemV2s",
-    view_uri="urn:be:com.qad.base.item.IItem",
+    plural="items",  # [N8, N9]
+    row_object="item",  # guess
+    browse_id=_BE + "base.items",  # guess (legacy mfg:gp340 / pp100)
+    view_uri="urn:be:com.qad.base.item.IItem",  # [N12]
     keys=("code",),
     fields={
         "domain": "domainCode",
         "code": "itemCode",
-        "description1": "description1",
+        "description": "description",  # [N8, N9]
         "description2": "description2",
         "unit_of_measure": "unitOfMeasure",
         "item_type": "itemType",
-        "status": "status",
-        "purchase_cost": "purchaseCost",
-        "gl_account": "glAccountCode",  # guess
-        "is_active": "isActive",
+        "status": "itemStatus",  # "ACTIVE" [N8]; items have no isActive
+        "gl_account": "glAccountCode",  # guess (leans contradicted: GL comes from productLine)
     },
 )
 
 GL_ACCOUNT = Table(
     plural="glAccounts",  # guess
     row_object="glAccount",
-    browse_id=_BE + "base.glAccounts",  # guess
+    browse_id=_FIN + "glAccounts",  # guess (financial browses sit under financials [N10])
     view_uri="urn:be:com.qad.financials.generalledger.IGLAccount",  # guess
     scope="shared_set",
     keys=("code",),
@@ -265,7 +274,7 @@ def _analysis(plural: str, row: str, code: str, urn: str) -> Table:
     return Table(
         plural=plural,
         row_object=row,
-        browse_id=_BE + f"base.{plural}",
+        browse_id=_FIN + plural,
         view_uri=f"urn:be:com.qad.financials.generalledger.{urn}",
         scope="shared_set",
         keys=("code",),
@@ -280,7 +289,7 @@ def _analysis(plural: str, row: str, code: str, urn: str) -> Table:
 
 COST_CENTRE = _analysis("costCentres", "costCentre", "costCentreCode", "ICostCentre")  # guess
 SUB_ACCOUNT = _analysis("subAccounts", "subAccount", "subAccountCode", "ISubAccount")  # guess
-PROJECT = _analysis("projects", "project", "projectCode", "IProject")  # guess
+PROJECT = _analysis("projects", "project", "projectCode", "IProject")  # browse [N10]; rest guess
 
 DOMAIN = Table(
     plural="domainV3s",

@@ -35,6 +35,7 @@ from qad_client._exceptions import (
     QADNotFound,
     QADStatusError,
     QADValidationError,
+    error_entries,
 )
 from qad_client._intent import Intent, QADOperation
 from qad_client._models import Filter, Workspace, WriteResult
@@ -320,48 +321,51 @@ def find_by_external_reference(
 # --- writes -----------------------------------------------------------------------------------
 
 
-def _message(entry: Any) -> FieldError:
-    e = n.ENVELOPE
-    if not isinstance(entry, Mapping):
-        return FieldError("", str(entry))
-    code = entry.get(e["code"])
-    return FieldError(
-        field=str(entry.get(e["field_name"]) or ""),
-        message=str(entry.get(e["message"]) or ""),
-        code=str(code) if code not in (None, "") else None,
-        value=entry.get(e["field_value"]),
-    )
+def _case_insensitive(table: n.Table, field: str) -> str:
+    """QAD's spelling of an error's field as the payload spells it (``AddressSearchName``)."""
+    wanted = field.casefold()
+    for wire in table.fields.values():
+        if wire.casefold() == wanted:
+            return wire
+    return field
 
 
-def _is_error(entry: Any) -> bool:
-    severity = entry.get(n.ENVELOPE["severity"]) if isinstance(entry, Mapping) else None
-    return str(severity or "").lower() == "error"
-
-
-def read_submit_result(response: httpx.Response, body: Any) -> tuple[FieldError, ...]:
+def read_submit_result(
+    response: httpx.Response, body: Any, table: n.Table | None = None
+) -> tuple[FieldError, ...]:
     """The warnings of an accepted write; raises the typed error of a refused one.
 
-    A write answers 200 even when QAD refuses it: ``submitResult.success`` decides. A
-    refusal naming a changed record is a conflict, one saying "already exists" a duplicate,
-    anything else a validation error listing each ``{fieldName, message, code}``.
+    A write answers 200 even when QAD refuses it: ``submitResult.success`` decides (an entry's
+    integer ``severity`` has no published scale, so it does not). A body that is only the bare
+    ``{"errors": [...]}`` envelope is a refusal too. A refusal naming a changed record is a
+    conflict, one saying "already exists" (or naming a duplicate supplier-invoice reference)
+    a duplicate, anything else a validation error listing each ``{fieldName, message, code}``;
+    field names are given as the table spells them, matched without regard to case.
     """
     e = n.ENVELOPE
     result = body.get(e["submit_result"]) if isinstance(body, Mapping) else None
+    bare = error_entries(body) if result is None else None
+    if bare is not None:
+        result = {e["success"]: False, e["errors"]: body[e["errors"]]}
     if not isinstance(result, Mapping):
         raise ValueError("write reply without submitResult")
     entries = result.get(e["errors"]) or []
     if not isinstance(entries, list):
         raise ValueError("submitResult.errors is not a list")
     success = result.get(e["success"])
-    ok = (success is True or str(success).lower() == "true") and not any(map(_is_error, entries))
-    messages = tuple(_message(entry) for entry in entries)
-    if ok:
+    found = error_entries({e["errors"]: entries}) or ()
+    messages = tuple(
+        attrs.evolve(msg, field=_case_insensitive(table, msg.field)) if table else msg
+        for msg in found
+    )
+    if success is True or str(success).lower() == "true":
         return messages
     texts = " ".join(msg.message.lower() for msg in messages)
+    codes = {msg.code for msg in messages if msg.code}
     cls: type[QADStatusError] = QADValidationError
     if any(phrase in texts for phrase in n.CONFLICT_PHRASES):
         cls = QADConflict
-    elif any(phrase in texts for phrase in n.DUPLICATE_PHRASES):
+    elif any(phrase in texts for phrase in n.DUPLICATE_PHRASES) or codes & n.DUPLICATE_CODES:
         cls = QADDuplicate
     raise cls(
         "; ".join(msg.message for msg in messages if msg.message) or "QAD refused the write",
@@ -406,7 +410,7 @@ def write(
 
     def parse(response: httpx.Response) -> WriteResult[T]:
         body = response.json()
-        warnings = read_submit_result(response, body)
+        warnings = read_submit_result(response, body, table)
         rows = body.get(table.plural)
         if not isinstance(rows, list) or not rows:
             raise ValueError(f"accepted write of {table.plural} did not echo the record")

@@ -25,6 +25,7 @@ from qad_client import (
     QADConflict,
     QADDecodeError,
     QADDuplicate,
+    QADPermissionDenied,
     QADServerError,
     QADStatusError,
     QADValidationError,
@@ -37,9 +38,14 @@ from qad_client._convert import encode_value, from_row
 
 BASE = "https://acme.qad.com/clouderp/"
 WS = Workspace("10USA", "10USACO")
-SUPPLIER_ROW = {"supplierCode": "S1", "name": "Acme", "isActive": True, "concurrencyHash": "h1"}
+SUPPLIER_ROW = {
+    "supplierCode": "S1",
+    "businessRelationName": "Acme",
+    "isActive": True,
+    "concurrencyHash": "h1",
+}
 
-severities = st.sampled_from(["error", "warning", "info", "ERROR", "Warning", None])
+severities = st.sampled_from([0, 1, 2, 3, None])
 words = st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), max_size=20)
 messages = st.one_of(
     words,
@@ -52,7 +58,7 @@ messages = st.one_of(
 def entries(draw: st.DrawFn) -> dict[str, Any]:
     entry: dict[str, Any] = {"message": draw(messages), "fieldName": draw(words)}
     if draw(st.booleans()):
-        entry["code"] = draw(st.sampled_from(["QAD-1001", "QAD-1008", 4001]))
+        entry["code"] = draw(st.sampled_from(["47", "403", "QAD-1008", 4001]))
     if draw(st.booleans()):
         entry["fieldValue"] = draw(words)
     severity = draw(severities)
@@ -84,9 +90,7 @@ def test_generated_write_replies_are_classified(
         "supplierV2s": [SUPPLIER_ROW],
         "submitResult": {"success": success, "errorSeverity": severity, "errors": found},
     }
-    ok = success in (True, "true") and not any(
-        str(e.get("severity", "")).lower() == "error" for e in found
-    )
+    ok = success in (True, "true")
     expected = [(str(e["fieldName"]), str(e["message"])) for e in found]
     if ok:
         result = _write_op().parse(_reply(body))
@@ -165,6 +169,8 @@ def test_create_sends_the_qad_envelope(respx_mock: respx.MockRouter) -> None:
     assert record["concurrencyHash"] == ""
     assert record["externalReference"] == "procurify:77"
     assert record["isActive"] is True
+    assert (record["businessRelationName"], record["addressName"]) == ("Acme", "Acme")
+    assert "name" not in record
     assert "sharedSetCode" not in record
 
 
@@ -190,6 +196,51 @@ def test_a_refused_write_is_a_validation_error_with_fields(respx_mock: respx.Moc
     assert caught.value.errors[0].field == "currencyCode"
     assert caught.value.errors[0].code == "Q1"
     assert "currencyCode: Currency XXX does not exist." in str(caught.value)
+
+
+@respx.mock
+def test_error_field_names_match_the_payload_regardless_of_case(
+    respx_mock: respx.MockRouter,
+) -> None:
+    refused = {
+        "supplierV2s": [SUPPLIER_ROW],
+        "submitResult": {
+            "success": False,
+            "errorSeverity": 3,
+            "errors": [
+                {"FieldName": "AddressName", "Message": "Too long.", "Code": 47},
+                {"fieldName": "CreditTermsCode", "message": "Unknown.", "code": "12"},
+                {"fieldName": "NotAField", "message": "Odd.", "code": "1"},
+            ],
+        },
+    }
+    respx_mock.post(BASE + "api/erp/supplierV2s").respond(200, json=refused)
+    with pytest.raises(QADValidationError) as caught:
+        _client().suppliers.create(NewSupplier(code="S1", name="Acme", currency="USD"))
+    found = [(e.field, e.message, e.code) for e in caught.value.errors]
+    assert found == [
+        ("addressName", "Too long.", "47"),
+        ("creditTermsCode", "Unknown.", "12"),
+        ("NotAField", "Odd.", "1"),
+    ]
+
+
+@respx.mock
+def test_the_bare_error_envelope_parses_like_a_submit_result(
+    respx_mock: respx.MockRouter,
+) -> None:
+    denied = {
+        "errors": [{"severity": 1, "code": "403", "message": "Access is denied", "fieldName": ""}]
+    }
+    respx_mock.post(BASE + "api/erp/supplierV2s").respond(403, json=denied)
+    with pytest.raises(QADPermissionDenied) as caught:
+        _client().suppliers.create(NewSupplier(code="S1", name="Acme", currency="USD"))
+    assert caught.value.message == "Access is denied"
+    assert [(e.field, e.code) for e in caught.value.errors] == [("", "403")]
+    respx_mock.post(BASE + "api/erp/supplierV2s").respond(200, json=denied)
+    with pytest.raises(QADValidationError) as refused:
+        _client().suppliers.create(NewSupplier(code="S1", name="Acme", currency="USD"))
+    assert refused.value.errors[0].message == "Access is denied"
 
 
 @respx.mock
@@ -239,7 +290,7 @@ def test_browse_pages_follow_page_plus_one(respx_mock: respx.MockRouter) -> None
         assert url.params["browseId"] == "urn:browse:bebrowse:com.qad.erp.base.supplierV2s"
         assert url.params["pageSize"] == "2"
         assert url.params.get_list("filter") == [
-            "supplierV2.name,sw,Ac,literal",
+            "supplierV2.businessRelationName,sw,Ac,literal",
             "supplierV2.isActive,eq,true,literal",
             "supplierV2.lastModifiedDateTime,ge,2026-03-01T10:30:00.000Z,literal",
         ]
@@ -302,3 +353,25 @@ def test_unknown_status_values_are_kept_not_fatal() -> None:
     assert isinstance(order.status, OrderStatus)
     assert not order.status.is_known
     assert InvoiceStatus("HOLD") is InvoiceStatus.HOLD
+
+
+@respx.mock
+def test_items_live_at_items_and_are_active_by_item_status(respx_mock: respx.MockRouter) -> None:
+    rows = [
+        {"item.itemCode": "I1", "item.description": "Bolt", "item.itemStatus": "ACTIVE"},
+        {"item.itemCode": "I2", "item.description": "Nut", "item.itemStatus": "OBSOLETE"},
+    ]
+    route = respx_mock.get(BASE + "api/qracore/browses").respond(200, json={"data": rows})
+    client = _client()
+    found = list(client.items.list(active=True))
+    assert [(i.code, i.description, i.is_active) for i in found] == [
+        ("I1", "Bolt", True),
+        ("I2", "Nut", False),
+    ]
+    sent = route.calls.last.request.url.params
+    assert sent["browseId"] == "urn:browse:bebrowse:com.qad.erp.base.items"
+    assert sent.get_list("filter") == ["item.itemStatus,eq,ACTIVE,literal"]
+    with pytest.raises(QADConfigurationError, match="isActive"):
+        client.items.list(active=False)
+    assert n.ITEM.path == "api/erp/items"
+    assert not {"isActive", "purchaseCost", "description1"} & set(n.ITEM.fields.values())

@@ -129,7 +129,7 @@ def test_validate_checks_every_path_and_names_each_missing_one() -> None:
     assert ("purchase_orders", "api/erp/purchaseOrderLines/fieldChangeV2") in paths
     assert len(report.checks) == 24
 
-    world.sim.faults.add(Fault.http_status(404), path=r"/api/erp/itemV2s$", times=None)
+    world.sim.faults.add(Fault.http_status(404), path=r"/api/erp/items$", times=None)
     world.sim.faults.add(
         Fault.http_status(404),
         path="/api/qracore/browses",
@@ -139,7 +139,7 @@ def test_validate_checks_every_path_and_names_each_missing_one() -> None:
     report = client.validate()
     assert not report.ok
     assert report.missing == (
-        "items: GET api/erp/itemV2s",
+        "items: GET api/erp/items",
         "open_receivers: GET api/qracore/browses?browseId="
         "urn:browse:bebrowse:com.qad.erp.purchasing.openReceivers",
     )
@@ -148,7 +148,7 @@ def test_validate_checks_every_path_and_names_each_missing_one() -> None:
 
 
 def test_validate_reports_permissions_and_what_it_could_not_check() -> None:
-    world = make_world(permissions=["supplierV2s", "itemV2s:read"])
+    world = make_world(permissions=["supplierV2s", "items:read"])
     report = world.client().validate()
     assert not report.ok
     forbidden = {c.resource for c in report.problems if c.status == 403}
@@ -458,7 +458,7 @@ def test_list_filters_narrow_the_browse() -> None:
     assert len(list(client.cost_centres.list())) == 2
     assert len(list(client.sub_accounts.list(active=True))) == 2
     assert client.projects.get(world.seed.projects[0]).code == world.seed.projects[0]
-    assert client.items.get(world.seed.items[0]).purchase_cost is not None
+    assert client.items.get(world.seed.items[0]).is_active
 
 
 def test_find_by_external_reference() -> None:

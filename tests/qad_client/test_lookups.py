@@ -95,7 +95,7 @@ def test_an_unreadable_match_is_an_error_not_an_absence() -> None:
 
     def break_match(row: dict[str, Any]) -> None:
         if any(k.endswith("externalReference") and v == "qad:ref:1" for k, v in row.items()):
-            row["supplierV2.name"] = {"not": "text"}
+            row["supplierV2.businessRelationName"] = {"not": "text"}
 
     world.sim.faults.add(_rows(break_match), path=BROWSE)
     with world.client() as client, pytest.raises(QADError):

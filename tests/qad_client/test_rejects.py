@@ -28,7 +28,7 @@ def _poison(position: int, **fields: Any) -> Fault:
 
 def test_one_bad_supplier_row_costs_no_other() -> None:
     world = make_world(suppliers=6)
-    world.sim.faults.add(_poison(1, **{"supplierV2.name": {"x": 1}}), path=BROWSE)
+    world.sim.faults.add(_poison(1, **{"supplierV2.businessRelationName": {"x": 1}}), path=BROWSE)
     with world.client() as client:
         entries = list(client.suppliers.list(page_size=3).with_rejects())
     assert len(entries) == 6

@@ -18,7 +18,7 @@ from .test_simulator_support import WORKSPACE, login, problems, token, write
 
 BROWSE = "urn:browse:bebrowse:com.qad.erp."
 SUPPLIER_BROWSE = BROWSE + "base.supplierV2s"
-ITEM_BROWSE = BROWSE + "base.itemV2s"
+ITEM_BROWSE = BROWSE + "base.items"
 
 
 @pytest.fixture
@@ -248,7 +248,7 @@ def test_revoke_tokens_forces_a_new_login(sim: QADSimulator, api: httpx.Client) 
 
 
 def test_user_without_permission_gets_403(sim: QADSimulator) -> None:
-    sim.add_user("acme", "reader", "pw", permissions=["supplierV2s:read", "itemV2s"])
+    sim.add_user("acme", "reader", "pw", permissions=["supplierV2s:read", "items"])
     with login(sim, "reader", "pw") as api:
         read_ok = api.get("/api/erp/supplierV2s")
         write_denied = api.post("/api/erp/supplierV2s", json={"supplierV2s": []})
@@ -256,13 +256,13 @@ def test_user_without_permission_gets_403(sim: QADSimulator) -> None:
         browse_denied = api.get(
             "/api/qracore/browses", params={"browseId": BROWSE + "purchasing.purchaseOrders"}
         )
-        items_ok = api.post("/api/erp/itemV2s", json={"itemV2s": []})
+        items_ok = api.post("/api/erp/items", json={"items": []})
     assert read_ok.status_code == 200
     assert items_ok.status_code == 200
     for denied in (write_denied, other_denied, browse_denied):
         assert denied.status_code == 403
-        assert denied.json()["status"] == 403
-        assert "reader" in denied.json()["message"]
+        assert denied.json()["errors"][0]["code"] == "403"
+        assert "reader" in denied.json()["errors"][0]["message"]
     assert sim.counters["auth.forbidden"] == 3
 
 
@@ -289,31 +289,31 @@ def test_tenants_are_found_by_host_base_and_environment(sim: QADSimulator) -> No
         assert response.status_code == status, base
     assert sim.base_url("acme", origin="http://127.0.0.1:9") == "http://127.0.0.1:9/acme/clouderp"
     unknown = httpx.Client(transport=sim.transport()).get("https://zzz.qad.com/clouderp/api/x")
-    assert unknown.json()["status"] == 404
+    assert unknown.json()["errors"][0]["code"] == "404"
 
 
 def test_workspace_header_sets_the_domain_and_domain_code_overrides(api: httpx.Client) -> None:
-    item = {"itemCode": "LOCAL1", "description1": "Only in 11CAN"}
-    saved(write(api, "itemV2s", item, domainCode="11CAN"), "itemV2s")
-    assert read(api, "itemV2s", itemCode="LOCAL1") == []
-    assert read(api, "itemV2s", itemCode="LOCAL1", domainCode="11CAN")[0]["domainCode"] == "11CAN"
+    item = {"itemCode": "LOCAL1", "description": "Only in 11CAN"}
+    saved(write(api, "items", item, domainCode="11CAN"), "items")
+    assert read(api, "items", itemCode="LOCAL1") == []
+    assert read(api, "items", itemCode="LOCAL1", domainCode="11CAN")[0]["domainCode"] == "11CAN"
     canada = {"x-qad-workspace-id": "11CAN_11CANCO"}
-    found = api.get("/api/erp/itemV2s", params={"itemCode": "local1"}, headers=canada)
-    assert found.json()["data"]["itemV2s"][0]["itemCode"] == "LOCAL1"
+    found = api.get("/api/erp/items", params={"itemCode": "local1"}, headers=canada)
+    assert found.json()["data"]["items"][0]["itemCode"] == "LOCAL1"
     body_domain = {"itemCode": "LOCAL2", "domainCode": "11CAN"}
-    saved(write(api, "itemV2s", body_domain, domainCode="10USA"), "itemV2s")
-    assert read(api, "itemV2s", itemCode="LOCAL2", domainCode="11CAN")
+    saved(write(api, "items", body_domain, domainCode="10USA"), "items")
+    assert read(api, "items", itemCode="LOCAL2", domainCode="11CAN")
 
 
 def test_bad_domains_are_400_on_reads_and_field_errors_on_writes(sim: QADSimulator) -> None:
     with login(sim) as api:
-        bad_header = api.get("/api/erp/itemV2s", headers={"x-qad-workspace-id": "99XX_99XXCO"})
-        wrong_entity = api.get("/api/erp/itemV2s", headers={"x-qad-workspace-id": "10USA_11CANCO"})
-        bad_query = api.get("/api/erp/itemV2s", params={"domainCode": "99XX"})
-        unknown_write = write(api, "itemV2s", {"itemCode": "X"}, domainCode="99XX")
+        bad_header = api.get("/api/erp/items", headers={"x-qad-workspace-id": "99XX_99XXCO"})
+        wrong_entity = api.get("/api/erp/items", headers={"x-qad-workspace-id": "10USA_11CANCO"})
+        bad_query = api.get("/api/erp/items", params={"domainCode": "99XX"})
+        unknown_write = write(api, "items", {"itemCode": "X"}, domainCode="99XX")
         del api.headers["x-qad-workspace-id"]
-        no_domain_read = api.get("/api/erp/itemV2s")
-        no_domain_write = write(api, "itemV2s", {"itemCode": "X"})
+        no_domain_read = api.get("/api/erp/items")
+        no_domain_write = write(api, "items", {"itemCode": "X"})
     for response in (bad_header, wrong_entity, bad_query, no_domain_read):
         assert response.status_code == 400
     assert ("domainCode", "Domain 99XX does not exist.") in problems(unknown_write)
@@ -326,7 +326,11 @@ def test_bad_domains_are_400_on_reads_and_field_errors_on_writes(sim: QADSimulat
 def test_successful_write_echoes_the_saved_record_with_audit_fields(
     api: httpx.Client, clock: FakeClock
 ) -> None:
-    supplier = {"supplierCode": "NEW1", "name": "New Supplier", "dataOperation": "C"}
+    supplier = {
+        "supplierCode": "NEW1",
+        "businessRelationName": "New Supplier",
+        "dataOperation": "C",
+    }
     reply = write(api, "supplierV2s", {**supplier, "concurrencyHash": ""})
     assert reply["submitResult"] == {"success": True, "errorSeverity": 0, "errors": []}
     (record,) = reply["supplierV2s"]
@@ -348,15 +352,15 @@ def test_warnings_pass_with_error_severity_1(api: httpx.Client) -> None:
     assert result["success"] is True
     assert result["errorSeverity"] == 1
     (warning,) = result["errors"]
-    assert warning["severity"] == "warning"
+    assert warning["severity"] == 1
     assert warning["fieldName"] == "dueDate"
     assert warning["code"].startswith("QAD-")
     assert reply["purchaseOrderHeaders"][0]["purchaseOrderNumber"]
 
 
 def test_a_failing_record_rolls_back_the_whole_request(api: httpx.Client) -> None:
-    good = {"supplierCode": "OK1", "name": "Fine"}
-    bad = {"supplierCode": "BAD1", "name": "Broken", "currencyCode": "XXX"}
+    good = {"supplierCode": "OK1", "businessRelationName": "Fine"}
+    bad = {"supplierCode": "BAD1", "businessRelationName": "Broken", "currencyCode": "XXX"}
     reply = write(api, "supplierV2s", good, bad)
     assert problems(reply) == [("currencyCode", "Currency XXX does not exist.")]
     (error,) = reply["submitResult"]["errors"]
@@ -365,7 +369,7 @@ def test_a_failing_record_rolls_back_the_whole_request(api: httpx.Client) -> Non
         "fieldName": "currencyCode",
         "fieldValue": "XXX",
         "message": "Currency XXX does not exist.",
-        "severity": "error",
+        "severity": 3,
     }
     assert reply["supplierV2s"] == [good, bad]
     assert read(api, "supplierV2s", supplierCode="OK1") == []
@@ -418,8 +422,8 @@ def test_unknown_and_inactive_masters_are_field_errors(api: httpx.Client) -> Non
         write(api, "supplierV2s", {**supplier, "isActive": False, "dataOperation": "U"}),
         "supplierV2s",
     )
-    item = read(api, "itemV2s", itemCode="ITM00002")[0]
-    saved(write(api, "itemV2s", {**item, "isActive": False, "dataOperation": "U"}), "itemV2s")
+    item = read(api, "items", itemCode="ITM00002")[0]
+    saved(write(api, "items", {**item, "itemStatus": "INACTIVE", "dataOperation": "U"}), "items")
     cases = [
         ({"supplierCode": "NOPE"}, ("supplierCode", "Supplier NOPE does not exist.")),
         ({"supplierCode": "SUP00002"}, ("supplierCode", "Supplier SUP00002 is not active.")),
@@ -539,28 +543,33 @@ def test_gl_analysis_type_must_be_known(api: httpx.Client) -> None:
 
 def test_updates_need_the_current_concurrency_hash(api: httpx.Client) -> None:
     (created,) = saved(
-        write(api, "supplierV2s", {"supplierCode": "CH1", "name": "One"}), "supplierV2s"
+        write(api, "supplierV2s", {"supplierCode": "CH1", "businessRelationName": "One"}),
+        "supplierV2s",
     )
     change = {"supplierCode": "CH1", "dataOperation": "U"}
     (first,) = saved(
         write(
             api,
             "supplierV2s",
-            {**change, "name": "Two", "concurrencyHash": created["concurrencyHash"]},
+            {
+                **change,
+                "businessRelationName": "Two",
+                "concurrencyHash": created["concurrencyHash"],
+            },
         ),
         "supplierV2s",
     )
-    assert first["name"] == "Two"
+    assert first["businessRelationName"] == "Two"
     assert first["concurrencyHash"] != created["concurrencyHash"]
     stale = write(
         api,
         "supplierV2s",
-        {**change, "name": "Three", "concurrencyHash": created["concurrencyHash"]},
+        {**change, "businessRelationName": "Three", "concurrencyHash": created["concurrencyHash"]},
     )
     assert problems(stale) == [("concurrencyHash", "Record has been changed by another user.")]
-    missing = write(api, "supplierV2s", {**change, "name": "Three"})
+    missing = write(api, "supplierV2s", {**change, "businessRelationName": "Three"})
     assert problems(missing)[0][0] == "concurrencyHash"
-    assert read(api, "supplierV2s", supplierCode="CH1")[0]["name"] == "Two"
+    assert read(api, "supplierV2s", supplierCode="CH1")[0]["businessRelationName"] == "Two"
     gone = write(
         api,
         "supplierV2s",
@@ -617,7 +626,7 @@ def test_line_grid_initialize_field_change_commit(api: httpx.Client) -> None:
     (line,) = init.json()["data"]["purchaseOrderLines"]
     assert line["purchaseOrderLine"] == 1
     assert line["siteCode"] == "10-100"
-    item = read(api, "itemV2s", itemCode="ITM00004")[0]
+    item = read(api, "items", itemCode="ITM00004")[0]
     for field, value in [
         ("siteCode", "10-100"),
         ("itemCode", "ITM00004"),
@@ -634,9 +643,10 @@ def test_line_grid_initialize_field_change_commit(api: httpx.Client) -> None:
         assert changed.json()["submitResult"]["success"] is True, field
         (line,) = changed.json()["purchaseOrderLines"]
         if field == "itemCode":
-            assert line["description"] == item["description1"]
+            assert line["description"] == item["description"]
             assert line["unitOfMeasure"] == item["unitOfMeasure"]
-            assert line["purchaseCost"] == item["purchaseCost"]
+            assert "purchaseCost" not in item  # costs live per site and cost set [N8]
+            assert line["purchaseCost"] not in ("", "0")  # defaulted from the item's cost
             assert line["glAccountCode"] == "5000"
     assert read(api, "purchaseOrderLines", purchaseOrderNumber=number) == []
     received = api.get("/api/erp/purchaseOrderLinesGrid", params={**keys})
@@ -751,7 +761,7 @@ def test_browse_pages_with_has_more_params_and_total(sim: QADSimulator, api: htt
 def test_bad_browse_requests_are_400(api: httpx.Client, params: dict[str, str]) -> None:
     response = api.get("/api/qracore/browses", params={"browseId": SUPPLIER_BROWSE, **params})
     assert response.status_code == 400
-    assert response.json()["message"]
+    assert response.json()["errors"][0]["message"]
 
 
 def test_unknown_browse_is_404(api: httpx.Client) -> None:
@@ -762,31 +772,29 @@ def test_unknown_browse_is_404(api: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("clause", "expected"),
     [
-        ("itemV2.itemCode,eq,itm00002,literal", ["ITM00002"]),
+        ("item.itemCode,eq,itm00002,literal", ["ITM00002"]),
         ("itemCode,eq,ITM00002,literal", ["ITM00002"]),
-        ("itemV2.description1,cn,WIDGET,literal", ["W1", "W2"]),
-        ("itemV2.itemCode,sw,W,literal", ["W1", "W2"]),
-        ("itemV2.itemCode,ew,2,literal", ["ITM00002", "W2"]),
-        ("itemV2.purchaseCost,gt,1000,literal", ["W2"]),
-        ("itemV2.purchaseCost,le,0.5,literal", ["W1"]),
-        ("itemV2.purchaseCost,rg,0.1,literal,0.9,literal", ["W1"]),
-        ("itemV2.purchaseCost,rg,1000,literal,1000.01,literal", ["W2"]),
-        ("itemV2.isActive,eq,false,literal", ["W2"]),
+        ("item.description,cn,WIDGET,literal", ["W1", "W2"]),
+        ("item.itemCode,sw,W,literal", ["W1", "W2"]),
+        ("item.itemCode,ew,2,literal", ["ITM00002", "W2"]),
+        ("item.itemCode,gt,W1,literal", ["W2"]),
+        ("item.itemCode,le,ITM00002,literal", ["ITM00001", "ITM00002"]),
+        ("item.itemCode,rg,W0,literal,W1,literal", ["W1"]),
+        ("item.itemStatus,eq,INACTIVE,literal", ["W2"]),
     ],
 )
 def test_browse_filters(api: httpx.Client, clause: str, expected: list[str]) -> None:
     widgets = [
-        {"itemCode": "W1", "description1": "Small widget", "purchaseCost": "0.50"},
+        {"itemCode": "W1", "description": "Small widget"},
         {
             "itemCode": "W2",
-            "description1": "Big Widget",
-            "purchaseCost": 1000.01,
-            "isActive": False,
+            "description": "Big Widget",
+            "itemStatus": "INACTIVE",
         },
     ]
-    saved(write(api, "itemV2s", *widgets), "itemV2s")
+    saved(write(api, "items", *widgets), "items")
     page = browse(api, ITEM_BROWSE, clause, pageSize=1000)
-    assert [r["itemV2.itemCode"] for r in page["data"]] == expected
+    assert [r["item.itemCode"] for r in page["data"]] == expected
 
 
 def test_browse_filters_on_last_modified_and_external_reference(
@@ -797,7 +805,7 @@ def test_browse_filters_on_last_modified_and_external_reference(
         write(
             api,
             "supplierV2s",
-            {"supplierCode": "LATE", "name": "Late", "externalReference": "ext-1"},
+            {"supplierCode": "LATE", "businessRelationName": "Late", "externalReference": "ext-1"},
         ),
         "supplierV2s",
     )
@@ -823,24 +831,27 @@ def test_domain_browse_lists_domains_and_entities(api: httpx.Client) -> None:
     assert row["domainV3.entityContext"] == "11CANCO"
 
 
+def test_the_project_browse_is_under_financials(api: httpx.Client) -> None:
+    browse(api, "urn:browse:bebrowse:com.qad.erp.financials.projects")
+
+
 def test_every_browse_answers(api: httpx.Client) -> None:
     areas = {
-        "base": [
-            "supplierV2s",
-            "itemV2s",
-            "glAccounts",
-            "costCentres",
-            "subAccounts",
-            "projects",
-            "domainV3s",
-        ],
+        "base": ["supplierV2s", "items", "domainV3s"],
         "purchasing": [
             "purchaseOrders",
             "purchaseOrderLines",
             "purchaseOrderReceipts",
             "openReceivers",
         ],
-        "financials": ["supplierInvoices", "supplierPayments"],
+        "financials": [
+            "glAccounts",
+            "costCentres",
+            "subAccounts",
+            "projects",
+            "supplierInvoices",
+            "supplierPayments",
+        ],
     }
     for area, plurals in areas.items():
         for plural in plurals:
@@ -852,7 +863,7 @@ def test_every_browse_answers(api: httpx.Client) -> None:
 
 ENTITY_URIS = {
     "supplierV2s": "urn:be:com.qad.base.supplier.ISupplierV2",
-    "itemV2s": "urn:be:com.qad.base.item.IItem",
+    "items": "urn:be:com.qad.base.item.IItem",
     "glAccounts": "urn:be:com.qad.financials.generalledger.IGLAccount",
     "costCentres": "urn:be:com.qad.financials.generalledger.ICostCentre",
     "subAccounts": "urn:be:com.qad.financials.generalledger.ISubAccount",
@@ -872,20 +883,20 @@ def test_entity_metadata_lists_fields(api: httpx.Client, plural: str, uri: str) 
     (meta,) = response.json()["data"]["entityMetadatas"]
     assert meta["entityURI"] == uri
     assert meta["entityName"] == plural
-    names = {f["fieldName"] for f in meta["fields"]}
+    names = {f["entityFieldCode"] for f in meta["entityFields"]}
     assert {"uri", "concurrencyHash", "lastModifiedDateTime"} <= names
     assert all(
         f["dataType"] in {"character", "decimal", "integer", "logical", "date", "datetime-tz"}
-        for f in meta["fields"]
+        for f in meta["entityFields"]
     )
 
 
 def test_entity_metadata_of_documents_lists_line_tables(api: httpx.Client) -> None:
     uri = ENTITY_URIS["supplierInvoices"]
     meta = api.get("/api/qracore/entitymetadatas", params={"entityURI": uri}).json()
-    tables = {t["tableName"]: t for t in meta["data"]["entityMetadatas"][0]["childTables"]}
+    tables = {t["entityTableCode"]: t for t in meta["data"]["entityMetadatas"][0]["entityTables"]}
     assert set(tables) == {"matchingLines", "expenseLines"}
-    fields = {f["fieldName"]: f for f in tables["matchingLines"]["fields"]}
+    fields = {f["entityFieldCode"]: f for f in tables["matchingLines"]["entityFields"]}
     assert fields["matchQuantity"]["dataType"] == "decimal"
     unknown = api.get("/api/qracore/entitymetadatas", params={"entityURI": "urn:be:nope"})
     assert unknown.status_code == 404
@@ -901,7 +912,7 @@ def test_rate_limit_and_outage_faults(sim: QADSimulator, api: httpx.Client) -> N
     after = api.get("/api/erp/supplierV2s")
     down = api.get("/api/qracore/browses", params={"browseId": SUPPLIER_BROWSE})
     assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
-    assert limited.json()["status"] == 429
+    assert limited.json()["errors"][0]["code"] == "429"
     assert after.status_code == 200
     assert rule.fired == 1
     assert (down.status_code, down.headers["content-type"], down.headers["retry-after"]) == (
@@ -920,7 +931,9 @@ def test_loopback_round_trip(sim: QADSimulator) -> None:
             reply = client.post(
                 "/api/erp/supplierV2s",
                 params={"domainCode": "10USA"},
-                json={"supplierV2s": [{"supplierCode": "LOOP", "name": "Loopback"}]},
+                json={
+                    "supplierV2s": [{"supplierCode": "LOOP", "businessRelationName": "Loopback"}]
+                },
             )
             page = client.get(
                 "/api/qracore/browses",
@@ -932,7 +945,7 @@ def test_loopback_round_trip(sim: QADSimulator) -> None:
             )
             missing = client.get(f"{origin}/nobody/clouderp/api/erp/supplierV2s")
     assert reply.json()["submitResult"]["success"] is True
-    assert page.json()["data"][0]["supplierV2.name"] == "Loopback"
+    assert page.json()["data"][0]["supplierV2.businessRelationName"] == "Loopback"
     assert missing.status_code == 404
     assert sim.request_count(path="/acme/clouderp/api/erp") == 1
 
@@ -986,7 +999,7 @@ def test_tolerances_are_configurable_per_tenant(sim: QADSimulator) -> None:
 
 WRITABLE = [
     "supplierV2s",
-    "itemV2s",
+    "items",
     "glAccounts",
     "costCentres",
     "subAccounts",

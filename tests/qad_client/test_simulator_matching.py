@@ -315,7 +315,7 @@ def test_unit_price_must_be_within_tolerance(
     assert reply["supplierInvoices"][0]["status"] == outcome
     if outcome == "HOLD":
         assert result["errorSeverity"] == 1
-        assert result["errors"][0]["severity"] == "warning"
+        assert result["errors"][0]["severity"] == 1
 
 
 def test_pvod_finished_closes_the_receiver_line(api: httpx.Client) -> None:

@@ -21,6 +21,7 @@ from mlconnector_http import (
 )
 from qad_client import _names as n
 from qad_client import _operations as ops
+from qad_client._exceptions import QADConfigurationError
 from qad_client._models import Filter, Workspace
 from qad_client._resources._base import AsyncQADResource, QADResource
 
@@ -38,7 +39,20 @@ def list_master_data(
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
 ) -> Operation[Page[T]]:
-    """The table's browse, optionally only (in)active records or those changed since a time."""
+    """The table's browse, optionally only (in)active records or those changed since a time.
+
+    Items carry ``itemStatus`` instead of ``isActive``: ``active=True`` selects the active
+    status, and ``active=False`` (no "not equal" filter exists) is refused.
+    """
+    if active is not None and "is_active" not in table.fields:
+        if not active:
+            raise QADConfigurationError(
+                f"{table.plural} have no isActive flag: list them with "
+                "filters=[Filter('status', 'eq', <status>)] instead of active=False"
+            )
+        active_filter = Filter("status", "eq", n.ITEM_STATUS["active"])
+        chosen = ops.browse_filters(table, [*filters, active_filter], modified_since=modified_since)
+        return ops.browse(table, cls, chosen, page_size=page_size)
     chosen = ops.browse_filters(table, filters, modified_since=modified_since, is_active=active)
     return ops.browse(table, cls, chosen, page_size=page_size)
 

@@ -199,7 +199,7 @@ def field_change(
 
     def parse(response: httpx.Response) -> tuple[Line, tuple[FieldError, ...]]:
         body = response.json()
-        warnings = ops.read_submit_result(response, body)
+        warnings = ops.read_submit_result(response, body, LINE)
         rows = body.get(LINE.plural)
         if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
             raise ValueError(f"fieldChangeV2 for {field} answered without the line")

@@ -34,8 +34,13 @@ def find_suppliers_by_reference(ws: Workspace, reference: str) -> Flow[list[Supp
 
 
 def create_supplier(ws: Workspace, new: NewSupplier) -> Operation[WriteResult[Supplier]]:
-    """Create a supplier; a taken code raises ``QADDuplicate``."""
-    return ops.write(ws, TABLE, Supplier, to_wire(TABLE, new), operation=n.CONTROL["create"])
+    """Create a supplier; a taken code raises ``QADDuplicate``.
+
+    ``addressName`` is mandatory in QAD's supplier form; it is the name unless given.
+    """
+    record = to_wire(TABLE, new)
+    record.setdefault(TABLE.wire("address_name"), new.name)
+    return ops.write(ws, TABLE, Supplier, record, operation=n.CONTROL["create"])
 
 
 def update_supplier(ws: Workspace, supplier: Supplier) -> Operation[WriteResult[Supplier]]:

@@ -141,7 +141,7 @@ MAX_READ_ROWS = 1000
 # The primary table of each business object [S9 says queries filter on it]; guesses after po_mstr
 QUERY_TABLES: Mapping[str, str] = {
     "supplierV2s": "vd_mstr",
-    "itemV2s": "pt_mstr",
+    "items": "pt_mstr",
     "glAccounts": "ac_mstr",
     "costCentres": "cc_mstr",
     "subAccounts": "sb_mstr",
@@ -207,16 +207,17 @@ _SUPPLIER = QDocSpec(
     fields={
         "sharedSetCode": "sharedSet",
         "supplierCode": "addr",  # vd_addr
-        "name": "name",
+        "businessRelationName": "name",
+        "addressName": "sortName",  # guess (ad_sort)
         "businessRelationCode": "busRelation",
-        "addressStreet1": "line1",
-        "addressStreet2": "line2",
-        "addressStreet3": "line3",
+        "street1": "line1",
+        "street2": "line2",
+        "street3": "line3",
         "city": "city",
-        "zip": "zip",
+        "zipCode": "zip",
         "countryCode": "ctry",
-        "taxIdFederal": "taxIdFed",
-        "taxIdState": "taxIdState",
+        "federalTax": "taxIdFed",
+        "stateTax": "taxIdState",
         "currencyCode": "curr",
         "creditTermsCode": "crTerms",
         "isActive": "active",
@@ -379,21 +380,19 @@ QDOCS: Mapping[str, QDocSpec] = {
     "costCentres": _master("costCentre", "costCentreCode", _ANALYSIS),
     "subAccounts": _master("subAccount", "subAccountCode", _ANALYSIS),
     "projects": _master("project", "projectCode", _ANALYSIS),
-    "itemV2s": QDocSpec(
+    "items": QDocSpec(
         api="",
         dataset="",
         record="item",
         fields={
             "domainCode": "domain",
             "itemCode": "part",
-            "description1": "desc1",
+            "description": "desc1",
             "description2": "desc2",
             "unitOfMeasure": "um",
             "itemType": "partType",
-            "status": "status",
-            "purchaseCost": "purCost",
+            "itemStatus": "status",
             "glAccountCode": "acct",
-            "isActive": "active",
         },
     ),
     "domainV3s": QDocSpec(

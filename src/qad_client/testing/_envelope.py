@@ -1,8 +1,9 @@
 """The JSON bodies QAD answers with: write replies with ``submitResult``, reads, browses, errors.
 
-``errorSeverity`` is 0 (clean), 1 (warnings only; still a success) or 3 (errors; nothing saved).
-Non-200 answers use a Spring-style ``{status, error, message, path}`` body (a guess: QAD runs on
-Spring, but no error body was observed) and the OAuth endpoints use RFC 6749 bodies.
+``errorSeverity`` is 0 (clean), 1 (warnings only; still a success) or 3 (errors; nothing saved),
+and each entry's ``severity`` is the same integer scale (a guess: only a 403's 1 was seen).
+Non-200 answers carry the bare ``{"errors": [{severity, code, message, fieldName}]}`` envelope
+a real 403 has [qad-evidence N2], with the status as the code; OAuth endpoints use RFC 6749.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
 
 _SEVERITY_ERROR = 3
 _SEVERITY_WARNING = 1
+_SEVERITY_HTTP = 1  # what a real 403 carries [N2]
 _E = n.ENVELOPE
 
 
@@ -37,7 +39,7 @@ def issue_json(issue: Issue) -> dict[str, object]:
         _E["field_name"]: wire_name(issue.table, issue.field),
         _E["field_value"]: "" if value is None else str(value),
         _E["message"]: issue.message,
-        _E["severity"]: issue.severity,
+        _E["severity"]: _SEVERITY_ERROR if issue.severity == "error" else _SEVERITY_WARNING,
     }
 
 
@@ -77,14 +79,15 @@ def browse_reply(
     }
 
 
-def error_body(status: int, message: str, path: str) -> dict[str, object]:
-    """A non-200 body for the ``/api`` routes."""
-    return {
-        n.ERROR["status"]: status,
-        n.ERROR["error"]: HTTPStatus(status).phrase,
-        n.ERROR["message"]: message,
-        n.ERROR["path"]: path,
+def error_body(status: int, message: str, field: str = "") -> dict[str, object]:
+    """A non-200 body for the ``/api`` routes: one entry whose code is the status, as text."""
+    entry = {
+        n.ERROR["severity"]: _SEVERITY_HTTP,
+        n.ERROR["code"]: str(status),
+        n.ERROR["message"]: message or HTTPStatus(status).phrase,
+        n.ERROR["field_name"]: field,
     }
+    return {n.ERROR["errors"]: [entry]}
 
 
 def oauth_error(error: str, description: str) -> dict[str, object]:

@@ -94,8 +94,8 @@ class Context:
     def fail(
         self, status: int, message: str, headers: Mapping[str, str] | None = None
     ) -> HTTPError:
-        """An :class:`HTTPError` in the Spring-style body."""
-        return HTTPError(status, env.error_body(status, message, self.request.path), headers)
+        """An :class:`HTTPError` in QAD's bare ``{"errors": [...]}`` body."""
+        return HTTPError(status, env.error_body(status, message), headers)
 
 
 # --- authentication ----------------------------------------------------------------------------
@@ -470,10 +470,15 @@ def entity_metadata(ctx: Context) -> httpx.Response:
     md = n.METADATA
     body = {
         md["uri"]: uri,
+        md["code"]: names.plural,
         md["name"]: names.plural,
         md["fields"]: _metadata_fields(table, with_meta=True),
         md["tables"]: [
-            {md["table_name"]: spec.wire, md["fields"]: _metadata_fields(spec.row)}
+            {
+                md["table_name"]: spec.wire,
+                md["json_name"]: spec.wire,
+                md["fields"]: _metadata_fields(spec.row),
+            }
             for spec in field_specs(table)
             if spec.kind == "rows" and spec.row is not None
         ],

@@ -91,7 +91,9 @@ PATHS = {
     "token": "/oauth/token",
     "security_control": "/api/qracore/securityControl",
     "browses": "/api/qracore/browses",
-    "entity_metadata": "/api/qracore/entitymetadatas",  # response shape: guess
+    "total_count": "/api/qracore/browses/totalCount",  # [N8]
+    "permission_state": "/api/qracore/permissionState",  # [N6]
+    "entity_metadata": "/api/qracore/entitymetadatas",  # [N14]
     "erp": "/api/erp",
     "line_grid": "/api/erp/purchaseOrderLinesGrid",
     "line_field_change": "/api/erp/purchaseOrderLines/fieldChangeV2",
@@ -151,10 +153,11 @@ ENVELOPE = {
 }
 
 ERROR = {
-    "status": "status",  # guess: Spring Boot error body
-    "error": "error",
+    "errors": "errors",  # the bare envelope of a non-200 answer, a 403 for one [N2]
+    "severity": "severity",
+    "code": "code",
     "message": "message",
-    "path": "path",
+    "field_name": "fieldName",
     "oauth_error": "error",
     "oauth_description": "error_description",
 }
@@ -179,16 +182,18 @@ GRID = {
     "is_received": "isReceivedPurchaseOrderLine",  # guess
 }
 
-METADATA = {  # the whole entitymetadatas body is a guess
+METADATA = {  # an entity-builder save [N14]
     "list": "entityMetadatas",
     "uri": "entityURI",
     "name": "entityName",
-    "fields": "fields",
-    "field_name": "fieldName",
+    "code": "entityCode",
+    "fields": "entityFields",
+    "field_name": "entityFieldCode",
     "data_type": "dataType",
     "read_only": "isReadOnly",
-    "tables": "childTables",
-    "table_name": "tableName",
+    "tables": "entityTables",
+    "table_name": "entityTableCode",
+    "json_name": "jsonName",
 }
 
 DATA_TYPES = {  # Progress ABL type names
@@ -213,29 +218,30 @@ INVOICE_STATUS = {  # guess
     "final": "FINAL",
 }
 PAYMENT_STATUS = {"paid": "PAID", "void": "VOID"}  # guess
-ITEM_STATUS = {"active": "ACTIVE"}  # guess
+ITEM_STATUS = {"active": "ACTIVE", "inactive": "INACTIVE"}  # "ACTIVE" [N8]; INACTIVE a guess
 UNIT_OF_MEASURE = {"each": "EA"}
 
 # --- master data -----------------------------------------------------------------------------
 
 SUPPLIER = Names(
-    plural="supplierV2s",  # guess, by analogy with customerV2s
+    plural="supplierV2s",  # [N1]
     row_object="supplierV2",
-    browse_id=BROWSE_PREFIX + "base.supplierV2s",
-    entity_uri="urn:be:com.qad.base.supplier.ISupplierV2",  # guess
+    browse_id=BROWSE_PREFIX + "base.supplierV2s",  # guess
+    entity_uri="urn:be:com.qad.base.supplier.ISupplierV2",  # [N1]
     fields={
         "shared_set": "sharedSetCode",
         "code": "supplierCode",
-        "name": "name",
+        "name": "businessRelationName",  # [N1]
+        "address_name": "addressName",  # [N1]
         "business_relation": "businessRelationCode",
-        "street1": "addressStreet1",
-        "street2": "addressStreet2",
-        "street3": "addressStreet3",
+        "street1": "street1",
+        "street2": "street2",
+        "street3": "street3",
         "city": "city",
-        "zip": "zip",
+        "zip": "zipCode",
         "country": "countryCode",
-        "tax_id_federal": "taxIdFederal",
-        "tax_id_state": "taxIdState",
+        "tax_id_federal": "federalTax",
+        "tax_id_state": "stateTax",
         "currency": "currencyCode",
         "credit_terms": "creditTermsCode",
         "is_active": "isActive",
@@ -244,28 +250,26 @@ SUPPLIER = Names(
 )
 
 ITEM = Names(
-    plural="itemV2s",  # guess
-    row_object="itemV2",
-    browse_id=BROWSE_PREFIX + "base.itemV2s",
-    entity_uri="urn:be:com.qad.base.item.IItem",
+    plural="items",  # [N8, N9]
+    row_object="item",  # guess
+    browse_id=BROWSE_PREFIX + "base.items",  # guess
+    entity_uri="urn:be:com.qad.base.item.IItem",  # [N12]
     fields={
         "domain": "domainCode",
         "code": "itemCode",
-        "description1": "description1",
+        "description1": "description",  # [N8]
         "description2": "description2",
         "unit_of_measure": "unitOfMeasure",
         "item_type": "itemType",
-        "status": "status",
-        "purchase_cost": "purchaseCost",
-        "gl_account": "glAccountCode",
-        "is_active": "isActive",
+        "status": "itemStatus",  # [N8]; no isActive, no top-level purchaseCost
+        "gl_account": "glAccountCode",  # guess
     },
 )
 
 GL_ACCOUNT = Names(
     plural="glAccounts",  # guess
     row_object="glAccount",
-    browse_id=BROWSE_PREFIX + "base.glAccounts",
+    browse_id=BROWSE_PREFIX + "financials.glAccounts",  # guess; the namespace [N10]
     entity_uri="urn:be:com.qad.financials.generalledger.IGLAccount",  # guess
     fields={
         "shared_set": "sharedSetCode",
@@ -283,7 +287,7 @@ def _analysis_code(plural: str, row_object: str, code: str, interface: str) -> N
     return Names(
         plural=plural,
         row_object=row_object,
-        browse_id=BROWSE_PREFIX + f"base.{plural}",
+        browse_id=BROWSE_PREFIX + f"financials.{plural}",  # the projects browse [N10]
         entity_uri=f"urn:be:com.qad.financials.generalledger.{interface}",  # guess
         fields={
             "shared_set": "sharedSetCode",

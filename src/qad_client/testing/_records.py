@@ -112,6 +112,7 @@ class Supplier(SharedRecord):
     """A supplier (QAD Financials "Creditor"), kept in a supplier shared set."""
 
     name: str = ""
+    address_name: str = ""
     business_relation: str = ""
     street1: str = ""
     street2: str = ""
@@ -138,9 +139,13 @@ class Item(Record):
     unit_of_measure: str = n.UNIT_OF_MEASURE["each"]
     item_type: str = ""
     status: str = n.ITEM_STATUS["active"]
-    purchase_cost: Decimal = ZERO
+    purchase_cost: Decimal = ZERO  # the current cost PO lines default to; not on the item's wire
     gl_account: str = ""
-    is_active: bool = True
+
+    @property
+    def is_active(self) -> bool:
+        """Items have no active flag: ``itemStatus`` says whether one can be bought."""
+        return self.status.strip().upper() == n.ITEM_STATUS["active"]
 
     def key(self) -> tuple[str, ...]:
         return (self.domain, self.code)

@@ -254,6 +254,6 @@ class QADSimulator(Simulator):
             return error.response()
 
     def not_found(self, request: httpx.Request, error: NoRoute) -> httpx.Response:
-        """404/405 in the same Spring-style body as every other ``/api`` error."""
+        """404/405 in the same ``{"errors": [...]}`` body as every other ``/api`` error."""
         message = "No tenant or resource at this path." if error.status == 404 else "Not allowed."
-        return json_response(error.status, env.error_body(error.status, message, request.url.path))
+        return json_response(error.status, env.error_body(error.status, message))

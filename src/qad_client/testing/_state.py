@@ -659,13 +659,9 @@ class TenantState:
         return self._write_master(values, call, check)
 
     def _write_item(self, values: Values, call: _Call) -> Record | None:
-        """Items need a non-negative cost and, if given, a known active default account."""
+        """Items need, if given, a known active default account."""
 
         def check(record: Item, domain: Domain | None, call: _Call) -> None:
-            if record.purchase_cost < 0:
-                call.flag(
-                    Item, "purchase_cost", record.purchase_cost, m.NEGATIVE, label="Purchase cost"
-                )
             if record.gl_account and domain is not None:
                 self._lookup(
                     self.gl_accounts,
