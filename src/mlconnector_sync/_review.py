@@ -34,9 +34,7 @@ class ReviewResult:
 def in_review(store: StateStore, *, flow: str | None = None) -> list[LedgerRow]:
     """The records waiting for a decision, oldest first."""
     return [
-        row
-        for row in store.rows(flow=flow, states=[State.HELD])
-        if row.waits_on == REVIEW_WAITS
+        row for row in store.rows(flow=flow, states=[State.HELD]) if row.waits_on == REVIEW_WAITS
     ]
 
 
