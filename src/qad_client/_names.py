@@ -154,7 +154,7 @@ ITEM_STATUS = {"active": "ACTIVE"}
 
 # Texts a failed write carries for the two meanings that are not plain validation.
 CONFLICT_PHRASES = ("has been changed by another user",)
-DUPLICATE_PHRASES = ("already exists",)
+DUPLICATE_PHRASES = ("already exists", "duplicatereference")  # the second: BCInvoice's query [N19]
 DUPLICATE_CODES = frozenset({"RECORD_ALREADY_EXIST"})  # the BE message key of a taken key [N18]
 
 

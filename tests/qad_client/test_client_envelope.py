@@ -375,3 +375,17 @@ def test_items_live_at_items_and_are_active_by_item_status(respx_mock: respx.Moc
         client.items.list(active=False)
     assert n.ITEM.path == "api/erp/items"
     assert not {"isActive", "purchaseCost", "description1"} & set(n.ITEM.fields.values())
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"message": "Supplier invoice INV-1 already exists.", "fieldName": "x"},
+        {"message": "Check CInvoiceForDuplicateReference failed.", "fieldName": "x"},
+        {"message": "Duplicate key.", "code": "RECORD_ALREADY_EXIST", "fieldName": "x"},
+    ],
+)
+def test_a_duplicate_reference_is_the_duplicate_error(entry: dict[str, Any]) -> None:
+    body = {"submitResult": {"success": False, "errorSeverity": 3, "errors": [entry]}}
+    with pytest.raises(QADDuplicate):
+        _write_op().parse(_reply(body))

@@ -330,13 +330,21 @@ def test_pvod_finished_closes_the_receiver_line(api: httpx.Client) -> None:
     assert problems(later)[0][0] == "receiverNumber"
 
 
-def test_invoice_reference_is_unique_per_supplier_within_the_entity(api: httpx.Client) -> None:
+def test_invoice_reference_is_unique_per_entity_supplier_and_type(api: httpx.Client) -> None:
     expense = {"expenseLines": [{"glAccountCode": "5000", "amountTC": "10"}]}
     saved(invoice(api, "INV-9", **expense), "supplierInvoices")
     again = invoice(api, "inv-9", **expense)
     assert problems(again) == [
-        ("supplierInvoiceReference", "Supplier invoice inv-9 already exists.")
+        (
+            "supplierInvoiceReference",
+            "Supplier invoice reference inv-9 already exists for supplier SUP00001, invoice type "
+            "INVOICE in entity 10USACO (CInvoiceForDuplicateReference).",
+        )
     ]
+    credit = saved(invoice(api, "INV-9", invoiceType="CREDITNOTE", **expense), "supplierInvoices")
+    assert (credit["supplierInvoiceReference"], credit["invoiceType"]) == ("INV-9", "CREDITNOTE")
+    twice = invoice(api, "INV-9", invoiceType="CREDITNOTE", **expense)
+    assert "CREDITNOTE" in problems(twice)[0][1]
     saved(invoice(api, "INV-9", supplier="SUP00002", **expense), "supplierInvoices")
     canada = {"x-qad-workspace-id": "11CAN_11CANCO"}
     body = {"supplierCode": "SUP00001", "supplierInvoiceReference": "INV-9", **expense}

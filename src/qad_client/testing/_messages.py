@@ -22,6 +22,7 @@ __all__ = [
     "CURRENCY_MISMATCH",
     "DUE_BEFORE_ORDER",
     "DUPLICATE_LINE",
+    "DUPLICATE_REFERENCE",
     "ENTITY_MISMATCH",
     "HASH_REQUIRED",
     "HAS_PAYMENTS",
@@ -102,6 +103,11 @@ class Issue:
 NOT_FOUND = Msg("QAD-1001", "{label} {value} does not exist.")
 INACTIVE = Msg("QAD-1002", "{label} {value} is not active.")
 ALREADY_EXISTS = Msg("QAD-1003", "{label} {value} already exists.")
+DUPLICATE_REFERENCE = Msg(  # the check is QAD's CInvoiceForDuplicateReference [N19]; text a guess
+    "QAD-1010",
+    "Supplier invoice reference {value} already exists for supplier {supplier}, "
+    "invoice type {type} in entity {entity} (CInvoiceForDuplicateReference).",
+)
 REQUIRED = Msg("QAD-1004", "{label} is required.")
 INVALID = Msg("QAD-1005", "{label} has an invalid value: {reason}.")
 NOT_CHANGEABLE = Msg("QAD-1006", "The field cannot be changed once the record exists.")

@@ -218,7 +218,8 @@ class TenantState:
         self.receivers_by_line: dict[tuple[str, str, int], list[str]] = {}
         self.receivers_by_order: dict[tuple[str, str], list[str]] = {}
         self.invoices: Table[SupplierInvoice] = Table()
-        self.invoice_refs: dict[tuple[str, str, str], SupplierInvoice] = {}
+        # QAD's CInvoiceForDuplicateReference key: entity, supplier, invoice type, reference
+        self.invoice_refs: dict[tuple[str, str, str, str], SupplierInvoice] = {}
         self.payments: Table[SupplierPayment] = Table()
         self.sequences: dict[str, int] = {}
         self._rowids = itertools.count(1)
@@ -1160,12 +1161,12 @@ class TenantState:
             found = self.invoices.get(domain.code, str(values.integer("id")))
             value: object = values.integer("id")
         else:
-            ref_key = (
-                key_of(domain.entity),
-                key_of(values.text("supplier")),
-                key_of(values.text("reference")),
+            found = self._invoice_by_reference(
+                domain,
+                values.text("supplier"),
+                values.text("reference"),
+                values.text("invoice_type") or None,
             )
-            found = self.invoice_refs.get(ref_key)
             value = values.text("reference")
         if found is None:
             field = "id" if values.has("id") else "reference"
@@ -1173,6 +1174,19 @@ class TenantState:
                 SupplierInvoice, field, value, m.NOT_FOUND, label="Supplier invoice", value=value
             )
         return found
+
+    def _invoice_by_reference(
+        self, domain: Domain, supplier: str, reference: str, invoice_type: str | None
+    ) -> SupplierInvoice | None:
+        """The invoice of this supplier and reference: of ``invoice_type``, or the first type."""
+        types = (invoice_type,) if invoice_type else tuple(n.INVOICE_TYPE.values())
+        for kind in types:
+            found = self.invoice_refs.get(
+                (key_of(domain.entity), key_of(supplier), key_of(kind), key_of(reference))
+            )
+            if found is not None:
+                return found
+        return None
 
     def _write_invoice(self, values: Values, call: _Call) -> Record | None:
         """Create, change (dates and references only) or delete a supplier invoice."""
@@ -1227,8 +1241,7 @@ class TenantState:
             return None
         self._stamp_draft(draft, existing, call)
         call.journal.put(self.invoices.scope(domain.code), str(existing.id), draft)
-        ref_key = (key_of(domain.entity), key_of(existing.supplier), key_of(existing.reference))
-        call.journal.put(self.invoice_refs, ref_key, draft)
+        call.journal.put(self.invoice_refs, _reference_key(domain, existing), draft)
         return draft
 
     def _reline_invoice(
@@ -1281,7 +1294,7 @@ class TenantState:
     def _create_invoice(
         self, domain: Domain, values: Values, call: _Call
     ) -> SupplierInvoice | None:
-        """A new invoice: unique reference per supplier and entity, matched lines."""
+        """A new invoice: unique reference per entity, supplier and type, matched lines."""
         before = call.errors()
         supplier = self._supplier(domain, values.text("supplier"), call, SupplierInvoice)
         reference = values.text("reference").strip()
@@ -1291,15 +1304,23 @@ class TenantState:
             )
         if supplier is None or not reference:
             return None
-        ref_key = (key_of(domain.entity), key_of(supplier.code), key_of(reference))
+        invoice_type = values.text("invoice_type") or n.INVOICE_TYPE["invoice"]
+        ref_key = (
+            key_of(domain.entity),
+            key_of(supplier.code),
+            key_of(invoice_type),
+            key_of(reference),
+        )
         if ref_key in self.invoice_refs:
             call.flag(
                 SupplierInvoice,
                 "reference",
                 reference,
-                m.ALREADY_EXISTS,
-                label="Supplier invoice",
+                m.DUPLICATE_REFERENCE,
                 value=reference,
+                supplier=supplier.code,
+                type=invoice_type,
+                entity=domain.entity,
             )
             return None
         invoice = SupplierInvoice(domain=domain.code, entity=domain.entity)
@@ -1355,7 +1376,7 @@ class TenantState:
         invoice.id = self._next("invoice", call)
         self._stamp_new(invoice, call.user, call.now)
         call.journal.put(self.invoices.scope(domain.code), str(invoice.id), invoice)
-        call.journal.put(self.invoice_refs, ref_key, invoice)
+        call.journal.put(self.invoice_refs, _reference_key(domain, invoice), invoice)
         for match in matches:
             self._post_match(domain, match, match.quantity, call)
         return invoice
@@ -1551,10 +1572,7 @@ class TenantState:
         for match in invoice.matching_lines:
             self._post_match(domain, match, -match.quantity, call)
         call.journal.pop(self.invoices.scope(domain.code), str(invoice.id))
-        call.journal.pop(
-            self.invoice_refs,
-            (key_of(domain.entity), key_of(invoice.supplier), key_of(invoice.reference)),
-        )
+        call.journal.pop(self.invoice_refs, _reference_key(domain, invoice))
         return invoice
 
     # --- supplier payments ----------------------------------------------------------------------
@@ -1676,12 +1694,9 @@ class TenantState:
             invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
             field, value = "invoice_id", str(allocation.invoice_id)
         else:
-            ref_key = (
-                key_of(domain.entity),
-                key_of(payment.supplier),
-                key_of(allocation.invoice_reference),
+            invoice = self._invoice_by_reference(
+                domain, payment.supplier, allocation.invoice_reference, None
             )
-            invoice = self.invoice_refs.get(ref_key)
             field, value = "invoice_reference", allocation.invoice_reference
         if invoice is None:
             call.flag(
@@ -1810,6 +1825,16 @@ _INVOICE_LINES = ("matching_lines", "expense_lines")
 
 
 CENT = Decimal("0.01")
+
+
+def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, str, str]:
+    """Where QAD checks for a duplicate reference (CInvoiceForDuplicateReference, [N19])."""
+    return (
+        key_of(domain.entity),
+        key_of(invoice.supplier),
+        key_of(invoice.invoice_type),
+        key_of(invoice.reference),
+    )
 
 
 def _invoice_total(invoice: SupplierInvoice) -> Decimal:
