@@ -120,7 +120,6 @@ ENVELOPE = {
     "error_severity": "errorSeverity",  # submitResult's overall severity, an integer [C1]
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",  # the string "true" or "false"
-    "total": "TotalRecords",  # guess
 }
 
 CONTROL = {

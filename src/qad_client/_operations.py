@@ -45,6 +45,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "browse",
     "browse_filters",
+    "count",
     "find",
     "find_all",
     "find_by_external_reference",
@@ -60,7 +61,9 @@ __all__ = [
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 200
-MAX_PAGE_SIZE = 1000  # the largest page the model promises (qad.md section 10)
+# No server cap was ever observed (a live client asks for 999999 [N22]); this one is ours,
+# to keep one page's memory bounded.
+MAX_PAGE_SIZE = 100_000
 
 
 # --- browses ----------------------------------------------------------------------------------
@@ -109,13 +112,40 @@ def browse_filters(
 
 
 def _count(value: Any) -> int | None:
-    """``TotalRecords`` when it is a count (QAD sends strings); anything else is unknown."""
+    """A row count sent as an integer or its text; anything else is unknown."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None
     text = str(value).strip()
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         return None
     return int(text)
+
+
+def count(table: n.Table, filters: Sequence[Filter] = ()) -> Operation[int]:
+    """``GET api/qracore/browses/totalCount?browseId=``: how many rows the browse selects.
+
+    The endpoint is QAD's own [N8]; its reply shape was never captured, so a bare count or
+    ``{"data": <count>}`` is read and anything else is refused as a server error.
+    """
+    q = n.BROWSE
+    params = [(q["browse_id"], table.browse_id)]
+    params += [(q["filter"], _filter_text(table, f)) for f in filters]
+
+    def parse(response: httpx.Response) -> int:
+        body = response.json()
+        value = body.get(n.ENVELOPE["data"]) if isinstance(body, Mapping) else body
+        found = _count(value)
+        if found is None:
+            raise ValueError(f"totalCount of {table.browse_id} answered no count")
+        return found
+
+    return Operation(
+        name=f"{table.plural}.count",
+        method="GET",
+        path=n.PATHS["total_count"],
+        params=params,
+        parse=parse,
+    )
 
 
 def row_value(table: n.Table, row: Any, attribute: str) -> Any:
@@ -167,7 +197,7 @@ def browse(
         if more and entries:  # "more" with an empty page would never end
             url = response.request.url.copy_set_param(q["page"], str(page + 1))
             next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
-        return Page.of(entries, next_url, _count(aux.get(n.ENVELOPE["total"])))
+        return Page.of(entries, next_url)
 
     return QADOperation(
         name=f"{table.plural}.browse",

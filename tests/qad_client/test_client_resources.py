@@ -37,6 +37,7 @@ from qad_client import (
     QADNotFound,
     QADValidationError,
 )
+from qad_client import _names as n
 
 from .test_client_support import DOMAIN, ENTITY, TENANT, World, make_world
 
@@ -409,7 +410,18 @@ def test_browse_paging_yields_each_record_exactly_once(count: int, page_size: in
     assert len(browses) == max(1, math.ceil(count / page_size))
     pages = list(client.purchase_orders.list(page_size=page_size).pages())
     assert [len(p.items) for p in pages[:-1]] == [page_size] * (len(pages) - 1)
-    assert all(p.total == count for p in pages)
+    assert all(p.total is None for p in pages)  # a browse page carries no count
+
+
+def test_counts_come_from_browses_total_count() -> None:
+    world = make_world(suppliers=7)
+    client = world.client()
+    assert client.suppliers.count() == 7
+    first = world.seed.suppliers[1]
+    assert client.suppliers.count(filters=[Filter("code", "le", first)]) == 2
+    counted = [r for r in world.recorder.requests if r.url.path.endswith("/totalCount")]
+    assert [r.url.params["browseId"] for r in counted] == [n.SUPPLIER.browse_id] * 2
+    assert len(list(client.suppliers.list(page_size=100_000))) == 7
 
 
 def test_modified_since_reads_only_what_changed() -> None:

@@ -91,6 +91,10 @@ class MasterData(QADResource, Generic[T]):
         """One record by code; ``QADNotFound`` if there is none."""
         return self._run(ops.get_one(self._ws, self._table, self._model, {"code": code}))
 
+    def count(self, *, filters: Sequence[Filter] = ()) -> int:
+        """How many records the browse selects, from ``browses/totalCount`` (one request)."""
+        return self._send(ops.count(self._table, filters))
+
 
 class AsyncMasterData(AsyncQADResource, Generic[T]):
     """``MasterData`` on the async client."""
@@ -125,3 +129,7 @@ class AsyncMasterData(AsyncQADResource, Generic[T]):
     async def get(self, code: str) -> T:
         """One record by code; ``QADNotFound`` if there is none."""
         return await self._run(ops.get_one(self._ws, self._table, self._model, {"code": code}))
+
+    async def count(self, *, filters: Sequence[Filter] = ()) -> int:
+        """How many records the browse selects, from ``browses/totalCount`` (one request)."""
+        return await self._send(ops.count(self._table, filters))

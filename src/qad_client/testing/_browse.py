@@ -17,9 +17,7 @@ from qad_client.testing import _names as n
 from qad_client.testing._codec import NAMES, Kind, field_specs, parse_datetime, render
 from qad_client.testing._records import Record
 
-__all__ = ["MAX_PAGE_SIZE", "BrowseError", "Column", "Filter", "columns", "page", "parse_filter"]
-
-MAX_PAGE_SIZE = 1000
+__all__ = ["BrowseError", "Column", "Filter", "columns", "page", "parse_filter"]
 OPERATORS = ("eq", "cn", "sw", "ew", "gt", "ge", "lt", "le", "rg")
 _LITERAL = ",literal"
 

@@ -17,6 +17,7 @@ from qad_client.testing._messages import Issue
 
 __all__ = [
     "browse_reply",
+    "count_reply",
     "error_body",
     "issue_json",
     "oauth_error",
@@ -66,17 +67,17 @@ def read_reply(plural: str, records: Iterable[Mapping[str, object]]) -> dict[str
     return {_E["data"]: {plural: list(records)}}
 
 
-def browse_reply(
-    rows: Iterable[Mapping[str, object]], *, has_more: bool, total: int
-) -> dict[str, object]:
-    """A browse page: flat rows plus ``auxillaryData`` whose values are strings."""
+def browse_reply(rows: Iterable[Mapping[str, object]], *, has_more: bool) -> dict[str, object]:
+    """A browse page: flat rows plus ``auxillaryData`` whose values are strings (no count)."""
     return {
         _E["data"]: list(rows),
-        _E["aux"]: {
-            _E["has_more"]: "true" if has_more else "false",
-            _E["total"]: str(total),
-        },
+        _E["aux"]: {_E["has_more"]: "true" if has_more else "false"},
     }
+
+
+def count_reply(total: int) -> dict[str, object]:
+    """``browses/totalCount``: ``{"data": <count>}`` (the reply was never captured: a guess)."""
+    return {_E["data"]: total}
 
 
 def error_body(status: int, message: str, field: str = "") -> dict[str, object]:

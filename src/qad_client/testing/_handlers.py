@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from qad_client.testing import _envelope as env
 from qad_client.testing import _messages as m
 from qad_client.testing import _names as n
 from qad_client.testing._auth import AuthFailure, AuthState, Grant, Principal
-from qad_client.testing._browse import MAX_PAGE_SIZE, BrowseError, Filter, page, parse_filter
+from qad_client.testing._browse import BrowseError, Filter, page, parse_filter
 from qad_client.testing._codec import (
     NAMES,
     decode,
@@ -409,6 +409,23 @@ def line_is_received(ctx: Context) -> httpx.Response:
 
 def browses(ctx: Context) -> httpx.Response:
     """``GET /api/qracore/browses``: filtered, paged flat rows (Basic or Bearer)."""
+    table, source, filters = _browse_source(ctx)
+    number, size = _paging(ctx)
+    rows, has_more, _ = page(source, table, filters, number, size)
+    ctx.counters[f"browse.{NAMES[table].plural}"] += 1
+    return json_response(200, env.browse_reply(rows, has_more=has_more))
+
+
+def total_count(ctx: Context) -> httpx.Response:
+    """``GET /api/qracore/browses/totalCount?browseId=``: the rows the browse selects."""
+    table, source, filters = _browse_source(ctx)
+    _, _, total = page(source, table, filters, 1, 1)
+    ctx.counters[f"count.{NAMES[table].plural}"] += 1
+    return json_response(200, env.count_reply(total))
+
+
+def _browse_source(ctx: Context) -> tuple[type[Record], Iterable[Record], list[Filter]]:
+    """The table a browse names, its records in the caller's scope, and its parsed filters."""
     browse_id = ctx.request.query(n.QUERY["browse"]) or ""
     table = next((t for t, x in NAMES.items() if x.browse_id and x.browse_id == browse_id), None)
     _authenticate(ctx, basic=True)
@@ -420,15 +437,12 @@ def browses(ctx: Context) -> httpx.Response:
     domain = _read_domain(ctx)
     shared_set = ctx.request.query(n.CONTROL["shared_set"]) or ""
     _require_scope(ctx, names, domain, shared_set)
-    number, size = _paging(ctx)
     try:
         filters = [parse_filter(raw, table) for raw in ctx.request.query_all(n.QUERY["filter"])]
     except BrowseError as error:
         raise ctx.fail(400, str(error)) from error
     source = ctx.state.source(table, domain, shared_set, po_number=_po_of(table, filters))
-    rows, has_more, total = page(source, table, filters, number, size)
-    ctx.counters[f"browse.{names.plural}"] += 1
-    return json_response(200, env.browse_reply(rows, has_more=has_more, total=total))
+    return table, source, filters
 
 
 def _po_of(table: type, filters: list[Filter]) -> str:
@@ -452,8 +466,8 @@ def _paging(ctx: Context) -> tuple[int, int]:
         raise ctx.fail(400, f"{q['page']} and {q['page_size']} must be integers.") from error
     if action == "first":
         number = 1
-    if number < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise ctx.fail(400, f"{q['page']} must be >= 1 and {q['page_size']} 1..{MAX_PAGE_SIZE}.")
+    if number < 1 or size < 1:
+        raise ctx.fail(400, f"{q['page']} and {q['page_size']} must be >= 1.")
     return number, size
 
 

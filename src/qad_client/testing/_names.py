@@ -149,7 +149,6 @@ ENVELOPE = {
     "severity": "severity",
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",
-    "total": "TotalRecords",  # guess
 }
 
 ERROR = {

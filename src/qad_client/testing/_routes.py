@@ -72,6 +72,8 @@ def build_router() -> Router:
     router.add("POST", PATHS["token"], h.token)
     router.add("GET", PATHS["security_control"], h.security_control)
     router.add("GET", PATHS["browses"], h.browses)
+    router.add("GET", PATHS["total_count"], h.total_count)
+    router.add("GET", PATHS["total_count"] + "/", h.total_count)  # as QAD's own harness calls it
     router.add("GET", PATHS["entity_metadata"], h.entity_metadata)
     router.add("GET", PATHS["line_grid"], h.line_grid_read)
     router.add("POST", PATHS["line_grid"], h.line_grid_commit)
