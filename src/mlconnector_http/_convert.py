@@ -239,7 +239,15 @@ def _datetime_hook(value: Any, _: Any) -> dt.datetime:
 
 
 def _date_hook(value: Any, _: Any) -> dt.date:
+    if type(value) is str and len(value) == 10:
+        try:
+            return _date_fromisoformat(value)
+        except ValueError:
+            pass
     return parse_date(value)
+
+
+_date_fromisoformat = dt.date.fromisoformat
 
 
 _fromisoformat = dt.datetime.fromisoformat
@@ -297,8 +305,20 @@ _IDENTITY: dict[Any, tuple[Any, ...]] = {
 (or its Optional) can skip the call for such a value."""
 
 
+def _plain_tuple_of(type_: Any, hook: Any, converter: cattrs.Converter) -> Any:
+    """``X`` for a ``tuple[X, ...]`` structured by cattrs' own tuple hook, ``X`` being
+    ``str``/``int``/``bool`` with the toolkit's strict hook; else ``None``."""
+    args = typing.get_args(type_)
+    if typing.get_origin(type_) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
+        return None
+    if getattr(hook, "__func__", None) is not cattrs.Converter._structure_tuple:
+        return None
+    element = args[0]
+    return element if converter.get_structure_hook(element) in _IDENTITY.get(element, ()) else None
+
+
 def _field_code(
-    name: str, type_: Any, hook: Any, namespace: dict[str, Any]
+    name: str, type_: Any, hook: Any, namespace: dict[str, Any], converter: cattrs.Converter
 ) -> tuple[str, Callable[[Any], bool]]:
     """The statement turning ``name`` into the field's value, inline where the hook would not
     change it, and a test of which values pass that statement without a hook call."""
@@ -318,6 +338,15 @@ def _field_code(
             lambda value: value is None,
         )
     namespace[hook_name], namespace[type_name] = hook, type_
+    element = _plain_tuple_of(type_, hook, converter)
+    if element is not None:
+        namespace[f"e_{name}"] = element
+        return (
+            f"if type({name}) is list and not [e for e in {name} if type(e) is not e_{name}]: "
+            f"{name} = tuple({name})\n"
+            f"else: {name} = {hook_name}({name}, {type_name})",
+            lambda value: value == (),
+        )
     if hook in _IDENTITY.get(type_, ()):
         return (
             f"if type({name}) is not {type_name}: {name} = {hook_name}({name}, {type_name})",
@@ -347,6 +376,10 @@ def _fills_dict(cls: Any, fields: Sequence[Any]) -> bool:
             for field in fields
         )
     )
+
+
+def _indented(code: str, spaces: int = 4) -> list[str]:
+    return [" " * spaces + line for line in code.split("\n")]
 
 
 def make_structure_fn(
@@ -388,19 +421,21 @@ def make_structure_fn(
         name = f"v{index}"
         type_ = hints.get(field.name, Any)
         key = renames.get(field.name, field.name)
-        convert, passes = _field_code(name, type_, converter.get_structure_hook(type_), namespace)
+        convert, passes = _field_code(
+            name, type_, converter.get_structure_hook(type_), namespace, converter
+        )
         every.append((name, key, convert, field.name))
         default = field.default
         target = field.name if fill else field.alias
         if default is attrs.NOTHING:
-            body += [f"{name} = o[{key!r}]", convert]
+            body += [f"{name} = o[{key!r}]", *convert.split("\n")]
             always.append(f"{target!r}: {name}")
         elif not isinstance(default, _FACTORY) and passes(default):
             namespace[f"d_{name}"] = default
-            body += [f"{name} = o.get({key!r}, d_{name})", convert]
+            body += [f"{name} = o.get({key!r}, d_{name})", *convert.split("\n")]
             always.append(f"{target!r}: {name}")
         elif fill:
-            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", f"    {convert}", "else:"]
+            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", *_indented(convert), "else:"]
             if isinstance(default, _FACTORY):
                 namespace[f"f_{name}"] = default.factory
                 body.append(f"    {name} = f_{name}()")
@@ -409,7 +444,7 @@ def make_structure_fn(
                 body.append(f"    {name} = d_{name}")
             always.append(f"{target!r}: {name}")
         else:
-            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", f"    {convert}"]
+            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", *_indented(convert)]
             body.append(f"    res[{target!r}] = {name}")
             sometimes.append(name)
     lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
@@ -428,7 +463,7 @@ def make_structure_fn(
             "        except KeyError:",
             "            __misses[0] += 1",
             "        else:",
-            *(f"            {convert}" for _, _, convert, _ in every),
+            *(line for _, _, convert, _ in every for line in _indented(convert, 12)),
             "            made = __new(__cl)",
             f"            __set(made, '__dict__', {filled})",
             "            return made",
