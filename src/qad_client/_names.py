@@ -39,6 +39,7 @@ __all__ = [
     "OAUTH",
     "OPEN_RECEIVER",
     "PATHS",
+    "PERMISSION",
     "PROJECT",
     "PURCHASE_ORDER",
     "PURCHASE_ORDER_LINE",
@@ -87,6 +88,15 @@ BROWSE = {
     "view": "viewUri",
     "initialize": "initialize",
     "field_name": "fieldName",
+}
+
+# ``permissionState`` [N6]: ``?uri=<view>&action=<ACTION>`` -> ``{"data": {"hasPermission": b}}``
+PERMISSION = {
+    "uri": "uri",
+    "action": "action",
+    "create": "CREATE",
+    "write": "WRITE",
+    "has_permission": "hasPermission",
 }
 
 OAUTH = {
@@ -195,12 +205,24 @@ class Table:
             raise KeyError(f"{self.plural} has no field {attribute!r}")
         return found
 
+    @property
+    def permission_uri(self) -> str:
+        """The ``uri`` ``permissionState`` is asked about: the browse as a hybrid-browse view.
+
+        One live client asks ``urn:view:hybridbrowse:com.qad.erp.base.customerV2s`` [N6] for the
+        customer browse ``urn:browse:bebrowse:com.qad.erp.base.customers``; the rule that maps
+        a browse to its view is our guess.
+        """
+        return _VIEW + self.browse_id.removeprefix(_BROWSE_URN) if self.browse_id else ""
+
     def filter_field(self, attribute: str) -> str:
         """The name a browse filter uses for ``attribute``."""
         return f"{self.row_object}.{self.wire(attribute)}"
 
 
-_BE = "urn:browse:bebrowse:com.qad.erp."
+_BROWSE_URN = "urn:browse:bebrowse:"
+_VIEW = "urn:view:hybridbrowse:"  # [N6]
+_BE = _BROWSE_URN + "com.qad.erp."
 _FIN = _BE + "financials."  # the namespace of financial lookups [N10]
 
 SUPPLIER = Table(

@@ -3,14 +3,17 @@
 QAD's REST paths are partly guessed (see ``_names.py``), so a new tenant is checked before a
 sync relies on it. Each probe is a read that changes nothing: a one-row browse, a keyed read
 of a key that cannot exist, the line grid of an existing PO, and a GET of the POST-only
-``fieldChangeV2`` path (405 proves it is there). A failure is reported, not raised, so one
-report names every missing path; only a failed sign-in stops the check.
+``fieldChangeV2`` path (405 proves it is there). Then ``permissionState`` is asked for create
+and write permission on each table the flows write (:data:`WRITTEN`), and each one missing is
+reported by name. A failure is reported, not raised, so one report names every missing path;
+only a failed sign-in stops the check.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import httpx
 
 from mlconnector_http import Flow, Operation
@@ -18,9 +21,18 @@ from qad_client import _names as n
 from qad_client._exceptions import QADAuthError, QADStatusError
 from qad_client._models import PathCheck, ValidationReport, Workspace
 
-__all__ = ["PROBE_KEY", "validate_tenant"]
+__all__ = ["PROBE_KEY", "WRITTEN", "validate_tenant"]
 
 PROBE_KEY = "MLCONNECTOR-PROBE"  # a key no tenant holds
+
+# The tables the sync flows create and change records in (client attribute names).
+WRITTEN = (
+    "suppliers",
+    "purchase_orders",
+    "purchase_order_receipts",
+    "supplier_invoices",
+    "supplier_payments",
+)
 
 
 def _probe(name: str, path: str, params: list[tuple[str, str]]) -> Operation[Any]:
@@ -102,4 +114,31 @@ def validate_tenant(ws: Workspace) -> Flow[ValidationReport]:
         "purchase_orders", change, _probe("field_change", change, []), present=(405,)
     )
     checks.append(check)
+    for resource in WRITTEN:
+        checks += yield from _permissions(resource, n.TABLES[resource])
     return ValidationReport(tuple(checks))
+
+
+def _permissions(resource: str, table: n.Table) -> Flow[list[PathCheck]]:
+    """One check per action (create, write) the flows need on ``table``'s view."""
+    p = n.PERMISSION
+    path = n.PATHS["permission_state"]
+    found: list[PathCheck] = []
+    for action in (p["create"], p["write"]):
+        params = [(p["uri"], table.permission_uri), (p["action"], action)]
+        label = f"{path}?{p['uri']}={table.permission_uri}&{p['action']}={action}"
+        check, body = yield from _check(
+            resource, label, _probe(f"{resource}.permission.{action}", path, params)
+        )
+        if check.ok:
+            data = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
+            granted = data.get(p["has_permission"]) if isinstance(data, dict) else None
+            if granted is not True:
+                problem = (
+                    f"no {action} permission on {table.permission_uri}"
+                    if granted is False
+                    else f"permissionState answered no {p['has_permission']} flag"
+                )
+                check = attrs.evolve(check, problem=problem)
+        found.append(check)
+    return found

@@ -128,7 +128,13 @@ def test_validate_checks_every_path_and_names_each_missing_one() -> None:
     assert ("suppliers", "api/erp/supplierV2s") in paths
     assert ("purchase_orders", "api/erp/purchaseOrderLinesGrid") in paths
     assert ("purchase_orders", "api/erp/purchaseOrderLines/fieldChangeV2") in paths
-    assert len(report.checks) == 24
+    asked = [c.path for c in report.checks if "permissionState" in c.path]
+    assert len(asked) == 10  # create and write on each of the five tables the flows write
+    assert (
+        "api/qracore/permissionState?uri=urn:view:hybridbrowse:com.qad.erp.base.supplierV2s"
+        "&action=CREATE"
+    ) in asked
+    assert len(report.checks) == 34
 
     world.sim.faults.add(Fault.http_status(404), path=r"/api/erp/items$", times=None)
     world.sim.faults.add(
@@ -144,8 +150,8 @@ def test_validate_checks_every_path_and_names_each_missing_one() -> None:
         "open_receivers: GET api/qracore/browses?browseId="
         "urn:browse:bebrowse:com.qad.erp.purchasing.openReceivers",
     )
-    assert len(report.checks) == 24
-    assert "2 of 24 QAD paths failed" in str(report)
+    assert len(report.checks) == 34
+    assert "2 of 34 QAD paths failed" in str(report)
 
 
 def test_validate_reports_permissions_and_what_it_could_not_check() -> None:
@@ -160,6 +166,25 @@ def test_validate_reports_permissions_and_what_it_could_not_check() -> None:
     grid = next(c for c in report.checks if c.path.endswith("LinesGrid"))
     assert grid.note is not None
     assert grid.ok
+
+
+def test_validate_names_each_missing_write_and_create_permission() -> None:
+    readable = ["supplierV2s:read", "purchaseOrderHeaders:read", "purchaseOrderReceipts"]
+    world = make_world(permissions=[*readable, "supplierInvoices", "supplierPayments", "items"])
+    report = world.client().validate()
+    denied = [
+        (c.resource, c.problem)
+        for c in report.problems
+        if "permissionState" in c.path and c.status == 200
+    ]
+    view = "urn:view:hybridbrowse:com.qad.erp."
+    assert denied == [
+        ("suppliers", f"no CREATE permission on {view}base.supplierV2s"),
+        ("suppliers", f"no WRITE permission on {view}base.supplierV2s"),
+        ("purchase_orders", f"no CREATE permission on {view}purchasing.purchaseOrders"),
+        ("purchase_orders", f"no WRITE permission on {view}purchasing.purchaseOrders"),
+    ]
+    assert "no CREATE permission on" in str(report)
 
 
 # --- concurrency and duplicates ---------------------------------------------------------------

@@ -273,6 +273,32 @@ def test_user_without_permission_gets_403(sim: QADSimulator) -> None:
     assert sim.counters["auth.forbidden"] == 3
 
 
+def test_permission_state_answers_per_view_and_action(sim: QADSimulator) -> None:
+    sim.add_user("acme", "reader", "pw", permissions=["supplierV2s:read", "items"])
+    view = "urn:view:hybridbrowse:com.qad.erp."
+
+    def ask(api: httpx.Client, uri: str, action: str) -> httpx.Response:
+        return api.get("/api/qracore/permissionState", params={"uri": uri, "action": action})
+
+    with login(sim, "reader", "pw") as api:
+        answers = {
+            (uri, action): ask(api, view + uri, action).json()["data"]["hasPermission"]
+            for uri in ("base.supplierV2s", "base.items")
+            for action in ("READ", "CREATE", "WRITE")
+        }
+        unknown = ask(api, view + "base.nothing", "WRITE")
+        bad_action = ask(api, view + "base.items", "FLY")
+    assert answers == {
+        ("base.supplierV2s", "READ"): True,
+        ("base.supplierV2s", "CREATE"): False,
+        ("base.supplierV2s", "WRITE"): False,
+        ("base.items", "READ"): True,
+        ("base.items", "CREATE"): True,
+        ("base.items", "WRITE"): True,
+    }
+    assert (unknown.status_code, bad_action.status_code) == (404, 400)
+
+
 # --- tenancy and domains -----------------------------------------------------------------------
 
 

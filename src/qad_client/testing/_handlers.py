@@ -424,6 +424,23 @@ def total_count(ctx: Context) -> httpx.Response:
     return json_response(200, env.count_reply(total))
 
 
+def permission_state(ctx: Context) -> httpx.Response:
+    """``GET /api/qracore/permissionState?uri=<view>&action=``: whether the caller may do it."""
+    p = n.PERMISSION
+    uri = ctx.request.query(p["uri"]) or ""
+    action = (ctx.request.query(p["action"]) or "").upper()
+    principal = _authenticate(ctx)
+    browse_id = n.BROWSE_PREFIX.removesuffix("com.qad.erp.") + uri.removeprefix(p["view_prefix"])
+    names = next((x for x in NAMES.values() if x.browse_id and x.browse_id == browse_id), None)
+    if names is None or not uri.startswith(p["view_prefix"]):
+        raise ctx.fail(404, f"Unknown view {uri!r}.")
+    if action not in (p["read"], *n.WRITE_ACTIONS):
+        raise ctx.fail(400, f"Unknown {p['action']} {action!r}.")
+    allowed = principal.may(names.permission_name, write=action != p["read"])
+    ctx.counters["permission_state"] += 1
+    return json_response(200, {n.ENVELOPE["data"]: {p["has_permission"]: allowed}})
+
+
 def _browse_source(ctx: Context) -> tuple[type[Record], Iterable[Record], list[Filter]]:
     """The table a browse names, its records in the caller's scope, and its parsed filters."""
     browse_id = ctx.request.query(n.QUERY["browse"]) or ""

@@ -44,6 +44,7 @@ __all__ = [
     "ORDER_STATUS",
     "PATHS",
     "PAYMENT_STATUS",
+    "PERMISSION",
     "PROJECT",
     "PURCHASE_ORDER",
     "PURCHASE_ORDER_LINE",
@@ -55,6 +56,7 @@ __all__ = [
     "SUPPLIER_INVOICE",
     "SUPPLIER_PAYMENT",
     "UNIT_OF_MEASURE",
+    "WRITE_ACTIONS",
     "Names",
 ]
 
@@ -103,6 +105,15 @@ PATHS = {
 HEADERS = {
     "workspace": "x-qad-workspace-id",
 }
+
+PERMISSION = {  # permissionState [N6]
+    "uri": "uri",
+    "action": "action",
+    "has_permission": "hasPermission",
+    "view_prefix": "urn:view:hybridbrowse:",  # the browse id's view; the mapping is a guess
+    "read": "READ",
+}
+WRITE_ACTIONS = ("CREATE", "WRITE", "IMPORT", "DELETE")  # QAD's permission kinds [N11]
 
 QUERY = {
     "domain": "domainCode",

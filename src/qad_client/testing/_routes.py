@@ -75,6 +75,7 @@ def build_router() -> Router:
     router.add("GET", PATHS["total_count"], h.total_count)
     router.add("GET", PATHS["total_count"] + "/", h.total_count)  # as QAD's own harness calls it
     router.add("GET", PATHS["entity_metadata"], h.entity_metadata)
+    router.add("GET", PATHS["permission_state"], h.permission_state)
     router.add("GET", PATHS["line_grid"], h.line_grid_read)
     router.add("POST", PATHS["line_grid"], h.line_grid_commit)
     router.add("POST", PATHS["line_field_change"], h.line_field_change)
