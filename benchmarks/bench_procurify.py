@@ -127,7 +127,7 @@ def _peak(run: Callable[[], int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument("--page-size", type=int, default=1000)  # the client default
     args = parser.parse_args()
     count, page_size = args.count, args.page_size
 
