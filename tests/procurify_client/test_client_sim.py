@@ -669,3 +669,16 @@ def test_a_whole_session_leaks_no_secret_or_token(
     assert "GET /api/v3/users/me/" in caplog.text  # the capture did see the session
     for secret in [creds.client_secret, *tokens]:
         assert secret not in captured
+
+
+def test_a_default_listing_makes_the_fewest_requests_and_reports_its_pacing(
+    sim: ProcurifySimulator, make_client: Callable[..., ProcurifyClient]
+) -> None:
+    sim.seed(SUBDOMAIN, purchase_orders=1500, vendors=5, bills=0, payments=0)
+    client = make_client()  # the default budget: 50 ms between requests, on the fake clock
+    listing = client.purchase_orders.list()
+    assert len(list(listing)) == 1500
+    assert sim.request_count(path="/api/v2/purchase_orders/") == listing.requests == 2
+    # the first page's slot is taken at once (the token request then waits its own turn);
+    # the second page waits out the default 50 ms spacing after the token request
+    assert listing.budget_wait == pytest.approx(0.05, abs=0.01)
