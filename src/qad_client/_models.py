@@ -142,10 +142,15 @@ class Workspace:
 
 @attrs.frozen
 class WriteResult(Generic[T]):
-    """A record QAD accepted, with the warnings it attached (they are not errors)."""
+    """A record QAD accepted, with the warnings and ``…Confs`` confirmations it attached.
+
+    Neither is an error: a confirmation ("Price List will apply to all customers") comes
+    beside a successful write and is surfaced here, never raised.
+    """
 
     record: T
     warnings: tuple[FieldError, ...] = ()
+    confirmations: tuple[str, ...] = ()
 
 
 FilterOp = Literal["eq", "cn", "sw", "ew", "gt", "ge", "lt", "le", "rg"]

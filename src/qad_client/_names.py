@@ -130,12 +130,13 @@ ENVELOPE = {
     "error_severity": "errorSeverity",  # submitResult's overall severity, an integer [C1]
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",  # the string "true" or "false"
+    "confirmation_text": "messageText",  # of a ``…Confs`` entry [N5]
 }
 
 CONTROL = {
     "data_operation": "dataOperation",
     "create": "C",
-    "update": "U",
+    "update": "U",  # the intent's code only: an update goes on the wire as "" [N1, N5]
     "concurrency_hash": "concurrencyHash",
 }
 

@@ -45,6 +45,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "browse",
     "browse_filters",
+    "confirmations_of",
     "count",
     "find",
     "find_all",
@@ -408,6 +409,63 @@ def read_submit_result(
     )
 
 
+def _wire_body(record: Mapping[str, Any], table: n.Table, *, top: str) -> dict[str, Any]:
+    """The REST body of a write: the intent's ``U`` codes become the ``""`` QAD re-POSTs.
+
+    ``U`` marks an update in the intent (QXtend reads it) but was never seen on the wire:
+    QAD updates a record POSTed back as read, with its keys in the query string [N1, N5].
+    """
+    c = n.CONTROL
+    out = dict(record)
+    out[c["data_operation"]] = "" if top == c["update"] else top
+    for attribute in table.children:
+        rows = out.get(table.wire(attribute))
+        if isinstance(rows, list):
+            out[table.wire(attribute)] = [
+                {**row, c["data_operation"]: ""}
+                if isinstance(row, Mapping) and row.get(c["data_operation"]) == c["update"]
+                else row
+                for row in rows
+            ]
+    return out
+
+
+def _key_params(table: n.Table, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every key of ``table`` as a query parameter, from the record; refused when one lacks."""
+    params: list[tuple[str, str]] = []
+    for key in table.keys:
+        value = record.get(table.wire(key))
+        if value in (None, ""):
+            raise QADConfigurationError(
+                f"an update of {table.plural} names its record with every key: "
+                f"{table.wire(key)} is missing"
+            )
+        params.append((table.wire(key), str(encode_value(value))))
+    return params
+
+
+def confirmations_of(body: Any) -> tuple[str, ...]:
+    """The texts of every ``…Confs`` list beside a write's result (``priceListConfs`` [N5]).
+
+    QAD returns them with a successful write; they inform and never block it.
+    """
+    if not isinstance(body, Mapping):
+        return ()
+    found: list[str] = []
+    for key, value in body.items():
+        if not (isinstance(key, str) and key.endswith("Confs") and isinstance(value, list)):
+            continue
+        for entry in value:
+            if isinstance(entry, Mapping):
+                text = entry.get(n.ENVELOPE["confirmation_text"]) or entry.get(
+                    n.ENVELOPE["message"]
+                )
+                found.append(str(text) if text is not None else str(dict(entry)))
+            else:
+                found.append(str(entry))
+    return tuple(found)
+
+
 def write(
     ws: Workspace,
     table: n.Table,
@@ -419,22 +477,27 @@ def write(
     path: str | None = None,
     name: str | None = None,
     reference: str | None = None,
+    keys: Mapping[str, Any] | None = None,
 ) -> Operation[WriteResult[T]]:
     """``POST /api/erp/<plural>`` with the QAD envelope; reads ``submitResult``.
 
-    ``operation`` is the ``dataOperation`` code (``C`` create, ``U`` update); a create sends an
-    empty ``concurrencyHash``, an update the one the record was read with. ``reference`` is the
-    external reference the record carries (defaults to its ``external_reference`` field): a
-    write whose outcome is unknown names it, so the caller looks the record up before re-sending.
+    As QAD's controllers decide [N7]: a create (``operation`` ``C``) POSTs with no key query
+    parameter (the domain comes from the workspace header), an update (``U``, the intent's
+    code, sent as ``""``) POSTs the record back with every key in the query string and the
+    hash it was read with. ``reference`` is the external reference the record carries
+    (defaults to its ``external_reference`` field): a write whose outcome is unknown names it,
+    so the caller looks the record up before re-sending.
     """
     c = n.CONTROL
     body_record = {c["concurrency_hash"]: concurrency_hash, **record}
-    body_record[c["data_operation"]] = operation
     if table.scope == "domain":
         body_record.setdefault(table.wire("domain"), ws.domain)
     if "entity" in table.fields:
         body_record.setdefault(table.wire("entity"), ws.entity)
-    params = _scope_params(ws, table)
+    params: list[tuple[str, str]] = []
+    if operation != c["create"]:
+        named = {table.wire(k): v for k, v in keys.items()} if keys else body_record
+        params = _scope_params(ws, table) + _key_params(table, named)
     if table.view_uri:
         params.append((n.BROWSE["view"], table.view_uri))
 
@@ -444,14 +507,15 @@ def write(
         rows = body.get(table.plural)
         if not isinstance(rows, list) or not rows:
             raise ValueError(f"accepted write of {table.plural} did not echo the record")
-        return WriteResult(from_wire(rows[0], cls, record=f"{table.plural} reply"), warnings)
+        record = from_wire(rows[0], cls, record=f"{table.plural} reply")
+        return WriteResult(record, warnings, confirmations_of(body))
 
     return QADOperation(
         name=name or f"{table.plural}.{'create' if operation == c['create'] else 'update'}",
         method="POST",
         path=path or table.path,
         params=params,
-        json={table.plural: [body_record]},
+        json={table.plural: [_wire_body(body_record, table, top=operation)]},
         parse=parse,
         reference=reference if reference is not None else _reference_of(table, record),
         intent=Intent(
@@ -494,4 +558,7 @@ def update(
             "(list rows do not carry one) and change that copy"
         )
     record = to_wire(table, current, exclude=exclude)
-    return write(ws, table, cls, record, operation=n.CONTROL["update"], concurrency_hash=hash_)
+    keys = {k: getattr(current, k) for k in table.keys}
+    return write(
+        ws, table, cls, record, operation=n.CONTROL["update"], concurrency_hash=hash_, keys=keys
+    )

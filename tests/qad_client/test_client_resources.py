@@ -101,8 +101,10 @@ def test_workspace_header_on_every_call_and_domain_override() -> None:
         domain, entity = request.headers["x-qad-workspace-id"].split("_")
         plural = request.url.path.rpartition("/")[2]
         if "/api/erp/" in request.url.path:
-            # domainCode where the resource is per domain, never on shared-set ones
-            wanted = None if plural == "supplierV2s" else domain
+            # domainCode where the resource is per domain, never on shared-set ones, and
+            # never on a create: a create names no key, the header gives the domain [N7]
+            creates = request.method == "POST" and "purchaseOrderNumber" not in request.url.params
+            wanted = None if plural == "supplierV2s" or creates else domain
             assert request.url.params.get("domainCode") == wanted, plural
         if request.method == "POST":
             (sent,) = json.loads(request.content)[plural]
@@ -198,7 +200,9 @@ def test_updates_echo_the_concurrency_hash_and_a_stale_copy_conflicts() -> None:
     saved = client.suppliers.update(attrs.evolve(current, name="Renamed Ltd.")).record
     sent = json.loads(world.recorder.requests[-1].content)["supplierV2s"][0]
     assert sent["concurrencyHash"] == current.concurrency_hash
-    assert sent["dataOperation"] == "U"
+    assert sent["dataOperation"] == ""  # re-POSTed as read: no "U" on the wire
+    keys = world.recorder.requests[-1].url.params
+    assert keys["supplierCode"] == current.code
     assert saved.name == "Renamed Ltd."
     assert saved.concurrency_hash != current.concurrency_hash
     with pytest.raises(QADConflict, match="changed by another user") as caught:
@@ -589,3 +593,13 @@ def test_each_invoice_rule_is_a_validation_error_naming_its_field(
     assert list(client.supplier_invoices.list()) == []
     (still,) = client.open_receivers.list(receiver=receiver)
     assert still.open_quantity == D("5")  # a refused invoice matches nothing
+
+
+def test_confirmations_beside_a_successful_write_are_surfaced_not_raised() -> None:
+    world = make_world()
+    client = world.client()
+    defaulted = client.purchase_orders.create(_order(world))
+    assert defaulted.confirmations == (f"Due date defaults to the order date {ORDERED}.",)
+    assert defaulted.record.due_date == ORDERED
+    dated = client.purchase_orders.create(_order(world, due_date=ORDERED + dt.timedelta(days=9)))
+    assert dated.confirmations == ()

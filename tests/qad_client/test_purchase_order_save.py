@@ -97,11 +97,12 @@ def test_one_write_changes_the_header_and_lines_and_adds_lines() -> None:
         "POST /api/erp/purchaseOrderHeaders"
     ]
     (header,) = json.loads(requests[0].content)["purchaseOrderHeaders"]
-    assert (header["dataOperation"], header["concurrencyHash"]) == ("U", po.concurrency_hash)
+    assert (header["dataOperation"], header["concurrencyHash"]) == ("", po.concurrency_hash)
+    assert requests[0].url.params["purchaseOrderNumber"] == po.number
     assert [
         (row["dataOperation"], row.get("purchaseOrderLine"), row.get("lineStatus"))
         for row in header["purchaseOrderLines"]
-    ] == [("U", 1, "O"), ("U", 2, "O"), ("U", 3, "X"), ("C", 10, None), ("C", None, None)]
+    ] == [("", 1, "O"), ("", 2, "O"), ("", 3, "X"), ("C", 10, None), ("C", None, None)]
 
     saved = _read(client, po.number)
     assert saved.remarks == "rush"

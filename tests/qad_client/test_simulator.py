@@ -414,11 +414,51 @@ def test_malformed_write_bodies_are_400(api: httpx.Client) -> None:
     )
     wrong_key = api.post("/api/erp/supplierV2s", json={"suppliers": []})
     unknown = api.post("/api/erp/widgets", json={"widgets": []})
-    wrong_method = api.delete("/api/erp/supplierV2s")
+    unkeyed_delete = api.delete("/api/erp/supplierV2s")
+    read_only_delete = api.delete("/api/erp/openReceivers")
     assert not_json.status_code == 400
     assert wrong_key.status_code == 400
     assert unknown.status_code == 404
-    assert wrong_method.status_code == 405
+    assert unkeyed_delete.status_code == 400
+    assert read_only_delete.status_code == 404  # read-only tables take no writes at all
+
+
+def test_a_keyed_post_updates_a_partial_key_is_400_and_delete_deletes(api: httpx.Client) -> None:
+    (created,) = saved(
+        write(api, "purchaseOrderHeaders", {"supplierCode": "SUP00001", "purchaseOrderLines": []}),
+        "purchaseOrderHeaders",
+    )
+    number = created["purchaseOrderNumber"]
+    keyed = {"purchaseOrderNumber": number, "viewUri": "x"}
+    changed = {**created, "remarks": "changed", "dataOperation": ""}
+    body = {"purchaseOrderHeaders": [changed]}
+    (updated,) = saved(
+        api.post("/api/erp/purchaseOrderHeaders", params=keyed, json=body).json(),
+        "purchaseOrderHeaders",
+    )
+    assert (updated["purchaseOrderNumber"], updated["remarks"]) == (number, "changed")
+    mismatch = api.post(
+        "/api/erp/purchaseOrderHeaders", params={"purchaseOrderNumber": "OTHER"}, json=body
+    )
+    assert mismatch.status_code == 400
+    assert "must match" in mismatch.json()["errors"][0]["message"]
+    lines = api.post(
+        "/api/erp/purchaseOrderLinesGrid", params={"purchaseOrderNumber": number}, json={}
+    )
+    assert lines.status_code == 400
+    partial = api.get("/api/erp/purchaseOrderLines", params={"purchaseOrderNumber": number})
+    assert partial.status_code == 200  # a read by any field is a list
+    half = api.delete("/api/erp/purchaseOrderLines", params={"purchaseOrderNumber": number})
+    assert half.status_code == 400
+    assert "all be null or all non-null" in half.json()["errors"][0]["message"]
+    stale = api.delete("/api/erp/purchaseOrderHeaders", params={"purchaseOrderNumber": number})
+    assert problems(stale.json())[0][0] == "concurrencyHash"
+    gone = api.delete(
+        "/api/erp/purchaseOrderHeaders",
+        params={"purchaseOrderNumber": number, "concurrencyHash": updated["concurrencyHash"]},
+    )
+    assert gone.json()["submitResult"]["success"] is True
+    assert read(api, "purchaseOrderHeaders", purchaseOrderNumber=number) == []
 
 
 def test_bad_field_values_name_the_field(api: httpx.Client) -> None:

@@ -248,7 +248,7 @@ def add_line(
         warnings.extend(found)
     line.update(wanted)  # the caller's remaining fields override QAD's defaults
     saved: WriteResult[PurchaseOrderLine] = yield commit_line(ws, line)
-    return WriteResult(saved.record, (*warnings, *saved.warnings))
+    return WriteResult(saved.record, (*warnings, *saved.warnings), saved.confirmations)
 
 
 class PurchaseOrders(QADResource):

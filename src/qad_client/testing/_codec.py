@@ -204,8 +204,12 @@ def _control_text(raw: Mapping[str, Any], control: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
-    """Parse one record sent by a caller; bad values become issues, unknown keys are ignored."""
+def decode(table: type, raw: object, default: Operation = "create") -> tuple[Values, list[Issue]]:
+    """Parse one record sent by a caller; bad values become issues, unknown keys are ignored.
+
+    An empty or absent ``dataOperation`` means ``default``: what the URL says (a keyed POST
+    updates), or for a line, what its document's operation is.
+    """
     issues: list[Issue] = []
     if not isinstance(raw, Mapping):
         issue = Issue.of(
@@ -214,6 +218,8 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
         return Values(table), [issue]
     data: dict[str, object] = {}
     rows: dict[str, list[Values]] = {}
+    sent = raw.get(n.CONTROL["data_operation"]) or n.OPERATION[default]
+    line_default = _OPERATIONS.get(sent, default) if isinstance(sent, str) else default
     for spec in field_specs(table):
         if spec.read_only or spec.wire not in raw:
             continue
@@ -225,7 +231,7 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
                 continue
             parsed = []
             for item in value:
-                child, child_issues = decode(spec.row, item)
+                child, child_issues = decode(spec.row, item, line_default)
                 parsed.append(child)
                 issues.extend(child_issues)
             rows[spec.attribute] = parsed
@@ -234,7 +240,6 @@ def decode(table: type, raw: object) -> tuple[Values, list[Issue]]:
             data[spec.attribute] = _parse(spec.kind, value)
         except ValueError as error:
             issues.append(_invalid(table, spec, value, str(error)))
-    sent = raw.get(n.CONTROL["data_operation"]) or n.OPERATION["create"]
     operation = _OPERATIONS.get(sent) if isinstance(sent, str) else None
     if operation is None:
         expected = "expected one of " + ", ".join(n.OPERATION.values())

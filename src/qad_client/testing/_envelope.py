@@ -56,10 +56,20 @@ def submit_result(issues: Sequence[Issue]) -> dict[str, object]:
 
 
 def write_reply(
-    plural: str, records: Iterable[Mapping[str, object]], issues: Sequence[Issue]
+    plural: str,
+    records: Iterable[Mapping[str, object]],
+    issues: Sequence[Issue],
+    confirmations: Sequence[str] = (),
 ) -> dict[str, object]:
-    """The 200 answer to a write: the records as saved (or as sent, on failure)."""
-    return {plural: list(records), _E["submit_result"]: submit_result(issues)}
+    """The 200 answer to a write: the records as saved (or as sent, on failure).
+
+    Confirmations ride beside the result as ``<record>Confs`` (``priceListConfs`` [N5]).
+    """
+    reply: dict[str, object] = {plural: list(records), _E["submit_result"]: submit_result(issues)}
+    if confirmations:
+        key = plural.removesuffix("s") + "Confs"
+        reply[key] = [{_E["confirmation_text"]: text} for text in confirmations]
+    return reply
 
 
 def read_reply(plural: str, records: Iterable[Mapping[str, object]]) -> dict[str, object]:

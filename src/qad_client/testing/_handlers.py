@@ -22,6 +22,7 @@ from qad_client.testing._auth import AuthFailure, AuthState, Grant, Principal
 from qad_client.testing._browse import BrowseError, Filter, page, parse_filter
 from qad_client.testing._codec import (
     NAMES,
+    Operation,
     decode,
     encode,
     field_specs,
@@ -304,10 +305,66 @@ def erp_write(ctx: Context, plural: str, *, table: type[Record] | None = None) -
     items = body.get(names.plural) if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise ctx.fail(400, f'Expected a body {{"{names.plural}": [...]}}.')
+    keys = _key_params(ctx, names)
+    if keys and (len(items) != 1 or not _body_matches(table, items[0], keys)):
+        raise ctx.fail(400, _KEYS_MISMATCH)
+    return _apply(ctx, table, items, principal, "update" if keys else "create")
+
+
+def erp_delete(ctx: Context, plural: str) -> httpx.Response:
+    """``DELETE /api/erp/<plural>?<keys>``: delete (or void) the one record the keys name."""
+    table = _table(ctx, plural)
+    names = NAMES[table]
+    if not names.writable:
+        raise ctx.fail(405, f"{plural} is read-only.")
+    principal = _authenticate(ctx)
+    _authorize(ctx, names, write=True)
+    keys = _key_params(ctx, names)
+    if not keys:
+        raise ctx.fail(400, "A delete names its record with every key field parameter.")
+    record = {names.wire(a): v for a, v in keys.items()}
+    record[n.CONTROL["data_operation"]] = n.OPERATION["delete"]
+    hash_ = ctx.request.query(n.CONTROL["concurrency_hash"])
+    if hash_ is not None:
+        record[n.CONTROL["concurrency_hash"]] = hash_
+    return _apply(ctx, table, [record], principal, "delete")
+
+
+_KEYS_MISMATCH = (  # QAD's IllegalArgumentException texts [N7]
+    "Key field parameter(s) must match the corresponding value in the submitted entity data."
+)
+_KEYS_PARTIAL = "Key field parameter(s) must all be null or all non-null."
+
+
+def _key_params(ctx: Context, names: n.Names) -> dict[str, str]:
+    """The key query parameters: all of them (an update or delete) or none (a create).
+
+    QAD's controllers answer a partial key 400 [N5, N7]; ``domainCode``/``sharedSetCode``
+    only scope the call and are not counted.
+    """
+    given = {a: ctx.request.query(names.wire(a)) for a in names.keys}
+    present = {a: v for a, v in given.items() if v not in (None, "")}
+    if present and len(present) != len(names.keys):
+        raise ctx.fail(400, _KEYS_PARTIAL)
+    return {a: str(v) for a, v in present.items()}
+
+
+def _body_matches(table: type, raw: object, keys: Mapping[str, str]) -> bool:
+    if not isinstance(raw, Mapping):
+        return False
+    names = NAMES[table]
+    return all(str(raw.get(names.wire(a), v)).casefold() == v.casefold() for a, v in keys.items())
+
+
+def _apply(
+    ctx: Context, table: type[Record], items: list[Any], principal: Principal, default: Operation
+) -> httpx.Response:
+    """Decode and write ``items`` all or nothing; ``default`` is what the URL asked for."""
+    names = NAMES[table]
     default_domain, issues = _write_domain(ctx, table)
     entries = []
     for raw in items:
-        values, problems = decode(table, raw)
+        values, problems = decode(table, raw, default)
         entries.append(values)
         issues.extend(problems)
     result = ctx.state.write(
@@ -321,7 +378,8 @@ def erp_write(ctx: Context, plural: str, *, table: type[Record] | None = None) -
     outcome = "ok" if result.success else "rejected"
     ctx.counters[f"write.{names.plural}.{outcome}"] += 1
     records = [encode(r) for r in result.records] if result.success else items
-    return json_response(200, env.write_reply(names.plural, records, result.issues))
+    reply = env.write_reply(names.plural, records, result.issues, result.confirmations)
+    return json_response(200, reply)
 
 
 def _write_domain(ctx: Context, table: type) -> tuple[Domain | None, list[Issue]]:

@@ -21,6 +21,7 @@ __all__ = [
     "CREDIT_NOTE_MATCH",
     "CURRENCY_MISMATCH",
     "DUE_BEFORE_ORDER",
+    "DUE_DATE_DEFAULTED",
     "DUPLICATE_LINE",
     "DUPLICATE_REFERENCE",
     "ENTITY_MISMATCH",
@@ -102,6 +103,7 @@ class Issue:
 
 NOT_FOUND = Msg("QAD-1001", "{label} {value} does not exist.")
 INACTIVE = Msg("QAD-1002", "{label} {value} is not active.")
+DUE_DATE_DEFAULTED = Msg("QAD-C001", "Due date defaults to the order date {date}.")  # a Conf
 ALREADY_EXISTS = Msg("QAD-1003", "{label} {value} already exists.")
 DUPLICATE_REFERENCE = Msg(  # the check is QAD's CInvoiceForDuplicateReference [N19]; text a guess
     "QAD-1010",

@@ -72,6 +72,7 @@ class Names:
     entity_uri: str = ""
     writable: bool = True
     permission: str = ""
+    keys: tuple[str, ...] = ()  # the attributes a keyed POST (update) or DELETE names [N7]
 
     @property
     def permission_name(self) -> str:
@@ -160,6 +161,7 @@ ENVELOPE = {
     "severity": "severity",
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",
+    "confirmation_text": "messageText",  # of a ``…Confs`` entry [N5]
 }
 
 ERROR = {
@@ -234,6 +236,7 @@ UNIT_OF_MEASURE = {"each": "EA"}
 # --- master data -----------------------------------------------------------------------------
 
 SUPPLIER = Names(
+    keys=("code",),
     plural="supplierV2s",  # [N1]
     row_object="supplierV2",
     browse_id=BROWSE_PREFIX + "base.supplierV2s",  # guess
@@ -260,6 +263,7 @@ SUPPLIER = Names(
 )
 
 ITEM = Names(
+    keys=("code",),
     plural="items",  # [N8, N9]
     row_object="item",  # guess
     browse_id=BROWSE_PREFIX + "base.items",  # guess
@@ -277,6 +281,7 @@ ITEM = Names(
 )
 
 GL_ACCOUNT = Names(
+    keys=("code",),
     plural="glAccounts",  # guess
     row_object="glAccount",
     browse_id=BROWSE_PREFIX + "financials.glAccounts",  # guess; the namespace [N10]
@@ -295,6 +300,7 @@ GL_ACCOUNT = Names(
 
 def _analysis_code(plural: str, row_object: str, code: str, interface: str) -> Names:
     return Names(
+        keys=("code",),
         plural=plural,
         row_object=row_object,
         browse_id=BROWSE_PREFIX + f"financials.{plural}",  # the projects browse [N10]
@@ -329,6 +335,7 @@ DOMAIN = Names(
 # --- purchasing ------------------------------------------------------------------------------
 
 PURCHASE_ORDER = Names(
+    keys=("number",),
     plural="purchaseOrderHeaders",
     row_object="purchaseOrder",  # guess
     browse_id=BROWSE_PREFIX + "purchasing.purchaseOrders",  # guess
@@ -351,6 +358,7 @@ PURCHASE_ORDER = Names(
 )
 
 PURCHASE_ORDER_LINE = Names(
+    keys=("po_number", "line"),
     plural="purchaseOrderLines",
     row_object="purchaseOrderLine",  # guess
     browse_id=BROWSE_PREFIX + "purchasing.purchaseOrderLines",  # guess
@@ -378,6 +386,7 @@ PURCHASE_ORDER_LINE = Names(
 )
 
 RECEIPT = Names(
+    keys=("receiver",),
     plural="purchaseOrderReceipts",  # guess
     row_object="purchaseOrderReceipt",
     browse_id=BROWSE_PREFIX + "purchasing.purchaseOrderReceipts",  # guess
@@ -434,6 +443,7 @@ OPEN_RECEIVER = Names(
 # --- financials ------------------------------------------------------------------------------
 
 SUPPLIER_INVOICE = Names(
+    keys=("id",),
     plural="supplierInvoices",  # guess
     row_object="supplierInvoice",
     browse_id=BROWSE_PREFIX + "financials.supplierInvoices",  # guess
@@ -487,6 +497,7 @@ EXPENSE_LINE = Names(
 )
 
 SUPPLIER_PAYMENT = Names(
+    keys=("number",),
     plural="supplierPayments",  # guess
     row_object="supplierPayment",
     browse_id=BROWSE_PREFIX + "financials.supplierPayments",  # guess

@@ -82,4 +82,5 @@ def build_router() -> Router:
     router.add("GET", PATHS["line_is_received"], h.line_is_received)
     router.add("GET", PATHS["erp"] + "/{plural}", h.erp_read)
     router.add("POST", PATHS["erp"] + "/{plural}", h.erp_write)
+    router.add("DELETE", PATHS["erp"] + "/{plural}", h.erp_delete)
     return router

@@ -155,6 +155,7 @@ class WriteResult:
     success: bool
     records: list[Record]
     issues: list[Issue]
+    confirmations: list[str] = attrs.field(factory=list)
 
 
 class _Call:
@@ -166,6 +167,7 @@ class _Call:
         self.now = now
         self.journal = Journal()
         self.issues: list[Issue] = []
+        self.confirmations: list[str] = []  # the ``…Confs`` texts of a successful write
 
     @property
     def today(self) -> date:
@@ -379,7 +381,7 @@ class TenantState:
         if call.errors():
             call.journal.rollback()
             return WriteResult(False, [], call.issues)
-        return WriteResult(True, records, call.issues)
+        return WriteResult(True, records, call.issues, call.confirmations)
 
     def field_change(
         self, values: Values, attribute: str, *, default_domain: Domain | None, now: datetime
@@ -764,6 +766,8 @@ class TenantState:
             order.currency = order.currency or supplier.currency
             order.credit_terms = order.credit_terms or supplier.credit_terms
             order.order_date = order.order_date or call.today
+            if order.due_date is None:
+                call.confirmations.append(m.DUE_DATE_DEFAULTED.format(date=order.order_date))
             order.due_date = order.due_date or order.order_date
             order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
             self._check_header(domain, order, call)
