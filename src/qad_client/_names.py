@@ -45,6 +45,8 @@ __all__ = [
     "PURCHASE_ORDER_LINE",
     "RECEIPT",
     "RECEIPT_LINE",
+    "REFERENCE_FIELDS",
+    "REFERENCE_LENGTH",
     "SECURITY",
     "SUB_ACCOUNT",
     "SUPPLIER",
@@ -168,6 +170,19 @@ DUPLICATE_PHRASES = ("already exists", "duplicatereference")  # the second: BCIn
 DUPLICATE_CODES = frozenset({"RECORD_ALREADY_EXIST"})  # the BE message key of a taken key [N18]
 
 
+# There is no ``externalReference`` field [N1, N24]: our reference rides in a free field,
+# ``customShort0..19`` (x(20) [qad-evidence 2.8]), one per document type. On ``supplierV2s``
+# the free fields are confirmed [N1]; on the other documents they are a guess.
+REFERENCE_FIELDS: Mapping[str, str] = {
+    "supplierV2s": "customShort0",
+    "purchaseOrderHeaders": "customShort0",
+    "purchaseOrderReceipts": "customShort0",
+    "supplierInvoices": "customShort0",
+    "supplierPayments": "customShort0",
+}
+REFERENCE_LENGTH = 20  # the width of a customShort field
+
+
 @attrs.frozen
 class Table:
     """The wire names of one QAD table.
@@ -250,7 +265,7 @@ SUPPLIER = Table(
         "currency": "currencyCode",
         "credit_terms": "creditTermsCode",
         "is_active": "isActive",
-        "external_reference": "externalReference",  # guess (customShort0 underneath)
+        "external_reference": REFERENCE_FIELDS["supplierV2s"],
     },
     read_only=frozenset({"shared_set"}),
 )
@@ -369,7 +384,7 @@ PURCHASE_ORDER = Table(
         "ship_to": "shipToSite",
         "status": "orderStatus",
         "remarks": "remarks",
-        "external_reference": "externalReference",  # guess (po_user1 underneath)
+        "external_reference": REFERENCE_FIELDS["purchaseOrderHeaders"],
         "lines": "purchaseOrderLines",  # guess: lines nested in the header
     },
     children={"lines": PURCHASE_ORDER_LINE},
@@ -402,7 +417,7 @@ RECEIPT = Table(
         "supplier": "supplierCode",
         "receipt_date": "receiptDate",
         "effective_date": "effectiveDate",
-        "external_reference": "externalReference",  # guess
+        "external_reference": REFERENCE_FIELDS["purchaseOrderReceipts"],
         "lines": "lines",  # guess
     },
     children={"lines": RECEIPT_LINE},
@@ -477,7 +492,7 @@ SUPPLIER_INVOICE = Table(
         "status": "status",
         "is_open": "isOpen",
         "balance": "balanceTC",
-        "external_reference": "externalReference",
+        "external_reference": REFERENCE_FIELDS["supplierInvoices"],
         "matching_lines": "matchingLines",
         "expense_lines": "expenseLines",
     },
@@ -512,7 +527,7 @@ SUPPLIER_PAYMENT = Table(
         "currency": "currencyCode",
         "amount": "amountTC",
         "status": "status",
-        "external_reference": "externalReference",
+        "external_reference": REFERENCE_FIELDS["supplierPayments"],
         "allocations": "allocations",
     },
     read_only=frozenset({"status"}),

@@ -330,6 +330,7 @@ def find_by_reference(ws: Workspace, table: n.Table, cls: type[T], reference: st
         raise QADConfigurationError(
             f"reference {reference!r} cannot contain ',': QAD separates filter parts with commas"
         )
+    _check_reference(table, reference)
     return (yield from find_all(ws, table, cls, [Filter("external_reference", "eq", reference)]))
 
 
@@ -489,6 +490,7 @@ def write(
     so the caller looks the record up before re-sending.
     """
     c = n.CONTROL
+    _check_reference(table, _reference_of(table, record))
     body_record = {c["concurrency_hash"]: concurrency_hash, **record}
     if table.scope == "domain":
         body_record.setdefault(table.wire("domain"), ws.domain)
@@ -528,6 +530,15 @@ def write(
             concurrency_hash=concurrency_hash,
         ),
     )
+
+
+def _check_reference(table: n.Table, reference: str | None) -> None:
+    """Refuse, before sending, a reference longer than the free field that carries it."""
+    if reference is not None and len(reference) > n.REFERENCE_LENGTH:
+        raise QADConfigurationError(
+            f"external reference {reference!r} is {len(reference)} characters; "
+            f"{table.plural}.{table.wire('external_reference')} holds {n.REFERENCE_LENGTH}"
+        )
 
 
 def _reference_of(table: n.Table, record: Mapping[str, Any]) -> str | None:

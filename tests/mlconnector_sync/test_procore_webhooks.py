@@ -108,7 +108,7 @@ def test_a_delivered_event_is_fetched_alone_and_a_duplicate_changes_nothing(
     paths = [r.path for r in world.scenario.procore.requests[before:]]
     assert not any(p.endswith("/direct_costs") for p in paths), "no listing: a targeted fetch"
     assert any(p.endswith(f"/direct_costs/{cost}") for p in paths)
-    assert any(ref.startswith(f"PCDC-{cost}-") for ref in world.qad_references())
+    assert direct_costs.reference(f"procore:procore:direct_cost:{cost}") in world.qad_references()
     assert world.store.inbox_pending(SOURCE, kinds=["Direct Costs"]) == []
 
     # Procore delivers the same event again (a retry): 2xx, stored once, nothing changes
@@ -162,7 +162,7 @@ def test_a_dropped_webhook_is_caught_by_the_scheduled_poll(world: World) -> None
     assert quiet.flows[direct_costs.NAME].changes.get("posted", 0) == 0
     polled = world.engine.run_once()
     assert polled.flows[direct_costs.NAME].changes["posted"] == 1
-    assert any(ref.startswith(f"PCDC-{cost}-") for ref in world.qad_references())
+    assert direct_costs.reference(f"procore:procore:direct_cost:{cost}") in world.qad_references()
 
 
 def test_an_event_for_a_project_the_app_may_not_read_is_left_alone(world: World) -> None:
@@ -211,4 +211,6 @@ def test_run_forever_takes_pushed_events_between_the_scheduled_polls(world: Worl
     assert pushed.started_at - first.started_at >= dt.timedelta(seconds=30)
     assert pushed.flows.keys() == {direct_costs.NAME}
     assert pushed.flows[direct_costs.NAME].changes["posted"] == 1
-    assert any(ref.startswith(f"PCDC-{made[0]}-") for ref in world.qad_references())
+    assert (
+        direct_costs.reference(f"procore:procore:direct_cost:{made[0]}") in world.qad_references()
+    )

@@ -36,6 +36,7 @@ from mlconnector_sync.adapters.qad_sinks import (
     QADPurchaseOrderSink,
     plan_update,
 )
+from mlconnector_sync.flows import procore_coding, procurify_bills_to_qad
 from mlconnector_sync.flows import procurify_pos_to_qad as pos
 from mlconnector_sync.flows._coding import members_of
 from mlconnector_sync.state import MemoryStore, SQLiteStore, StateStore
@@ -46,6 +47,7 @@ from procurify_client.testing._state import OrderItem, PurchaseOrder, Tenant, ce
 from qad_client import OrderStatus, QADClient
 from qad_client import PurchaseOrder as QADPurchaseOrder
 from qad_client import PurchaseOrderLine as QADLine
+from qad_client import _names as qad_names
 from qad_client.testing import QADSimulator
 
 FLOW = pos.NAME
@@ -817,3 +819,22 @@ def test_a_po_closed_in_procurify_posts_closed_when_closed_pos_are_configured_to
     assert engine.run_once().flows[FLOW].counts == {State.POSTED: 1}
     (found,) = client.purchase_orders.find_by_reference(pos.reference(f"mem:main:{po_id}"))
     assert client.purchase_orders.get(found.number).status == OrderStatus.CLOSED
+
+
+@given(st.text(st.characters(codec="ascii", categories=["L", "N"]), min_size=1, max_size=60))
+def test_every_qad_reference_fits_the_free_field_and_is_deterministic(record_id: str) -> None:
+    assert REFERENCE_LIMIT == qad_names.REFERENCE_LENGTH == 20
+    key = f"src:tenant:x:{record_id}"
+    made = [
+        pos.reference(key),
+        procurify_bills_to_qad.reference(key),
+        *(procore_coding.qad_reference(p, key) for p in ("PCSI", "PCDC", "PCPAY")),
+    ]
+    assert all(len(ref) <= 20 for ref in made[:2]), made
+    assert all(len(ref + "-RET") <= 20 for ref in made[2:]), made  # room for a credit note
+    assert made[1].startswith("PFYB-")
+    assert made == [
+        pos.reference(key),
+        procurify_bills_to_qad.reference(key),
+        *(procore_coding.qad_reference(p, key) for p in ("PCSI", "PCDC", "PCPAY")),
+    ]

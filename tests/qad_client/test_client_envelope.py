@@ -167,7 +167,7 @@ def test_create_sends_the_qad_envelope(respx_mock: respx.MockRouter) -> None:
     record = json.loads(sent.content)["supplierV2s"][0]
     assert record["dataOperation"] == "C"
     assert record["concurrencyHash"] == ""
-    assert record["externalReference"] == "procurify:77"
+    assert record["customShort0"] == "procurify:77"
     assert record["isActive"] is True
     assert (record["businessRelationName"], record["addressName"]) == ("Acme", "Acme")
     assert "name" not in record
@@ -389,3 +389,14 @@ def test_a_duplicate_reference_is_the_duplicate_error(entry: dict[str, Any]) -> 
     body = {"submitResult": {"success": False, "errorSeverity": 3, "errors": [entry]}}
     with pytest.raises(QADDuplicate):
         _write_op().parse(_reply(body))
+
+
+def test_a_reference_longer_than_twenty_characters_is_refused_before_sending() -> None:
+    client = _client()
+    new = NewSupplier(code="S1", name="Acme", currency="USD", external_reference="R" * 21)
+    with pytest.raises(QADConfigurationError, match="customShort0 holds 20"):
+        client.suppliers.create(new)
+    with pytest.raises(QADConfigurationError, match="holds 20"):
+        client.suppliers.find_by_reference("R" * 21)
+    assert n.SUPPLIER.wire("external_reference") == "customShort0"
+    assert "externalReference" not in {w for t in n.TABLES.values() for w in t.fields.values()}

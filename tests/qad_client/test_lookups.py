@@ -64,7 +64,7 @@ def test_a_server_that_ignores_the_filter_never_hands_back_another_record() -> N
 
     def near_miss(row: dict[str, Any]) -> None:
         for key, value in list(row.items()):
-            if key.endswith("externalReference") and value == "qad:ref:1":
+            if key.endswith("customShort0") and value == "qad:ref:1":
                 row[key] = "QAD:REF:1"  # what a case-insensitive filter would also return
 
     world.sim.faults.add(_rows(near_miss), path=BROWSE)
@@ -94,7 +94,7 @@ def test_an_unreadable_match_is_an_error_not_an_absence() -> None:
     world = _world_with_suppliers()
 
     def break_match(row: dict[str, Any]) -> None:
-        if any(k.endswith("externalReference") and v == "qad:ref:1" for k, v in row.items()):
+        if any(k.endswith("customShort0") and v == "qad:ref:1" for k, v in row.items()):
             row["supplierV2.businessRelationName"] = {"not": "text"}
 
     world.sim.faults.add(_rows(break_match), path=BROWSE)

@@ -884,7 +884,7 @@ def test_browse_filters_on_last_modified_and_external_reference(
         write(
             api,
             "supplierV2s",
-            {"supplierCode": "LATE", "businessRelationName": "Late", "externalReference": "ext-1"},
+            {"supplierCode": "LATE", "businessRelationName": "Late", "customShort0": "ext-1"},
         ),
         "supplierV2s",
     )
@@ -893,12 +893,12 @@ def test_browse_filters_on_last_modified_and_external_reference(
     )
     assert [r["supplierV2.supplierCode"] for r in since["data"]] == ["LATE"]
     assert since["data"][0]["supplierV2.lastModifiedDateTime"] == "2026-01-01T00:10:00.000Z"
-    by_ref = browse(api, SUPPLIER_BROWSE, "supplierV2.externalReference,eq,EXT-1,literal")
+    by_ref = browse(api, SUPPLIER_BROWSE, "supplierV2.customShort0,eq,EXT-1,literal")
     assert len(by_ref["data"]) == 1
     both = browse(
         api,
         SUPPLIER_BROWSE,
-        "supplierV2.externalReference,eq,ext-1,literal",
+        "supplierV2.customShort0,eq,ext-1,literal",
         "supplierV2.lastModifiedDateTime,lt,2026-01-01T00:10:00Z,literal",
     )
     assert both["data"] == []
@@ -1139,3 +1139,12 @@ def test_exports_are_sorted_and_public() -> None:
     assert package.__all__ == sorted(package.__all__)
     public = {name for name in vars(package) if not name.startswith("_")}
     assert set(package.__all__) == public - {"annotations"}
+
+
+def test_a_reference_longer_than_its_free_field_is_refused(api: httpx.Client) -> None:
+    fits = {"supplierCode": "REF20", "businessRelationName": "Fits", "customShort0": "X" * 20}
+    saved(write(api, "supplierV2s", fits), "supplierV2s")
+    long = {"supplierCode": "REF21", "businessRelationName": "Long", "customShort0": "X" * 21}
+    assert problems(write(api, "supplierV2s", long)) == [
+        ("customShort0", "Field length should be less than 21.")
+    ]

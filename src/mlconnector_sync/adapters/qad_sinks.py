@@ -14,8 +14,8 @@ closed or cancelled) and ``purchase_orders.save``, the one write that changes th
 the changed lines (status included) and adds the new lines, checked against the hash the PO
 was read with. :func:`plan_update` works out what that write carries.
 
-The external reference: the client sets no length on it; it sits in a short character field
-(``po_user1``) in QAD, so the flow derives a reference of at most 24 characters.
+The external reference sits in a 20-character free field (``customShort0`` by default) in
+QAD, and the client refuses a longer one, so the flow derives a reference of at most 20.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ __all__ = [
     "plan_update",
 ]
 
-REFERENCE_LIMIT = 24
+REFERENCE_LIMIT = 20  # the width of the customShort free field QAD keeps it in
 
 OPEN, CLOSED, CANCELLED = (
     OrderStatus.OPEN.value,

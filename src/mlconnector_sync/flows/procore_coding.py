@@ -102,8 +102,11 @@ def invoice_date(*values: Any, field: str) -> str:
 def qad_reference(prefix: str, source_key: str) -> str:
     """A QAD reference for a Procore record: ``<prefix>-<id>-<6 hex digits of the key>``
     (the digits tell two Procore companies' record 12 apart)."""
-    digest = hashlib.sha256(source_key.encode()).hexdigest().upper()[:6]
-    return f"{prefix}-{source_key.rsplit(':', 1)[-1]}-{digest}"
+    digest = hashlib.sha256(source_key.encode()).hexdigest().upper()
+    short = f"{prefix}-{source_key.rsplit(':', 1)[-1]}-{digest[:6]}"
+    # QAD keeps the reference in a 20-character free field, and a retainage credit note adds
+    # 4 ("-RET"): past 16, the id gives way to more of the digest
+    return short if len(short) <= 16 else f"{prefix}-{digest[: 15 - len(prefix)]}"
 
 
 def _code(ref: Any) -> str:

@@ -73,7 +73,8 @@ _CANCELLED_LINES = frozenset(
 def reference(source_key: str) -> str:
     """The QAD external reference: ``PFY-<Procurify PO number>-<6 hex digits of the key>``.
 
-    The digits tell two Procurify tenants' PO 12 apart; at most 24 characters, QAD's field.
+    The digits tell two Procurify tenants' PO 12 apart; at most ``REFERENCE_LIMIT`` (20)
+    characters, the width of the QAD free field that carries it.
     """
     digest = hashlib.sha256(source_key.encode()).hexdigest().upper()
     short = f"PFY-{source_key.rsplit(':', 1)[-1]}-{digest[:6]}"

@@ -221,7 +221,7 @@ _SUPPLIER = QDocSpec(
         "currencyCode": "curr",
         "creditTermsCode": "crTerms",
         "isActive": "active",
-        "externalReference": "user1",
+        "customShort0": "user1",
     },
 )
 
@@ -264,7 +264,7 @@ _PURCHASE_ORDER = QDocSpec(
         "shipToSite": "ship",
         "orderStatus": "stat",
         "remarks": "rmks",  # [S2]
-        "externalReference": "user1",  # po_user1 (qad_client._names)
+        "customShort0": "user1",  # po_user1 (qad_client._names)
     },
     children={"purchaseOrderLines": _PO_LINE},
 )
@@ -293,7 +293,7 @@ _RECEIPT = QDocSpec(
         "supplierCode": "vend",
         "receiptDate": "receiptDate",
         "effectiveDate": "effDate",  # [C10, N21]
-        "externalReference": "psNbr",  # the packing slip number carries our reference
+        "customShort0": "psNbr",  # the packing slip number carries our reference
     },
     children={"lines": _RECEIPT_LINE},
 )
@@ -342,7 +342,7 @@ _SUPPLIER_INVOICE = QDocSpec(
         "status": "status",
         "isOpen": "isOpen",
         "balanceTC": "balanceTC",
-        "externalReference": "cInvoiceDescription",
+        "customShort0": "cInvoiceDescription",
     },
     children={"matchingLines": _MATCHING_LINE, "expenseLines": _EXPENSE_LINE},
     financials=True,  # Financials objects travel with action/entity [S1]

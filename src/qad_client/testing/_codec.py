@@ -240,6 +240,10 @@ def decode(table: type, raw: object, default: Operation = "create") -> tuple[Val
             data[spec.attribute] = _parse(spec.kind, value)
         except ValueError as error:
             issues.append(_invalid(table, spec, value, str(error)))
+            continue
+        if spec.wire == n.REFERENCE_FIELD and len(str(value)) > n.REFERENCE_LENGTH:
+            limit = n.REFERENCE_LENGTH + 1
+            issues.append(Issue.of(table, spec.attribute, value, m.TOO_LONG, limit=limit))
     operation = _OPERATIONS.get(sent) if isinstance(sent, str) else None
     if operation is None:
         expected = "expected one of " + ", ".join(n.OPERATION.values())

@@ -49,6 +49,7 @@ __all__ = [
     "REQUIRED",
     "STALE",
     "SUPPLIER_MISMATCH",
+    "TOO_LONG",
     "TOTAL_MISMATCH",
     "UNKNOWN_FIELD",
     "UNSUPPORTED_OPERATION",
@@ -103,6 +104,7 @@ class Issue:
 
 NOT_FOUND = Msg("QAD-1001", "{label} {value} does not exist.")
 INACTIVE = Msg("QAD-1002", "{label} {value} is not active.")
+TOO_LONG = Msg("47", "Field length should be less than {limit}.")  # QAD's own text [N3]
 DUE_DATE_DEFAULTED = Msg("QAD-C001", "Due date defaults to the order date {date}.")  # a Conf
 ALREADY_EXISTS = Msg("QAD-1003", "{label} {value} already exists.")
 DUPLICATE_REFERENCE = Msg(  # the check is QAD's CInvoiceForDuplicateReference [N19]; text a guess

@@ -51,6 +51,8 @@ __all__ = [
     "QUERY",
     "RECEIPT",
     "RECEIPT_LINE",
+    "REFERENCE_FIELD",
+    "REFERENCE_LENGTH",
     "SUB_ACCOUNT",
     "SUPPLIER",
     "SUPPLIER_INVOICE",
@@ -87,6 +89,9 @@ class Names:
 
 
 BROWSE_PREFIX = "urn:browse:bebrowse:com.qad.erp."
+
+REFERENCE_FIELD = "customShort0"  # where the documents here keep a caller's reference
+REFERENCE_LENGTH = 20  # customShort0..19 are x(20)
 
 BASES = ("clouderp", "qad-central")  # the first is the one base URLs are built with
 
@@ -258,7 +263,7 @@ SUPPLIER = Names(
         "currency": "currencyCode",
         "credit_terms": "creditTermsCode",
         "is_active": "isActive",
-        "external_reference": "externalReference",
+        "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
     },
 )
 
@@ -352,7 +357,7 @@ PURCHASE_ORDER = Names(
         "ship_to": "shipToSite",
         "status": "orderStatus",
         "remarks": "remarks",
-        "external_reference": "externalReference",  # guess (po_user1 underneath)
+        "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
         "lines": "purchaseOrderLines",  # guess: lines nested in the header
     },
 )
@@ -398,7 +403,7 @@ RECEIPT = Names(
         "supplier": "supplierCode",
         "receipt_date": "receiptDate",
         "effective_date": "effectiveDate",
-        "external_reference": "externalReference",  # guess
+        "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
         "lines": "lines",
     },
 )
@@ -464,7 +469,7 @@ SUPPLIER_INVOICE = Names(
         "status": "status",
         "is_open": "isOpen",
         "balance": "balanceTC",
-        "external_reference": "externalReference",
+        "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
         "matching_lines": "matchingLines",
         "expense_lines": "expenseLines",
     },
@@ -512,7 +517,7 @@ SUPPLIER_PAYMENT = Names(
         "currency": "currencyCode",
         "amount": "amountTC",
         "status": "status",
-        "external_reference": "externalReference",
+        "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
         "allocations": "allocations",
     },
 )
