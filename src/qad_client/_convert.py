@@ -32,6 +32,7 @@ _FALSE = frozenset({"false", "no", "n", "0", ""})
 # Which table names the fields of which model; children are found through Table.children.
 _MODELS: Mapping[type, n.Table] = {
     m.Supplier: n.SUPPLIER,
+    m.DomainSupplier: n.MFG_SUPPLIER,
     m.Item: n.ITEM,
     m.GLAccount: n.GL_ACCOUNT,
     m.CostCentre: n.COST_CENTRE,

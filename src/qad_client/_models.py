@@ -24,6 +24,7 @@ __all__ = [
     "AnalysisType",
     "CostCentre",
     "Domain",
+    "DomainSupplier",
     "ExpenseLine",
     "Filter",
     "FilterOp",
@@ -261,6 +262,16 @@ class Supplier(_Audited):
     credit_terms: str = ""
     is_active: bool = True
     external_reference: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class DomainSupplier(_Audited):
+    """A supplier's record in one domain (``mfgSuppliers``): its site and daybook set there."""
+
+    code: str
+    domain: str = ""
+    site: str = ""
+    daybook_set: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -511,13 +522,16 @@ class SupplierPayment(_Audited):
 @attrs.frozen(kw_only=True)
 class NewSupplier:
     """A supplier to create; ``name`` is its business relation's name, ``address_name`` its
-    address's (the name when not given)."""
+    address's (the name when not given). ``site`` and ``daybook_set`` are set on the
+    supplier's record in the client's domain (``mfgSuppliers``), a second call [N1]."""
 
     code: str
     name: str
     currency: str
     credit_terms: str = ""
     address_name: str | None = None
+    site: str | None = None
+    daybook_set: str | None = None
     business_relation: str = ""
     street1: str = ""
     street2: str = ""

@@ -36,6 +36,7 @@ __all__ = [
     "ITEM_STATUS",
     "MATCHING_LINE",
     "META",
+    "MFG_SUPPLIER",
     "OAUTH",
     "OPEN_RECEIVER",
     "PATHS",
@@ -197,6 +198,7 @@ class Table:
         scope: ``domain`` tables take ``domainCode``; ``shared_set`` tables follow the domain.
         read_only: attributes QAD computes; never sent on a write.
         children: attribute -> the table of its line rows.
+        domain_param: the query parameter that names the domain of a ``domain`` table.
     """
 
     plural: str
@@ -208,6 +210,7 @@ class Table:
     scope: Scope = "domain"
     read_only: frozenset[str] = frozenset()
     children: Mapping[str, Table] = attrs.field(factory=dict)
+    domain_param: str = BROWSE["domain"]
 
     @property
     def path(self) -> str:
@@ -268,6 +271,22 @@ SUPPLIER = Table(
         "external_reference": REFERENCE_FIELDS["supplierV2s"],
     },
     read_only=frozenset({"shared_set"}),
+)
+
+# The domain half of a supplier: QAD makes it with the supplier; a create sets its site and
+# daybook set with GET, change, POST back [N1].
+MFG_SUPPLIER = Table(
+    plural="mfgSuppliers",  # [N1]
+    row_object="mfgSupplier",  # guess
+    view_uri="urn:be:com.qad.base.supplier.IMfgSupplier",  # [N1]
+    keys=("code",),
+    fields={
+        "domain": "domainCode",  # guess
+        "code": "supplierCode",  # [N1]
+        "site": "siteCode",  # [N1]
+        "daybook_set": "daybookSetCode",  # [N1]
+    },
+    domain_param="domainContext",  # [N1]
 )
 
 ITEM = Table(

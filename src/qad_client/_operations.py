@@ -216,7 +216,7 @@ def browse(
 
 
 def _scope_params(ws: Workspace, table: n.Table) -> list[tuple[str, str]]:
-    return [(n.BROWSE["domain"], ws.domain)] if table.scope == "domain" else []
+    return [(table.domain_param, ws.domain)] if table.scope == "domain" else []
 
 
 def read(

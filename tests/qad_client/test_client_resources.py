@@ -603,3 +603,31 @@ def test_confirmations_beside_a_successful_write_are_surfaced_not_raised() -> No
     assert defaulted.record.due_date == ORDERED
     dated = client.purchase_orders.create(_order(world, due_date=ORDERED + dt.timedelta(days=9)))
     assert dated.confirmations == ()
+
+
+def test_a_supplier_create_sets_its_domain_record_in_a_second_call() -> None:
+    world = make_world()
+    client = world.client()
+    sent = len(world.recorder.requests)
+    new = NewSupplier(code="TWO1", name="Two Calls", currency="USD", daybook_set="DBS1")
+    made = client.suppliers.create(new)
+    assert made.record.code == "TWO1"
+    calls = [
+        (r.method, r.url.path.removeprefix("/clouderp"), dict(r.url.params))
+        for r in world.recorder.requests[sent:]
+        if "/api/erp/" in r.url.path
+    ]
+    view = "urn:be:com.qad.base.supplier.IMfgSupplier"
+    keys = {"domainContext": DOMAIN, "supplierCode": "TWO1"}
+    assert calls == [
+        ("POST", "/api/erp/supplierV2s", {"viewUri": n.SUPPLIER.view_uri}),
+        ("GET", "/api/erp/mfgSuppliers", keys),
+        ("POST", "/api/erp/mfgSuppliers", {**keys, "viewUri": view}),
+    ]
+    stored = world.sim.state(TENANT).mfg_suppliers.get(DOMAIN, "TWO1")
+    assert stored is not None
+    assert stored.daybook_set == "DBS1"
+    assert stored.site  # kept as QAD made it
+    sent = len(world.recorder.requests)
+    client.suppliers.create(NewSupplier(code="ONE1", name="One Call", currency="USD"))
+    assert [r.url.path for r in world.recorder.requests[sent:]] == ["/clouderp/api/erp/supplierV2s"]

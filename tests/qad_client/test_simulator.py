@@ -1148,3 +1148,26 @@ def test_a_reference_longer_than_its_free_field_is_refused(api: httpx.Client) ->
     assert problems(write(api, "supplierV2s", long)) == [
         ("customShort0", "Field length should be less than 21.")
     ]
+
+
+def test_a_supplier_has_a_domain_record_changed_through_mfg_suppliers(api: httpx.Client) -> None:
+    made = {"supplierCode": "TWO1", "businessRelationName": "Two Calls"}
+    saved(write(api, "supplierV2s", made), "supplierV2s")
+    keys = {
+        "domainContext": "10USA",
+        "supplierCode": "TWO1",
+        "viewUri": "urn:be:com.qad.base.supplier.IMfgSupplier",
+    }
+    (domain_record,) = api.get("/api/erp/mfgSuppliers", params=keys).json()["data"]["mfgSuppliers"]
+    assert (domain_record["supplierCode"], domain_record["siteCode"]) == ("TWO1", "10-100")
+    changed = {**domain_record, "siteCode": "10-100", "daybookSetCode": "DBS1"}
+    posted = api.post("/api/erp/mfgSuppliers", params=keys, json={"mfgSuppliers": [changed]})
+    (stored,) = saved(posted.json(), "mfgSuppliers")
+    assert (stored["siteCode"], stored["daybookSetCode"]) == ("10-100", "DBS1")
+    reread = api.get("/api/erp/mfgSuppliers", params=keys).json()["data"]["mfgSuppliers"]
+    assert reread == [stored]
+    unknown_site = {**stored, "siteCode": "NOWHERE"}
+    refused = api.post("/api/erp/mfgSuppliers", params=keys, json={"mfgSuppliers": [unknown_site]})
+    assert problems(refused.json()) == [("siteCode", "Site NOWHERE does not exist.")]
+    create = api.post("/api/erp/mfgSuppliers", json={"mfgSuppliers": [{"supplierCode": "TWO1"}]})
+    assert problems(create.json())[0][0] == "dataOperation"

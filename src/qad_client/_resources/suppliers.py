@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import builtins
 
+import attrs
+
 from mlconnector_http import AsyncAPIClient, Flow, Operation, SyncAPIClient
 from qad_client import _names as n
 from qad_client import _operations as ops
 from qad_client._convert import to_wire
-from qad_client._models import NewSupplier, Supplier, Workspace, WriteResult
+from qad_client._models import DomainSupplier, NewSupplier, Supplier, Workspace, WriteResult
 from qad_client._resources.master_data import AsyncMasterData, MasterData
 
 __all__ = [
@@ -33,14 +35,33 @@ def find_suppliers_by_reference(ws: Workspace, reference: str) -> Flow[list[Supp
     return ops.find_by_reference(ws, TABLE, Supplier, reference)
 
 
-def create_supplier(ws: Workspace, new: NewSupplier) -> Operation[WriteResult[Supplier]]:
+def create_supplier(ws: Workspace, new: NewSupplier) -> Flow[WriteResult[Supplier]]:
     """Create a supplier; a taken code raises ``QADDuplicate``.
 
-    ``addressName`` is mandatory in QAD's supplier form; it is the name unless given.
+    As QAD's own loaders do [N1]: ``POST supplierV2s`` (``addressName`` is mandatory; it is
+    the name unless given), then, when a site or daybook set is given, the supplier's record
+    in the domain: ``GET mfgSuppliers``, change, ``POST`` it back with its keys.
     """
     record = to_wire(TABLE, new)
     record.setdefault(TABLE.wire("address_name"), new.name)
-    return ops.write(ws, TABLE, Supplier, record, operation=n.CONTROL["create"])
+    made: WriteResult[Supplier] = yield ops.write(
+        ws, TABLE, Supplier, record, operation=n.CONTROL["create"]
+    )
+    if new.site is None and new.daybook_set is None:
+        return made
+    local = n.MFG_SUPPLIER
+    current: DomainSupplier = yield from ops.get_one(ws, local, DomainSupplier, {"code": new.code})
+    changed = attrs.evolve(
+        current,
+        site=current.site if new.site is None else new.site,
+        daybook_set=current.daybook_set if new.daybook_set is None else new.daybook_set,
+    )
+    saved: WriteResult[DomainSupplier] = yield ops.update(ws, local, DomainSupplier, changed)
+    return WriteResult(
+        made.record,
+        (*made.warnings, *saved.warnings),
+        (*made.confirmations, *saved.confirmations),
+    )
 
 
 def update_supplier(ws: Workspace, supplier: Supplier) -> Operation[WriteResult[Supplier]]:
@@ -71,7 +92,7 @@ class Suppliers(MasterData[Supplier]):
 
     def create(self, supplier: NewSupplier) -> WriteResult[Supplier]:
         """Create a supplier; the result carries QAD's warnings."""
-        return self._send(create_supplier(self._ws, supplier))
+        return self._run(create_supplier(self._ws, supplier))
 
     def update(self, supplier: Supplier) -> WriteResult[Supplier]:
         """Save a changed copy (``attrs.evolve``) of a supplier read with ``get``."""
@@ -94,7 +115,7 @@ class AsyncSuppliers(AsyncMasterData[Supplier]):
 
     async def create(self, supplier: NewSupplier) -> WriteResult[Supplier]:
         """Create a supplier; the result carries QAD's warnings."""
-        return await self._send(create_supplier(self._ws, supplier))
+        return await self._run(create_supplier(self._ws, supplier))
 
     async def update(self, supplier: Supplier) -> WriteResult[Supplier]:
         """Save a changed copy (``attrs.evolve``) of a supplier read with ``get``."""

@@ -26,6 +26,7 @@ from qad_client.testing._records import (
     GLAccount,
     Item,
     MatchingLine,
+    MfgSupplier,
     OpenReceiver,
     POLine,
     Project,
@@ -62,6 +63,7 @@ Kind = Literal["str", "dec", "int", "bool", "date", "datetime", "rows"]
 
 NAMES: Mapping[type, n.Names] = {
     Supplier: n.SUPPLIER,
+    MfgSupplier: n.MFG_SUPPLIER,
     Item: n.ITEM,
     GLAccount: n.GL_ACCOUNT,
     CostCentre: n.COST_CENTRE,

@@ -237,8 +237,9 @@ def _workspace_domain(ctx: Context) -> Domain | None:
 
 
 def _read_domain(ctx: Context) -> Domain | None:
-    """The query's ``domainCode``, else the workspace header's domain; unknown ones are a 400."""
-    code = ctx.request.query(n.QUERY["domain"])
+    """The query's ``domainCode`` (or ``domainContext``), else the workspace header's domain;
+    unknown ones are a 400."""
+    code = ctx.request.query(n.QUERY["domain"]) or ctx.request.query(n.QUERY["domain_context"])
     workspace = _workspace_domain(ctx)
     if code:
         domain = ctx.state.domain(code)
@@ -384,7 +385,7 @@ def _apply(
 
 def _write_domain(ctx: Context, table: type) -> tuple[Domain | None, list[Issue]]:
     """A write's default domain; an unknown ``domainCode`` is a field error, not a 400."""
-    code = ctx.request.query(n.QUERY["domain"])
+    code = ctx.request.query(n.QUERY["domain"]) or ctx.request.query(n.QUERY["domain_context"])
     workspace = _workspace_domain(ctx)
     if not code:
         return workspace, []

@@ -38,6 +38,7 @@ __all__ = [
     "MATCHING_LINE",
     "META",
     "METADATA",
+    "MFG_SUPPLIER",
     "OAUTH",
     "OPEN_RECEIVER",
     "OPERATION",
@@ -123,6 +124,7 @@ WRITE_ACTIONS = ("CREATE", "WRITE", "IMPORT", "DELETE")  # QAD's permission kind
 
 QUERY = {
     "domain": "domainCode",
+    "domain_context": "domainContext",  # what the mfgSuppliers calls send instead [N1]
     "browse": "browseId",
     "page": "page",
     "page_size": "pageSize",
@@ -265,6 +267,20 @@ SUPPLIER = Names(
         "is_active": "isActive",
         "external_reference": REFERENCE_FIELD,  # a free field x(20); no externalReference [N1]
     },
+)
+
+MFG_SUPPLIER = Names(  # the domain half of a supplier create [N1]
+    keys=("code",),
+    plural="mfgSuppliers",
+    row_object="mfgSupplier",  # guess
+    entity_uri="urn:be:com.qad.base.supplier.IMfgSupplier",  # [N1]
+    fields={
+        "domain": "domainCode",  # guess (the query names it domainContext)
+        "code": "supplierCode",  # [N1]
+        "site": "siteCode",  # [N1]
+        "daybook_set": "daybookSetCode",  # [N1]
+    },
+    permission="supplierV2s",
 )
 
 ITEM = Names(

@@ -25,6 +25,7 @@ __all__ = [
     "GLAccount",
     "Item",
     "MatchingLine",
+    "MfgSupplier",
     "OpenReceiver",
     "POLine",
     "Project",
@@ -126,6 +127,22 @@ class Supplier(SharedRecord):
     credit_terms: str = ""
     is_active: bool = True
     external_reference: str = ""
+
+
+@attrs.define(kw_only=True, eq=False)
+class MfgSupplier(Record):
+    """A supplier's record in one domain: the site and daybook set it uses there [N1].
+
+    QAD makes it when the supplier is created; it is read and changed, never created.
+    """
+
+    domain: str = ""
+    code: str = ""
+    site: str = ""
+    daybook_set: str = ""
+
+    def key(self) -> tuple[str, ...]:
+        return (self.domain, self.code)
 
 
 @attrs.define(kw_only=True, eq=False)

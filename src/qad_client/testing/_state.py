@@ -30,6 +30,7 @@ from qad_client.testing._records import (
     GLAccount,
     Item,
     MatchingLine,
+    MfgSupplier,
     OpenReceiver,
     POLine,
     Project,
@@ -68,6 +69,7 @@ HUNDRED = Decimal(100)
 # The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
 _KEYS: Mapping[type, str] = {
     Supplier: "code",
+    MfgSupplier: "code",
     Item: "code",
     GLAccount: "code",
     CostCentre: "code",
@@ -209,6 +211,7 @@ class TenantState:
         self.domains: dict[str, Domain] = {}
         self.shared_sets: set[str] = set()
         self.suppliers: Table[Supplier] = Table()
+        self.mfg_suppliers: Table[MfgSupplier] = Table()  # only those changed since created
         self.items: Table[Item] = Table()
         self.gl_accounts: Table[GLAccount] = Table()
         self.cost_centres: Table[CostCentre] = Table()
@@ -227,6 +230,7 @@ class TenantState:
         self._rowids = itertools.count(1)
         self._stores: dict[type, Table[Any]] = {
             Supplier: self.suppliers,
+            MfgSupplier: self.mfg_suppliers,
             Item: self.items,
             GLAccount: self.gl_accounts,
             CostCentre: self.cost_centres,
@@ -240,6 +244,7 @@ class TenantState:
         }
         self._writers: dict[type, Callable[[Values, _Call], Record | None]] = {
             Supplier: self._write_supplier,
+            MfgSupplier: self._write_mfg_supplier,
             Item: self._write_item,
             GLAccount: self._write_gl_account,
             CostCentre: self._write_analysis_code,
@@ -295,6 +300,10 @@ class TenantState:
         """
         if table is Domain:
             yield from self.domains.values()
+        elif table is MfgSupplier:
+            if domain is not None:
+                for supplier in self.suppliers.records(domain.supplier_set):
+                    yield self._mfg_supplier(domain, supplier)
         elif table is POLine:
             for order in self.purchase_orders.records(_scope(PurchaseOrder, domain)):
                 yield from order.lines.values()
@@ -328,6 +337,11 @@ class TenantState:
         shared_set: str,
         params: Mapping[str, str],
     ) -> Iterable[Record] | None:
+        if table is MfgSupplier and "code" in params:
+            supplier = None if domain is None else self._supplier_of(domain, params["code"])
+            return (
+                [] if supplier is None or domain is None else [self._mfg_supplier(domain, supplier)]
+            )
         if table is POLine and "po_number" in params:
             order = self.purchase_orders.get(_scope(PurchaseOrder, domain), params["po_number"])
             return [] if order is None else order.lines.values()
@@ -660,6 +674,56 @@ class TenantState:
             self._check_terms(record.credit_terms, call, Supplier)
 
         return self._write_master(values, call, check)
+
+    def _supplier_of(self, domain: Domain, code: str) -> Supplier | None:
+        return self.suppliers.get(domain.supplier_set, code)
+
+    def _mfg_supplier(self, domain: Domain, supplier: Supplier) -> MfgSupplier:
+        """The supplier's domain record: as last changed, else as QAD made it with the supplier."""
+        stored = self.mfg_suppliers.get(domain.code, supplier.code)
+        if stored is not None:
+            return stored
+        return MfgSupplier(
+            domain=domain.code,
+            code=supplier.code,
+            site=domain.sites[0] if domain.sites else "",
+            rowid=supplier.rowid,
+            modified_at=supplier.modified_at,
+            modified_by=supplier.modified_by,
+        )
+
+    def _write_mfg_supplier(self, values: Values, call: _Call) -> Record | None:
+        """Change a supplier's site and daybook set in one domain; QAD makes the record itself."""
+        domain = self._domain(values, call, MfgSupplier)
+        if domain is None:
+            return None
+        if values.operation != "update":
+            operation = n.OPERATION[values.operation]
+            call.flag(
+                MfgSupplier,
+                "data_operation",
+                operation,
+                m.UNSUPPORTED_OPERATION,
+                operation=operation,
+                label="a supplier's domain record (made with the supplier)",
+            )
+            return None
+        code = values.text("code").strip()
+        supplier = self._supplier_of(domain, code) if code else None
+        if supplier is None:
+            call.flag(MfgSupplier, "code", code, m.NOT_FOUND, label="Supplier", value=code or "''")
+            return None
+        current = self._mfg_supplier(domain, supplier)
+        if not self._hash_ok(current, values, call, MfgSupplier):
+            return None
+        draft = attrs.evolve(current)
+        values.assign(draft, exclude=("domain", "code"))
+        if draft.site and draft.site not in domain.sites:
+            call.flag(MfgSupplier, "site", draft.site, m.NOT_FOUND, label="Site", value=draft.site)
+            return None
+        self._stamp_draft(draft, current, call)
+        call.journal.put(self.mfg_suppliers.scope(domain.code), key_of(code), draft)
+        return draft
 
     def _write_item(self, values: Values, call: _Call) -> Record | None:
         """Items need, if given, a known active default account."""
