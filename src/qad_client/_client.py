@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+import attrs
 import httpx
 
 from mlconnector_http import (
@@ -157,9 +159,35 @@ def _provider(
     raise bad("no credentials: give username=/password=, client_id=/client_secret= or token=")
 
 
-def _workspace(domain: str, entity: str) -> Workspace:
+_FREE_FIELD = re.compile(r"customShort(1?[0-9])")
+
+
+def _reference_fields(chosen: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """``reference_fields`` (client attribute -> ``customShort0..19``) as plural pairs, checked."""
+    pairs: list[tuple[str, str]] = []
+    for resource, field in (chosen or {}).items():
+        table = n.TABLES.get(resource)
+        if table is None or table.plural not in n.REFERENCE_FIELDS:
+            documents = ", ".join(r for r, t in n.TABLES.items() if t.plural in n.REFERENCE_FIELDS)
+            raise QADConfigurationError(
+                f"reference_fields: {resource!r} carries no external reference; one of {documents}"
+            )
+        given: object = field  # checked: a TOML value may be anything
+        if not isinstance(given, str) or not _FREE_FIELD.fullmatch(given):
+            raise QADConfigurationError(
+                f"reference_fields[{resource!r}] must be a free field customShort0..customShort19 "
+                f"(20 characters), not {field!r}"
+            )
+        pairs.append((table.plural, field))
+    return tuple(sorted(pairs))
+
+
+def _workspace(
+    domain: str, entity: str, reference_fields: Mapping[str, str] | None = None
+) -> Workspace:
+    fields = _reference_fields(reference_fields)
     try:
-        return Workspace(domain, entity)
+        return Workspace(domain, entity, reference_fields=fields)
     except (ValueError, TypeError) as error:
         raise QADConfigurationError(f"bad workspace: {error}") from None
 
@@ -192,9 +220,10 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
         transport: TransportT | None = None,
         http_client: HTTPClientT | None = None,
         allow_private_network: bool = False,
+        reference_fields: Mapping[str, str] | None = None,
     ) -> None:
         base = tenant_base_url(tenant_url, allow_private_network=allow_private_network)
-        self._workspace = _workspace(domain, entity)
+        self._workspace = _workspace(domain, entity, reference_fields)
         provider = _provider(
             str(base),
             username=username,
@@ -283,7 +312,9 @@ class _QADClientBase(APIClient[TransportT, HTTPClientT]):
 
     def for_domain(self, domain: str, entity: str) -> Self:
         """A client for another domain and entity, sharing connections and token."""
-        workspace = _workspace(domain, entity)
+        workspace = attrs.evolve(
+            _workspace(domain, entity), reference_fields=self._workspace.reference_fields
+        )
         headers = {**self.config.headers, n.HEADERS["workspace"]: workspace.header}
         clone = self.with_options(headers=headers)
         clone._workspace = workspace
@@ -328,6 +359,8 @@ class QADClient(_QADClientBase[httpx.BaseTransport, httpx.Client], SyncAPIClient
         http_client: an ``httpx.Client`` to use instead of creating one.
         allow_private_network: accept a tenant URL on a private or link-local IP address
             (an on-premises host); refused by default, loopback always accepted.
+        reference_fields: where this tenant keeps our external reference, per document
+            (``{"purchase_orders": "customShort3"}``); ``customShort0`` where not given.
     """
 
     def validate(self) -> ValidationReport:

@@ -134,6 +134,12 @@ class Workspace:
 
     domain: str = attrs.field(validator=_code)
     entity: str = attrs.field(validator=_code)
+    reference_fields: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True)
+    """``(plural, free field)`` pairs: where this tenant keeps our reference, per document."""
+
+    def reference_field(self, plural: str, default: str) -> str:
+        """The free field that carries the external reference of ``plural`` here."""
+        return dict(self.reference_fields).get(plural, default)
 
     @property
     def header(self) -> str:

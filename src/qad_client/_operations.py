@@ -70,7 +70,41 @@ MAX_PAGE_SIZE = 100_000
 # --- browses ----------------------------------------------------------------------------------
 
 
-def _filter_text(table: n.Table, flt: Filter) -> str:
+def _reference_wire(ws: Workspace | None, table: n.Table) -> tuple[str, str] | None:
+    """``(configured, canonical)`` when this tenant keeps the reference in another free field.
+
+    The models decode the reference from the table's default field (``customShort0``), so a
+    tenant's own choice is renamed to it on the way in and back on the way out.
+    """
+    if ws is None or "external_reference" not in table.fields:
+        return None
+    canonical = table.wire("external_reference")
+    configured = ws.reference_field(table.plural, canonical)
+    return None if configured == canonical else (configured, canonical)
+
+
+def _incoming(ws: Workspace | None, table: n.Table, row: Any, prefix: str = "") -> Any:
+    """A reply row with the tenant's reference field under the default name (its own dropped)."""
+    names = _reference_wire(ws, table)
+    if names is None or not isinstance(row, Mapping):
+        return row
+    configured, canonical = prefix + names[0], prefix + names[1]
+    out = {k: v for k, v in row.items() if k not in (canonical, configured)}
+    if configured in row:
+        out[canonical] = row[configured]
+    return out
+
+
+def _outgoing(ws: Workspace, table: n.Table, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A write body with the reference under the tenant's free field."""
+    names = _reference_wire(ws, table)
+    out = dict(record)
+    if names is not None and names[1] in out:
+        out[names[0]] = out.pop(names[1])
+    return out
+
+
+def _filter_text(table: n.Table, flt: Filter, ws: Workspace | None = None) -> str:
     for value in (flt.value, flt.to):
         if value is not None and "," in value:
             raise QADConfigurationError(
@@ -79,6 +113,9 @@ def _filter_text(table: n.Table, flt: Filter) -> str:
             )
     try:
         field = table.filter_field(flt.field)
+        names = _reference_wire(ws, table) if flt.field == "external_reference" else None
+        if names is not None:
+            field = f"{table.row_object}.{names[0]}"
     except KeyError:
         raise QADConfigurationError(
             f"{table.plural} cannot be filtered on {flt.field!r}; "
@@ -122,7 +159,9 @@ def _count(value: Any) -> int | None:
     return int(text)
 
 
-def count(table: n.Table, filters: Sequence[Filter] = ()) -> Operation[int]:
+def count(
+    table: n.Table, filters: Sequence[Filter] = (), *, ws: Workspace | None = None
+) -> Operation[int]:
     """``GET api/qracore/browses/totalCount?browseId=``: how many rows the browse selects.
 
     The endpoint is QAD's own [N8]; its reply shape was never captured, so a bare count or
@@ -130,7 +169,7 @@ def count(table: n.Table, filters: Sequence[Filter] = ()) -> Operation[int]:
     """
     q = n.BROWSE
     params = [(q["browse_id"], table.browse_id)]
-    params += [(q["filter"], _filter_text(table, f)) for f in filters]
+    params += [(q["filter"], _filter_text(table, f, ws)) for f in filters]
 
     def parse(response: httpx.Response) -> int:
         body = response.json()
@@ -164,8 +203,12 @@ def browse(
     *,
     page_size: int = DEFAULT_PAGE_SIZE,
     call_id: str | None = None,
+    ws: Workspace | None = None,
 ) -> Operation[Page[T]]:
-    """The first page of a browse; the next page is the same URL with ``page`` plus one."""
+    """The first page of a browse; the next page is the same URL with ``page`` plus one.
+
+    ``ws`` names where the tenant keeps our reference, when it chose another free field.
+    """
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise QADConfigurationError(f"page_size must be 1..{MAX_PAGE_SIZE}, got {page_size}")
     q = n.BROWSE
@@ -176,7 +219,8 @@ def browse(
         (q["page_action"], q["first_page"]),
         (q["call_id"], call_id or str(uuid.uuid4())),
     ]
-    params += [(q["filter"], _filter_text(table, f)) for f in filters]
+    params += [(q["filter"], _filter_text(table, f, ws)) for f in filters]
+    prefix = table.row_object + "."
 
     def parse(response: httpx.Response) -> Page[T]:
         body = response.json()
@@ -185,6 +229,8 @@ def browse(
             raise ValueError(f"browse {table.browse_id} answered without a data list")
         page_text = response.request.url.params.get(q["page"], "1")
         page = int(page_text) if page_text.isdigit() and len(page_text) < 10 else 1
+        if _reference_wire(ws, table) is not None:
+            rows = [_incoming(ws, table, _incoming(ws, table, row, prefix)) for row in rows]
         entries = decode_each(
             rows,
             lambda i, row: from_row(row, cls, record=f"{table.plural} page {page} row {i}"),
@@ -232,7 +278,10 @@ def read(
         rows = data.get(table.plural) if isinstance(data, dict) else None
         if not isinstance(rows, list):
             raise ValueError(f"read of {table.plural} answered without data.{table.plural}")
-        return [from_wire(row, cls, record=f"{table.plural} {label}") for row in rows]
+        return [
+            from_wire(_incoming(ws, table, row), cls, record=f"{table.plural} {label}")
+            for row in rows
+        ]
 
     return QADOperation(
         name=f"{table.plural}.read",
@@ -290,7 +339,7 @@ def find_all(
     (reporting the record absent could cause a duplicate). A browse row is flat, so for tables
     with lines each match is read again through ``/api/erp`` to return the full document.
     """
-    op: Operation[Page[T]] | None = browse(table, cls, filters, page_size=DEFAULT_PAGE_SIZE)
+    op: Operation[Page[T]] | None = browse(table, cls, filters, page_size=DEFAULT_PAGE_SIZE, ws=ws)
     seen: set[str] = set()
     rows: list[T] = []
     while op is not None:
@@ -509,7 +558,7 @@ def write(
         rows = body.get(table.plural)
         if not isinstance(rows, list) or not rows:
             raise ValueError(f"accepted write of {table.plural} did not echo the record")
-        record = from_wire(rows[0], cls, record=f"{table.plural} reply")
+        record = from_wire(_incoming(ws, table, rows[0]), cls, record=f"{table.plural} reply")
         return WriteResult(record, warnings, confirmations_of(body))
 
     return QADOperation(
@@ -517,7 +566,7 @@ def write(
         method="POST",
         path=path or table.path,
         params=params,
-        json={table.plural: [_wire_body(body_record, table, top=operation)]},
+        json={table.plural: [_outgoing(ws, table, _wire_body(body_record, table, top=operation))]},
         parse=parse,
         reference=reference if reference is not None else _reference_of(table, record),
         intent=Intent(

@@ -400,3 +400,46 @@ def test_a_reference_longer_than_twenty_characters_is_refused_before_sending() -
         client.suppliers.find_by_reference("R" * 21)
     assert n.SUPPLIER.wire("external_reference") == "customShort0"
     assert "externalReference" not in {w for t in n.TABLES.values() for w in t.fields.values()}
+
+
+@respx.mock
+def test_a_tenant_chooses_the_free_field_of_each_documents_reference(
+    respx_mock: respx.MockRouter,
+) -> None:
+    client = _client(reference_fields={"suppliers": "customShort7"})
+    row = {**SUPPLIER_ROW, "customShort7": "procurify:77", "customShort0": "theirs"}
+    reply = {"supplierV2s": [row], "submitResult": {"success": True, "errors": []}}
+    route = respx_mock.post(BASE + "api/erp/supplierV2s").respond(200, json=reply)
+    made = client.suppliers.create(
+        NewSupplier(code="S1", name="Acme", currency="USD", external_reference="procurify:77")
+    )
+    sent = json.loads(route.calls.last.request.content)["supplierV2s"][0]
+    assert (sent["customShort7"], "customShort0" in sent) == ("procurify:77", False)
+    assert made.record.external_reference == "procurify:77"
+    prefixed = {f"supplierV2.{k}": v for k, v in row.items()}
+    browse = respx_mock.get(BASE + "api/qracore/browses").respond(200, json={"data": [prefixed]})
+    (found,) = client.suppliers.find_by_reference("procurify:77")
+    assert found.external_reference == "procurify:77"
+    assert browse.calls.last.request.url.params.get_list("filter") == [
+        "supplierV2.customShort7,eq,procurify:77,literal"
+    ]
+    listed = next(iter(client.suppliers.list()))
+    assert listed.external_reference == "procurify:77"
+    assert client.for_domain("11CAN", "11CANCO").workspace.reference_fields == (
+        ("supplierV2s", "customShort7"),
+    )
+    plain = next(iter(_client().suppliers.list()))
+    assert plain.external_reference == "theirs"  # the default field, customShort0
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [
+        ({"items": "customShort1"}, "carries no external reference"),
+        ({"suppliers": "customShort20"}, "customShort0..customShort19"),
+        ({"suppliers": "externalReference"}, "customShort0..customShort19"),
+    ],
+)
+def test_reference_fields_are_checked_at_construction(chosen: dict[str, str], message: str) -> None:
+    with pytest.raises(QADConfigurationError, match=message):
+        _client(reference_fields=chosen)

@@ -38,6 +38,7 @@ def list_master_data(
     modified_since: dt.datetime | None = None,
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ws: Workspace | None = None,
 ) -> Operation[Page[T]]:
     """The table's browse, optionally only (in)active records or those changed since a time.
 
@@ -52,9 +53,9 @@ def list_master_data(
             )
         active_filter = Filter("status", "eq", n.ITEM_STATUS["active"])
         chosen = ops.browse_filters(table, [*filters, active_filter], modified_since=modified_since)
-        return ops.browse(table, cls, chosen, page_size=page_size)
+        return ops.browse(table, cls, chosen, page_size=page_size, ws=ws)
     chosen = ops.browse_filters(table, filters, modified_since=modified_since, is_active=active)
-    return ops.browse(table, cls, chosen, page_size=page_size)
+    return ops.browse(table, cls, chosen, page_size=page_size, ws=ws)
 
 
 class MasterData(QADResource, Generic[T]):
@@ -80,6 +81,7 @@ class MasterData(QADResource, Generic[T]):
             list_master_data(
                 self._table,
                 self._model,
+                ws=self._ws,
                 active=active,
                 modified_since=modified_since,
                 filters=filters,
@@ -93,7 +95,7 @@ class MasterData(QADResource, Generic[T]):
 
     def count(self, *, filters: Sequence[Filter] = ()) -> int:
         """How many records the browse selects, from ``browses/totalCount`` (one request)."""
-        return self._send(ops.count(self._table, filters))
+        return self._send(ops.count(self._table, filters, ws=self._ws))
 
 
 class AsyncMasterData(AsyncQADResource, Generic[T]):
@@ -119,6 +121,7 @@ class AsyncMasterData(AsyncQADResource, Generic[T]):
             list_master_data(
                 self._table,
                 self._model,
+                ws=self._ws,
                 active=active,
                 modified_since=modified_since,
                 filters=filters,
@@ -132,4 +135,4 @@ class AsyncMasterData(AsyncQADResource, Generic[T]):
 
     async def count(self, *, filters: Sequence[Filter] = ()) -> int:
         """How many records the browse selects, from ``browses/totalCount`` (one request)."""
-        return await self._send(ops.count(self._table, filters))
+        return await self._send(ops.count(self._table, filters, ws=self._ws))

@@ -33,12 +33,13 @@ def list_receipts(
     modified_since: dt.datetime | None = None,
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ws: Workspace | None = None,
 ) -> Operation[Page[Receipt]]:
     """The receipt browse (headers only), by PO, supplier or change time."""
     chosen = ops.browse_filters(
         TABLE, filters, modified_since=modified_since, po_number=po_number, supplier=supplier
     )
-    return ops.browse(TABLE, Receipt, chosen, page_size=page_size)
+    return ops.browse(TABLE, Receipt, chosen, page_size=page_size, ws=ws)
 
 
 def get_receipt(ws: Workspace, receiver: str) -> Flow[Receipt]:
@@ -76,6 +77,7 @@ class PurchaseOrderReceipts(QADResource):
         """Receipts, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_receipts(
+                ws=self._ws,
                 po_number=po_number,
                 supplier=supplier,
                 modified_since=modified_since,
@@ -123,6 +125,7 @@ class AsyncPurchaseOrderReceipts(AsyncQADResource):
         """Receipts, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_receipts(
+                ws=self._ws,
                 po_number=po_number,
                 supplier=supplier,
                 modified_since=modified_since,

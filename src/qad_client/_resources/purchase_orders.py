@@ -66,6 +66,7 @@ def list_purchase_orders(
     modified_since: dt.datetime | None = None,
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ws: Workspace | None = None,
 ) -> Operation[Page[PurchaseOrder]]:
     """The PO browse (headers only), by supplier, status or change time."""
     chosen = ops.browse_filters(
@@ -75,7 +76,7 @@ def list_purchase_orders(
         supplier=supplier,
         status=status.value if status is not None else None,
     )
-    return ops.browse(TABLE, PurchaseOrder, chosen, page_size=page_size)
+    return ops.browse(TABLE, PurchaseOrder, chosen, page_size=page_size, ws=ws)
 
 
 def get_purchase_order(ws: Workspace, number: str) -> Flow[PurchaseOrder]:
@@ -266,6 +267,7 @@ class PurchaseOrders(QADResource):
         """PO headers, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_purchase_orders(
+                ws=self._ws,
                 supplier=supplier,
                 status=status,
                 modified_since=modified_since,
@@ -345,6 +347,7 @@ class AsyncPurchaseOrders(AsyncQADResource):
         """PO headers, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_purchase_orders(
+                ws=self._ws,
                 supplier=supplier,
                 status=status,
                 modified_since=modified_since,

@@ -45,6 +45,7 @@ def list_supplier_invoices(
     modified_since: dt.datetime | None = None,
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ws: Workspace | None = None,
 ) -> Operation[Page[SupplierInvoice]]:
     """The invoice browse (headers only), by supplier, open flag, status or change time."""
     chosen = ops.browse_filters(
@@ -55,7 +56,7 @@ def list_supplier_invoices(
         is_open=is_open,
         status=status.value if status is not None else None,
     )
-    return ops.browse(TABLE, SupplierInvoice, chosen, page_size=page_size)
+    return ops.browse(TABLE, SupplierInvoice, chosen, page_size=page_size, ws=ws)
 
 
 def get_supplier_invoice(ws: Workspace, invoice_id: int) -> Flow[SupplierInvoice]:
@@ -116,6 +117,7 @@ class SupplierInvoices(QADResource):
         """Invoice headers, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_supplier_invoices(
+                ws=self._ws,
                 supplier=supplier,
                 is_open=is_open,
                 status=status,
@@ -180,6 +182,7 @@ class AsyncSupplierInvoices(AsyncQADResource):
         """Invoice headers, lazily, page by page (``get`` returns the lines)."""
         return self._paginate(
             list_supplier_invoices(
+                ws=self._ws,
                 supplier=supplier,
                 is_open=is_open,
                 status=status,

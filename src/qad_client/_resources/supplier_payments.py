@@ -38,10 +38,11 @@ def list_supplier_payments(
     modified_since: dt.datetime | None = None,
     filters: Sequence[Filter] = (),
     page_size: int = ops.DEFAULT_PAGE_SIZE,
+    ws: Workspace | None = None,
 ) -> Operation[Page[SupplierPayment]]:
     """The payment browse (headers only), by supplier or change time."""
     chosen = ops.browse_filters(TABLE, filters, modified_since=modified_since, supplier=supplier)
-    return ops.browse(TABLE, SupplierPayment, chosen, page_size=page_size)
+    return ops.browse(TABLE, SupplierPayment, chosen, page_size=page_size, ws=ws)
 
 
 def get_supplier_payment(ws: Workspace, number: str) -> Flow[SupplierPayment]:
@@ -82,6 +83,7 @@ class SupplierPayments(QADResource):
         """Payments, lazily, page by page (``get`` returns the allocations)."""
         return self._paginate(
             list_supplier_payments(
+                ws=self._ws,
                 supplier=supplier,
                 modified_since=modified_since,
                 filters=filters,
@@ -127,6 +129,7 @@ class AsyncSupplierPayments(AsyncQADResource):
         """Payments, lazily, page by page (``get`` returns the allocations)."""
         return self._paginate(
             list_supplier_payments(
+                ws=self._ws,
                 supplier=supplier,
                 modified_since=modified_since,
                 filters=filters,
