@@ -1465,11 +1465,13 @@ class TenantState:
         matches: list[MatchingLine],
         call: _Call,
     ) -> bool:
-        """The three-way match: each line against its receiver, quantity and price."""
+        """The three-way match: each line against its receiver, quantity and price.
+
+        Returns whether the invoice goes on hold (a price outside tolerance, not strict).
+        """
         pending: dict[str, Decimal] = {}
         on_hold = False
         for match in matches:
-            ref = f"{match.po_number}/{match.po_line}"
             order = self._lookup(
                 self.purchase_orders,
                 domain.code,
@@ -1479,89 +1481,18 @@ class TenantState:
                 "po_number",
                 "Purchase order",
             )
-            if order is None:
+            if order is None or not _order_fits_invoice(order, invoice, match, call):
                 continue
-            if key_of(order.supplier) != key_of(invoice.supplier):
-                call.flag(
-                    MatchingLine,
-                    "po_number",
-                    match.po_number,
-                    m.SUPPLIER_MISMATCH,
-                    label="Purchase order",
-                    value=order.number,
-                    owner=order.supplier,
-                    supplier=invoice.supplier,
-                )
-                continue
-            if key_of(order.currency) != key_of(invoice.currency):
-                call.flag(
-                    MatchingLine,
-                    "po_number",
-                    match.po_number,
-                    m.CURRENCY_MISMATCH,
-                    value=invoice.currency,
-                    label="purchase order",
-                    other=order.currency,
-                )
-                continue
-            if match.po_line not in order.lines:
-                call.flag(
-                    MatchingLine,
-                    "po_line",
-                    match.po_line,
-                    m.NOT_FOUND,
-                    label="Purchase order line",
-                    value=ref,
-                )
+            if not _match_line_valid(order, match, call):
                 continue
             match.po_number = order.number
-            if match.quantity <= 0:
-                call.flag(
-                    MatchingLine, "quantity", match.quantity, m.NOT_POSITIVE, label="Match quantity"
-                )
-                continue
-            if match.unit_price < 0:
-                call.flag(
-                    MatchingLine,
-                    "unit_price",
-                    match.unit_price,
-                    m.NEGATIVE,
-                    label="Match unit price",
-                )
-                continue
             receiver = self._receiver_for(domain, order, match, pending, call)
-            if receiver is None:
+            if receiver is None or not _within_open_quantity(receiver, match, pending, call):
                 continue
             key = _receiver_key(receiver.receiver, receiver.po_line)
-            available = receiver.open_quantity - pending.get(key, ZERO)
-            if match.quantity > available:
-                call.flag(
-                    MatchingLine,
-                    "quantity",
-                    match.quantity,
-                    m.OVER_MATCH,
-                    quantity=match.quantity,
-                    open=available,
-                    receiver=receiver.receiver,
-                    po=order.number,
-                    line=match.po_line,
-                )
-                continue
             pending[key] = pending.get(key, ZERO) + match.quantity
-            limit = self.tolerances.price_limit(receiver.unit_cost)
-            if abs(match.unit_price - receiver.unit_cost) > limit:
-                strict = self.tolerances.strict_price
-                call.flag(
-                    MatchingLine,
-                    "unit_price",
-                    match.unit_price,
-                    m.PRICE_TOLERANCE if strict else m.PRICE_HOLD,
-                    warning=not strict,
-                    price=match.unit_price,
-                    po_price=receiver.unit_cost,
-                    tolerance=limit,
-                )
-                on_hold = on_hold or not strict
+            held = _price_outside_tolerance(self.tolerances, receiver, match, call)
+            on_hold = on_hold or held
         return on_hold
 
     def _receiver_for(
@@ -1903,6 +1834,110 @@ def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, 
         key_of(invoice.invoice_type),
         key_of(invoice.reference),
     )
+
+
+# --- three-way match rules ------------------------------------------------------------------
+
+
+def _order_fits_invoice(
+    order: PurchaseOrder, invoice: SupplierInvoice, match: MatchingLine, call: _Call
+) -> bool:
+    """A matched PO belongs to the invoice's supplier and is in the invoice's currency."""
+    if key_of(order.supplier) != key_of(invoice.supplier):
+        call.flag(
+            MatchingLine,
+            "po_number",
+            match.po_number,
+            m.SUPPLIER_MISMATCH,
+            label="Purchase order",
+            value=order.number,
+            owner=order.supplier,
+            supplier=invoice.supplier,
+        )
+        return False
+    if key_of(order.currency) != key_of(invoice.currency):
+        call.flag(
+            MatchingLine,
+            "po_number",
+            match.po_number,
+            m.CURRENCY_MISMATCH,
+            value=invoice.currency,
+            label="purchase order",
+            other=order.currency,
+        )
+        return False
+    return True
+
+
+def _match_line_valid(order: PurchaseOrder, match: MatchingLine, call: _Call) -> bool:
+    """The matched line exists on the PO, with a positive quantity and a price of 0 or more."""
+    if match.po_line not in order.lines:
+        ref = f"{match.po_number}/{match.po_line}"
+        call.flag(
+            MatchingLine,
+            "po_line",
+            match.po_line,
+            m.NOT_FOUND,
+            label="Purchase order line",
+            value=ref,
+        )
+        return False
+    if match.quantity <= 0:
+        call.flag(MatchingLine, "quantity", match.quantity, m.NOT_POSITIVE, label="Match quantity")
+        return False
+    if match.unit_price < 0:
+        call.flag(
+            MatchingLine, "unit_price", match.unit_price, m.NEGATIVE, label="Match unit price"
+        )
+        return False
+    return True
+
+
+def _within_open_quantity(
+    receiver: OpenReceiver, match: MatchingLine, pending: Mapping[str, Decimal], call: _Call
+) -> bool:
+    """A match takes no more than its receiver still holds, counting earlier lines of the call."""
+    available = receiver.open_quantity - pending.get(
+        _receiver_key(receiver.receiver, receiver.po_line), ZERO
+    )
+    if match.quantity <= available:
+        return True
+    call.flag(
+        MatchingLine,
+        "quantity",
+        match.quantity,
+        m.OVER_MATCH,
+        quantity=match.quantity,
+        open=available,
+        receiver=receiver.receiver,
+        po=match.po_number,
+        line=match.po_line,
+    )
+    return False
+
+
+def _price_outside_tolerance(
+    tolerances: Tolerances, receiver: OpenReceiver, match: MatchingLine, call: _Call
+) -> bool:
+    """Flag a price outside tolerance: an error when strict, else a warning that holds it.
+
+    Returns whether the invoice goes on hold.
+    """
+    limit = tolerances.price_limit(receiver.unit_cost)
+    if abs(match.unit_price - receiver.unit_cost) <= limit:
+        return False
+    strict = tolerances.strict_price
+    call.flag(
+        MatchingLine,
+        "unit_price",
+        match.unit_price,
+        m.PRICE_TOLERANCE if strict else m.PRICE_HOLD,
+        warning=not strict,
+        price=match.unit_price,
+        po_price=receiver.unit_cost,
+        tolerance=limit,
+    )
+    return not strict
 
 
 def _invoice_total(invoice: SupplierInvoice) -> Decimal:
