@@ -813,63 +813,61 @@ class TenantState:
         index = self.purchase_orders.scope(domain.code)
         number = values.text("number").strip()
         existing = index.get(key_of(number)) if number else None
-        label = "Purchase order"
-        before = call.errors()
         if values.operation == "create":
             if existing is not None:
                 call.flag(
-                    PurchaseOrder, "number", number, m.ALREADY_EXISTS, label=label, value=number
+                    PurchaseOrder, "number", number, m.ALREADY_EXISTS, label=_PO, value=number
                 )
                 return None
-            supplier = self._supplier(domain, values.text("supplier"), call, PurchaseOrder)
-            if supplier is None:
-                return None
-            order = PurchaseOrder(domain=domain.code)
-            values.assign(order, exclude=("domain", "number"))
-            order.supplier = supplier.code
-            order.currency = order.currency or supplier.currency
-            order.credit_terms = order.credit_terms or supplier.credit_terms
-            order.order_date = order.order_date or call.today
-            if order.due_date is None:
-                call.confirmations.append(m.DUE_DATE_DEFAULTED.format(date=order.order_date))
-            order.due_date = order.due_date or order.order_date
-            order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
-            self._check_header(domain, order, call)
-            if call.errors() > before:
-                return None
-            order.number = number or self._po_number(domain, call)
-            for line_values in values.lines("lines"):
-                if line_values.operation != "create":
-                    call.flag(
-                        POLine,
-                        "data_operation",
-                        n.OPERATION[line_values.operation],
-                        m.UNSUPPORTED_OPERATION,
-                        operation=n.OPERATION[line_values.operation],
-                        label="a line of a new purchase order",
-                    )
-                    continue
-                self._line_create(domain, order, line_values, call)
-            if call.errors() > before:
-                return None
-            self._stamp_new(order, call.user, call.now)
-            call.journal.put(index, key_of(order.number), order)
-            return order
+            return self._create_purchase_order(domain, number, values, call)
         if existing is None:
-            call.flag(
-                PurchaseOrder, "number", number, m.NOT_FOUND, label=label, value=number or "''"
-            )
+            call.flag(PurchaseOrder, "number", number, m.NOT_FOUND, label=_PO, value=number or "''")
             return None
         if not self._hash_ok(existing, values, call, PurchaseOrder):
             return None
         if values.operation == "delete":
-            if any(line.quantity_received > 0 for line in existing.lines.values()):
-                call.flag(
-                    PurchaseOrder, "number", number, m.HAS_RECEIPTS, label=label, value=number
-                )
+            if not _deletable(existing, call):
                 return None
             call.journal.pop(index, key_of(number))
             return existing
+        return self._change_purchase_order(domain, existing, values, call)
+
+    def _create_purchase_order(
+        self, domain: Domain, number: str, values: Values, call: _Call
+    ) -> PurchaseOrder | None:
+        """A new PO: header defaults from the supplier and domain, every line a create."""
+        before = call.errors()
+        supplier = self._supplier(domain, values.text("supplier"), call, PurchaseOrder)
+        if supplier is None:
+            return None
+        order = PurchaseOrder(domain=domain.code)
+        values.assign(order, exclude=("domain", "number"))
+        order.supplier = supplier.code
+        order.currency = order.currency or supplier.currency
+        order.credit_terms = order.credit_terms or supplier.credit_terms
+        order.order_date = order.order_date or call.today
+        if order.due_date is None:
+            call.confirmations.append(m.DUE_DATE_DEFAULTED.format(date=order.order_date))
+        order.due_date = order.due_date or order.order_date
+        order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
+        self._check_header(domain, order, call)
+        if call.errors() > before:
+            return None
+        order.number = number or self._po_number(domain, call)
+        for line_values in values.lines("lines"):
+            if _new_order_line(line_values, call):
+                self._line_create(domain, order, line_values, call)
+        if call.errors() > before:
+            return None
+        self._stamp_new(order, call.user, call.now)
+        call.journal.put(self.purchase_orders.scope(domain.code), key_of(order.number), order)
+        return order
+
+    def _change_purchase_order(
+        self, domain: Domain, existing: PurchaseOrder, values: Values, call: _Call
+    ) -> PurchaseOrder | None:
+        """The header changed (never its supplier or currency) and each line sent written."""
+        before = call.errors()
         if not self._unchanged(existing, values, ("supplier", "currency"), call, PurchaseOrder):
             return None
         draft = attrs.evolve(existing, lines=dict(existing.lines))
@@ -880,7 +878,7 @@ class TenantState:
         if call.errors() > before:
             return None
         self._stamp_draft(draft, existing, call)
-        call.journal.put(index, key_of(number), draft)
+        call.journal.put(self.purchase_orders.scope(domain.code), key_of(existing.number), draft)
         return draft
 
     def _po_number(self, domain: Domain, call: _Call | None) -> str:
@@ -1834,6 +1832,37 @@ def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, 
         key_of(invoice.invoice_type),
         key_of(invoice.reference),
     )
+
+
+# --- ERP locks -------------------------------------------------------------------------------
+
+_PO = "Purchase order"
+
+
+def _deletable(order: PurchaseOrder, call: _Call) -> bool:
+    """A PO with anything received cannot be deleted (close or cancel it instead)."""
+    if any(line.quantity_received > 0 for line in order.lines.values()):
+        call.flag(
+            PurchaseOrder, "number", order.number, m.HAS_RECEIPTS, label=_PO, value=order.number
+        )
+        return False
+    return True
+
+
+def _new_order_line(values: Values, call: _Call) -> bool:
+    """Every line of a new PO is itself a create."""
+    if values.operation == "create":
+        return True
+    operation = n.OPERATION[values.operation]
+    call.flag(
+        POLine,
+        "data_operation",
+        operation,
+        m.UNSUPPORTED_OPERATION,
+        operation=operation,
+        label="a line of a new purchase order",
+    )
+    return False
 
 
 # --- three-way match rules ------------------------------------------------------------------
