@@ -826,7 +826,7 @@ class TenantState:
         if not self._hash_ok(existing, values, call, PurchaseOrder):
             return None
         if values.operation == "delete":
-            if not _deletable(existing, call):
+            if not _deletable(existing, number, call):
                 return None
             call.journal.pop(index, key_of(number))
             return existing
@@ -1839,12 +1839,10 @@ def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, 
 _PO = "Purchase order"
 
 
-def _deletable(order: PurchaseOrder, call: _Call) -> bool:
+def _deletable(order: PurchaseOrder, sent: str, call: _Call) -> bool:
     """A PO with anything received cannot be deleted (close or cancel it instead)."""
     if any(line.quantity_received > 0 for line in order.lines.values()):
-        call.flag(
-            PurchaseOrder, "number", order.number, m.HAS_RECEIPTS, label=_PO, value=order.number
-        )
+        call.flag(PurchaseOrder, "number", sent, m.HAS_RECEIPTS, label=_PO, value=sent)
         return False
     return True
 
