@@ -1370,47 +1370,9 @@ class TenantState:
             )
         if supplier is None or not reference:
             return None
-        invoice_type = values.text("invoice_type") or n.INVOICE_TYPE["invoice"]
-        ref_key = (
-            key_of(domain.entity),
-            key_of(supplier.code),
-            key_of(invoice_type),
-            key_of(reference),
-        )
-        if ref_key in self.invoice_refs:
-            call.flag(
-                SupplierInvoice,
-                "reference",
-                reference,
-                m.DUPLICATE_REFERENCE,
-                value=reference,
-                supplier=supplier.code,
-                type=invoice_type,
-                entity=domain.entity,
-            )
+        if self._reference_taken(domain, supplier, reference, values, call):
             return None
-        invoice = SupplierInvoice(domain=domain.code, entity=domain.entity)
-        values.assign(invoice, exclude=("domain", "entity"))
-        invoice.supplier = supplier.code
-        invoice.reference = reference
-        invoice.currency = invoice.currency or supplier.currency
-        invoice.invoice_date = invoice.invoice_date or call.today
-        invoice.posting_date = invoice.posting_date or invoice.invoice_date
-        if invoice.due_date is None:
-            days = self.credit_terms.get(key_of(supplier.credit_terms), 0)
-            invoice.due_date = invoice.invoice_date + timedelta(days=days)
-        self._check_currency(invoice.currency, call, SupplierInvoice)
-        if invoice.invoice_type not in INVOICE_TYPES:
-            call.flag(
-                SupplierInvoice,
-                "invoice_type",
-                invoice.invoice_type,
-                m.INVALID,
-                label="Invoice type",
-                reason="expected one of " + ", ".join(INVOICE_TYPES),
-            )
-        if invoice.tax < 0:
-            call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
+        invoice = self._new_invoice(domain, supplier, reference, values, call)
         matches = [_match_line(v) for v in values.lines("matching_lines")]
         expenses = [self._expense_line(domain, v, call) for v in values.lines("expense_lines")]
         if not matches and not expenses:
@@ -1445,6 +1407,59 @@ class TenantState:
         call.journal.put(self.invoice_refs, _reference_key(domain, invoice), invoice)
         for match in matches:
             self._post_match(domain, match, match.quantity, call)
+        return invoice
+
+    def _reference_taken(
+        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: _Call
+    ) -> bool:
+        """CInvoiceForDuplicateReference [N19]: one reference per entity, supplier and type."""
+        invoice_type = values.text("invoice_type") or n.INVOICE_TYPE["invoice"]
+        ref_key = (
+            key_of(domain.entity),
+            key_of(supplier.code),
+            key_of(invoice_type),
+            key_of(reference),
+        )
+        if ref_key not in self.invoice_refs:
+            return False
+        call.flag(
+            SupplierInvoice,
+            "reference",
+            reference,
+            m.DUPLICATE_REFERENCE,
+            value=reference,
+            supplier=supplier.code,
+            type=invoice_type,
+            entity=domain.entity,
+        )
+        return True
+
+    def _new_invoice(
+        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: _Call
+    ) -> SupplierInvoice:
+        """The invoice header as sent, its defaults filled from the supplier, its fields checked."""
+        invoice = SupplierInvoice(domain=domain.code, entity=domain.entity)
+        values.assign(invoice, exclude=("domain", "entity"))
+        invoice.supplier = supplier.code
+        invoice.reference = reference
+        invoice.currency = invoice.currency or supplier.currency
+        invoice.invoice_date = invoice.invoice_date or call.today
+        invoice.posting_date = invoice.posting_date or invoice.invoice_date
+        if invoice.due_date is None:
+            days = self.credit_terms.get(key_of(supplier.credit_terms), 0)
+            invoice.due_date = invoice.invoice_date + timedelta(days=days)
+        self._check_currency(invoice.currency, call, SupplierInvoice)
+        if invoice.invoice_type not in INVOICE_TYPES:
+            call.flag(
+                SupplierInvoice,
+                "invoice_type",
+                invoice.invoice_type,
+                m.INVALID,
+                label="Invoice type",
+                reason="expected one of " + ", ".join(INVOICE_TYPES),
+            )
+        if invoice.tax < 0:
+            call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
         return invoice
 
     def _expense_line(self, domain: Domain, values: Values, call: _Call) -> ExpenseLine:
