@@ -134,6 +134,7 @@ ENVELOPE = {
     "aux": "auxillaryData",  # sic, as QAD spells it
     "has_more": "HasMoreParams",  # the string "true" or "false"
     "confirmation_text": "messageText",  # of a ``…Confs`` entry [N5]
+    "supplementary": "supplementaryMessages",  # sent empty beside every write [N1, N4, N5, N8]
 }
 
 CONTROL = {

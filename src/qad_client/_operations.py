@@ -566,7 +566,10 @@ def write(
         method="POST",
         path=path or table.path,
         params=params,
-        json={table.plural: [_outgoing(ws, table, _wire_body(body_record, table, top=operation))]},
+        json={
+            n.ENVELOPE["supplementary"]: [],
+            table.plural: [_outgoing(ws, table, _wire_body(body_record, table, top=operation))],
+        },
         parse=parse,
         reference=reference if reference is not None else _reference_of(table, record),
         intent=Intent(

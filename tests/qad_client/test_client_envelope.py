@@ -164,7 +164,9 @@ def test_create_sends_the_qad_envelope(respx_mock: respx.MockRouter) -> None:
     assert "domainCode" not in sent.url.params  # suppliers follow the domain's shared set
     assert sent.headers["x-qad-workspace-id"] == "10USA_10USACO"
     assert sent.headers["authorization"] == "Bearer static-token"
-    record = json.loads(sent.content)["supplierV2s"][0]
+    body = json.loads(sent.content)
+    assert body["supplementaryMessages"] == []
+    record = body["supplierV2s"][0]
     assert record["dataOperation"] == "C"
     assert record["concurrencyHash"] == ""
     assert record["customShort0"] == "procurify:77"
