@@ -51,7 +51,15 @@ SYSTEMS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "procurify": (("client_id",), ("subdomain", "base_url", "timeout", "rate_limit")),
     "qad": (
         ("domain", "entity"),
-        ("tenant_url", "username", "timeout", "rate_limit", "transport", *QXTEND_SETTINGS),
+        (
+            "tenant_url",
+            "username",
+            "timeout",
+            "rate_limit",
+            "transport",
+            "reference_fields",
+            *QXTEND_SETTINGS,
+        ),
     ),
     "procore": (("client_id", "company_id"), ("base_url", "auth_url", "timeout", "rate_limit")),
 }
@@ -284,7 +292,7 @@ def _qad_transport(path: Path, name: str, table: Mapping[str, Any]) -> None:
             raise ConfigError(
                 path, f"connections.{name}.{key}", f"required for a QAD {transport} connection"
             )
-    foreign = QXTEND_SETTINGS if transport == "rest" else ("tenant_url",)
+    foreign = QXTEND_SETTINGS if transport == "rest" else ("tenant_url", "reference_fields")
     for key in foreign:
         if key in table:
             raise ConfigError(
@@ -292,6 +300,15 @@ def _qad_transport(path: Path, name: str, table: Mapping[str, Any]) -> None:
                 f"connections.{name}.{key}",
                 f"not a setting of a QAD {transport} connection (transport = {transport!r})",
             )
+    fields = table.get("reference_fields", {})
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in fields.items()
+    ):
+        raise ConfigError(
+            path,
+            f"connections.{name}.reference_fields",
+            'must be a table of resource = "free field", e.g. purchase_orders = "customShort3"',
+        )
     versions = table.get("versions", {})
     if not isinstance(versions, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in versions.items()

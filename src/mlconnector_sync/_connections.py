@@ -213,6 +213,7 @@ def _client(
                 entity=str(s["entity"]),
                 username=s.get("username"),
                 password=_secret(config, conn, "password", credentials),
+                reference_fields=s.get("reference_fields"),
                 **common,
             )
         if conn.system == "procore":

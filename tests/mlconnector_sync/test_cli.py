@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlconnector_sync._config import ConfigError, load_config, parse_duration
+from mlconnector_sync._connections import open_connections
 from mlconnector_sync.cli import main
 from mlconnector_sync.testing._scenarios import Manufacturer, write_config
 from procurify_client import BillStatus, PurchaseOrderState
@@ -145,6 +146,11 @@ _TWO_ENDS = (
         ("[engine]\nretry_base = 'soon'\n", "engine.retry_base"),
         ("[engine]\nbatch_size = 0\n", "engine.batch_size"),
         ("[surprise]\n", "surprise"),
+        (
+            "[connections.q]\nsystem='qad'\ntenant_url='x'\ndomain='d'\nentity='e'\n"
+            "password_env='NO_SUCH_VAR'\nreference_fields='customShort3'\n",
+            "connections.q.reference_fields",
+        ),
         (
             _TWO_ENDS + "[flows.procurify_bills_to_qad]\nsource='p'\ntarget='q'\n"
             "statuses=['approved', 'sent']\n",
@@ -361,3 +367,24 @@ def test_posting_statuses_come_from_the_config(tmp_path: Path) -> None:
         BillStatus.APPROVED,
         BillStatus.PAID,
     }
+
+
+def test_the_qad_reference_field_is_chosen_per_tenant_in_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QAD_PASSWORD_FOR_TEST", "p")
+    path = tmp_path / "fields.toml"
+    base = (
+        "[connections.q]\nsystem='qad'\ntenant_url='https://qad.example/clouderp'\n"
+        "domain='d'\nentity='e'\nusername='u'\npassword_env='QAD_PASSWORD_FOR_TEST'\n"
+    )
+    path.write_text(base + "[connections.q.reference_fields]\npurchase_orders='customShort3'\n")
+    with open_connections(load_config(path), every_connection=True) as conns:
+        chosen = dict(conns.clients["q"].workspace.reference_fields)
+    assert list(chosen.values()) == ["customShort3"]
+    path.write_text(base + "[connections.q.reference_fields]\npurchase_orders='customLong0'\n")
+    with pytest.raises(ConfigError) as caught:
+        with open_connections(load_config(path), every_connection=True):
+            pass
+    assert caught.value.setting == "connections.q"
+    assert "customShort0..customShort19" in str(caught.value)
