@@ -61,7 +61,8 @@ __all__ = [
 
 T = TypeVar("T")
 
-DEFAULT_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 1000
+"""A default listing's page: large, so it makes few requests, and one page stays small."""
 # No server cap was ever observed (a live client asks for 999999 [N22]); this one is ours,
 # to keep one page's memory bounded.
 MAX_PAGE_SIZE = 100_000
