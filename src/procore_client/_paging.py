@@ -43,9 +43,9 @@ __all__ = [
 
 T = TypeVar("T")
 
-MAX_PER_PAGE = 1000
-"""The largest ``per_page`` the client sends: Procore's docs ask for 2,000 at most, and 1,000 is
-the safe choice they and the v1 endpoints agree on."""
+MAX_PER_PAGE = 2000
+"""The largest ``per_page`` the client sends: Procore's pagination guide recommends 2,000 at most
+(an endpoint with a lower cap, such as v1.1 projects at 300, answers its own ``Per-Page``)."""
 DEFAULT_PER_PAGE = MAX_PER_PAGE
 """Lists ask for the largest page by default, so a listing makes the fewest requests: under
 the 25-per-10-s spike window each page saved is 0.4 s of waiting."""
@@ -85,7 +85,7 @@ def check_id(name: str, value: int) -> str:
 
 
 def paging_params(page_size: int, name: str = "per_page") -> Params:
-    """The ``page_size`` argument checked against the documented range (1 to 1000).
+    """The ``page_size`` argument checked against the documented range (1 to 2000).
 
     It goes on the wire as ``name`` (``per_page`` on v1 lists, ``page_size`` on deliveries).
     """

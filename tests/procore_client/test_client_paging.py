@@ -59,17 +59,17 @@ def test_every_record_is_seen_exactly_once_for_any_count_and_page_size(
     assert listing_calls == max(1, math.ceil(count / per_page))
 
 
-def test_per_page_defaults_to_the_largest_page_and_accepts_1_to_1000() -> None:
+def test_per_page_defaults_to_the_documented_2000_and_accepts_1_to_2000() -> None:
     clock = fake_clock()
     sim = new_sim(clock)
-    sim.seed(COMPANY, vendors=1500)
+    sim.seed(COMPANY, vendors=2500)
     recorder = Recorder(sim.transport())
     with new_client(sim, clock, transport=recorder) as client:
-        assert [len(p.items) for p in client.vendors.list().pages()] == [1000, 500]
-        assert recorder.requests[-1].url.params["per_page"] == "1000"
+        assert [len(p.items) for p in client.vendors.list().pages()] == [2000, 500]
+        assert recorder.requests[-1].url.params["per_page"] == "2000"
         first = next(iter(client.vendors.list(page_size=100).pages()))
         assert len(first.items) == 100
-        for bad in (0, 1001, True):
+        for bad in (0, 2001, True):
             with pytest.raises(ProcoreConfigurationError, match="page_size"):
                 client.vendors.list(page_size=bad)
 

@@ -323,6 +323,16 @@ def test_per_page_is_clamped_to_the_maximum() -> None:
     assert len(answer.json()) == 7
 
 
+def test_per_page_up_to_2000_is_served_and_reported_as_used() -> None:
+    sim, _ = fresh()
+    sim.seed(COMPANY, vendors=2100)
+    with api(sim, token(sim)) as client:
+        full = client.get("/rest/v1.0/vendors", params={"company_id": COMPANY, "per_page": 2000})
+        over = client.get("/rest/v1.0/vendors", params={"company_id": COMPANY, "per_page": 5000})
+    assert (full.headers["Per-Page"], len(full.json())) == ("2000", 2000)
+    assert (over.headers["Per-Page"], len(over.json())) == ("2000", 2000)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     count=st.integers(min_value=0, max_value=60), per_page=st.integers(min_value=1, max_value=25)

@@ -69,7 +69,7 @@ class Call:
 class Settings:
     """Knobs that shape list answers."""
 
-    max_per_page: int = 1000
+    max_per_page: int = 2000
     projects_v11_max_per_page: int = 300
 
 

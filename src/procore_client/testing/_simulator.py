@@ -126,7 +126,7 @@ class ProcoreSimulator(Simulator):
         retry_after: bool = True,
         rate_limit_per_company: bool = False,
         token_lifetime: int = TOKEN_LIFETIME,
-        max_per_page: int = 1000,
+        max_per_page: int = 2000,
         webhook_attempts: int = 3,
         webhook_backoff: float = 1.0,
         webhook_timeout: float = 5.0,
