@@ -33,7 +33,7 @@ from mlconnector_sync.state import StateStore
 from procurify_client import PaymentStatus, ProcurifyClient
 from qad_client import QADClient, SupplierInvoice
 
-__all__ = ["BILL_FLOW", "KINDS", "Finding", "Reconciliation", "reconcile"]
+__all__ = ["BILL_FLOW", "KINDS", "Finding", "Reconciliation", "allocate", "reconcile"]
 
 KINDS = ("paid_in_procurify_open_in_qad", "amount_difference", "unknown_bill", "no_bill")
 ZERO = Decimal(0)
@@ -143,7 +143,9 @@ def reconcile(
                 )
             )
             continue
-        paid_by_bill[known[0]] += payment.amount
+        owed = {b: bills[b].total_cost_with_tax or ZERO for b in known}
+        for paid_bill, amount in allocate(payment.amount, owed, paid_by_bill).items():
+            paid_by_bill[paid_bill] += amount
 
     totals: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: {"procurify_paid": ZERO, "qad_paid": ZERO}
@@ -181,6 +183,23 @@ def reconcile(
     order = {kind: n for n, kind in enumerate(KINDS)}
     findings.sort(key=lambda f: (order[f.kind], f.currency, f.bill or "", f.invoice or ""))
     return Reconciliation(findings=tuple(findings), compared=len(posted), totals=dict(totals))
+
+
+def allocate(
+    amount: Decimal, owed: Mapping[int, Decimal], paid: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
+    """Split one payment over the bills it pays, oldest bill first, each up to what is still
+    owed on it; what is left over goes to the last bill (an overpayment shows there)."""
+    shares: dict[int, Decimal] = {}
+    left = amount
+    order = sorted(owed)
+    for bill_id in order:
+        due = max(owed[bill_id] - paid.get(bill_id, ZERO), ZERO)
+        shares[bill_id] = min(left, due)
+        left -= shares[bill_id]
+    if left:
+        shares[order[-1]] += left
+    return shares
 
 
 def _without_bill(invoices: Iterable[SupplierInvoice], linked: set[str]) -> list[Finding]:

@@ -17,7 +17,7 @@ from mlconnector_sync import Engine
 from mlconnector_sync._connections import BUILDERS
 from mlconnector_sync._flow import Hold, InvalidRecord, Post
 from mlconnector_sync._ledger import State
-from mlconnector_sync._reconcile import reconcile
+from mlconnector_sync._reconcile import allocate, reconcile
 from mlconnector_sync.flows import procurify_bills_to_qad as bills_flow
 from mlconnector_sync.state import open_store
 from mlconnector_sync.testing._scenarios import PROCURIFY_TENANT, QAD_PASSWORD, Manufacturer
@@ -405,3 +405,22 @@ def test_a_credit_note_posts_positive_expense_lines_that_add_up(amounts: list[De
     assert verdict.document["matches"] == []
     assert sum(Decimal(x["amount"]) for x in verdict.document["expenses"]) == -total
     assert all(Decimal(x["amount"]) > 0 for x in verdict.document["expenses"])
+
+
+@given(
+    st.lists(prices, min_size=1, max_size=5),
+    st.decimals(min_value="0.01", max_value="500000", places=2),
+)
+def test_a_payment_for_several_bills_is_split_oldest_first_and_never_lost(
+    totals: list[Decimal], amount: Decimal
+) -> None:
+    owed = {n + 1: total for n, total in enumerate(totals)}
+    shares = allocate(amount, owed, {})
+    assert sum(shares.values(), Decimal(0)) == amount
+    assert all(share >= 0 for share in shares.values())
+    if amount <= sum(totals, Decimal(0)):
+        assert all(shares[b] <= owed[b] for b in owed)
+        # a bill gets nothing until every older one is paid in full
+        first_short = next((b for b in sorted(owed) if shares[b] < owed[b]), None)
+        if first_short is not None:
+            assert all(shares[b] == 0 for b in owed if b > first_short)
