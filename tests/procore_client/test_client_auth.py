@@ -30,6 +30,7 @@ from procore_client import (
     ProcoreAuthError,
     ProcoreClient,
     ProcoreConfigurationError,
+    ProcoreNotFound,
     procore_budget,
 )
 
@@ -88,6 +89,28 @@ def test_explicit_urls_override_the_environment_and_a_lone_base_url_serves_auth_
         assert str(client.config.base_url) == "https://api.example"
         assert client.config.auth is not None
         assert client.config.auth.provider.token_url == "https://login.example/oauth/token"  # type: ignore[attr-defined]
+
+
+def test_on_separate_loopback_origins_the_token_goes_to_the_login_origin_only() -> None:
+    clock = fake_clock()
+    sim = new_sim(clock)
+    with sim.serve_apart() as origins:
+        assert httpx.URL(origins.auth_url).port != httpx.URL(origins.base_url).port
+        options = client_options(
+            sim, clock, transport=None, auth_url=origins.auth_url, base_url=origins.base_url
+        )
+        with ProcoreClient(**options) as client:
+            assert client.me().id > 0
+        token_calls = [r for r in sim.requests if r.path == "/oauth/token"]
+        assert [httpx.URL(r.url).port for r in token_calls] == [httpx.URL(origins.auth_url).port]
+        with httpx.Client() as http:
+            form = {"grant_type": "client_credentials", "client_id": CLIENT_ID}
+            form["client_secret"] = SECRET
+            assert http.post(f"{origins.base_url}/oauth/token", data=form).status_code == 404
+            assert http.get(f"{origins.auth_url}/rest/v1.0/me").status_code == 404
+        lone = client_options(sim, clock, transport=None, base_url=origins.base_url)
+        with ProcoreClient(**lone) as client, pytest.raises(ProcoreNotFound, match="/oauth/token"):
+            client.me()
 
 
 @pytest.mark.parametrize("path", ["me", "companies"])

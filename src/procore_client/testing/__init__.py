@@ -1,8 +1,9 @@
 """A stateful Procore simulator for tests and benchmarks: ``ProcoreSimulator``.
 
-It serves Procore's login and API hosts (in-process via ``transport()`` or over loopback via
-``serve()``), enforces client-credentials tokens, ``Procore-Company-Id`` and DMSA project
-grants, both rate windows, v1 paging and filters, and delivers webhooks over real HTTP.
+It serves Procore's login and API hosts (in-process via ``transport()``, over loopback on two
+origins via ``serve_apart()`` or on one via ``serve()``), enforces client-credentials tokens,
+``Procore-Company-Id`` and DMSA project grants, both rate windows, v1 paging and filters, and
+delivers webhooks over real HTTP.
 """
 
 from procore_client.testing._auth import ENVIRONMENTS
@@ -22,7 +23,7 @@ from procore_client.testing._models import (
 )
 from procore_client.testing._routes import PATHS
 from procore_client.testing._seed import SeedSummary
-from procore_client.testing._simulator import ProcoreSimulator, SimulatorStats
+from procore_client.testing._simulator import LoopbackOrigins, ProcoreSimulator, SimulatorStats
 from procore_client.testing._state import RESOURCE_NAMES
 from procore_client.testing._webhooks import Delivery, Hook, Trigger, WebhookEvent
 
@@ -40,6 +41,7 @@ __all__ = [
     "DirectCost",
     "Hook",
     "LineItemType",
+    "LoopbackOrigins",
     "ProcoreSimulator",
     "Project",
     "Requisition",

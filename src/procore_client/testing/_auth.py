@@ -1,7 +1,7 @@
 """Hosts, apps and client-credentials tokens: who is calling, from which environment.
 
 Procore mints tokens on a login host and accepts them on the API host of the same environment
-only; on loopback one origin plays both roles so ``serve()`` needs a single base URL.
+only; on loopback a port plays both roles under ``serve()`` and one each under ``serve_apart()``.
 """
 
 from __future__ import annotations

@@ -1,16 +1,18 @@
 """The Procore simulator: hosts, OAuth, company scoping, rate windows, REST and webhooks.
 
 One object plays ``login.procore.com`` and ``api.procore.com`` (and the sandbox and monthly
-pairs), in-process through :meth:`transport` or over loopback through :meth:`serve`, where one
-origin serves both the token endpoint and the API.
+pairs), in-process through :meth:`transport` or over loopback: :meth:`serve_apart` gives the
+token endpoint and the API separate origins as in production (the API origin answers 404 for
+``/oauth/token``); :meth:`serve` keeps one origin for both, for callers with a lone base URL.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -50,13 +52,25 @@ from procore_client.testing._seed import SeedSummary, seed_company
 from procore_client.testing._state import ProcoreState
 from procore_client.testing._webhooks import Delivery, Hook, WebhookEngine
 
-__all__ = ["ProcoreSimulator", "SimulatorStats"]
+__all__ = ["LoopbackOrigins", "ProcoreSimulator", "SimulatorStats"]
 
 _COMPANY_HEADER = "Procore-Company-Id"
 _INVALID_CLIENT = (
     "Client authentication failed due to unknown client, no client authentication included, "
     "or unsupported authentication method."
 )
+
+
+@attrs.frozen
+class LoopbackOrigins:
+    """The two loopback origins of :meth:`ProcoreSimulator.serve_apart`: token host and API."""
+
+    auth_url: str
+    base_url: str
+
+
+_LOGIN_ONLY = HostRole("loopback", login=True, api=False)
+_API_ONLY = HostRole("loopback", login=False, api=True)
 
 
 @attrs.frozen
@@ -159,12 +173,34 @@ class ProcoreSimulator(Simulator):
             seed=seed,
         )
         self.settings = Settings(max_per_page=max_per_page)
+        self._loopback_roles: dict[int, HostRole] = {}
         self._router = build_router(Handlers(self.state, self.webhooks, self.settings))
         self.state.subscribe(self._on_change)
         if auto_deliver:
             self.webhooks.start()
 
     # -- lifecycle ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def serve_apart(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[LoopbackOrigins]:
+        """Serve the API on ``port`` and the token endpoint on another port, as production does.
+
+        Each origin answers only its own paths, so a token request sent to the API origin gets
+        404, as it would from ``api.procore.com``.
+        """
+        with (
+            self.serve(host, port) as base_url,
+            self.serve(host, port + 1 if port else 0) as auth_url,
+        ):
+            ports = {httpx.URL(base_url).port: _API_ONLY, httpx.URL(auth_url).port: _LOGIN_ONLY}
+            with self.lock:
+                self._loopback_roles.update({p: r for p, r in ports.items() if p is not None})
+            try:
+                yield LoopbackOrigins(auth_url=auth_url, base_url=base_url)
+            finally:
+                with self.lock:
+                    for served in ports:
+                        self._loopback_roles.pop(served or 0, None)
 
     def reset(self) -> None:
         """Forget everything: apps, companies, records, tokens, windows, hooks, faults, log."""
@@ -509,6 +545,8 @@ class ProcoreSimulator(Simulator):
 
     def _route(self, request: httpx.Request) -> httpx.Response:
         role = host_role(request.url.host)
+        if role is not None and role.environment == "loopback":
+            role = self._loopback_roles.get(request.url.port or 0, role)
         path = request.url.path
         if role is None:
             return json_response(404, {"errors": f"Unknown host {request.url.host}"})
