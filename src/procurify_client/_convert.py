@@ -2,7 +2,8 @@
 
 Models mark a renamed field with ``metadata["wire"]``; one hook factory turns that into
 cattrs overrides, so renames are declared once, beside the field. Input models dump without
-their ``None`` fields (left to the server's default or current value). A bill's ``items`` is
+their ``None`` fields (left to the server's default or current value), except the fields
+marked ``metadata["required"]``, which the API requires in every body. A bill's ``items`` is
 a list of ids in the bill list and of line records in the detail; both are read.
 """
 
@@ -66,7 +67,13 @@ def _wire_names(cls: type) -> dict[str, str]:
 
 
 def _renames(cls: type) -> dict[str, Any]:
-    return {name: override(rename=wire) for name, wire in _wire_names(cls).items()}
+    """Per-field dump overrides: wire names, and required input fields sent even at default."""
+    wires = _wire_names(cls)
+    required = {f.name for f in attrs.fields(cls) if f.metadata.get("required")}
+    return {
+        name: override(rename=wires.get(name), omit_if_default=False if name in required else None)
+        for name in wires.keys() | required
+    }
 
 
 def _bill_items(data: Any) -> Any:

@@ -15,6 +15,7 @@ from decimal import Decimal
 import attrs
 
 from mlconnector_http import OpenIntEnum, OpenStrEnum
+from procurify_client._exceptions import ProcurifyConfigurationError
 
 __all__ = [
     "Account",
@@ -254,6 +255,27 @@ class PriceModifier:
 # -- vendors and account codes -------------------------------------------------------------
 
 
+_SCORE_LIMIT = Decimal(100)
+
+
+def _check_score(
+    instance: object, attribute: attrs.Attribute[Decimal | None], value: object
+) -> None:
+    """``overall_score`` as the spec's pattern allows it: under 100, at most 3 decimals."""
+    if value is None:
+        return
+    if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value < _SCORE_LIMIT:
+        fits = False
+    else:
+        exponent = value.as_tuple().exponent
+        fits = isinstance(exponent, int) and exponent >= -3
+    if not fits:
+        raise ProcurifyConfigurationError(
+            f"VendorInput.{attribute.name} must be a Decimal from 0 to 99.999 with at most "
+            f"3 decimals (Procurify's pattern), not {value!r}"
+        )
+
+
 @attrs.frozen(kw_only=True, slots=False)
 class _VendorFields:
     """The writable vendor fields that read and write alike (``Vendor``, ``VendorInput``)."""
@@ -291,14 +313,20 @@ class Vendor(_VendorFields):
 
 @attrs.frozen(kw_only=True, slots=False)
 class VendorInput(_VendorFields):
-    """What a vendor create or update sends; ``None`` fields are left out of the body."""
+    """What a vendor create or update sends; optional ``None`` fields are left out of the body.
+
+    ``OptimizedVendorRequest`` requires ``email``, ``name``, ``overall_score`` and ``type``, so
+    those four are always sent: with no value, ``type`` is 3 (preferred, Procurify's default for
+    new vendors), ``email`` an empty list and ``overall_score`` null (the spec allows both).
+    """
 
     name: str
-    type: VendorType | None = attrs.field(
-        default=None, converter=attrs.converters.optional(VendorType)
+    type: VendorType = attrs.field(
+        default=VendorType.PREFERRED, converter=VendorType, metadata={"required": True}
     )
-    email: tuple[str, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple)
+    email: tuple[str, ...] = attrs.field(default=(), converter=tuple, metadata={"required": True})
+    overall_score: Decimal | None = attrs.field(
+        default=None, validator=_check_score, metadata={"required": True}
     )
 
 

@@ -421,9 +421,11 @@ def test_vendor_crud_and_external_id_lookup(
     )
     assert updated.name == "Northwind Supply Ltd"
     assert updated.type is VendorType.REGULAR
-    assert updated.email == ("ap@northwind.test",)
+    # a PUT carries every required field, so an update without emails clears them
+    assert updated.email == ()
     other = client.vendors.create(name="Second Co")
     assert other.id != created.id
+    assert (other.type, other.email) == (VendorType.PREFERRED, ())
     assert any(v.id == created.id for v in client.vendors.list(search="northwind"))
 
 

@@ -315,11 +315,19 @@ def test_writes_send_wire_names_and_only_safe_ones_are_retry_safe() -> None:
         "addressLineOne": "1 Main",
         "email": ["a@b.co"],
         "type": 4,
+        "overall_score": None,
     }
-    update = vendors.VENDORS.update(9, VendorInput(name="Acme", type=VendorType.REGULAR), {})
+    update = vendors.VENDORS.update(
+        9, VendorInput(name="Acme", type=VendorType.REGULAR, overall_score=Decimal("7.5")), {}
+    )
     assert update.method == "PUT"
     assert update.retry_safe
-    assert json.loads(json.dumps(update.json)) == {"name": "Acme", "type": 4}
+    assert json.loads(json.dumps(update.json)) == {
+        "name": "Acme",
+        "type": 4,
+        "email": [],
+        "overall_score": "7.5",
+    }
     code = account_codes.ACCOUNT_CODES.update(
         2, AccountCodeInput(code="6000", description="Travel", departments=[1]), {}
     )
@@ -328,6 +336,21 @@ def test_writes_send_wire_names_and_only_safe_ones_are_retry_safe() -> None:
     assert not account_codes.ACCOUNT_CODES.create(
         None, {"code": "1", "description": "d"}
     ).retry_safe
+
+
+def test_vendor_bodies_always_carry_the_required_fields() -> None:
+    """OptimizedVendorRequest requires email, name, overall_score and type: defaults fill them."""
+    for op in (
+        vendors.VENDORS.create(None, {"name": "Acme"}),
+        vendors.VENDORS.update(3, VendorInput(name="Acme"), {}),
+    ):
+        assert op.json == {"name": "Acme", "type": 3, "email": [], "overall_score": None}
+
+
+@pytest.mark.parametrize("score", [Decimal(100), Decimal("-1"), Decimal("1.2345"), Decimal("NaN")])
+def test_vendor_overall_score_out_of_the_pattern_is_refused(score: Decimal) -> None:
+    with pytest.raises(ProcurifyConfigurationError, match=r"VendorInput\.overall_score"):
+        VendorInput(name="Acme", overall_score=score)
 
 
 def test_input_models_are_checked_before_sending() -> None:

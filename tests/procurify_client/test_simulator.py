@@ -569,23 +569,33 @@ def test_receipts_for_an_order_item(api: httpx.Client, sim: ProcurifySimulator) 
 # -- vendors and account codes ------------------------------------------------------------
 
 
+_VENDOR_REQUIRED = {"name": "ok", "email": [], "type": 3, "overall_score": None}
+
+
 def test_vendor_create_read_update(api: httpx.Client, clock: FakeClock) -> None:
     created = api.post(
         "/api/v3/vendors/",
-        json={"name": "Zeta Tools", "external_id": "QAD-77", "email": ["ap@zeta.test"], "x": 1},
+        json={
+            "name": "Zeta Tools",
+            "external_id": "QAD-77",
+            "email": ["ap@zeta.test"],
+            "type": 3,
+            "overall_score": "8.25",
+            "x": 1,
+        },
     )
     assert created.status_code == 201
     vendor = created.json()["data"]
     assert created.json()["metadata"] == {}
     assert vendor["email"] == ["ap@zeta.test"]
-    assert vendor["type"] == 3
+    assert (vendor["type"], vendor["overall_score"]) == (3, "8.250")
     url = f"/api/v3/vendors/{vendor['id']}/"
     assert api.get(url).json()["data"] == vendor
     clock.advance(60)
     patched = api.patch(url, json={"city": "Calgary"}).json()["data"]
     assert (patched["city"], patched["name"]) == ("Calgary", "Zeta Tools")
     assert patched["dateModified"] > vendor["dateModified"]
-    replaced = api.put(url, json={"name": "Zeta Tools Ltd."}).json()["data"]
+    replaced = api.put(url, json={**_VENDOR_REQUIRED, "name": "Zeta Tools Ltd."}).json()["data"]
     assert replaced["name"] == "Zeta Tools Ltd."
     found = api.get("/api/v3/vendors/", params={"external_id": "QAD-77"}).json()["data"]
     assert [v["id"] for v in found] == [vendor["id"]]
@@ -594,31 +604,49 @@ def test_vendor_create_read_update(api: httpx.Client, clock: FakeClock) -> None:
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        ({}, {"name": ["This field is required."]}),
+        (
+            {},
+            {k: ["This field is required."] for k in ("name", "email", "type", "overall_score")},
+        ),
         ({"name": "  "}, {"name": ["This field may not be blank."]}),
         ({"name": "x" * 151}, {"name": ["Ensure this field has no more than 150 characters."]}),
-        ({"name": "ok", "type": 9}, {"type": ['"9" is not a valid choice.']}),
+        ({"type": 9}, {"type": ['"9" is not a valid choice.']}),
+        ({"email": "a@b.test"}, {"email": ['Expected a list of items but got type "str".']}),
         (
-            {"name": "ok", "email": "a@b.test"},
-            {"email": ['Expected a list of items but got type "str".']},
-        ),
-        (
-            {"name": "ok", "email": ["a@b.test", "nope"]},
+            {"email": ["a@b.test", "nope"]},
             {"email": {"1": ["Enter a valid email address."]}},
         ),
         ({"name": None}, {"name": ["This field may not be null."]}),
-        ({"name": "ok", "active": "maybe"}, {"active": ["Must be a valid boolean."]}),
+        ({"active": "maybe"}, {"active": ["Must be a valid boolean."]}),
+        ({"type": None}, {"type": ["This field may not be null."]}),
+        ({"overall_score": "high"}, {"overall_score": ["A valid number is required."]}),
+        (
+            {"overall_score": "1.2345"},
+            {"overall_score": ["Ensure that there are no more than 3 decimal places."]},
+        ),
+        (
+            {"overall_score": "100"},
+            {
+                "overall_score": [
+                    "Ensure that there are no more than 2 digits before the decimal point."
+                ]
+            },
+        ),
     ],
 )
 def test_vendor_validation_errors(api: httpx.Client, body: Any, errors: Any) -> None:
-    answer = api.post("/api/v3/vendors/", json=body)
+    """Each case breaks one field of an otherwise complete body (DRF's {field: [messages]})."""
+    answer = api.post("/api/v3/vendors/", json={**_VENDOR_REQUIRED, **body} if body else body)
     assert answer.status_code == 400
     assert answer.json() == errors
 
 
 def test_vendor_put_needs_required_fields(api: httpx.Client) -> None:
     answer = api.put("/api/v3/vendors/1/", json={"city": "Oslo"})
-    assert answer.json() == {"name": ["This field is required."]}
+    assert answer.status_code == 400
+    assert answer.json() == {
+        k: ["This field is required."] for k in ("name", "email", "type", "overall_score")
+    }
     assert api.patch("/api/v3/vendors/1/", json={"city": "Oslo"}).status_code == 200
 
 

@@ -157,6 +157,8 @@ def vendor(v: Vendor) -> JSON:
     for wire, attr in _WRITABLE_VENDOR_KEYS:
         value = getattr(v, attr)
         body[wire] = list(value) if isinstance(value, tuple) else value
+    if v.overall_score is not None:
+        body["overall_score"] = f"{v.overall_score:.3f}"
     body.update(
         dateModified=iso(v.date_modified),
         payment_term_ref=None,
@@ -166,7 +168,6 @@ def vendor(v: Vendor) -> JSON:
         payment_methods=[],
         default_payment_method=None,
         creditcards=[],
-        overall_score=None,
     )
     return body
 

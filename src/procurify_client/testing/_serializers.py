@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import attrs
@@ -17,7 +18,7 @@ from procurify_client.testing._state import ValidationFailed
 
 __all__ = ["ACCOUNT_CODE_CREATE", "ACCOUNT_CODE_UPDATE", "VENDOR_FIELDS", "Field", "validate"]
 
-Kind = Literal["str", "int", "bool", "choice", "emails", "ints"]
+Kind = Literal["str", "int", "bool", "choice", "emails", "ints", "score"]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = frozenset({True, "true", "True", "1", "yes", "on"})
 _FALSE = frozenset({False, "false", "False", "0", "no", "off"})
@@ -53,17 +54,18 @@ VENDOR_FIELDS: tuple[Field, ...] = (
     _text("phoneOne", "phone_one", 20),
     _text("phoneTwo", "phone_two", 20),
     _text("fax", "fax", 20),
-    Field("email", "email", "emails"),
+    Field("email", "email", "emails", required=True),
     _text("comments", "comments", None),
     _text("contact", "contact", 50),
     _text("url", "url", 200),
     _text("external_id", "external_id", 100),
     Field("currency", "currency", "int", nullable=True),
     Field("tax", "tax", "int", nullable=True),
-    Field("type", "type", "choice", choices=(1, 2, 3, 4, 5, 6, 7)),
+    Field("type", "type", "choice", required=True, choices=(1, 2, 3, 4, 5, 6, 7)),
     Field("is_1099_eligible", "is_1099_eligible", "bool", nullable=True),
     Field("is_auto_email_po_enabled", "is_auto_email_po_enabled", "bool"),
     Field("po_pdf_labels", "po_pdf_labels", "str", 200),
+    Field("overall_score", "overall_score", "score", required=True, nullable=True),
 )
 
 _CODE = Field("code", "code", "str", 50, required=True, allow_blank=False)
@@ -127,6 +129,8 @@ def _clean(field: Field, value: Any) -> Any:
         raise _FieldError(["Must be a valid boolean."])
     if field.kind == "int":
         return _clean_int(value)
+    if field.kind == "score":
+        return _clean_score(value)
     if field.kind == "choice":
         number = _clean_int(value, quiet=True)
         if number is None or number not in field.choices:
@@ -155,6 +159,23 @@ def _clean_str(field: Field, value: Any) -> str:
     if field.max_length is not None and len(text) > field.max_length:
         raise _FieldError([f"Ensure this field has no more than {field.max_length} characters."])
     return text
+
+
+def _clean_score(value: Any) -> Decimal:
+    """DRF's ``DecimalField(max_digits=5, decimal_places=3)``, in DRF's words."""
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise _FieldError(["A valid number is required."])
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places > 3:
+        raise _FieldError(["Ensure that there are no more than 3 decimal places."])
+    if abs(number) >= 100:
+        raise _FieldError(["Ensure that there are no more than 2 digits before the decimal point."])
+    return number
 
 
 def _clean_int(value: Any, *, quiet: bool = False) -> Any:

@@ -156,6 +156,7 @@ class Vendor:
     is_1099_eligible: bool | None = None
     is_auto_email_po_enabled: bool = False
     po_pdf_labels: str = ""
+    overall_score: Decimal | None = None
 
 
 @attrs.frozen
