@@ -66,7 +66,11 @@ def test_seeded_records_reference_each_other_and_use_wide_ids() -> None:
 def test_seeding_does_not_fire_webhooks() -> None:
     sim = build(2)
     hook = sim.webhooks.create_hook(
-        "app", 1, COMPANY, None, {"api_version": "v2", "destination_url": "http://127.0.0.1:9/"}
+        "app",
+        1,
+        COMPANY,
+        None,
+        {"api_version": "v2", "namespace": "t", "destination_url": "http://127.0.0.1:9/"},
     )
     sim.webhooks.create_trigger(hook, {"resource_name": "Company Vendors", "event_type": "create"})
     sim.seed(COMPANY, vendors=5, seed=9)

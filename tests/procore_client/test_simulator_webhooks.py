@@ -14,6 +14,7 @@ from tests.procore_client.test_client_support import QuietHandler, plain_token, 
 
 from mlconnector_http.testing import FakeClock
 from procore_client.testing import RESOURCE_NAMES, ProcoreSimulator
+from procore_client.testing._errors import ValidationFailed
 
 CLIENT_ID = "hooked-app"
 SECRET = "pw"
@@ -121,7 +122,7 @@ def test_hook_crud_masks_the_authorization_value(env: Any) -> None:
         json={"company_id": COMPANY, "hook": {"api_version": "v9", "destination_url": "ftp://x"}},
     )
     assert bad.status_code == 422
-    assert set(bad.json()["errors"]) == {"api_version", "destination_url"}
+    assert set(bad.json()["errors"]) == {"api_version", "destination_url", "namespace"}
     assert client.delete(url, params={"company_id": COMPANY}).status_code == 200
     assert client.get(url, params={"company_id": COMPANY}).status_code == 404
 
@@ -239,7 +240,11 @@ def test_delivery_gives_up_after_the_configured_attempts(receiver: Receiver) -> 
     sim.add_app(CLIENT_ID, SECRET)
     sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID])
     hook = sim.webhooks.create_hook(
-        CLIENT_ID, 1, COMPANY, None, {"api_version": "v2", "destination_url": receiver.url}
+        CLIENT_ID,
+        1,
+        COMPANY,
+        None,
+        {"api_version": "v2", "namespace": "t", "destination_url": receiver.url},
     )
     sim.webhooks.create_trigger(hook, {"resource_name": "Company Vendors", "event_type": "create"})
     receiver.statuses = [500, 500, 500]
@@ -254,7 +259,11 @@ def test_unreachable_receiver_records_the_connection_error() -> None:
     sim.add_app(CLIENT_ID, SECRET)
     sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID])
     hook = sim.webhooks.create_hook(
-        CLIENT_ID, 1, COMPANY, None, {"api_version": "v2", "destination_url": "http://127.0.0.1:9/"}
+        CLIENT_ID,
+        1,
+        COMPANY,
+        None,
+        {"api_version": "v2", "namespace": "t", "destination_url": "http://127.0.0.1:9/"},
     )
     sim.webhooks.create_trigger(hook, {"resource_name": "RFIs", "event_type": "update"})
     sim.emit_event("RFIs", 42, "update", COMPANY)
@@ -380,3 +389,43 @@ def test_loopback_serve_answers_token_and_api_on_one_origin(receiver: Receiver) 
         assert "X-Rate-Limit-Remaining" in created.headers
         assert sim.wait_for_deliveries(5.0)
     assert receiver.received[0][1]["resource_id"] == created.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("hook", "field"),
+    [
+        ({"destination_url": "https://x.invalid/h"}, "namespace"),
+        ({"namespace": "", "destination_url": "https://x.invalid/h"}, "namespace"),
+        (
+            {"namespace": "mlconnector", "destination_url": "http://hooks.example.com/"},
+            "destination_url",
+        ),
+        ({"namespace": "mlconnector", "destination_url": "https:///nohost"}, "destination_url"),
+        ({"namespace": "other", "destination_url": "https://x.invalid/h"}, "namespace"),
+    ],
+)
+def test_a_hook_needs_the_apps_one_namespace_and_an_https_destination(
+    hook: dict[str, Any], field: str
+) -> None:
+    sim = ProcoreSimulator(clock=FakeClock())
+    sim.add_app(CLIENT_ID, SECRET)
+    sim.add_company(COMPANY, "Acme", installed_for=[CLIENT_ID])
+    sim.add_company(COMPANY + 1, "Beta", installed_for=[CLIENT_ID])
+    first = {
+        "api_version": "v2",
+        "namespace": "mlconnector",
+        "destination_url": "https://a.invalid/",
+    }
+    sim.webhooks.create_hook(CLIENT_ID, 1, COMPANY, None, first)
+    with pytest.raises(ValidationFailed) as refused:
+        sim.webhooks.create_hook(CLIENT_ID, 1, COMPANY + 1, None, {"api_version": "v2", **hook})
+    assert set(refused.value.fields) == {field}
+    other_app = sim.webhooks.create_hook(
+        "another-app", 2, COMPANY, None, {**first, "namespace": "x"}
+    )
+    assert other_app.namespace == "x"
+    loopback = {**first, "destination_url": "http://127.0.0.1:9/"}
+    assert (
+        sim.webhooks.create_hook(CLIENT_ID, 1, COMPANY + 1, None, loopback).namespace
+        == "mlconnector"
+    )

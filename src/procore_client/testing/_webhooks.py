@@ -50,6 +50,7 @@ TRIGGER_BULK_LIMIT = 500
 UI_USER_ID = 4_242_424
 _EVENT_TYPES = ("create", "update", "delete")
 _NAMESPACE = re.compile(r"^[a-z0-9-]+$")
+_LOOPBACK_RECEIVERS = frozenset({"127.0.0.1", "localhost", "::1"})
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _STATUS_OUTCOMES = {
     "any": None,
@@ -127,6 +128,21 @@ class _Pending:
     event: WebhookEvent
     attempt: int
     due: float
+
+
+def _receivable(url: object) -> bool:
+    """An https URL; plain http only to a loopback receiver, which tests run on."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    if not parsed.host:
+        return False
+    return parsed.scheme == "https" or (
+        parsed.scheme == "http" and parsed.host in _LOOPBACK_RECEIVERS
+    )
 
 
 def _mask(value: str) -> str:
@@ -209,6 +225,7 @@ class WebhookEngine:
         """Validate and create a hook in the given scope."""
         fields = self._hook_fields(body, creating=True)
         with self._lock:
+            self._check_one_namespace(client_id, fields["namespace"], None)
             hook = Hook(
                 self._next_hook,
                 client_id,
@@ -236,8 +253,8 @@ class WebhookEngine:
                 errors.update(failure.fields)
         if "destination_url" in body or creating:
             url = body.get("destination_url")
-            if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-                errors["destination_url"] = ["must be an absolute http(s) URL"]
+            if not _receivable(url):
+                errors["destination_url"] = ["must be an absolute https URL"]
             else:
                 fields["destination_url"] = url
         if "destination_headers" in body:
@@ -250,17 +267,27 @@ class WebhookEngine:
                 errors["destination_headers"] = ["must map header names to strings"]
             else:
                 fields["destination_headers"] = dict(headers)
-        if "namespace" in body:
-            namespace = body["namespace"]
-            if namespace is not None and (
-                not isinstance(namespace, str) or not _NAMESPACE.match(namespace)
-            ):
-                errors["namespace"] = ["may only contain a-z, 0-9 and -"]
+        if "namespace" in body or creating:
+            namespace = body.get("namespace")
+            if not isinstance(namespace, str) or not _NAMESPACE.match(namespace):
+                errors["namespace"] = ["is required and may only contain a-z, 0-9 and -"]
             else:
                 fields["namespace"] = namespace
         if errors:
             raise ValidationFailed(errors)
         return fields
+
+    def _check_one_namespace(self, client_id: str, namespace: str, hook_id: int | None) -> None:
+        """An app has one namespace across all companies (Procore's webhooks guide)."""
+        taken = {
+            h.namespace
+            for h in self.hooks.values()
+            if h.client_id == client_id and h.id != hook_id and h.namespace is not None
+        }
+        if taken and namespace not in taken:
+            raise ValidationFailed(
+                {"namespace": [f"must be {sorted(taken)[0]!r}: an app has one namespace"]}
+            )
 
     def hook(self, client_id: str, hook_id: int) -> Hook:
         """The app's hook ``hook_id`` (other apps' hooks do not exist for it)."""
@@ -295,6 +322,8 @@ class WebhookEngine:
         """Apply a partial update to a hook."""
         fields = self._hook_fields(body, creating=False)
         with self._lock:
+            if "namespace" in fields:
+                self._check_one_namespace(hook.client_id, fields["namespace"], hook.id)
             for key, value in fields.items():
                 setattr(hook, key, value)
         return hook
