@@ -219,6 +219,31 @@ def test_requisitions_filters_get_and_origin_id_update(world: Any) -> None:
         client.requisitions.update(project, first.id)
 
 
+def test_a_requisition_update_names_its_commitment_and_reads_it_first_only_when_not_given() -> None:
+    clock = fake_clock()
+    sim = new_sim(clock)
+    summary = sim.seed(COMPANY, projects=1, requisitions_per_project=3)
+    project = summary.project_ids[0]
+    recorder = Recorder(sim.transport())
+    with new_client(sim, clock, transport=recorder) as client:
+        first = next(iter(client.requisitions.list(project)))
+        assert first.commitment_id is not None
+        recorder.requests.clear()
+        client.requisitions.update(project, first.id, origin_data="a")
+        assert [r.method for r in recorder.requests] == ["GET", "PATCH"]
+        recorder.requests.clear()
+        client.requisitions.update(
+            project, first.id, origin_data="b", commitment_id=first.commitment_id
+        )
+        assert [r.method for r in recorder.requests] == ["PATCH"]
+        body = _json(recorder.requests[0])
+        assert (body["project_id"], body["commitment_id"]) == (project, first.commitment_id)
+        with pytest.raises(ProcoreNotFound):
+            client.requisitions.update(
+                project, first.id, origin_data="c", commitment_id=first.commitment_id + 10**9
+            )
+
+
 def test_direct_costs_with_line_items(world: Any) -> None:
     _, _, client, summary = world
     project = summary.project_ids[1]

@@ -658,26 +658,43 @@ def test_requisition_patch_rules_and_erp_lock(seeded: Any) -> None:
     pid = summary.project_ids[0]
     rid = next(iter(sim.state.requisitions_by_project[pid]))
     url = f"/rest/v1.0/requisitions/{rid}"
-    bad = client.patch(url, json={"project_id": pid, "requisition": {"status": "paid"}})
+    cid = sim.state.requisitions_by_project[pid][rid].commitment_id
+    without = client.patch(url, json={"project_id": pid, "requisition": {"origin_data": "x"}})
+    assert without.status_code == 400
+    assert "commitment_id" in without.text
+    wrong = {"project_id": pid, "commitment_id": cid + 10**9, "requisition": {"origin_data": "x"}}
+    assert client.patch(url, json=wrong).status_code == 404
+    bad = client.patch(
+        url, json={"project_id": pid, "commitment_id": cid, "requisition": {"status": "paid"}}
+    )
     assert bad.status_code == 422
     assert bad.json() == {"errors": {"status": ["is not included in the list"]}}
     synced = client.patch(
-        url, json={"project_id": pid, "requisition": {"origin_id": "AP-1", "origin_data": "x"}}
+        url,
+        json={
+            "project_id": pid,
+            "commitment_id": cid,
+            "requisition": {"origin_id": "AP-1", "origin_data": "x"},
+        },
     )
     assert synced.status_code == 200
     assert synced.json()["origin_id"] == "AP-1"
-    locked = client.patch(url, json={"project_id": pid, "requisition": {"invoice_number": "9"}})
+    locked = client.patch(
+        url,
+        json={"project_id": pid, "commitment_id": cid, "requisition": {"invoice_number": "9"}},
+    )
     assert locked.status_code == 422
     assert set(locked.json()) == {"message", "error"}
     again = client.patch(
         f"/rest/v1.1/requisitions/{rid}",
-        json={"project_id": pid, "requisition": {"origin_data": "y"}},
+        json={"project_id": pid, "commitment_id": cid, "requisition": {"origin_data": "y"}},
     )
     assert again.status_code == 200
     other = next(r for r in sim.state.requisitions_by_project[pid] if r != rid)
+    other_cid = sim.state.requisitions_by_project[pid][other].commitment_id
     taken = client.patch(
         f"/rest/v1.0/requisitions/{other}",
-        json={"project_id": pid, "requisition": {"origin_id": "AP-1"}},
+        json={"project_id": pid, "commitment_id": other_cid, "requisition": {"origin_id": "AP-1"}},
     )
     assert taken.status_code == 409
 

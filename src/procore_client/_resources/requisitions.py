@@ -72,10 +72,14 @@ def update_requisition(
     project_id: int,
     requisition_id: int,
     *,
+    commitment_id: int,
     origin_id: str | None = None,
     origin_data: str | None = None,
 ) -> Operation[Requisition]:
-    """Record the ERP's id (and free text) on an invoice; sending it twice is harmless."""
+    """Record the ERP's id (and free text) on an invoice; sending it twice is harmless.
+
+    Procore requires the invoice's ``commitment_id`` beside ``project_id`` in the body.
+    """
     changes: dict[str, Any] = {}
     if origin_id is not None:
         changes["origin_id"] = origin_id
@@ -88,10 +92,23 @@ def update_requisition(
         name="requisitions.update",
         method="PATCH",
         path=path,
-        json={"project_id": int(check_id("project_id", project_id)), "requisition": changes},
+        json={
+            "project_id": int(check_id("project_id", project_id)),
+            "commitment_id": int(check_id("commitment_id", commitment_id)),
+            "requisition": changes,
+        },
         parse=record_parser(Requisition, f"requisition {requisition_id}"),
         retry_safe=True,
     )
+
+
+def _commitment_of(requisition: Requisition) -> int:
+    """The invoice's commitment, which its PATCH must name."""
+    if requisition.commitment_id is None:
+        raise ProcoreConfigurationError(
+            f"requisition {requisition.id} has no commitment_id: pass commitment_id="
+        )
+    return requisition.commitment_id
 
 
 class Requisitions(ProcoreResource):
@@ -134,11 +151,21 @@ class Requisitions(ProcoreResource):
         *,
         origin_id: str | None = None,
         origin_data: str | None = None,
+        commitment_id: int | None = None,
     ) -> Requisition:
-        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore)."""
+        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore).
+
+        Without ``commitment_id`` the invoice is read first to learn it (one more call).
+        """
+        if commitment_id is None:
+            commitment_id = _commitment_of(self.get(project_id, requisition_id))
         return self._send(
             update_requisition(
-                project_id, requisition_id, origin_id=origin_id, origin_data=origin_data
+                project_id,
+                requisition_id,
+                commitment_id=commitment_id,
+                origin_id=origin_id,
+                origin_data=origin_data,
             )
         )
 
@@ -185,10 +212,20 @@ class AsyncRequisitions(AsyncProcoreResource):
         *,
         origin_id: str | None = None,
         origin_data: str | None = None,
+        commitment_id: int | None = None,
     ) -> Requisition:
-        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore)."""
+        """Set ``origin_id`` / ``origin_data`` (this locks the invoice in Procore).
+
+        Without ``commitment_id`` the invoice is read first to learn it (one more call).
+        """
+        if commitment_id is None:
+            commitment_id = _commitment_of(await self.get(project_id, requisition_id))
         return await self._send(
             update_requisition(
-                project_id, requisition_id, origin_id=origin_id, origin_data=origin_data
+                project_id,
+                requisition_id,
+                commitment_id=commitment_id,
+                origin_id=origin_id,
+                origin_data=origin_data,
             )
         )

@@ -424,9 +424,14 @@ class Handlers:
     def update_requisition(
         self, call: Call, requisition_id: str, version: str = "v1.0"
     ) -> httpx.Response:
-        """``PATCH /rest/v1.{0,1}/requisitions/{id}``: project_id in the body or the query."""
+        """``PATCH /rest/v1.{0,1}/requisitions/{id}``: project_id and commitment_id (both required)
+        in the body or the query; an invoice of another commitment is not found."""
         body = _body(call)
         owner = self._project_param(call, body)
+        commitment_id = require_int(call.req, "commitment_id", body.get("commitment_id"))
+        found = self.state.requisition(owner.id, _path_id(requisition_id, "Requisition"))
+        if found.commitment_id != commitment_id:
+            raise RecordNotFound("Requisition", found.id)
         updated = self.state.update_requisition(
             owner.id,
             _path_id(requisition_id, "Requisition"),
