@@ -741,6 +741,36 @@ def test_direct_cost_create_patch_lock_and_delete(seeded: Any) -> None:
     assert client.get(gone).status_code == 404
 
 
+def test_direct_costs_take_subcontractor_invoices_and_at_most_100_lines(seeded: Any) -> None:
+    sim, _, client, summary = seeded
+    pid = summary.project_ids[0]
+    vendor_id = next(iter(sim.state.vendors_by_company[COMPANY]))
+    code_id = max(sim.state.cost_codes_by_project[pid])
+    base = f"/rest/v1.1/projects/{pid}/direct_costs"
+
+    def body(lines: int) -> dict[str, Any]:
+        line = {"wbs_code_id": code_id, "amount": "1.00"}
+        cost = {"vendor_id": vendor_id, "direct_cost_type": "subcontractor_invoice"}
+        return {"direct_cost": {**cost, "line_items": [line] * lines}}
+
+    over = client.post(base, json=body(101))
+    assert over.status_code == 422
+    assert "line_items" in over.json()["errors"]
+    full = client.post(base, json=body(100))
+    assert full.status_code == 201, full.text
+    assert full.json()["direct_cost_type"] == "subcontractor_invoice"
+    assert len(full.json()["line_items"]) == 100
+    url = f"{base}/{full.json()['id']}"
+    first_line = full.json()["line_items"][0]["id"]
+    one_more = {"wbs_code_id": code_id, "amount": "1.00"}
+    added = client.patch(url, json={"direct_cost": {"line_items": [one_more]}})
+    assert added.status_code == 422
+    edited = client.patch(
+        url, json={"direct_cost": {"line_items": [{"id": first_line, "amount": "2.00"}]}}
+    )
+    assert edited.status_code == 200
+
+
 # -- faults and reset ----------------------------------------------------------------------------
 
 

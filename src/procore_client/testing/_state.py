@@ -45,6 +45,7 @@ from procore_client.testing._models import (
 
 __all__ = [
     "BASE_TYPES",
+    "DIRECT_COST_LINE_LIMIT",
     "DIRECT_COST_STATUSES",
     "DIRECT_COST_TYPES",
     "PO_STATUSES",
@@ -96,6 +97,7 @@ BASE_TYPES = (
     "other",
 )
 SYNC_BATCH_LIMIT = 1000
+DIRECT_COST_LINE_LIMIT = 100
 
 RESOURCE_NAMES: Mapping[str, str] = {
     "vendor": "Company Vendors",
@@ -231,6 +233,15 @@ def _read(raw: Mapping[str, Any], readers: Mapping[str, Reader]) -> tuple[dict[s
                 for field, messages in failure.fields.items():
                     errors.setdefault(field, []).extend(messages)
     return clean, errors
+
+
+def _check_line_count(existing: int, lines: list[Any]) -> None:
+    """A direct cost holds at most :data:`DIRECT_COST_LINE_LIMIT` line items, old and new."""
+    added = sum(1 for line in lines if not (isinstance(line, dict) and "id" in line))
+    if existing + added > DIRECT_COST_LINE_LIMIT:
+        raise ValidationFailed(
+            {"line_items": [f"a direct cost takes at most {DIRECT_COST_LINE_LIMIT} line items"]}
+        )
 
 
 def _check_unlocked(origin_id: str | None, keys: Iterable[str], what: str) -> None:
@@ -1052,6 +1063,7 @@ class ProcoreState:
         if not isinstance(lines, list):
             raise ValidationFailed({"line_items": ["must be an array"]})
         known = existing or {}
+        _check_line_count(len(known), lines)
         codes = self.cost_codes_by_project.get(project_id, {})
         company_id = self.project(project_id).company_id
         types = self.line_item_types_by_company.get(company_id, {})
