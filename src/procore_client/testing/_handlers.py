@@ -406,10 +406,13 @@ class Handlers:
         owner = self._project_param(call)
         rows = self._cached(call, lambda: self._requisitions(call, owner))
         items = call.req.query("view") in ("extended", "items")
+        policy = call.req.query("view") in ("extended", "action_policy")
         return self._page(
             call,
             rows,
-            lambda r: render.requisition(r, self.state, version=version, items=items),
+            lambda r: render.requisition(
+                r, self.state, version=version, items=items, policy=policy
+            ),
         )
 
     def requisition(self, call: Call, requisition_id: str, version: str = "v1.0") -> httpx.Response:
@@ -417,8 +420,10 @@ class Handlers:
         owner = self._project_param(call)
         found = self.state.requisition(owner.id, _path_id(requisition_id, "Requisition"))
         items = version == "v1.1" and call.req.query("view") in ("extended", "items")
+        policy = call.req.query("view") in ("extended", "action_policy")
         return json_response(
-            200, render.requisition(found, self.state, version=version, items=items)
+            200,
+            render.requisition(found, self.state, version=version, items=items, policy=policy),
         )
 
     def update_requisition(

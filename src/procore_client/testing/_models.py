@@ -92,6 +92,9 @@ class Project:
     completion_date: date | None = None
     total_value: Decimal | None = None
     stage: str | None = "Course of Construction"
+    accounting_project_number: str | None = None
+    work_scope: str | None = None
+    delivery_method: str | None = None
     origin_id: str | None = None
     origin_data: str | None = None
     origin_code: str | None = None
@@ -215,6 +218,18 @@ class Commitment:
     origin_data: str | None = None
     origin_code: str | None = None
     line_items: list[ContractLineItem] = attrs.field(factory=list)
+    execution_date: date | None = None
+    assignee_id: int | None = None
+    payment_terms: str | None = None
+    ship_to_address: str | None = None
+    bill_to_address: str | None = None
+    ship_via: str | None = None
+    delivery_date: date | None = None
+    contract_start_date: date | None = None
+    contract_estimated_completion_date: date | None = None
+    actual_completion_date: date | None = None
+    inclusions: str | None = None
+    exclusions: str | None = None
 
     @property
     def grand_total(self) -> Decimal:

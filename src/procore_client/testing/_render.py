@@ -124,7 +124,30 @@ def project(record: Project, owner: Company, *, compact: bool = False) -> dict[s
         "parent_job": None,
         "company": {"id": owner.id, "name": owner.name},
         "custom_fields": {},
+        "accounting_project_number": record.accounting_project_number,
+        "project_stage": _stage(record),
+        "work_scope": record.work_scope,
+        "delivery_method": record.delivery_method,
+        "designated_market_area": None,
+        "fax": None,
+        "photo_id": None,
+        "priority": None,
+        "project_bid_type_id": None,
+        "project_owner_type_id": None,
+        "project_region_id": None,
+        "project_sector_id": None,
+        "project_template": None,
+        "sector": None,
+        "store_number": None,
+        "created_by": None,
     }
+
+
+def _stage(record: Project) -> dict[str, Any] | None:
+    """The stage as the ``project_stage`` object; its id is stable per name (a simulator's)."""
+    if record.stage is None:
+        return None
+    return {"id": sum(record.stage.encode()), "name": record.stage}
 
 
 def _display(record: Project) -> str:
@@ -300,14 +323,49 @@ def commitment_row(
             "requisitions_are_enabled": record.kind == "WorkOrderContract",
             "show_line_items_to_non_admins": False,
             "currency_configuration": dict(_CURRENCY),
+            "execution_date": day(record.execution_date),
+            "issued_on_date": None,
+            "letter_of_intent_date": None,
+            "approval_letter_date": None,
+            "returned_date": None,
+            "signed_contract_received_date": None,
+            "billing_schedule_of_values_status": None,
         }
     )
+    data.update(
+        _purchase_order(record) if record.kind == "PurchaseOrderContract" else _work(record)
+    )
     return data
+
+
+def _purchase_order(record: Commitment) -> dict[str, Any]:
+    """The fields only a purchase order contract documents: terms, addresses, delivery."""
+    return {
+        "payment_terms": record.payment_terms,
+        "ship_to_address": record.ship_to_address,
+        "bill_to_address": record.bill_to_address,
+        "ship_via": record.ship_via,
+        "delivery_date": day(record.delivery_date),
+        "assignee": None if record.assignee_id is None else {"id": record.assignee_id},
+    }
+
+
+def _work(record: Commitment) -> dict[str, Any]:
+    """The fields only a work order contract documents: its dates and scope."""
+    return {
+        "contract_start_date": day(record.contract_start_date),
+        "contract_estimated_completion_date": day(record.contract_estimated_completion_date),
+        "actual_completion_date": day(record.actual_completion_date),
+        "inclusions": record.inclusions,
+        "exclusions": record.exclusions,
+    }
 
 
 def commitment_detail(record: Commitment, state: ProcoreState) -> dict[str, Any]:
     """``GET /work_order_contracts/{id}`` (or purchase order): extended fields plus children."""
     data = commitment_row(record, state, compact=False)
+    del data["billing_schedule_of_values_status"]  # the list's extended view only
+    data.update({"created_by_id": None, "invoice_contacts": [], "attachments": []})
     data["line_items"] = [contract_line_item(i, record, state) for i in record.line_items]
     data["payments_issued"] = [
         {
@@ -398,9 +456,18 @@ def contract_line_item(
 
 
 def requisition(
-    record: Requisition, state: ProcoreState, *, version: str, items: bool = False
+    record: Requisition,
+    state: ProcoreState,
+    *,
+    version: str,
+    items: bool = False,
+    policy: bool = False,
 ) -> dict[str, Any]:
-    """A requisition (subcontractor invoice) in its v1.0 or v1.1 shape."""
+    """A requisition (subcontractor invoice) in its v1.0 or v1.1 shape.
+
+    v1.0 always carries ``action_policy``; v1.1 only when ``policy`` (its ``extended`` or
+    ``action_policy`` view).
+    """
     owner = state.commitments[record.commitment_id]
     found = _vendor(state, owner.vendor_id)
     contract_sum = owner.grand_total
@@ -470,6 +537,8 @@ def requisition(
         "summary": summary,
         "currency_configuration": dict(_CURRENCY),
     }
+    if version == "v1.0" or policy:
+        data["action_policy"] = _action_policy(record)
     if version == "v1.0":
         data["comment"] = record.comment
         return data
@@ -494,6 +563,12 @@ def requisition(
         data["items"] = _requisition_items(record, owner, retained, state)
         data["item_packages"] = []
     return data
+
+
+def _action_policy(record: Requisition) -> dict[str, bool]:
+    """What the caller may do with the invoice; the spec gives no keys, these are a guess."""
+    open_to_edit = record.origin_id is None
+    return {"update": open_to_edit, "destroy": open_to_edit}
 
 
 def _withheld(amount: Decimal, owner: Commitment) -> Decimal:
