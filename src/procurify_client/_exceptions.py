@@ -21,9 +21,16 @@
 Each class is also the toolkit's class of the same meaning, so ``except NotFound`` and
 ``except ProcurifyError`` both work. :func:`parse_error` is the client's ``error_parser``: it
 ends in the toolkit's one status map and adds what to check on a 401 or 403.
+
+Error bodies are read as Django REST Framework writes them (Procurify documents none):
+``{"detail": message}``, or ``{field: [messages]}`` with nested serializers and lists as
+nested objects and arrays; :func:`drf_field_errors` flattens those to ``email[1]``-style paths.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
@@ -35,6 +42,7 @@ from mlconnector_http import (
     ConfigurationError,
     Conflict,
     DecodeError,
+    FieldError,
     NotFound,
     PaginationError,
     PermissionDenied,
@@ -62,6 +70,7 @@ __all__ = [
     "ProcurifyTransportError",
     "ProcurifyValidationError",
     "ProcurifyWriteOutcomeUnknown",
+    "drf_field_errors",
     "parse_error",
 ]
 
@@ -137,11 +146,58 @@ _FORBIDDEN_HINT = (
 )
 
 
+_NON_FIELD = "non_field_errors"
+_MAX_DEPTH = 20
+_MAX_ERRORS = 200
+
+
+def _join(path: str, key: object) -> str:
+    if isinstance(key, int) or (isinstance(key, str) and key.isdecimal()):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _walk(value: Any, path: str, depth: int) -> Iterator[FieldError]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        yield FieldError(path or _NON_FIELD, value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            # a list of messages belongs to ``path``; a list of objects is one entry per item
+            inner = path if isinstance(item, str) or not path else _join(path, index)
+            yield from _walk(item, inner, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, _join(path, key), depth + 1)
+
+
+def drf_field_errors(body: Any) -> tuple[FieldError, ...]:
+    """Field errors of a DRF 400 body; ``()`` for a ``{"detail": ...}`` body.
+
+    ``{"name": ["This field is required."]}`` gives ``name``, ``{"email": {"1": [...]}}``
+    gives ``email[1]``, ``{"order_items": [{}, {"quantity": [...]}]}`` gives
+    ``order_items[1].quantity``, and a bare list of messages gives ``non_field_errors``.
+    """
+    if isinstance(body, dict) and set(body) <= {"detail", "code"}:
+        return ()
+    if not isinstance(body, dict | list):
+        return ()
+    found: list[FieldError] = []
+    for error in _walk(body, "", 0):
+        found.append(error)
+        if len(found) >= _MAX_ERRORS:
+            break
+    return tuple(found)
+
+
 def parse_error(
     response: httpx.Response, family: type[APIError], retry_after: float | None
 ) -> APIStatusError:
     """The toolkit's error for ``response``, with what to check added to a 401/403 message."""
     error = error_from_response(response, family=family, retry_after=retry_after)
+    if isinstance(error, ValidationError):
+        error.errors = drf_field_errors(error.body)
     if isinstance(error, PermissionDenied):
         error.message = f"{error.message} ({_FORBIDDEN_HINT})"
     elif isinstance(error, AuthError) and error.path is not None and "/oauth/" in error.path:

@@ -435,6 +435,14 @@ def test_vendor_validation_errors_name_the_field(client: ProcurifyClient) -> Non
     assert [e.field for e in caught.value.errors] == ["name"]
 
 
+def test_nested_validation_errors_name_the_item(client: ProcurifyClient) -> None:
+    with pytest.raises(ProcurifyValidationError) as caught:
+        client.vendors.create(name="Acme", email=["ap@acme.test", "not-an-address"])
+    assert [(e.field, e.message) for e in caught.value.errors] == [
+        ("email[1]", "Enter a valid email address.")
+    ]
+
+
 def test_account_code_crud(client: ProcurifyClient) -> None:
     created = client.account_codes.create(code="7100", description="Freight in")
     assert client.account_codes.get(created.id) == created

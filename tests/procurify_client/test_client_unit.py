@@ -54,7 +54,7 @@ from procurify_client import (
     VendorType,
 )
 from procurify_client._convert import dump, load
-from procurify_client._exceptions import parse_error
+from procurify_client._exceptions import drf_field_errors, parse_error
 from procurify_client._resources import (
     account_codes,
     bills,
@@ -534,6 +534,69 @@ def test_validation_errors_name_fields() -> None:
     )
     assert isinstance(error, ProcurifyValidationError)
     assert [(e.field, e.message) for e in error.errors] == [("name", "This field is required.")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"detail": "Not found."}, []),
+        ({"detail": "Throttled.", "code": "throttled"}, []),
+        (
+            {"name": ["This field is required."], "type": ['"9" is not a valid choice.']},
+            [("name", "This field is required."), ("type", '"9" is not a valid choice.')],
+        ),
+        (
+            {"email": {"1": ["Enter a valid email address."]}},
+            [("email[1]", "Enter a valid email address.")],
+        ),
+        (
+            {"order_items": [{}, {"quantity": ["A valid number is required."]}]},
+            [("order_items[1].quantity", "A valid number is required.")],
+        ),
+        ({"payment_term_ref": {"name": ["Too long."]}}, [("payment_term_ref.name", "Too long.")]),
+        (["Bills cannot be created."], [("non_field_errors", "Bills cannot be created.")]),
+        (
+            {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]},
+            [("non_field_errors", "Invalid data. Expected a dictionary, but got list.")],
+        ),
+        ("<html>Bad Request</html>", []),
+    ],
+)
+def test_drf_error_bodies_become_field_paths(body: Any, expected: list[tuple[str, str]]) -> None:
+    error = parse_error(_response(400, body, "/api/v3/vendors/"), ProcurifyError, None)
+    assert isinstance(error, ProcurifyValidationError)
+    assert [(e.field, e.message) for e in error.errors] == expected
+
+
+_MESSAGES = st.text(min_size=1, max_size=12)
+_KEYS = st.from_regex(r"[a-z_]{1,8}|[0-9]{1,2}", fullmatch=True)
+_DRF_BODIES = st.recursive(
+    st.lists(_MESSAGES, min_size=1, max_size=3),
+    lambda inner: (
+        st.dictionaries(_KEYS, inner, min_size=1, max_size=3)
+        | st.lists(st.dictionaries(_KEYS, inner, max_size=2), min_size=1, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    return [leaf for item in items for leaf in _leaves(item)]
+
+
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z]{1,8}", fullmatch=True), _DRF_BODIES, min_size=1, max_size=3
+    )
+)
+def test_every_drf_message_is_kept_once_under_its_field(body: dict[str, Any]) -> None:
+    errors = drf_field_errors(body)
+    assert sorted(e.message for e in errors) == sorted(_leaves(body))
+    for error in errors:
+        assert error.field.split(".")[0].split("[")[0] in body
 
 
 # -- facades -------------------------------------------------------------------------------

@@ -198,7 +198,11 @@ class Handlers:
 
     @staticmethod
     def authenticated(handler: Handler) -> Handler:
-        """Wrap ``handler`` with the bearer-token and ``X-Procurify-Client`` checks."""
+        """Wrap ``handler`` with the bearer-token and ``X-Procurify-Client`` checks.
+
+        The header is documented as required; the 403 answered without it is UNCONFIRMED (no
+        source shows what Procurify does), see docs/procurify-guesses.md.
+        """
 
         def guarded(req: ProcurifyRequest, **params: str) -> httpx.Response:
             challenge = {"www-authenticate": 'Bearer realm="api"'}
