@@ -27,6 +27,7 @@ from procore_client.testing._models import (
     Requisition,
     Vendor,
 )
+from procore_client.testing._params import FORM_TYPE, rails_form
 from procore_client.testing._query import (
     choice_filter,
     date_range,
@@ -74,8 +75,11 @@ class Settings:
 
 
 def _body(call: Call) -> dict[str, Any]:
+    """The write's parameters from a JSON body or, as Rails takes them, a form body."""
     if not call.req.content:
         return {}
+    if call.req.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE:
+        return rails_form(call.req.content)
     try:
         data = json.loads(call.req.content)
     except ValueError:

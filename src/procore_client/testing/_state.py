@@ -42,6 +42,7 @@ from procore_client.testing._models import (
     Requisition,
     Vendor,
 )
+from procore_client.testing._params import cast_flag, cast_integer
 
 __all__ = [
     "BASE_TYPES",
@@ -178,12 +179,14 @@ def _any_text(value: Any, field: str) -> str | None:
 
 
 def _flag(value: Any, field: str) -> bool | None:
+    value = cast_flag(value)
     if value is None or isinstance(value, bool):
         return value
     _invalid(field, "must be true or false")
 
 
 def _integer(value: Any, field: str) -> int | None:
+    value = cast_integer(value)
     if value is None or type(value) is int:
         return value
     _invalid(field, "must be an integer")
@@ -192,8 +195,10 @@ def _integer(value: Any, field: str) -> int | None:
 def _ids(value: Any, field: str) -> list[int] | None:
     if value is None:
         return None
-    if isinstance(value, list) and all(type(v) is int for v in value):
-        return list(value)
+    if isinstance(value, list):
+        cast = [cast_integer(v) for v in value]
+        if all(type(v) is int for v in cast):
+            return cast
     _invalid(field, "must be an array of integers")
 
 
@@ -648,7 +653,7 @@ class ProcoreState:
     def _sync_one_vendor(self, company_id: int, item: dict[str, Any], actor: str | None) -> Vendor:
         fields = {k: v for k, v in item.items() if k not in ("id", "business_register_attributes")}
         register = item.get("business_register_attributes")
-        vendor_id = item.get("id")
+        vendor_id = cast_integer(item.get("id"))
         if vendor_id is not None:
             if not isinstance(vendor_id, int) or isinstance(vendor_id, bool):
                 raise ValidationFailed({"id": ["must be an integer"]})
@@ -1040,7 +1045,7 @@ class ProcoreState:
         parsed, errors = _read(body, _DIRECT_COST_FIELDS)
         if creating and "direct_cost_type" not in body:
             errors["direct_cost_type"] = ["is not included in the list"]
-        vendor_id = body.get("vendor_id")
+        vendor_id = cast_integer(body.get("vendor_id"))
         if vendor_id is None:
             if creating:
                 errors["vendor_id"] = ["can't be blank"]
@@ -1074,16 +1079,16 @@ class ProcoreState:
             where = f"line_items[{offset}]"
             if not isinstance(line, dict):
                 raise ValidationFailed({where: ["must be an object"]})
-            old = known.get(line["id"]) if "id" in line else None
+            old = known.get(cast_integer(line["id"])) if "id" in line else None
             if "id" in line and old is None:
                 raise ValidationFailed({f"{where}.id": ["not found"]})
             spec = {**(_NEW_LINE if old is None else attrs.asdict(old, recurse=False)), **line}
-            code_id = spec.get("wbs_code_id", spec["cost_code_id"])
+            code_id = cast_integer(spec.get("wbs_code_id", spec["cost_code_id"]))
             if code_id not in codes:
                 raise ValidationFailed(
                     {f"{where}.wbs_code_id": ["must be a cost code of this project"]}
                 )
-            type_id = spec["line_item_type_id"]
+            type_id = cast_integer(spec["line_item_type_id"])
             if type_id is not None and type_id not in types:
                 raise ValidationFailed({f"{where}.line_item_type_id": ["is invalid"]})
             quantity = _parse_money(spec["quantity"], f"{where}.quantity")
