@@ -133,12 +133,14 @@ def world() -> Iterator[tuple[httpx.Client, dict[str, Any]]]:
     ) as client:
         commitments = sim.state.commitments_by_project[pid].values()
         po = next(c.id for c in commitments if c.kind == "PurchaseOrderContract")
+        requisition = next(iter(sim.state.requisitions_by_project[pid].values()))
         ids = {
             "pid": pid,
             "po": po,
             "payment": next(iter(sim.state.payments_by_commitment[po])),
             "wo": next(c.id for c in commitments if c.kind == "WorkOrderContract"),
-            "req": next(iter(sim.state.requisitions_by_project[pid])),
+            "req": requisition.id,
+            "req_commitment": requisition.commitment_id,
             "cost": next(iter(sim.state.direct_costs_by_project[pid])),
             "code": next(iter(sim.state.cost_codes_by_project[pid])),
             "type": next(iter(sim.state.line_item_types_by_company[COMPANY])),
@@ -174,3 +176,15 @@ def test_every_extract_is_either_checked_or_known_to_document_no_fields() -> Non
     checkable = {op for op in reads if documented(op)}
     assert checkable == set(OPERATIONS)
     assert reads - checkable == UNDOCUMENTED
+
+
+@pytest.mark.parametrize("version", ["v1.0", "v1.1"])
+def test_a_requisition_patch_answers_in_the_documented_v11_shape(
+    world: tuple[httpx.Client, dict[str, Any]], version: str
+) -> None:
+    client, ids = world
+    operation = f"RestV1{version[-1]}RequisitionsIdPatch"
+    body = {"project_id": ids["pid"], "commitment_id": ids["req_commitment"], "requisition": {}}
+    answer = client.patch(f"/rest/{version}/requisitions/{ids['req']}", json=body)
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()) == documented(operation)

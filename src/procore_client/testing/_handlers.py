@@ -434,7 +434,8 @@ class Handlers:
         self, call: Call, requisition_id: str, version: str = "v1.0"
     ) -> httpx.Response:
         """``PATCH /rest/v1.{0,1}/requisitions/{id}``: project_id and commitment_id (both required)
-        in the body or the query; an invoice of another commitment is not found."""
+        in the body or the query; an invoice of another commitment is not found. Both versions
+        answer in the v1.1 shape with the items, as both specs document."""
         body = _body(call)
         owner = self._project_param(call, body)
         commitment_id = require_int(call.req, "commitment_id", body.get("commitment_id"))
@@ -447,7 +448,9 @@ class Handlers:
             _nested(body, "requisition"),
             actor=call.app.client_id,
         )
-        return json_response(200, render.requisition(updated, self.state, version=version))
+        return json_response(
+            200, render.requisition(updated, self.state, version="v1.1", items=True)
+        )
 
     # -- commitments --------------------------------------------------------------------------
 
