@@ -242,7 +242,13 @@ class Handlers:
         f = Filters(req)
         date_from, date_to = f.date_range("date")
         modified_from, modified_to = f.date_range("modified_date")
+        promise = f.date_range("promise_date")
+        expiry = f.date_range("expiry_date")
+        total = f.decimal_range("total")
         vendor_id = f.choice("pref_vendor", tenant.vendors)
+        purchaser_id = f.choice("purchaser", tenant.users)
+        currency_id = f.choice("currency", tenant.currencies)
+        contract_id = f.choice("contract", ())  # the simulator has no contracts
         f.check()
         query = PurchaseOrderQuery(
             role=role,
@@ -251,7 +257,18 @@ class Handlers:
             date_to=date_to,
             modified_from=modified_from,
             modified_to=modified_to,
+            promise_from=promise[0],
+            promise_to=promise[1],
+            expiry_from=expiry[0],
+            expiry_to=expiry[1],
+            total_from=total[0],
+            total_to=total[1],
             vendor_id=vendor_id,
+            purchaser_id=purchaser_id,
+            currency_id=currency_id,
+            contract_id=contract_id,
+            number=f.text("purchase_order"),
+            has_blanket_order_items=f.boolean("has_blanket_order_items"),
             order_by=f.text("order_by") or "id",
         )
         page = self._page(req, tenant.query_purchase_orders(query))
@@ -280,9 +297,19 @@ class Handlers:
         )
         invoice = f.date_range("invoice_date")
         due = f.date_range("due_date")
+        gl_post = f.date_range("gl_post_date")
+        submitted = f.date_range("submitted_date")
+        last_export = f.date_range("last_export_date")
         vendor_ids = f.choices(("vendor", "vendor[]"), tenant.vendors)
         bill_type = f.choice("type", (0, 1, 2))
         currency_id = f.choice("currency", tenant.currencies)
+        people = {
+            name: f.choice(name, tenant.users)
+            for name in ("approver", "creator", "user", "last_export_user")
+        }
+        group = f.integer("group")
+        contract_id = f.choice("contract", ())  # the simulator has no contracts
+        groups = (f.csv_ints("include_bill_group_ids"), f.csv_ints("exclude_bill_group_ids"))
         f.check()
         query = BillQuery(
             modified_from=modified[0],
@@ -291,10 +318,26 @@ class Handlers:
             invoice_to=invoice[1],
             due_from=due[0],
             due_to=due[1],
+            gl_post_from=gl_post[0],
+            gl_post_to=gl_post[1],
+            submitted_from=submitted[0],
+            submitted_to=submitted[1],
+            last_export_from=last_export[0],
+            last_export_to=last_export[1],
             vendor_ids=vendor_ids,
             type=bill_type,
             currency_id=currency_id,
+            approver_id=people["approver"],
+            creator_id=people["creator"],
+            user_id=people["user"],
+            last_export_user_id=people["last_export_user"],
+            contract_id=contract_id,
+            group=group,
+            include_groups=groups[0],
+            exclude_groups=groups[1],
             has_payment=f.boolean("has_payment"),
+            has_posting_date=f.boolean("has_posting_date"),
+            is_exported=f.boolean("is_exported"),
             search=f.text("search"),
             order_by=f.text("order_by") or "id",
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -110,6 +111,24 @@ class Filters:
         except ValueError:
             self._fail(name, "Enter a whole number.")
             return None
+
+    def decimal(self, name: str) -> Decimal | None:
+        """A number filter (django-filter's NumberFilter); anything else is a 400."""
+        value = self._value(name)
+        if value is None:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self._fail(name, "Enter a number.")
+            return None
+        return number
+
+    def decimal_range(self, name: str) -> tuple[Decimal | None, Decimal | None]:
+        """``name_0``/``name_1`` numbers as inclusive bounds."""
+        return self.decimal(f"{name}_0"), self.decimal(f"{name}_1")
 
     def choice(self, name: str, valid: Collection[int]) -> int | None:
         """An id that must name an existing object (django-filter's ModelChoiceFilter)."""

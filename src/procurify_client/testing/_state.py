@@ -407,7 +407,18 @@ class PurchaseOrderQuery:
     date_to: datetime | None = None
     modified_from: datetime | None = None
     modified_to: datetime | None = None
+    promise_from: datetime | None = None
+    promise_to: datetime | None = None
+    expiry_from: datetime | None = None
+    expiry_to: datetime | None = None
+    total_from: Decimal | None = None
+    total_to: Decimal | None = None
     vendor_id: int | None = None
+    purchaser_id: int | None = None
+    currency_id: int | None = None
+    contract_id: int | None = None
+    number: str | None = None
+    has_blanket_order_items: bool | None = None
     order_by: str = "id"
 
 
@@ -421,10 +432,26 @@ class BillQuery:
     invoice_to: datetime | None = None
     due_from: datetime | None = None
     due_to: datetime | None = None
+    gl_post_from: datetime | None = None
+    gl_post_to: datetime | None = None
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    last_export_from: datetime | None = None
+    last_export_to: datetime | None = None
     vendor_ids: tuple[int, ...] = ()
     type: int | None = None
     currency_id: int | None = None
+    approver_id: int | None = None
+    creator_id: int | None = None
+    user_id: int | None = None
+    last_export_user_id: int | None = None
+    contract_id: int | None = None
+    group: int | None = None
+    include_groups: tuple[int, ...] = ()
+    exclude_groups: tuple[int, ...] = ()
     has_payment: bool | None = None
+    has_posting_date: bool | None = None
+    is_exported: bool | None = None
     search: str | None = None
     order_by: str = "id"
 
@@ -486,6 +513,38 @@ def _within(value: datetime | None, low: datetime | None, high: datetime | None)
     if value is None:
         return False
     return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _between(value: Decimal, low: Decimal | None, high: Decimal | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _bill_people_match(bill: Bill, query: BillQuery) -> bool:
+    """``approver``, ``creator``, ``user`` (last modified by: the creator here) and
+    ``last_export_user`` (nobody: the simulator's bills are never exported)."""
+    return (
+        (query.approver_id is None or bill.approver_id == query.approver_id)
+        and (query.creator_id is None or bill.creator_id == query.creator_id)
+        and (query.user_id is None or bill.creator_id == query.user_id)
+        and query.last_export_user_id is None
+        and query.contract_id is None  # nor linked to a contract
+    )
+
+
+def _bill_group_matches(bill: Bill, query: BillQuery) -> bool:
+    """``group``, ``include_bill_group_ids`` and ``exclude_bill_group_ids``."""
+    return (
+        (query.group is None or bill.group == query.group)
+        and (not query.include_groups or bill.group in query.include_groups)
+        and (bill.group is None or bill.group not in query.exclude_groups)
+    )
+
+
+def _bill_flags_match(bill: Bill, query: BillQuery) -> bool:
+    """``has_posting_date`` (a GL post date is set) and ``is_exported`` (never, here)."""
+    return (
+        query.has_posting_date is None or (bill.gl_post_date is not None) == query.has_posting_date
+    ) and query.is_exported in (None, False)
 
 
 class Tenant:
@@ -681,8 +740,16 @@ class Tenant:
             if (query.role == "purchased" or po.receivable)
             and (query.status == "all" or po.tab == query.status)
             and (query.vendor_id is None or po.vendor_id == query.vendor_id)
+            and (query.purchaser_id is None or po.purchaser_id == query.purchaser_id)
+            and (query.currency_id is None or po.currency_id == query.currency_id)
+            and query.contract_id is None  # no PO of the simulator has a contract
+            and query.has_blanket_order_items in (None, False)  # nor blanket order items
+            and (query.number is None or po.number == query.number)
             and _within(po.date, query.date_from, query.date_to)
             and _within(po.last_modified, query.modified_from, query.modified_to)
+            and _within(po.promise_date, query.promise_from, query.promise_to)
+            and _within(None, query.expiry_from, query.expiry_to)  # no PO has an expiry date
+            and _between(po.total, query.total_from, query.total_to)
         ]
         return _ordered(found, query.order_by, _PO_ORDERINGS)
 
@@ -721,9 +788,15 @@ class Tenant:
             and (query.type is None or b.type == query.type)
             and (query.currency_id is None or b.currency_id == query.currency_id)
             and (query.has_payment is None or (b.payment_uuid is not None) == query.has_payment)
+            and _bill_people_match(b, query)
+            and _bill_group_matches(b, query)
+            and _bill_flags_match(b, query)
             and _within(b.last_modified, query.modified_from, query.modified_to)
             and _within(b.invoice_date, query.invoice_from, query.invoice_to)
             and _within(b.due_date, query.due_from, query.due_to)
+            and _within(b.gl_post_date, query.gl_post_from, query.gl_post_to)
+            and _within(b.submitted_date, query.submitted_from, query.submitted_to)
+            and _within(None, query.last_export_from, query.last_export_to)  # never exported
             and (
                 not needle
                 or needle in b.invoice_number.casefold()

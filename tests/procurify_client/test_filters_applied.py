@@ -1,0 +1,202 @@
+"""Every filter the client accepts is applied by the simulator, none silently ignored.
+
+Procurify ignores a filter it does not know, so a simulator that ignored one would let a
+misspelt or unsupported filter pass every test. Each filter of the PO and bill lists is sent
+through the client with a value taken from the seeded records, and the answer must be exactly
+the records the filter selects; a filter no simulated record can satisfy (no PO has an expiry
+date, no bill was exported) must answer none. The tables must name every filter the client
+accepts, so a new client filter without simulator support fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from procurify_client import (
+    ProcurifyClient,
+    ProcurifyConfigurationError,
+    ProcurifyValidationError,
+)
+from procurify_client._resources import bills, purchase_orders
+from procurify_client.testing import ProcurifySimulator
+from procurify_client.testing._state import Bill, PurchaseOrder, Tenant
+
+from .conftest import SUBDOMAIN
+
+Case = tuple[Callable[[Tenant], Any], Callable[[Any, Any], bool]]
+
+
+def _day(moment: dt.datetime | None) -> dt.date | None:
+    return None if moment is None else moment.date()
+
+
+def _median(values: list[Any]) -> Any:
+    ordered = sorted(v for v in values if v is not None)
+    return ordered[len(ordered) // 2]
+
+
+def _po_value(pick: Callable[[PurchaseOrder], Any]) -> Callable[[Tenant], Any]:
+    return lambda t: _median([pick(po) for po in t.purchase_orders])
+
+
+def _bill_value(pick: Callable[[Bill], Any]) -> Callable[[Tenant], Any]:
+    return lambda t: _median([pick(b) for b in t.bills.values()])
+
+
+def _low(pick: Callable[[Any], Any]) -> Callable[[Any, Any], bool]:
+    return lambda record, value: pick(record) is not None and pick(record) >= value
+
+
+def _high(pick: Callable[[Any], Any]) -> Callable[[Any, Any], bool]:
+    return lambda record, value: pick(record) is not None and pick(record) <= value
+
+
+def _equal(pick: Callable[[Any], Any]) -> Callable[[Any, Any], bool]:
+    return lambda record, value: pick(record) == value
+
+
+def _none(_record: Any, _value: Any) -> bool:
+    return False
+
+
+def _first_user(t: Tenant) -> int:
+    return min(t.users)
+
+
+def _po_day(po: PurchaseOrder) -> dt.date:
+    return po.date.date()
+
+
+def _po_promise(po: PurchaseOrder) -> dt.date:
+    return po.promise_date.date()
+
+
+def _po_total(po: PurchaseOrder) -> Decimal:
+    return po.total
+
+
+PO_CASES: dict[str, Case] = {
+    "date_0": (_po_value(_po_day), _low(_po_day)),
+    "date_1": (_po_value(_po_day), _high(_po_day)),
+    "promise_date_0": (_po_value(_po_promise), _low(_po_promise)),
+    "promise_date_1": (_po_value(_po_promise), _high(_po_promise)),
+    "expiry_date_0": (lambda t: dt.date(2000, 1, 1), _none),
+    "expiry_date_1": (lambda t: dt.date(2100, 1, 1), _none),
+    "total_0": (_po_value(_po_total), _low(_po_total)),
+    "total_1": (_po_value(_po_total), _high(_po_total)),
+    "pref_vendor": (_po_value(lambda po: po.vendor_id), _equal(lambda po: po.vendor_id)),
+    "purchaser": (_po_value(lambda po: po.purchaser_id), _equal(lambda po: po.purchaser_id)),
+    "purchase_order": (_po_value(lambda po: po.number), _equal(lambda po: po.number)),
+    "currency": (_po_value(lambda po: po.currency_id), _equal(lambda po: po.currency_id)),
+    "has_blanket_order_items": (lambda t: True, _none),
+    "order_by": (lambda t: "-id", lambda po, value: True),
+}
+
+BILL_CASES: dict[str, Case] = {
+    **{
+        f"{name}_{end}": (
+            _bill_value(lambda b, n=name: _day(getattr(b, n))),
+            (_low if end == 0 else _high)(lambda b, n=name: _day(getattr(b, n))),
+        )
+        for name in ("invoice_date", "due_date", "gl_post_date", "submitted_date")
+        for end in (0, 1)
+    },
+    "last_export_date_0": (lambda t: dt.date(2000, 1, 1), _none),
+    "last_export_date_1": (lambda t: dt.date(2100, 1, 1), _none),
+    "vendor": (_bill_value(lambda b: b.vendor_id), _equal(lambda b: b.vendor_id)),
+    "approver": (_bill_value(lambda b: b.approver_id), _equal(lambda b: b.approver_id)),
+    "creator": (_bill_value(lambda b: b.creator_id), _equal(lambda b: b.creator_id)),
+    "user": (_bill_value(lambda b: b.creator_id), _equal(lambda b: b.creator_id)),
+    "last_export_user": (_first_user, _none),
+    "currency": (_bill_value(lambda b: b.currency_id), _equal(lambda b: b.currency_id)),
+    "group": (_bill_value(lambda b: b.group), _equal(lambda b: b.group)),
+    "include_bill_group_ids": (
+        lambda t: [_median([b.group for b in t.bills.values()])],
+        lambda b, ids: b.group in ids,
+    ),
+    "exclude_bill_group_ids": (
+        lambda t: [_median([b.group for b in t.bills.values()])],
+        lambda b, ids: b.group not in ids,
+    ),
+    "type": (_bill_value(lambda b: b.type), _equal(lambda b: b.type)),
+    "has_payment": (lambda t: True, lambda b, v: b.payment_uuid is not None),
+    "has_posting_date": (lambda t: False, lambda b, v: b.gl_post_date is None),
+    "is_exported": (lambda t: True, _none),
+    "search": (
+        _bill_value(lambda b: b.invoice_number),
+        lambda b, v: v.casefold() in b.invoice_number.casefold(),
+    ),
+    "order_by": (lambda t: "-id", lambda b, value: True),
+}
+
+# filters applied only by refusing the request: the simulator has no contracts to name
+REFUSED = {"contract"}
+
+
+def test_the_tables_cover_every_filter_the_client_accepts() -> None:
+    assert set(purchase_orders.LIST_FILTERS) == set(PO_CASES) | REFUSED
+    assert set(bills.LIST_FILTERS) == set(BILL_CASES) | REFUSED
+
+
+@pytest.mark.parametrize("name", sorted(PO_CASES))
+def test_each_po_filter_is_applied(
+    client: ProcurifyClient, sim: ProcurifySimulator, name: str
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    pick, keep = PO_CASES[name]
+    value = pick(tenant)
+    expected = {po.id for po in tenant.purchase_orders if keep(po, value)}
+    got = {po.id for po in client.purchase_orders.list(**{name: value})}
+    assert got == expected
+    if name != "order_by":
+        assert len(expected) < len(tenant.purchase_orders), f"{name} must exclude something"
+
+
+@pytest.mark.parametrize("name", sorted(BILL_CASES))
+def test_each_bill_filter_is_applied(
+    client: ProcurifyClient, sim: ProcurifySimulator, name: str
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    pick, keep = BILL_CASES[name]
+    value = pick(tenant)
+    expected = {b.uuid for b in tenant.bills.values() if keep(b, value)}
+    got = {b.uuid for b in client.bills.list(**{name: value})}
+    assert got == expected
+    if name != "order_by":
+        assert len(expected) < len(tenant.bills), f"{name} must exclude something"
+
+
+def test_a_contract_filter_is_refused_as_django_filter_refuses_an_unknown_choice(
+    client: ProcurifyClient,
+) -> None:
+    with pytest.raises(ProcurifyValidationError) as po_error:
+        list(client.purchase_orders.list(contract=1))
+    assert [e.field for e in po_error.value.errors] == ["contract"]
+    with pytest.raises(ProcurifyValidationError):
+        list(client.bills.list(contract=1))
+
+
+@pytest.mark.parametrize(
+    ("lister", "name"),
+    [
+        ("purchase_orders", "requester"),
+        ("purchase_orders", "account_code"),
+        ("bills", "payment_date_0"),
+        ("bills", "department"),
+        ("bills", "location"),
+        ("bills", "account_code"),
+        ("bills", "expense"),
+        ("bills", "exclude_expense_bills"),
+        ("bills", "sync_status_v2"),
+    ],
+)
+def test_documented_filters_the_simulator_cannot_check_are_refused(
+    client: ProcurifyClient, lister: str, name: str
+) -> None:
+    with pytest.raises(ProcurifyConfigurationError, match=f"unknown filter for .*: {name}"):
+        getattr(client, lister).list(**{name: 1})
