@@ -23,6 +23,7 @@ from mlconnector_http import SystemClock, Window
 from procore_client import (
     AsyncProcoreClient,
     ProcoreClient,
+    ProcoreConfigurationError,
     ProcoreConflict,
     VendorInput,
     procore_budget,
@@ -163,6 +164,8 @@ def test_async_resources_read_and_write_through_the_simulator() -> None:
                 "https://r.example/h", namespace="ns", authorization="Bearer abcdef"
             )
             await client.webhooks.triggers.create(hook.id, "Company Vendors", "update")
+            with pytest.raises(ProcoreConfigurationError, match="'vendor'"):
+                await client.webhooks.triggers.bulk_create(hook.id, [("vendor", "create")])
             assert len(await client.webhooks.triggers.list(hook.id).to_list()) == 1
             await client.webhooks.hooks.delete(hook.id)
             assert (await client.me()).id > 0

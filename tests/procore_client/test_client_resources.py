@@ -352,6 +352,26 @@ def test_hooks_triggers_and_deliveries(world: Any) -> None:
     assert sim.hooks == []
 
 
+def test_a_trigger_naming_a_resource_procore_does_not_list_is_refused_before_it_is_sent(
+    world: Any,
+) -> None:
+    sim, clock, _, _ = world
+    recorder = Recorder(sim.transport())
+    with new_client(sim, clock, transport=recorder) as client:
+        hook = client.webhooks.hooks.create(
+            "https://receiver.example/p", namespace="mlconnector", authorization="Bearer x-1"
+        )
+        triggers = client.webhooks.triggers
+        with pytest.raises(ProcoreConfigurationError, match="'vendor'"):
+            triggers.create(hook.id, "vendor", "create")
+        with pytest.raises(ProcoreConfigurationError, match="'Vendors'"):
+            triggers.bulk_create(hook.id, [("Company Vendors", "create"), ("Vendors", "update")])
+        assert not [r for r in recorder.requests if r.url.path.endswith("/triggers")]
+        assert not [r for r in recorder.requests if r.url.path.endswith("/triggers/bulk")]
+        assert triggers.create(hook.id, "Company Vendors", "create").id > 0
+    assert len(sim.webhooks.triggers) == 1
+
+
 def test_deliveries_page_with_the_page_start_cursor_and_filter_by_status(world: Any) -> None:
     sim, clock, client, _ = world
     hook = client.webhooks.hooks.create(

@@ -404,6 +404,23 @@ def list_resources(company_id: int, *, project_id: int | None = None) -> Operati
     )
 
 
+def resource_names(triggers: Sequence[TriggerSpec | tuple[str, str]]) -> list[str]:
+    """The ``resource_name`` of each trigger."""
+    return [t.resource_name if isinstance(t, TriggerSpec) else t[0] for t in triggers]
+
+
+def check_resource_names(names: Sequence[str], listed: Sequence[str]) -> None:
+    """Refuse a ``resource_name`` that ``webhooks/resources`` does not list: Procore accepts
+    such a trigger and it never fires (``"vendor"`` for ``"Company Vendors"``, say)."""
+    known = set(listed)
+    for name in names:
+        if name not in known:
+            raise ProcoreConfigurationError(
+                f"resource_name {name!r} is not a webhook resource of this scope; "
+                "client.webhooks.resources.list() gives the names"
+            )
+
+
 class Resources(ProcoreResource):
     """``client.webhooks.resources``."""
 
@@ -501,7 +518,10 @@ class Triggers(ProcoreResource):
         api_version: str = DEFAULT_API_VERSION,
         project_id: int | None = None,
     ) -> Trigger:
-        """Fire ``hook_id`` on one kind of change of one resource."""
+        """Fire ``hook_id`` on one kind of change of one resource (a name the resources list
+        gives; the list is read first)."""
+        listed = self._send(list_resources(self._company_id, project_id=project_id))
+        check_resource_names([resource_name], listed)
         return self._send(
             create_trigger(
                 self._company_id,
@@ -521,7 +541,9 @@ class Triggers(ProcoreResource):
         api_version: str = DEFAULT_API_VERSION,
         project_id: int | None = None,
     ) -> BulkTriggerResult:
-        """Create many triggers (500 per call)."""
+        """Create many triggers (500 per call), each naming a listed resource."""
+        listed = self._send(list_resources(self._company_id, project_id=project_id))
+        check_resource_names(resource_names(triggers), listed)
         ops = bulk_create_triggers(
             self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
@@ -658,7 +680,10 @@ class AsyncTriggers(AsyncProcoreResource):
         api_version: str = DEFAULT_API_VERSION,
         project_id: int | None = None,
     ) -> Trigger:
-        """Fire ``hook_id`` on one kind of change of one resource."""
+        """Fire ``hook_id`` on one kind of change of one resource (a name the resources list
+        gives; the list is read first)."""
+        listed = await self._send(list_resources(self._company_id, project_id=project_id))
+        check_resource_names([resource_name], listed)
         return await self._send(
             create_trigger(
                 self._company_id,
@@ -678,7 +703,9 @@ class AsyncTriggers(AsyncProcoreResource):
         api_version: str = DEFAULT_API_VERSION,
         project_id: int | None = None,
     ) -> BulkTriggerResult:
-        """Create many triggers (500 per call)."""
+        """Create many triggers (500 per call), each naming a listed resource."""
+        listed = await self._send(list_resources(self._company_id, project_id=project_id))
+        check_resource_names(resource_names(triggers), listed)
         ops = bulk_create_triggers(
             self._company_id, hook_id, triggers, api_version=api_version, project_id=project_id
         )
