@@ -22,9 +22,9 @@ from procurify_client import (
     ProcurifyConfigurationError,
     ProcurifyValidationError,
 )
-from procurify_client._resources import bills, purchase_orders
+from procurify_client._resources import bills, payments, purchase_orders
 from procurify_client.testing import ProcurifySimulator
-from procurify_client.testing._state import Bill, PurchaseOrder, Tenant
+from procurify_client.testing._state import Bill, Payment, PurchaseOrder, Tenant
 
 from .conftest import SUBDOMAIN
 
@@ -134,6 +134,42 @@ BILL_CASES: dict[str, Case] = {
     "order_by": (lambda t: "-id", lambda b, value: True),
 }
 
+
+def _pay_value(pick: Callable[[Payment], Any]) -> Callable[[Tenant], Any]:
+    return lambda t: _median([pick(p) for p in t.payments.values()])
+
+
+def _pay_created(p: Payment) -> dt.datetime:
+    return p.created_at
+
+
+def _pay_processing(p: Payment) -> dt.datetime | None:
+    return p.processing_date
+
+
+PAYMENT_CASES: dict[str, Case] = {
+    "created_at_after": (_pay_value(_pay_created), _low(_pay_created)),
+    "created_at_before": (_pay_value(_pay_created), _high(_pay_created)),
+    "processing_date_after": (_pay_value(_pay_processing), _low(_pay_processing)),
+    "processing_date_before": (_pay_value(_pay_processing), _high(_pay_processing)),
+    "vendor": (_pay_value(lambda p: p.vendor_id), _equal(lambda p: p.vendor_id)),
+    "currency": (  # every seeded payment is in the base currency: ask for another one
+        lambda t: max(set(t.currencies) - {p.currency_id for p in t.payments.values()}),
+        _equal(lambda p: p.currency_id),
+    ),
+    "ids": (lambda t: [min(t.payments), max(t.payments)], lambda p, ids: p.id in ids),
+    "bill_groups": (
+        lambda t: [_median([g for p in t.payments.values() for g in p.bill_groups])],
+        lambda p, groups: bool(set(p.bill_groups) & set(groups)),
+    ),
+    "invoice_number": (
+        lambda t: _median([n for p in t.payments.values() for n in p.invoice_numbers]),
+        lambda p, number: number in p.invoice_numbers,
+    ),
+    "payment_amount": (_pay_value(lambda p: p.amount), _equal(lambda p: p.amount)),
+    "order_by": (lambda t: "-updated_at", lambda p, value: True),
+}
+
 # filters applied only by refusing the request: the simulator has no contracts to name
 REFUSED = {"contract"}
 
@@ -141,6 +177,7 @@ REFUSED = {"contract"}
 def test_the_tables_cover_every_filter_the_client_accepts() -> None:
     assert set(purchase_orders.LIST_FILTERS) == set(PO_CASES) | REFUSED
     assert set(bills.LIST_FILTERS) == set(BILL_CASES) | REFUSED
+    assert set(payments.LIST_FILTERS) == set(PAYMENT_CASES)
 
 
 @pytest.mark.parametrize("name", sorted(PO_CASES))
@@ -169,6 +206,20 @@ def test_each_bill_filter_is_applied(
     assert got == expected
     if name != "order_by":
         assert len(expected) < len(tenant.bills), f"{name} must exclude something"
+
+
+@pytest.mark.parametrize("name", sorted(PAYMENT_CASES))
+def test_each_payment_filter_is_applied(
+    client: ProcurifyClient, sim: ProcurifySimulator, name: str
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    pick, keep = PAYMENT_CASES[name]
+    value = pick(tenant)
+    expected = {p.uuid for p in tenant.payments.values() if keep(p, value)}
+    got = {p.uuid for p in client.payments.list(**{name: value})}
+    assert got == expected
+    if name != "order_by":
+        assert len(expected) < len(tenant.payments), f"{name} must exclude something"
 
 
 def test_a_contract_filter_is_refused_as_django_filter_refuses_an_unknown_choice(

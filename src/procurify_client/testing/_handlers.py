@@ -367,6 +367,7 @@ class Handlers:
         f = Filters(req)
         created = f.datetime_range("created_at", ("_after", "_before"))
         updated = f.datetime_range("updated_at", ("_after", "_before"))
+        processing = f.datetime_range("processing_date", ("_after", "_before"))
         statuses = f.csv_choices("status", PAYMENT_STATUSES)
         order_by = f.text("order_by") or "id"
         if order_by != "id" and order_by not in PAYMENT_ORDERINGS:
@@ -384,6 +385,9 @@ class Handlers:
             ids=f.csv_ints("ids"),
             bill_groups=f.csv_ints("bill_groups"),
             invoice_number=f.text("invoice_number"),
+            processing_from=processing[0],
+            processing_to=processing[1],
+            amount=f.decimal("payment_amount"),
             order_by=order_by,
         )
         f.check()

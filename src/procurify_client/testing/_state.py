@@ -470,6 +470,9 @@ class PaymentQuery:
     ids: tuple[int, ...] = ()
     bill_groups: tuple[int, ...] = ()
     invoice_number: str | None = None
+    processing_from: datetime | None = None
+    processing_to: datetime | None = None
+    amount: Decimal | None = None
     order_by: str = "id"
 
 
@@ -821,6 +824,8 @@ class Tenant:
             and (query.invoice_number is None or query.invoice_number in p.invoice_numbers)
             and _within(p.created_at, query.created_from, query.created_to)
             and _within(p.updated_at, query.updated_from, query.updated_to)
+            and _within(p.processing_date, query.processing_from, query.processing_to)
+            and (query.amount is None or p.amount == query.amount)
         ]
         return _ordered(found, query.order_by, _PAYMENT_ORDERINGS)
 
