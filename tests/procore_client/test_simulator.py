@@ -836,3 +836,34 @@ def test_the_transport_also_serves_async_clients() -> None:
             return await client.get("/rest/v1.0/me")
 
     assert asyncio.run(fetch()).status_code == 200
+
+
+def test_cost_codes_are_created_and_patched_with_their_full_code_and_origin(seeded: Any) -> None:
+    sim, _, client, summary = seeded
+    pid = summary.project_ids[0]
+    parent = next(iter(sim.state.cost_codes_by_project[pid].values()))
+    blank = client.post("/rest/v1.0/cost_codes", json={"project_id": pid, "cost_code": {}})
+    assert blank.status_code == 422
+    assert set(blank.json()["errors"]) == {"code", "name"}
+    body = {"code": "510", "name": "Steel", "parent_id": str(parent.id), "origin_id": "GL-510"}
+    made = client.post("/rest/v1.0/cost_codes", json={"project_id": pid, "cost_code": body})
+    assert made.status_code == 201, made.text
+    assert made.json()["full_code"] == f"{parent.full_code}-510"
+    assert made.json()["origin_id"] == "GL-510"
+    again = client.post("/rest/v1.0/cost_codes", json={"project_id": pid, "cost_code": body})
+    assert again.status_code == 409
+    url = f"/rest/v1.0/cost_codes/{made.json()['id']}"
+    patched = client.patch(
+        url, json={"project_id": pid, "cost_code": {"code": "520", "origin_id": "GL-520"}}
+    )
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["full_code"], patched.json()["origin_id"]) == (
+        f"{parent.full_code}-520",
+        "GL-520",
+    )
+    listed = client.get(
+        "/rest/v1.0/cost_codes", params={"project_id": pid, "filters[origin_id]": "GL-520"}
+    )
+    assert [c["id"] for c in listed.json()] == [made.json()["id"]]
+    moved = client.patch(url, json={"project_id": pid, "cost_code": {"parent_id": parent.id}})
+    assert moved.status_code == 422

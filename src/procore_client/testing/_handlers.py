@@ -364,6 +364,24 @@ class Handlers:
         types = list(self.state.line_item_types_by_company.get(owner.company_id, {}).values())
         return json_response(200, render.cost_code(found, owner, types))
 
+    def create_cost_code(self, call: Call) -> httpx.Response:
+        """``POST /rest/v1.0/cost_codes`` with ``{project_id, cost_code: {code, name, ...}}``."""
+        body = _body(call)
+        owner = self._project_param(call, body)
+        made = self.state.create_cost_code(owner.id, _nested(body, "cost_code"))
+        types = list(self.state.line_item_types_by_company.get(owner.company_id, {}).values())
+        return json_response(201, render.cost_code(made, owner, types))
+
+    def update_cost_code(self, call: Call, code_id: str) -> httpx.Response:
+        """``PATCH /rest/v1.0/cost_codes/{id}`` with ``{project_id, cost_code: {...}}``."""
+        body = _body(call)
+        owner = self._project_param(call, body)
+        changed = self.state.update_cost_code(
+            owner.id, _path_id(code_id, "CostCode"), _nested(body, "cost_code")
+        )
+        types = list(self.state.line_item_types_by_company.get(owner.company_id, {}).values())
+        return json_response(200, render.cost_code(changed, owner, types))
+
     def line_item_types(self, call: Call) -> httpx.Response:
         """``GET /rest/v1.0/line_item_types?company_id=|project_id=``."""
         if int_param(call.req, "project_id") is not None:

@@ -41,7 +41,9 @@ def _routes() -> Iterator[Route]:
     yield "PATCH", f"{V10}/vendors/{{vendor_id}}/business_register", h.update_register, {}
 
     yield "GET", f"{V10}/cost_codes", h.cost_codes, {}
+    yield "POST", f"{V10}/cost_codes", h.create_cost_code, {}
     yield "GET", f"{V10}/cost_codes/{{code_id}}", h.cost_code, {}
+    yield "PATCH", f"{V10}/cost_codes/{{code_id}}", h.update_cost_code, {}
     yield "GET", f"{V10}/line_item_types", h.line_item_types, {}
     yield "GET", f"{V10}/line_item_types/{{type_id}}", h.line_item_type, {}
 

@@ -306,6 +306,13 @@ _REQUISITION_FIELDS: Mapping[str, Reader] = {
     "origin_id": _origin_field,
     "origin_data": _any_text,
 }
+_COST_CODE_FIELDS: Mapping[str, Reader] = {
+    "code": _text,
+    "name": _text,
+    "parent_id": _integer,
+    "origin_id": _origin_field,
+    "origin_data": _any_text,
+}
 _DIRECT_COST_FIELDS: Mapping[str, Reader] = {
     "direct_cost_type": _choice(DIRECT_COST_TYPES),
     "status": _choice(DIRECT_COST_STATUSES),
@@ -807,7 +814,9 @@ class ProcoreState:
     ) -> CostCode:
         """Create a project cost code."""
         self.project(project_id)
-        if parent_id is not None and parent_id not in self.cost_codes_by_project[project_id]:
+        if parent_id is not None and parent_id not in self.cost_codes_by_project.get(
+            project_id, {}
+        ):
             raise ValidationFailed({"parent_id": ["must be a cost code of this project"]})
         now = self.clock.now()
         position = len(self.cost_codes_by_project[project_id]) + 1
@@ -816,6 +825,49 @@ class ProcoreState:
         )
         item.origin_id = origin_id
         self.put_cost_code(item)
+        return item
+
+    def create_cost_code(self, project_id: int, fields: Mapping[str, Any]) -> CostCode:
+        """``POST /cost_codes``: ``code`` and ``name`` required, origin ids unique per company."""
+        parsed, errors = _read(fields, _COST_CODE_FIELDS)
+        for required in ("code", "name"):
+            if not parsed.get(required):
+                errors.setdefault(required, []).append("can't be blank")
+        if errors:
+            raise ValidationFailed(errors)
+        item = self.add_cost_code(
+            project_id,
+            parsed["code"],
+            parsed["name"],
+            parent_id=parsed.get("parent_id"),
+            origin_id=parsed.get("origin_id"),
+        )
+        item.origin_data = parsed.get("origin_data")
+        return item
+
+    def update_cost_code(
+        self, project_id: int, code_id: int, fields: Mapping[str, Any]
+    ) -> CostCode:
+        """``PATCH /cost_codes/{id}``: name, code (its ``full_code`` follows), origin fields."""
+        item = self.cost_code(project_id, code_id)
+        parsed, errors = _read(fields, _COST_CODE_FIELDS)
+        for required in ("code", "name"):
+            if required in parsed and not parsed[required]:
+                errors.setdefault(required, []).append("can't be blank")
+        if "parent_id" in parsed:
+            errors.setdefault("parent_id", []).append("cannot be changed")
+        if errors:
+            raise ValidationFailed(errors)
+        company_id = self.project(project_id).company_id
+        if "origin_id" in parsed:
+            self._move_origin(company_id, "cost_code", item.origin_id, parsed["origin_id"], item.id)
+        for key, value in parsed.items():
+            setattr(item, key, value)
+        if "code" in parsed:
+            parent = None if item.parent_id is None else self.cost_codes.get(item.parent_id)
+            item.full_code = item.code if parent is None else f"{parent.full_code}-{item.code}"
+        item.updated_at = self.clock.now()
+        self.touch()
         return item
 
     # -- commitments, requisitions, payments -------------------------------------------------
