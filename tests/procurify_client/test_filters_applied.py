@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from procurify_client import (
@@ -22,9 +23,15 @@ from procurify_client import (
     ProcurifyConfigurationError,
     ProcurifyValidationError,
 )
-from procurify_client._resources import bills, payments, purchase_orders
+from procurify_client._resources import account_codes, bills, payments, purchase_orders, vendors
 from procurify_client.testing import ProcurifySimulator
-from procurify_client.testing._state import Bill, Payment, PurchaseOrder, Tenant
+from procurify_client.testing._state import (
+    Bill,
+    Payment,
+    PurchaseOrder,
+    Tenant,
+    Vendor,
+)
 
 from .conftest import SUBDOMAIN
 
@@ -170,6 +177,45 @@ PAYMENT_CASES: dict[str, Case] = {
     "order_by": (lambda t: "-updated_at", lambda p, value: True),
 }
 
+
+def _active(t: Tenant) -> list[Vendor]:
+    return [v for v in t.vendors.values() if v.active]
+
+
+VENDOR_CASES: dict[str, Case] = {
+    "name": (lambda t: _median([v.name for v in _active(t)]), _equal(lambda v: v.name)),
+    "external_id": (
+        lambda t: _median([v.external_id for v in _active(t)]),
+        _equal(lambda v: v.external_id),
+    ),
+    "type": (lambda t: 4, _equal(lambda v: v.type)),
+    "exclude_other": (lambda t: True, lambda v, value: v.type != 1),
+    "search": (
+        lambda t: _median([v.name for v in _active(t)]).split()[0].lower(),
+        lambda v, word: word in v.name.casefold(),
+    ),
+}
+
+
+def _code_parents(t: Tenant) -> set[int]:
+    return {c.parent for c in t.account_codes.values() if c.parent is not None}
+
+
+ACCOUNT_CODE_CASES: dict[str, Case] = {
+    "active": (lambda t: True, _equal(lambda c: c.active)),
+    "code": (
+        lambda t: _median([c.code for c in t.account_codes.values()]),
+        _equal(lambda c: c.code),
+    ),
+    "search": (
+        lambda t: _median([c.code for c in t.account_codes.values()]),
+        lambda c, needle: needle.casefold() in f"{c.code}\n{c.description}".casefold(),
+    ),
+}
+
+# ``is_parent`` needs the tenant (a code is a parent when another names it)
+IS_PARENT = "is_parent"
+
 # filters applied only by refusing the request: the simulator has no contracts to name
 REFUSED = {"contract"}
 
@@ -178,6 +224,8 @@ def test_the_tables_cover_every_filter_the_client_accepts() -> None:
     assert set(purchase_orders.LIST_FILTERS) == set(PO_CASES) | REFUSED
     assert set(bills.LIST_FILTERS) == set(BILL_CASES) | REFUSED
     assert set(payments.LIST_FILTERS) == set(PAYMENT_CASES)
+    assert set(vendors.LIST_FILTERS) == set(VENDOR_CASES) | {"order_by"}
+    assert set(account_codes.LIST_FILTERS) == set(ACCOUNT_CODE_CASES) | {IS_PARENT, "order_by"}
 
 
 @pytest.mark.parametrize("name", sorted(PO_CASES))
@@ -222,6 +270,63 @@ def test_each_payment_filter_is_applied(
         assert len(expected) < len(tenant.payments), f"{name} must exclude something"
 
 
+@pytest.mark.parametrize("name", sorted(VENDOR_CASES))
+def test_each_vendor_filter_is_applied(
+    client: ProcurifyClient, sim: ProcurifySimulator, name: str
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    pick, keep = VENDOR_CASES[name]
+    value = pick(tenant)
+    expected = {v.id for v in _active(tenant) if keep(v, value)}
+    assert {v.id for v in client.vendors.list(**{name: value})} == expected
+    assert len(expected) < len(_active(tenant)), f"{name} must exclude something"
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT_CODE_CASES))
+def test_each_account_code_filter_is_applied(
+    client: ProcurifyClient, sim: ProcurifySimulator, name: str
+) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    tenant.account_codes[min(tenant.account_codes)] = attrs.evolve(
+        tenant.account_codes[min(tenant.account_codes)], active=False
+    )
+    tenant.changed()
+    pick, keep = ACCOUNT_CODE_CASES[name]
+    value = pick(tenant)
+    expected = {c.id for c in tenant.account_codes.values() if keep(c, value)}
+    assert {c.id for c in client.account_codes.list(**{name: value})} == expected
+    assert len(expected) < len(tenant.account_codes), f"{name} must exclude something"
+
+
+def test_is_parent_is_applied(client: ProcurifyClient, sim: ProcurifySimulator) -> None:
+    tenant = sim.tenant(SUBDOMAIN)
+    first, second = sorted(tenant.account_codes)[:2]
+    tenant.account_codes[second] = attrs.evolve(tenant.account_codes[second], parent=first)
+    tenant.changed()
+    parents = _code_parents(tenant)
+    assert {c.id for c in client.account_codes.list(is_parent=True)} == parents
+    others = {c.id for c in client.account_codes.list(is_parent=False)}
+    assert others == set(tenant.account_codes) - parents
+
+
+@pytest.mark.parametrize(
+    ("lister", "order_by", "key"),
+    [
+        ("vendors", "-name", lambda v: (v.name, v.id)),
+        ("vendors", "-id", lambda v: v.id),
+        ("account_codes", "-code", lambda c: (c.code, c.id)),
+        ("bills", "-id", lambda b: b.id),
+        ("purchase_orders", "-id", lambda po: po.id),
+    ],
+)
+def test_order_by_is_applied(
+    client: ProcurifyClient, lister: str, order_by: str, key: Callable[[Any], Any]
+) -> None:
+    got = list(getattr(client, lister).list(order_by=order_by))
+    assert len(got) > 2
+    assert got == sorted(got, key=key, reverse=True)
+
+
 def test_a_contract_filter_is_refused_as_django_filter_refuses_an_unknown_choice(
     client: ProcurifyClient,
 ) -> None:
@@ -244,6 +349,7 @@ def test_a_contract_filter_is_refused_as_django_filter_refuses_an_unknown_choice
         ("bills", "expense"),
         ("bills", "exclude_expense_bills"),
         ("bills", "sync_status_v2"),
+        ("vendors", "type__in"),
     ],
 )
 def test_documented_filters_the_simulator_cannot_check_are_refused(

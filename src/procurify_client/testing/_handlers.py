@@ -422,8 +422,13 @@ class Handlers:
         if f.boolean("exclude_other"):
             found = [v for v in found if v.type != 1]
         order_by = f.text("order_by") or ""
-        if order_by.removeprefix("-") == "name":
-            found = sorted(found, key=lambda v: (v.name, v.id), reverse=order_by.startswith("-"))
+        field = order_by.removeprefix("-")
+        if field in ("id", "name", "external_id"):
+            found = sorted(
+                found,
+                key=lambda v: (getattr(v, field) or "", v.id) if field != "id" else v.id,
+                reverse=order_by.startswith("-"),
+            )
         page = self._page(req, found)
         data = [render.vendor(v) for v in page.items]
         return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
@@ -463,6 +468,7 @@ class Handlers:
             code=f.text("code"),
             search=f.text("search"),
             is_parent=f.boolean("is_parent"),
+            order_by=f.text("order_by") or "id",
         )
         page = self._page(req, req.tenant.query_account_codes(query))
         data = [render.account_code(c) for c in page.items]

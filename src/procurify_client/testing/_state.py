@@ -495,6 +495,7 @@ class AccountCodeQuery:
     code: str | None = None
     search: str | None = None
     is_parent: bool | None = None
+    order_by: str = "id"
 
 
 class LineSource(Protocol):
@@ -848,7 +849,7 @@ class Tenant:
         """Account codes matching the filters."""
         needle = (query.search or "").casefold()
         parents = {c.parent for c in self.account_codes.values() if c.parent is not None}
-        return [
+        found = [
             c
             for c in self.account_codes.values()
             if (query.active is None or c.active == query.active)
@@ -856,6 +857,7 @@ class Tenant:
             and (query.is_parent is None or (c.id in parents) == query.is_parent)
             and (not needle or needle in c.code.casefold() or needle in c.description.casefold())
         ]
+        return _ordered(found, query.order_by, _ACCOUNT_CODE_ORDERINGS)
 
     def receipts(self, order_item_id: int | None) -> Sequence[ReceiptItem]:
         """Receiving actions, for one order item or (slowly, but cached) for all of them."""
@@ -991,6 +993,12 @@ def _ordered(items: list[T], order_by: str, keys: dict[str, Callable[[T], Any]])
         return items
     return sorted(items, key=key, reverse=order_by.startswith("-"))
 
+
+_ACCOUNT_CODE_ORDERINGS: dict[str, Callable[[AccountCode], Any]] = {
+    "id": lambda c: c.id,
+    "code": lambda c: (c.code, c.id),
+    "description": lambda c: (c.description, c.id),
+}
 
 _PO_ORDERINGS: dict[str, Callable[[PurchaseOrder], Any]] = {
     "id": lambda po: po.id,
