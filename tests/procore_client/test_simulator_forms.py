@@ -22,7 +22,7 @@ from tests.procore_client.test_client_support import (
 
 from procore_client.testing import ProcoreSimulator
 from procore_client.testing._errors import HttpError
-from procore_client.testing._params import rails_form
+from procore_client.testing._params import rails_form, rails_multipart
 
 _NAMES = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=6)
 _VALUES = st.text(max_size=8)
@@ -151,3 +151,37 @@ def test_integer_and_boolean_strings_are_cast_and_nonsense_is_refused(world: Any
     )
     assert wrong.status_code == 422
     assert set(wrong.json()["errors"]) == {"is_active", "parent_id"}
+
+
+def test_a_multipart_requisition_patch_with_attachments_is_applied(world: Any) -> None:
+    sim, client, summary = world
+    pid = summary.project_ids[0]
+    rid = next(iter(sim.state.requisitions_by_project[pid]))
+    cid = sim.state.requisitions_by_project[pid][rid].commitment_id
+    answer = client.patch(
+        f"/rest/v1.0/requisitions/{rid}",
+        data={"project_id": str(pid), "commitment_id": str(cid), "requisition[origin_id]": "AP-9"},
+        files=[
+            ("attachments[]", ("invoice.pdf", b"%PDF-1.4 one", "application/pdf")),
+            ("attachments[]", ("lien.pdf", b"%PDF-1.4 two!", "application/pdf")),
+        ],
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["origin_id"] == "AP-9"
+
+
+def test_a_multipart_body_parses_fields_and_describes_each_file() -> None:
+    request = httpx.Request(
+        "POST",
+        "https://api.procore.com/x",
+        data={"project_id": "5", "requisition[final]": "true"},
+        files=[("attachments[]", ("a.pdf", b"12345", "application/pdf"))],
+    )
+    body = request.read()
+    assert rails_multipart(request.headers["content-type"], body) == {
+        "project_id": "5",
+        "requisition": {"final": "true"},
+        "attachments": [{"filename": "a.pdf", "content_type": "application/pdf", "size": 5}],
+    }
+    with pytest.raises(HttpError):
+        rails_multipart("multipart/form-data; boundary=x", b"not a multipart body")

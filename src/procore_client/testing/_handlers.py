@@ -27,7 +27,12 @@ from procore_client.testing._models import (
     Requisition,
     Vendor,
 )
-from procore_client.testing._params import FORM_TYPE, rails_form
+from procore_client.testing._params import (
+    FORM_TYPE,
+    MULTIPART_TYPE,
+    rails_form,
+    rails_multipart,
+)
 from procore_client.testing._query import (
     choice_filter,
     date_range,
@@ -75,11 +80,16 @@ class Settings:
 
 
 def _body(call: Call) -> dict[str, Any]:
-    """The write's parameters from a JSON body or, as Rails takes them, a form body."""
+    """The write's parameters from a JSON body or, as Rails takes them, a form or multipart
+    body."""
     if not call.req.content:
         return {}
-    if call.req.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE:
+    content_type = call.req.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if media == FORM_TYPE:
         return rails_form(call.req.content)
+    if media == MULTIPART_TYPE:
+        return rails_multipart(content_type, call.req.content)
     try:
         data = json.loads(call.req.content)
     except ValueError:

@@ -1,21 +1,32 @@
 """Rails-style request parameters: nested form keys and the casts Rails applies to strings.
 
-Procore is a Rails app, so a write may come as ``application/x-www-form-urlencoded`` with
-bracketed keys (``requisition[origin_id]=X``, ``ids[]=1``, ``line_items[][amount]=2``), and an
-integer or boolean attribute sent as a string (``"12"``, ``"true"``, ``"0"``) is cast.
+Procore is a Rails app, so a write may come as ``application/x-www-form-urlencoded`` or
+``multipart/form-data`` (attachments) with bracketed keys (``requisition[origin_id]=X``,
+``ids[]=1``, ``line_items[][amount]=2``), and an integer or boolean attribute sent as a string
+(``"12"``, ``"true"``, ``"0"``) is cast.
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import re
 from typing import Any
 from urllib.parse import parse_qsl
 
 from procore_client.testing._errors import HttpError
 
-__all__ = ["FORM_TYPE", "cast_flag", "cast_integer", "rails_form"]
+__all__ = [
+    "FORM_TYPE",
+    "MULTIPART_TYPE",
+    "cast_flag",
+    "cast_integer",
+    "rails_form",
+    "rails_multipart",
+]
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
 _FALSE = frozenset({"0", "f", "false", "off"})
@@ -33,6 +44,33 @@ def rails_form(content: bytes) -> dict[str, Any]:
         pairs = parse_qsl(content.decode(), keep_blank_values=True, strict_parsing=False)
     except UnicodeDecodeError:
         raise HttpError(400, {"errors": "The request body is not valid UTF-8"}) from None
+    return _nest(pairs)
+
+
+def rails_multipart(content_type: str, content: bytes) -> dict[str, Any]:
+    """A ``multipart/form-data`` body as Rails' params; a file part (``attachments[]``, say)
+    becomes ``{"filename", "content_type", "size"}``, the upload's description."""
+    header = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + content)
+    if not message.is_multipart():
+        raise HttpError(400, {"errors": "The multipart body has no parts"})
+    pairs: list[tuple[str, Any]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise HttpError(400, {"errors": "A multipart part has no name"})
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename is None:
+            pairs.append((name, data.decode("utf-8", "replace")))
+        else:
+            upload = {"filename": filename, "content_type": part.get_content_type()}
+            pairs.append((name, {**upload, "size": len(data)}))
+    return _nest(pairs)
+
+
+def _nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key, value in pairs:
         match = _KEY.match(key)
@@ -42,7 +80,7 @@ def rails_form(content: bytes) -> dict[str, Any]:
     return params
 
 
-def _put(target: dict[str, Any], path: list[str], value: str, key: str) -> None:
+def _put(target: dict[str, Any], path: list[str], value: Any, key: str) -> None:
     head, rest = path[0], path[1:]
     if not rest:
         target[head] = value
