@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
+import yaml
 
 from mlconnector_http import AttemptEvent, FakeClock, RetryPolicy
 from procurify_client import AsyncProcurifyClient, ProcurifyClient
 from procurify_client.testing import ProcurifySimulator, TenantCredentials
 
 SUBDOMAIN = "acme"
+SPEC_FILE = Path(__file__).parents[3] / "shared" / "api-notes" / "procurify-openapi-2024.yaml"
 
 
 @pytest.fixture
@@ -82,3 +86,42 @@ def make_aclient(client_args: dict[str, Any]) -> Callable[..., AsyncProcurifyCli
         return AsyncProcurifyClient(**{**client_args, **overrides})
 
     return make
+
+
+class _JSONLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML read as JSON would carry it: timestamps stay the strings the wire has."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def spec() -> dict[str, Any]:
+    """Procurify's OpenAPI file (2024), parsed once."""
+    with SPEC_FILE.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.load(handle, Loader=_JSONLoader)
+    return loaded
+
+
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path.rstrip("/"))) + "$")
+
+
+def spec_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The spec's operation for a concrete path (the spec strips trailing slashes)."""
+    matches = [
+        item[method.lower()]
+        for template, item in spec["paths"].items()
+        if _template(template).match(path.rstrip("/")) and method.lower() in item
+    ]
+    assert len(matches) == 1, f"{method} {path} matches {len(matches)} spec operations"
+    return matches[0]
+
+
+def spec_example(spec: dict[str, Any], operation: dict[str, Any], status: int) -> Any:
+    """The example the spec gives for an operation's JSON answer with ``status``."""
+    schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return spec["components"]["schemas"][name]["example"]

@@ -9,20 +9,18 @@ so a model that is stricter than the spec fails here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from mlconnector_http import Operation, Page
 from procurify_client import AccountCode, Bill, PurchaseOrder, Vendor
 from procurify_client._resources import account_codes, bills, purchase_orders, vendors
 
-SPEC_FILE = Path(__file__).parents[3] / "shared" / "api-notes" / "procurify-openapi-2024.yaml"
+from .conftest import spec_example, spec_operation
+
 UUID = "0123456789abcdef0123456789abcdef"
 
 OPERATIONS: list[tuple[str, Callable[[], Operation[Any]], int]] = [
@@ -50,43 +48,6 @@ OPERATIONS: list[tuple[str, Callable[[], Operation[Any]], int]] = [
         200,
     ),
 ]
-
-
-class _JSONLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML read as JSON would carry it: timestamps stay the strings the wire has."""
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
-@pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    with SPEC_FILE.open(encoding="utf-8") as handle:
-        loaded: dict[str, Any] = yaml.load(handle, Loader=_JSONLoader)
-    return loaded
-
-
-def _template(path: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path.rstrip("/"))) + "$")
-
-
-def _spec_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
-    """The spec's operation for a concrete path (the spec strips trailing slashes)."""
-    matches = [
-        item[method.lower()]
-        for template, item in spec["paths"].items()
-        if _template(template).match(path.rstrip("/")) and method.lower() in item
-    ]
-    assert len(matches) == 1, f"{method} {path} matches {len(matches)} spec operations"
-    return matches[0]
-
-
-def _example(spec: dict[str, Any], operation: dict[str, Any], status: int) -> Any:
-    schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
-    name = schema["$ref"].rsplit("/", 1)[-1]
-    return spec["components"]["schemas"][name]["example"]
 
 
 # The one contradiction inside the spec's examples: the generator that wrote them puts a
@@ -136,9 +97,9 @@ def test_the_spec_example_decodes(
 ) -> None:
     op = build()
     assert op.name == name
-    operation = _spec_operation(spec, op.method, op.path)
+    operation = spec_operation(spec, op.method, op.path)
     assert str(status) in operation["responses"], f"{name}: the spec answers {status} elsewhere"
-    example = _example(spec, operation, status)
+    example = spec_example(spec, operation, status)
     parsed = op.parse(_answer(op, status, example))
     if isinstance(parsed, Page):
         assert list(parsed.rejects) == []
@@ -159,7 +120,7 @@ def test_the_spec_example_decodes(
 def test_the_spec_says_no_state_with_an_empty_string(spec: dict[str, Any]) -> None:
     """The PO examples send ``state: ""`` and a line ``status: ""``: both read as no value."""
     op = purchase_orders.get_purchase_order(7)
-    example = _example(spec, _spec_operation(spec, "GET", op.path), 200)
+    example = spec_example(spec, spec_operation(spec, "GET", op.path), 200)
     assert example["data"]["state"] == ""
     assert example["data"]["order_items"][0]["status"] == ""
     po = op.parse(_answer(op, 200, example))
