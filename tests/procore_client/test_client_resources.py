@@ -242,6 +242,10 @@ def test_a_requisition_update_names_its_commitment_and_reads_it_first_only_when_
             client.requisitions.update(
                 project, first.id, origin_data="c", commitment_id=first.commitment_id + 10**9
             )
+        recorder.requests.clear()
+        with pytest.raises(ProcoreConfigurationError, match="origin_id= or origin_data="):
+            client.requisitions.update(project, first.id)
+        assert recorder.requests == []
 
 
 def test_direct_costs_with_line_items(world: Any) -> None:

@@ -80,13 +80,7 @@ def update_requisition(
 
     Procore requires the invoice's ``commitment_id`` beside ``project_id`` in the body.
     """
-    changes: dict[str, Any] = {}
-    if origin_id is not None:
-        changes["origin_id"] = origin_id
-    if origin_data is not None:
-        changes["origin_data"] = origin_data
-    if not changes:
-        raise ProcoreConfigurationError("update_requisition needs origin_id= or origin_data=")
+    changes = _changes(origin_id, origin_data)
     path = v11(f"requisitions/{check_id('requisition_id', requisition_id)}")
     return Operation(
         name="requisitions.update",
@@ -100,6 +94,18 @@ def update_requisition(
         parse=record_parser(Requisition, f"requisition {requisition_id}"),
         retry_safe=True,
     )
+
+
+def _changes(origin_id: str | None, origin_data: str | None) -> dict[str, Any]:
+    """The fields an invoice update sets; at least one of them."""
+    changes = {
+        key: value
+        for key, value in (("origin_id", origin_id), ("origin_data", origin_data))
+        if value is not None
+    }
+    if not changes:
+        raise ProcoreConfigurationError("update_requisition needs origin_id= or origin_data=")
+    return changes
 
 
 def _commitment_of(requisition: Requisition) -> int:
@@ -158,6 +164,7 @@ class Requisitions(ProcoreResource):
         Without ``commitment_id`` the invoice is read first to learn it (one more call).
         """
         if commitment_id is None:
+            _changes(origin_id, origin_data)
             commitment_id = _commitment_of(self.get(project_id, requisition_id))
         return self._send(
             update_requisition(
@@ -219,6 +226,7 @@ class AsyncRequisitions(AsyncProcoreResource):
         Without ``commitment_id`` the invoice is read first to learn it (one more call).
         """
         if commitment_id is None:
+            _changes(origin_id, origin_data)
             commitment_id = _commitment_of(await self.get(project_id, requisition_id))
         return await self._send(
             update_requisition(
