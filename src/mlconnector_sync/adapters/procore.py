@@ -597,8 +597,13 @@ class ProcoreWriteBack:
         data = f"{self.label} {written.target_id} ({reference})"
         try:
             if kind == "requisition":
+                commitment = record.get("commitment_id")
                 self.client.requisitions.update(
-                    project, ident, origin_id=written.target_id, origin_data=data
+                    project,
+                    ident,
+                    origin_id=written.target_id,
+                    origin_data=data,
+                    commitment_id=int(commitment) if commitment is not None else None,
                 )
             elif kind == "direct_cost":
                 self.client.direct_costs.update(

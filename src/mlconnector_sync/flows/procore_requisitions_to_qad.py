@@ -181,6 +181,7 @@ def transform(req: Mapping[str, Any], ctx: Context) -> Verdict:
                 "kind": "requisition",
                 "project_id": project.get("id"),
                 "id": req.get("id"),
+                "commitment_id": req.get("commitment_id"),
             },
             "amounts": {
                 "gross": str(gross_total),
