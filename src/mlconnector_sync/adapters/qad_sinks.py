@@ -21,7 +21,7 @@ QAD, and the client refuses a longer one, so the flow derives a reference of at 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -40,6 +40,7 @@ from qad_client import (
     NewPurchaseOrder,
     NewPurchaseOrderLine,
     NewSupplierInvoice,
+    OpenReceiver,
     OrderStatus,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -117,12 +118,19 @@ class QADCodingTables:
 
     def open_receipts(self, partition: str) -> dict[str, Any]:
         """Received and not yet invoiced quantity by ``<PO number>/<line>`` (decimal strings)."""
+        return self._open_by_po_line(lambda receiver: receiver.open_quantity)
+
+    def open_receipt_amounts(self, partition: str) -> dict[str, Any]:
+        """Received and not yet invoiced amount (quantity x unit cost) by ``<PO>/<line>``."""
+        return self._open_by_po_line(lambda receiver: receiver.open_quantity * receiver.unit_cost)
+
+    def _open_by_po_line(self, value: Callable[[OpenReceiver], Decimal]) -> dict[str, Any]:
         found: dict[str, Decimal] = {}
         for receiver in self.client.open_receivers.list().with_rejects():
             if not isinstance(receiver, Reject):
                 slot = f"{code_key(receiver.po_number)}/{receiver.po_line}"
-                found[slot] = found.get(slot, Decimal(0)) + receiver.open_quantity
-        return {slot: str(quantity) for slot, quantity in found.items()}
+                found[slot] = found.get(slot, Decimal(0)) + value(receiver)
+        return {slot: str(total) for slot, total in found.items()}
 
 
 class _Coded(Protocol):

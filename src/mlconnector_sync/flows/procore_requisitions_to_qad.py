@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from mlconnector_http import Reject
 from mlconnector_sync._flow import (
     Context,
     Flow,
@@ -235,21 +234,6 @@ def _receipts(po: str, matching: list[dict[str, Any]], ctx: Context, missing: Mi
             )
 
 
-def open_receipts(qad: QADClient) -> Any:
-    """A ``Flow.tables`` loader: the amount received and not yet invoiced per PO line."""
-
-    def load(partition: str) -> dict[str, Any]:
-        totals: dict[str, Decimal] = {}
-        for receiver in qad.open_receivers.list().with_rejects():
-            if isinstance(receiver, Reject):
-                continue
-            key = f"{code_key(receiver.po_number)}/{receiver.po_line}"
-            totals[key] = totals.get(key, _ZERO) + receiver.open_quantity * receiver.unit_cost
-        return {key: str(value) for key, value in totals.items()}
-
-    return load
-
-
 def build(
     procore: ProcoreClient,
     qad: QADClient,
@@ -284,6 +268,6 @@ def build(
             "gl_accounts": shared(coding.gl_accounts),
             "cost_centres": shared(coding.cost_centres),
             "projects": shared(coding.projects),
-            "receipts": open_receipts(qad),
+            "receipts": coding.open_receipt_amounts,
         },
     )
