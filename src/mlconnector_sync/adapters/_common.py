@@ -11,6 +11,7 @@ import attrs
 from mlconnector_http import (
     APIStatusError,
     AuthError,
+    DecodeError,
     PermissionDenied,
     RateLimited,
     Reject,
@@ -19,7 +20,7 @@ from mlconnector_http import (
 from mlconnector_sync._flow import Rejected, SourceRecord, WriteRefused
 from mlconnector_sync._ledger import content_hash, normalize
 
-__all__ = ["normalized_name", "records", "refusal", "rejected", "snapshot"]
+__all__ = ["normalized_name", "records", "refusal", "rejected", "rejected_read", "snapshot"]
 
 T = TypeVar("T")
 
@@ -55,6 +56,15 @@ def rejected(
     raw JSON, the same in every run, so re-reading it never adds a second ledger row."""
     ident = record_id or f"unidentified:{content_hash(raw)[:12]}"
     return Rejected(key=key(ident), id=ident, raw=raw, field=field, reason=reason)
+
+
+def rejected_read(
+    key: Callable[[str], str], record_id: str, raw: Any, error: DecodeError, what: str
+) -> Rejected:
+    """A detail read that did not decode: quarantined with its first field path, ``what``
+    (``"bill detail"``) naming the read in the reason."""
+    field, reason = error.fields[0] if error.fields else ("", str(error))
+    return rejected(key, record_id, raw, field, f"{what}: {reason}")
 
 
 def normalized_name(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from mlconnector_http import APIError, APIStatusError, DecodeError, NotFound, Reject
 from mlconnector_sync._flow import Match, Rejected, Sink, SourceRecord, Written
 from mlconnector_sync._ledger import normalize
-from mlconnector_sync.adapters._common import normalized_name, refusal, rejected
+from mlconnector_sync.adapters._common import normalized_name, refusal, rejected, rejected_read
 from procore_client import (
     ContractPayment,
     DirectCost,
@@ -326,9 +326,8 @@ class ProcoreRequisitionSource(_ProjectSource):
             except NotFound:
                 continue
             except DecodeError as error:
-                field, reason = error.fields[0] if error.fields else ("", str(error))
                 raw = {"id": ident, "project_id": int(partition)}
-                yield rejected(self.key, ident, raw, field, f"requisition: {reason}")
+                yield rejected_read(self.key, ident, raw, error, "requisition")
                 continue
             yield SourceRecord(
                 key=self.key(str(item.id)),
@@ -362,9 +361,8 @@ class ProcoreDirectCostSource(_ProjectSource):
                 try:
                     cost = self.client.direct_costs.get(int(partition), item.id)
                 except DecodeError as error:
-                    field, reason = error.fields[0] if error.fields else ("", str(error))
                     raw = {"id": item.id, "project_id": int(partition)}
-                    yield rejected(self.key, str(item.id), raw, field, f"direct cost: {reason}")
+                    yield rejected_read(self.key, str(item.id), raw, error, "direct cost")
                     continue
             yield SourceRecord(
                 key=self.key(str(item.id)),
@@ -382,9 +380,8 @@ class ProcoreDirectCostSource(_ProjectSource):
             except NotFound:
                 continue
             except DecodeError as error:
-                field, reason = error.fields[0] if error.fields else ("", str(error))
                 raw = {"id": ident, "project_id": int(partition)}
-                yield rejected(self.key, ident, raw, field, f"direct cost: {reason}")
+                yield rejected_read(self.key, ident, raw, error, "direct cost")
                 continue
             yield SourceRecord(
                 key=self.key(str(cost.id)),

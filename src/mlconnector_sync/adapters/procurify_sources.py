@@ -13,7 +13,7 @@ from typing import Any
 from mlconnector_http import DecodeError, Reject
 from mlconnector_sync._flow import Rejected, SourceRecord
 from mlconnector_sync._ledger import normalize
-from mlconnector_sync.adapters._common import rejected
+from mlconnector_sync.adapters._common import rejected, rejected_read
 from procurify_client import (
     Bill,
     BillLine,
@@ -126,9 +126,8 @@ class ProcurifyPurchaseOrderSource:
             try:
                 detail = self.client.purchase_orders.get(item.id)
             except DecodeError as error:
-                field, reason = error.fields[0] if error.fields else ("", str(error))
                 raw = {"procurify_PO": item.id, "header": normalize(_header(item))}
-                yield rejected(self.key, str(item.id), raw, field, f"PO detail: {reason}")
+                yield rejected_read(self.key, str(item.id), raw, error, "PO detail")
                 continue
             yield SourceRecord(
                 key=self.key(str(detail.id)),
@@ -227,9 +226,8 @@ class ProcurifyBillSource:
             try:
                 detail = self.client.bills.get(item.uuid)
             except DecodeError as error:
-                field, reason = error.fields[0] if error.fields else ("", str(error))
                 raw = {"id": item.id, "uuid": item.uuid, "invoice_number": item.invoice_number}
-                yield rejected(self.key, str(item.id), raw, field, f"bill detail: {reason}")
+                yield rejected_read(self.key, str(item.id), raw, error, "bill detail")
                 continue
             yield SourceRecord(
                 key=self.key(str(detail.id)),
