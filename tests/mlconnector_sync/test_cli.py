@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mlconnector_sync._config import ConfigError, load_config, parse_duration
@@ -268,8 +269,9 @@ def test_simulate_prints_one_json_line_serves_until_sigterm_and_writes_a_config(
     assert code == 0
 
 
+@pytest.mark.parametrize("unpaced", [False, True])
 def test_simulate_serves_the_contractor_until_sigterm_and_writes_its_config(
-    tmp_path: Path,
+    tmp_path: Path, unpaced: bool
 ) -> None:
     import signal
     import subprocess
@@ -286,6 +288,7 @@ def test_simulate_serves_the_contractor_until_sigterm_and_writes_its_config(
             "contractor",
             "--config-out",
             str(config),
+            *(["--unpaced"] if unpaced else []),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -298,7 +301,19 @@ def test_simulate_serves_the_contractor_until_sigterm_and_writes_its_config(
         loaded = load_config(config)
         assert {f.source for f in loaded.flows.values()} == {"procore", "qad"}
         assert "procore_requisitions_to_qad" in loaded.flows
-        assert loaded.connections["procore"].settings["rate_limit"] == (24, 10.0)
+        procore = loaded.connections["procore"].settings
+        assert procore.get("rate_limit") == (None if unpaced else (24, 10.0))
+        assert procore["auth_url"] != procore["base_url"] == line["procore"]
+        with httpx.Client() as http:
+            # token host and API are separate origins, as in production
+            assert http.post(f"{procore['base_url']}/oauth/token").status_code == 404
+            limits = [
+                http.get(f"{procore['base_url']}/rest/v1.0/companies").headers.get(
+                    "x-rate-limit-limit"
+                )
+                for _ in range(2)
+            ]
+        assert (limits[0] is None) == unpaced
     finally:
         server.send_signal(signal.SIGTERM)
         code = server.wait(timeout=20)

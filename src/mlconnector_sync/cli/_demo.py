@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import time
@@ -111,8 +112,9 @@ def run_contractor_demo(
     drop_share: float = 0.2,
     projects: int | None = None,
 ) -> dict[str, Any]:
-    """The contractor's month: Procore and QAD simulators (5 projects per ``scale``: 50 at
-    the command's default), the webhook receiver on loopback with Procore delivering real
+    """The contractor's month: Procore and QAD simulators served on loopback on a simulated
+    clock (5 projects per ``scale``: 50 at the command's default; Procore's token host and API
+    on separate origins), the webhook receiver on loopback with Procore delivering real
     webhooks to it (``drop_share`` of them lost on the way), SQLite state.
 
     Five runs: a first full sync; the month's new costs and approvals taken from the
@@ -147,7 +149,10 @@ def run_contractor_demo(
         webhook_attempts=1,
         webhook_transport=dropping,
     )
-    procore, qad = world.procore_client(), world.qad_client()
+    stack = contextlib.ExitStack()
+    served = stack.enter_context(world.serve())
+    procore = stack.enter_context(world.procore_client(served))
+    qad = stack.enter_context(world.qad_client(served))
     store = open_store(folder / "mlconnector.db")
     now = dt.datetime.now(dt.UTC)
     mappings = world.mappings()
@@ -196,12 +201,13 @@ def run_contractor_demo(
             run(f"fourth run, after the clerk maps cost code {UNMAPPED_CODE}, cost type X")
             run("fifth run: nothing new, nothing posted")
         exceptions = [e.to_json() for e in engine.exceptions()]
+        procore_codes, procore_payable = procore_totals(procore)
+        qad_codes, qad_payable = qad_totals(qad)
+        vendors = sorted((str(v.origin_id), str(v.name)) for v in procore.vendors.list())
+        suppliers = sorted((s.code, s.name) for s in qad.suppliers.list())
     finally:
         store.close()
-    procore_codes, procore_payable = procore_totals(procore)
-    qad_codes, qad_payable = qad_totals(qad)
-    vendors = sorted((str(v.origin_id), str(v.name)) for v in procore.vendors.list())
-    suppliers = sorted((s.code, s.name) for s in qad.suppliers.list())
+        stack.close()
     stats = world.procore.stats
     hourly = 3600
     posted = sum(r["flows"][f]["changes"].get("posted", 0) for r in runs for f in r["flows"])

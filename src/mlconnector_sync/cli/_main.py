@@ -46,6 +46,7 @@ from mlconnector_sync.cli._output import (
 from mlconnector_sync.state import StateError, StateStore, open_store
 from mlconnector_sync.testing._scenarios import (
     SCENARIOS,
+    ServedScenario,
     add_random_faults,
     add_timeouts_after_commit,
     write_config,
@@ -733,26 +734,6 @@ def credentials_rotate(config_path: Path, new_key: str) -> None:
         click.echo(f"re-encrypted {count} secrets")
 
 
-def _simulate_contractor(config_out: Path, *, seed: int, scale: int, host: str, port: int) -> None:
-    """The contractor's Procore (50 projects per scale, Procore's own rate windows) and QAD,
-    served on loopback on the real clock, with a config whose flows run against them."""
-    from mlconnector_http import SystemClock
-    from mlconnector_sync.testing._contractor import Contractor
-
-    world = Contractor(seed=seed, projects=50 * scale, clock=SystemClock())
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    with _errors(), world.serve(host, port) as served:
-        state = config_out.with_suffix(".db")
-        config_out.write_text(served.config_toml(str(state), timeout=5.0), encoding="utf-8")
-        line = {"config": str(config_out), "procore": served.procore["base_url"]}
-        sys.stdout.write(json.dumps(line) + "\n")
-        sys.stdout.flush()
-        while not stop.wait(0.2):
-            pass
-
-
 @cli.command()
 @click.option("--scenario", type=click.Choice(["manufacturer", "contractor"]), required=True)
 @click.option("--config-out", type=click.Path(dir_okay=False, path_type=Path), required=True)
@@ -772,6 +753,12 @@ def _simulate_contractor(config_out: Path, *, seed: int, scale: int, host: str, 
     default="rest",
     help="Serve QAD as Adaptive REST or as an Enterprise Edition site's QXtend Inbound (SOAP).",
 )
+@click.option(
+    "--unpaced",
+    is_flag=True,
+    help="Serve without the vendors' rate windows (Procore's 25 per 10 s and hourly limit) "
+    "and write a config that does not pace to them: for crash and load tests.",
+)
 def simulate(
     scenario: str,
     config_out: Path,
@@ -783,20 +770,32 @@ def simulate(
     qad_timeout_after_commit: float,
     latency: float,
     qad_door: str,
+    unpaced: bool,
 ) -> None:
-    """Serve a scenario's simulators on loopback until SIGINT/SIGTERM; write a config."""
-    if scenario == "contractor":
-        _simulate_contractor(config_out, seed=seed, scale=scale, host=host, port=port)
-        return
-    if scenario not in SCENARIOS:
-        _fail(
-            f"scenario {scenario!r} is not available yet; available: {', '.join(SCENARIOS)}",
-            EXIT_USAGE,
-        )
-    world = SCENARIOS[scenario](seed=seed, scale=scale)
-    rng = random.Random(seed)
+    """Serve a scenario's simulators on loopback until SIGINT/SIGTERM; write a config.
+
+    ``--scenario contractor`` is 50 Procore projects per scale on the real clock, under
+    Procore's own rate windows unless ``--unpaced``; it has no QXtend door.
+    """
+    from mlconnector_sync.testing._contractor import Contractor, ServedContractor
+
     stall = 1.0
-    simulators = world.simulators(qad=qad_door)
+    served: contextlib.AbstractContextManager[ServedContractor | ServedScenario]
+    if scenario == "contractor":
+        if qad_door != "rest":
+            _fail("--qad qxtend is only available with --scenario manufacturer", EXIT_USAGE)
+        from mlconnector_http import SystemClock
+
+        contractor = Contractor(seed=seed, projects=50 * scale, clock=SystemClock())
+        if unpaced:
+            contractor.unpace()
+        simulators: dict[str, Any] = {"procore": contractor.procore, "qad": contractor.qad}
+        served = contractor.serve(host, port)
+    else:
+        world = SCENARIOS[scenario](seed=seed, scale=scale)
+        simulators = world.simulators(qad=qad_door)
+        served = world.serve(host, port, qad=qad_door)
+    rng = random.Random(seed)
     for simulator in simulators.values():
         add_random_faults(simulator, fault_rate, rng, stall=stall)
     add_timeouts_after_commit(simulators["qad"], qad_timeout_after_commit, rng, stall=stall)
@@ -806,9 +805,14 @@ def simulate(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with _errors(), world.serve(host, port, qad=qad_door) as served:
-        write_config(served, config_out, timeout=stall / 2)
-        line = {"config": str(config_out), **served.systems}
+    with _errors(), served as systems:
+        if isinstance(systems, ServedContractor):
+            text = systems.config_toml(str(config_out.with_suffix(".db")), timeout=stall / 2)
+            config_out.write_text(text, encoding="utf-8")
+            line = {"config": str(config_out), "procore": systems.procore["base_url"]}
+        else:
+            write_config(systems, config_out, timeout=stall / 2)
+            line = {"config": str(config_out), **systems.systems}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         while not stop.wait(0.2):

@@ -106,6 +106,7 @@ class Contractor:
         webhook_transport: Any = None,
     ) -> None:
         self.seed = seed
+        self.paced = True
         self.clock: Clock = clock or FakeClock(dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC))
         self.procore = ProcoreSimulator(
             clock=self.clock,
@@ -312,28 +313,40 @@ class Contractor:
             "procore": {"retainage_payable": RETAINAGE_PAYABLE, "bank_account": BANK_ACCOUNT},
         }
 
-    def procore_client(self) -> ProcoreClient:
-        """A client on the in-process simulator, sharing its clock (no real waits)."""
+    def procore_client(self, served: ServedContractor | None = None) -> ProcoreClient:
+        """A client sharing the simulator's clock (no real waits): on its loopback origins
+        when ``served`` is given, else in process."""
+        where: dict[str, Any] = (
+            {"base_url": served.procore["base_url"], "auth_url": served.procore["auth_url"]}
+            if served
+            else {"transport": self.procore.transport()}
+        )
         return ProcoreClient(
             client_id=CLIENT_ID,
             client_secret=CLIENT_SECRET,
             company_id=COMPANY_ID,
-            transport=self.procore.transport(),
             clock=self.clock,
             retry=RetryPolicy.for_testing(),
+            allow_private_network=served is not None,
+            **where,
         )
 
-    def qad_client(self) -> QADClient:
-        """A client on the in-process QAD simulator."""
+    def qad_client(self, served: ServedContractor | None = None) -> QADClient:
+        """A client of the QAD simulator: on loopback when ``served`` is given, else in
+        process."""
+        where: dict[str, Any] = (
+            {"tenant_url": served.qad["tenant_url"], "allow_private_network": True}
+            if served
+            else {"tenant_url": self.qad.base_url(QAD_TENANT), "transport": self.qad.transport()}
+        )
         return QADClient(
-            tenant_url=self.qad.base_url(QAD_TENANT),
             domain=QAD_DOMAIN,
             entity=QAD_ENTITY,
             username=QAD_USER,
             password=QAD_PASSWORD,
-            transport=self.qad.transport(),
             clock=self.clock,
             retry=RetryPolicy.for_testing(),
+            **where,
         )
 
     def month_of_changes(self) -> int:
@@ -369,15 +382,23 @@ class Contractor:
                     changed += 1
         return changed
 
+    def unpace(self) -> None:
+        """Lift Procore's hourly and spike windows, for crash and load tests on the real
+        clock (a served config then paces nothing either)."""
+        self.procore.set_rate_limits(hourly=None, spike=None)
+        self.paced = False
+
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[ServedContractor]:
-        """Serve both simulators on loopback (``port`` for Procore, the next for QAD)."""
+        """Serve both simulators on loopback: Procore's API on ``port`` and its token host
+        on the next, as separate origins as in production; QAD on the one after."""
         with contextlib.ExitStack() as stack:
-            procore_url = stack.enter_context(self.procore.serve(host, port))
-            qad_origin = stack.enter_context(self.qad.serve(host, port + 1 if port else 0))
+            procore = stack.enter_context(self.procore.serve_apart(host, port))
+            qad_origin = stack.enter_context(self.qad.serve(host, port + 2 if port else 0))
             yield ServedContractor(
                 procore={
-                    "base_url": procore_url,
+                    "base_url": procore.base_url,
+                    "auth_url": procore.auth_url,
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
                     "company_id": COMPANY_ID,
@@ -391,6 +412,7 @@ class Contractor:
                     "entity": QAD_ENTITY,
                 },
                 mappings=self.mappings(),
+                paced=self.paced,
             )
 
     def settings(self) -> dict[str, Any]:
@@ -443,10 +465,12 @@ class ServedContractor:
     procore: Mapping[str, Any]
     qad: Mapping[str, Any]
     mappings: Mapping[str, Mapping[str, str]]
+    paced: bool = True
 
     def config_toml(self, state_path: str, *, timeout: float) -> str:
         """A ready-to-run config: simulator credentials inline (only simulators may), the
-        Procore connection paced to the simulator's spike window (25 requests per 10 s)."""
+        Procore connection paced to the simulator's spike window (25 requests per 10 s)
+        unless the simulator was served without it."""
         lines = [
             "# written by `mlconnector simulate --scenario contractor`: simulator connections",
             "[state]",
@@ -465,7 +489,7 @@ class ServedContractor:
                     f"{key} = {value}" if isinstance(value, int) else f"{key} = {_q(value)}"
                 )
             lines += [f"timeout = {timeout}"]
-            if name == "procore":
+            if name == "procore" and self.paced:
                 lines += ['rate_limit = "24/10s"']
             lines += [""]
         for flow, source, target in FLOWS:
