@@ -573,6 +573,21 @@ class Handlers:
         )
         return json_response(200, render.payment(found))
 
+    def update_payment(self, call: Call, payment_id: str) -> httpx.Response:
+        """``PATCH /rest/v1.0/contract_payments/{id}``: project_id and contract_id (both
+        required) in the body or the query; once synced to the ERP only origin fields change."""
+        body = _body(call)
+        owner = self._project_param(call, body)
+        contract_id = require_int(call.req, "contract_id", body.get("contract_id"))
+        updated = self.state.update_payment(
+            owner.id,
+            contract_id,
+            _path_id(payment_id, "ContractPayment"),
+            _nested(body, "contract_payment"),
+            actor=call.app.client_id,
+        )
+        return json_response(200, render.payment(updated))
+
     # -- direct costs -------------------------------------------------------------------------
 
     def _direct_costs(self, call: Call, owner: Project) -> list[DirectCost]:

@@ -6,6 +6,7 @@ Procore's wire shapes happens in ``_render`` so the rules in ``_state`` never se
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -281,6 +282,8 @@ class ContractPayment:
     payment_number: int | None = None
     draw_request_number: int | None = None
     notes: str | None = None
+    invoice_date: dt.date | None = None
+    payment_method: str | None = None
     status: str = "paid"
     origin_id: str | None = None
     origin_data: str | None = None

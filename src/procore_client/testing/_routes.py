@@ -62,6 +62,7 @@ def _routes() -> Iterator[Route]:
     yield "GET", f"{V10}/commitments/{{commitment_id}}", h.commitment, {}
     yield "GET", f"{V10}/contract_payments", h.payments, {}
     yield "GET", f"{V10}/contract_payments/{{payment_id}}", h.payment, {}
+    yield "PATCH", f"{V10}/contract_payments/{{payment_id}}", h.update_payment, {}
 
     costs = f"{V11}/projects/{{project_id}}/direct_costs"
     yield "GET", costs, h.direct_costs, {}

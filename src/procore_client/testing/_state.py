@@ -49,6 +49,7 @@ __all__ = [
     "DIRECT_COST_LINE_LIMIT",
     "DIRECT_COST_STATUSES",
     "DIRECT_COST_TYPES",
+    "PAYMENT_METHODS",
     "PO_STATUSES",
     "REQUISITION_STATUSES",
     "RESOURCE_NAMES",
@@ -313,6 +314,21 @@ _COST_CODE_FIELDS: Mapping[str, Reader] = {
     "origin_id": _origin_field,
     "origin_data": _any_text,
 }
+PAYMENT_METHODS = ("check", "credit_card", "electronic")
+_PAYMENT_FIELDS: Mapping[str, Reader] = {
+    "date": _parse_date,
+    "invoice_number": _any_text,
+    "check_number": _any_text,
+    "invoice_date": _parse_date,
+    "draw_request_number": _integer,
+    "notes": _any_text,
+    "payment_number": _integer,
+    "payment_method": _choice(PAYMENT_METHODS),
+    "amount": _parse_money,
+    "requisition_id": _integer,
+    "origin_id": _origin_field,
+    "origin_data": _any_text,
+}
 _DIRECT_COST_FIELDS: Mapping[str, Reader] = {
     "direct_cost_type": _choice(DIRECT_COST_TYPES),
     "status": _choice(DIRECT_COST_STATUSES),
@@ -528,7 +544,9 @@ class ProcoreState:
         index[origin_id] = record_id
 
     def _claim_project_origin(
-        self, kind: str, record: CostCode | Commitment | Requisition | DirectCost
+        self,
+        kind: str,
+        record: CostCode | Commitment | Requisition | ContractPayment | DirectCost,
     ) -> None:
         """:meth:`_claim_origin` for a record of a project (origin ids are unique per company)."""
         if record.origin_id is not None:
@@ -1026,7 +1044,8 @@ class ProcoreState:
         return requisition
 
     def put_payment(self, payment: ContractPayment) -> None:
-        """Insert a ready-made contract payment."""
+        """Insert a ready-made contract payment (its origin id indexed)."""
+        self._claim_project_origin("contract_payment", payment)
         self.payments[payment.id] = payment
         self.payments_by_commitment.setdefault(payment.commitment_id, {})[payment.id] = payment
         self.touch()
@@ -1062,6 +1081,35 @@ class ProcoreState:
         """A payment of the commitment."""
         self.commitment(project_id, commitment_id)
         return _find(self.payments_by_commitment, commitment_id, payment_id, "ContractPayment")
+
+    def update_payment(
+        self,
+        project_id: int,
+        commitment_id: int,
+        payment_id: int,
+        changes: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+    ) -> ContractPayment:
+        """Apply a PATCH; once ``origin_id`` is set only origin fields (and attachments, which
+        travel beside the object) may change (ERP lock)."""
+        payment = self.payment(project_id, commitment_id, payment_id)
+        writable = [key for key in changes if key in _PAYMENT_FIELDS]
+        _check_unlocked(payment.origin_id, writable, "Contract Payment")
+        parsed, errors = _read(changes, _PAYMENT_FIELDS)
+        if errors:
+            raise ValidationFailed(errors)
+        company_id = self.project(project_id).company_id
+        if "origin_id" in parsed:
+            self._move_origin(
+                company_id, "contract_payment", payment.origin_id, parsed["origin_id"], payment.id
+            )
+        for key, value in parsed.items():
+            setattr(payment, key, value)
+        payment.updated_at = self.clock.now()
+        self.touch()
+        self._emit("contract_payment", payment.id, "update", company_id, project_id, actor)
+        return payment
 
     def commitment_totals(self, commitment: Commitment) -> tuple[Decimal, Decimal]:
         """(total payments, total requisitions claimed) on a commitment."""
