@@ -8,18 +8,16 @@ character fields do. Every collection is indexed by its natural key, so creates 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
 from qad_client.testing import _messages as m
 from qad_client.testing import _names as n
 from qad_client.testing._codec import Values
-from qad_client.testing._journal import Journal
 from qad_client.testing._messages import Issue
 from qad_client.testing._records import (
     ZERO,
@@ -44,6 +42,19 @@ from qad_client.testing._records import (
     SupplierInvoice,
     SupplierPayment,
 )
+from qad_client.testing._stores._base import (
+    HUNDRED,
+    Call,
+    Sequences,
+    Table,
+    WriteResult,
+    hash_ok,
+    key_of,
+    lookup,
+    scope_of,
+    unchanged,
+)
+from qad_client.testing._stores.setup import Setup, Tolerances
 
 __all__ = [
     "ANALYSIS_TYPES",
@@ -64,7 +75,6 @@ INVOICE_TYPES = tuple(n.INVOICE_TYPE.values())
 OPEN = n.ORDER_STATUS["open"]
 _WITH_COST_CENTRE = (n.ANALYSIS_TYPE["cost_centre"], n.ANALYSIS_TYPE["both"])
 _WITH_PROJECT = (n.ANALYSIS_TYPE["project"], n.ANALYSIS_TYPE["both"])
-HUNDRED = Decimal(100)
 
 # The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
 _KEYS: Mapping[type, str] = {
@@ -105,94 +115,6 @@ LINE_FIELD_GROUPS: Mapping[str, str] = {
 }
 
 
-def key_of(code: str) -> str:
-    """How codes are compared: trimmed and case-insensitive."""
-    return code.strip().upper()
-
-
-@attrs.frozen
-class Tolerances:
-    """How far an invoice price may stray from the PO price, and how far a receipt may exceed it.
-
-    The allowed price difference is ``max(price_pct% x PO price, price_amount)`` (QAD's
-    ``poc_tol_pct``/``poc_tol_cst``). Outside it, ``strict_price`` rejects the invoice; otherwise
-    it passes with a warning and status ``HOLD``. ``over_receipt_pct`` lets receipts exceed the
-    ordered quantity by that percentage.
-    """
-
-    price_pct: Decimal = ZERO
-    price_amount: Decimal = ZERO
-    strict_price: bool = True
-    over_receipt_pct: Decimal = ZERO
-
-    def price_limit(self, po_price: Decimal) -> Decimal:
-        """The largest price difference accepted against ``po_price``."""
-        return max(abs(po_price) * self.price_pct / HUNDRED, self.price_amount)
-
-
-class Table(Generic[T]):
-    """Records grouped by scope (domain or shared set), each scope indexed by natural key."""
-
-    def __init__(self) -> None:
-        self.scopes: dict[str, dict[str, T]] = {}
-
-    def get(self, scope: str, key: str) -> T | None:
-        """The record at ``key`` within ``scope``, if any."""
-        found = self.scopes.get(key_of(scope))
-        return None if found is None else found.get(key_of(key))
-
-    def scope(self, scope: str) -> dict[str, T]:
-        """The (mutable) index of one scope, created on first use."""
-        return self.scopes.setdefault(key_of(scope), {})
-
-    def records(self, scope: str) -> Iterable[T]:
-        """The records of one scope in insertion order."""
-        return self.scopes.get(key_of(scope), {}).values()
-
-
-@attrs.define
-class WriteResult:
-    """What a write request did: the records written (on success) and every issue raised."""
-
-    success: bool
-    records: list[Record]
-    issues: list[Issue]
-    confirmations: list[str] = attrs.field(factory=list)
-
-
-class _Call:
-    """The context of one write request: who, when, the default domain, and its journal."""
-
-    def __init__(self, user: str, default_domain: Domain | None, now: datetime) -> None:
-        self.user = user
-        self.default_domain = default_domain
-        self.now = now
-        self.journal = Journal()
-        self.issues: list[Issue] = []
-        self.confirmations: list[str] = []  # the ``…Confs`` texts of a successful write
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    def flag(
-        self,
-        table: type,
-        field: str,
-        field_value: object,
-        msg: m.Msg,
-        /,
-        *,
-        warning: bool = False,
-        **values: object,
-    ) -> None:
-        """Record an issue whose text is ``msg`` filled with ``values``."""
-        self.issues.append(Issue.of(table, field, field_value, msg, warning=warning, **values))
-
-    def errors(self) -> int:
-        return sum(1 for i in self.issues if i.severity == "error")
-
-
 class TenantState:
     """Domains, shared sets, master data, documents and the rules that guard them."""
 
@@ -204,12 +126,14 @@ class TenantState:
         base_currency: str,
         credit_terms: Mapping[str, int],
     ) -> None:
-        self.tolerances = tolerances
-        self.currencies = {key_of(c) for c in currencies}
-        self.base_currency = base_currency
-        self.credit_terms = {key_of(k): v for k, v in credit_terms.items()}
-        self.domains: dict[str, Domain] = {}
-        self.shared_sets: set[str] = set()
+        self.sequences = Sequences()
+        self.setup = Setup(
+            self.sequences,
+            tolerances=tolerances,
+            currencies=currencies,
+            base_currency=base_currency,
+            credit_terms=credit_terms,
+        )
         self.suppliers: Table[Supplier] = Table()
         self.mfg_suppliers: Table[MfgSupplier] = Table()  # only those changed since created
         self.items: Table[Item] = Table()
@@ -226,8 +150,6 @@ class TenantState:
         # QAD's CInvoiceForDuplicateReference key: entity, supplier, invoice type, reference
         self.invoice_refs: dict[tuple[str, str, str, str], SupplierInvoice] = {}
         self.payments: Table[SupplierPayment] = Table()
-        self.sequences: dict[str, int] = {}
-        self._rowids = itertools.count(1)
         self._stores: dict[type, Table[Any]] = {
             Supplier: self.suppliers,
             MfgSupplier: self.mfg_suppliers,
@@ -242,7 +164,7 @@ class TenantState:
             SupplierInvoice: self.invoices,
             SupplierPayment: self.payments,
         }
-        self._writers: dict[type, Callable[[Values, _Call], Record | None]] = {
+        self._writers: dict[type, Callable[[Values, Call], Record | None]] = {
             Supplier: self._write_supplier,
             MfgSupplier: self._write_mfg_supplier,
             Item: self._write_item,
@@ -259,15 +181,37 @@ class TenantState:
 
     # --- setup ----------------------------------------------------------------------------------
 
+    @property
+    def tolerances(self) -> Tolerances:
+        """The invoice price and over-receipt tolerances (settable)."""
+        return self.setup.tolerances
+
+    @tolerances.setter
+    def tolerances(self, tolerances: Tolerances) -> None:
+        self.setup.tolerances = tolerances
+
+    @property
+    def base_currency(self) -> str:
+        """The currency a supplier gets when none is sent."""
+        return self.setup.base_currency
+
+    @property
+    def credit_terms(self) -> Mapping[str, int]:
+        """Credit-terms codes (as compared) and their days."""
+        return self.setup.credit_terms
+
+    @property
+    def domains(self) -> Mapping[str, Domain]:
+        """Every domain, by code as compared."""
+        return self.setup.domains
+
     def add_domain(self, domain: Domain, *, now: datetime) -> None:
         """Register a domain and the shared sets it points to."""
-        self._stamp_new(domain, "", now)
-        self.domains[key_of(domain.code)] = domain
-        self.shared_sets.update({key_of(domain.supplier_set), key_of(domain.account_set)})
+        self.setup.add_domain(domain, now=now)
 
     def domain(self, code: str) -> Domain | None:
         """The domain named ``code``, if any."""
-        return self.domains.get(key_of(code))
+        return self.setup.domain(code)
 
     def next_po_number(self, domain: Domain) -> str:
         """Take the next free purchase order number of ``domain`` (for seeding)."""
@@ -275,14 +219,14 @@ class TenantState:
 
     def insert(self, record: Record, *, user: str, now: datetime) -> None:
         """Store a master record or a PO as-is, bypassing the rules (seeding); it must be valid."""
-        self._stamp_new(record, user, now)
+        self.sequences.stamp_new(record, user, now)
         if isinstance(record, SharedRecord):
             scope, key = record.shared_set, record.code
         elif isinstance(record, Item):
             scope, key = record.domain, record.code
         elif isinstance(record, PurchaseOrder):
             for line in record.lines.values():
-                self._stamp_new(line, user, now)
+                self.sequences.stamp_new(line, user, now)
             scope, key = record.domain, record.number
         else:
             raise TypeError(f"cannot seed a {type(record).__name__}")
@@ -305,17 +249,17 @@ class TenantState:
                 for supplier in self.suppliers.records(domain.supplier_set):
                     yield self._mfg_supplier(domain, supplier)
         elif table is POLine:
-            for order in self.purchase_orders.records(_scope(PurchaseOrder, domain)):
+            for order in self.purchase_orders.records(scope_of(PurchaseOrder, domain)):
                 yield from order.lines.values()
         elif table is OpenReceiver and po_number and domain is not None:
             keys = self.receivers_by_order.get((key_of(domain.code), key_of(po_number)), [])
             found = (self.receivers.get(domain.code, key) for key in keys)
             yield from (r for r in found if r is not None and r.open_quantity > 0)
         elif table is OpenReceiver:
-            records = self.receivers.records(_scope(table, domain))
+            records = self.receivers.records(scope_of(table, domain))
             yield from (r for r in records if r.open_quantity > 0)
         else:
-            yield from self._stores[table].records(_scope(table, domain, shared_set))
+            yield from self._stores[table].records(scope_of(table, domain, shared_set))
 
     def find(
         self,
@@ -343,12 +287,12 @@ class TenantState:
                 [] if supplier is None or domain is None else [self._mfg_supplier(domain, supplier)]
             )
         if table is POLine and "po_number" in params:
-            order = self.purchase_orders.get(_scope(PurchaseOrder, domain), params["po_number"])
+            order = self.purchase_orders.get(scope_of(PurchaseOrder, domain), params["po_number"])
             return [] if order is None else order.lines.values()
         key = _KEYS.get(table)
         if key is None or key not in params:
             return None
-        found = self._stores[table].get(_scope(table, domain, shared_set), params[key])
+        found = self._stores[table].get(scope_of(table, domain, shared_set), params[key])
         return [] if found is None else [found]
 
     def purchase_order(self, domain: Domain, number: str) -> PurchaseOrder | None:
@@ -384,7 +328,7 @@ class TenantState:
         issues: Iterable[Issue] = (),
     ) -> WriteResult:
         """Apply every entry, or none of them if any fails."""
-        call = _Call(user, default_domain, now)
+        call = Call(user, default_domain, now)
         call.issues.extend(issues)
         writer = self._writers[table]
         records: list[Record] = []
@@ -401,7 +345,7 @@ class TenantState:
         self, values: Values, attribute: str, *, default_domain: Domain | None, now: datetime
     ) -> tuple[POLine | None, list[Issue]]:
         """Default and check one changed field of an unsaved PO line (``fieldChangeV2``)."""
-        call = _Call("", default_domain, now)
+        call = Call("", default_domain, now)
         if attribute not in LINE_FIELD_GROUPS:
             call.flag(
                 POLine,
@@ -412,7 +356,7 @@ class TenantState:
                 label="a purchase order line",
             )
             return None, call.issues
-        domain = self._domain(values, call, POLine)
+        domain = self.setup.domain_of(values, call, POLine)
         order = self._order_of_line(domain, values, call) if domain else None
         if domain is None or order is None:
             return None, call.issues
@@ -433,143 +377,21 @@ class TenantState:
 
     # --- helpers shared by the writers ----------------------------------------------------------
 
-    def _stamp_new(self, record: Record, user: str, now: datetime) -> None:
-        record.rowid = next(self._rowids)
-        record.version = 1
-        record.modified_at = now
-        record.modified_by = user
-
-    def _stamp_draft(self, draft: Record, old: Record, call: _Call) -> None:
-        draft.version = old.version + 1
-        draft.modified_at = call.now
-        draft.modified_by = call.user
-
-    def _touch(self, record: Record, call: _Call) -> None:
-        call.journal.set(record, "version", record.version + 1)
-        call.journal.set(record, "modified_at", call.now)
-        call.journal.set(record, "modified_by", call.user)
-
-    def _next(self, name: str, call: _Call | None) -> int:
-        value = self.sequences.get(name, 0) + 1
-        if call is None:
-            self.sequences[name] = value
-        else:
-            call.journal.put(self.sequences, name, value)
-        return value
-
-    def _domain(self, values: Values, call: _Call, table: type) -> Domain | None:
-        """The record's ``domainCode``, else the request's; unknown or missing is a field error."""
-        code = values.text("domain") if values.has("domain") else values.domain_code
-        if code:
-            domain = self.domain(code)
-            if domain is None:
-                call.flag(table, "domain", code, m.NOT_FOUND, label="Domain", value=code)
-            return domain
-        if call.default_domain is not None:
-            return call.default_domain
-        call.flag(table, "domain", "", m.REQUIRED, label="Domain")
-        return None
-
-    def _shared_set(
-        self, values: Values, call: _Call, table: type
-    ) -> tuple[str, Domain | None] | None:
-        """Where a shared-set record lives: ``sharedSetCode`` if sent, else its domain's set."""
-        if values.shared_set_code:
-            if key_of(values.shared_set_code) not in self.shared_sets:
-                call.flag(
-                    table,
-                    "shared_set",
-                    values.shared_set_code,
-                    m.NOT_FOUND,
-                    label="Shared set",
-                    value=values.shared_set_code,
-                )
-                return None
-            domain = self.domain(values.domain_code) if values.domain_code else None
-            return values.shared_set_code, domain or call.default_domain
-        domain = self._domain(values, call, table)
-        if domain is None:
-            return None
-        return _scope(table, domain), domain
-
-    def _hash_ok(self, existing: Record, values: Values, call: _Call, table: type) -> bool:
-        """Optimistic locking: an update or delete must echo the current concurrency hash."""
-        if not values.concurrency_hash:
-            call.flag(table, "concurrency_hash", "", m.HASH_REQUIRED)
-            return False
-        if values.concurrency_hash != existing.concurrency_hash:
-            call.flag(table, "concurrency_hash", values.concurrency_hash, m.STALE)
-            return False
-        return True
-
-    def _unchanged(
-        self, existing: object, values: Values, attributes: Iterable[str], call: _Call, table: type
-    ) -> bool:
-        """Key-like fields may be echoed on update but not changed."""
-        ok = True
-        for attribute in attributes:
-            if not values.has(attribute):
-                continue
-            sent = values.data.get(attribute)
-            current = getattr(existing, attribute)
-            same = (
-                key_of(sent) == key_of(current)
-                if isinstance(sent, str) and isinstance(current, str)
-                else sent == current
-            )
-            if not same:
-                call.flag(table, attribute, sent, m.NOT_CHANGEABLE)
-                ok = False
-        return ok
-
-    def _lookup(
-        self,
-        store: Table[M],
-        scope: str,
-        code: str,
-        call: _Call,
-        table: type,
-        field: str,
-        label: str,
-        *,
-        required: bool = True,
-    ) -> M | None:
-        """A referenced master record, flagging it when blank, unknown or inactive."""
-        if not code.strip():
-            if required:
-                call.flag(table, field, code, m.REQUIRED, label=label)
-            return None
-        found = store.get(scope, code)
-        if found is None:
-            call.flag(table, field, code, m.NOT_FOUND, label=label, value=code)
-            return None
-        if not getattr(found, "is_active", True):
-            call.flag(table, field, code, m.INACTIVE, label=label, value=code)
-        return found
-
-    def _supplier(self, domain: Domain, code: str, call: _Call, table: type) -> Supplier | None:
-        return self._lookup(
+    def _supplier(self, domain: Domain, code: str, call: Call, table: type) -> Supplier | None:
+        return lookup(
             self.suppliers, domain.supplier_set, code, call, table, "supplier", "Supplier"
         )
-
-    def _check_currency(self, code: str, call: _Call, table: type) -> None:
-        if key_of(code) not in self.currencies:
-            call.flag(table, "currency", code, m.NOT_FOUND, label="Currency", value=code)
-
-    def _check_terms(self, code: str, call: _Call, table: type) -> None:
-        if code and key_of(code) not in self.credit_terms:
-            call.flag(table, "credit_terms", code, m.NOT_FOUND, label="Credit terms", value=code)
 
     def _check_coding(
         self,
         domain: Domain,
         line: POLine | ExpenseLine,
-        call: _Call,
+        call: Call,
         table: type,
     ) -> None:
         """GL account, sub-account, cost centre and project as the account's analysis demands."""
         scope = domain.account_set
-        account = self._lookup(
+        account = lookup(
             self.gl_accounts, scope, line.gl_account, call, table, "gl_account", "GL account"
         )
         if account is None:
@@ -601,12 +423,12 @@ class TenantState:
                     label=label,
                 )
             elif code:
-                self._lookup(store, scope, code, call, table, attribute, label.capitalize())
+                lookup(store, scope, code, call, table, attribute, label.capitalize())
 
     # --- master data ----------------------------------------------------------------------------
 
     def _write_master(
-        self, values: Values, call: _Call, check: Callable[[Any, Domain | None, _Call], None]
+        self, values: Values, call: Call, check: Callable[[Any, Domain | None, Call], None]
     ) -> Record | None:
         """Create, change or delete one master record, unique by code within its scope.
 
@@ -617,9 +439,9 @@ class TenantState:
         shared = issubclass(table, SharedRecord)
         scope_attribute = "shared_set" if shared else "domain"
         if shared:
-            scope = self._shared_set(values, call, table)
+            scope = self.setup.shared_set_of(values, call, table)
         else:
-            found = self._domain(values, call, table)
+            found = self.setup.domain_of(values, call, table)
             scope = None if found is None else (found.code, found)
         if scope is None:
             return None
@@ -643,13 +465,13 @@ class TenantState:
             check(record, domain, call)
             if call.errors() > before:
                 return None
-            self._stamp_new(record, call.user, call.now)
+            self.sequences.stamp_new(record, call.user, call.now)
             call.journal.put(index, key_of(code), record)
             return record
         if existing is None:
             call.flag(table, "code", code, m.NOT_FOUND, label=label, value=code)
             return None
-        if not self._hash_ok(existing, values, call, table):
+        if not hash_ok(existing, values, call, table):
             return None
         if values.operation == "delete":
             call.journal.pop(index, key_of(code))
@@ -659,19 +481,19 @@ class TenantState:
         check(draft, domain, call)
         if call.errors() > before:
             return None
-        self._stamp_draft(draft, existing, call)
+        call.stamp_draft(draft, existing)
         call.journal.put(index, key_of(code), draft)
         return draft
 
-    def _write_supplier(self, values: Values, call: _Call) -> Record | None:
+    def _write_supplier(self, values: Values, call: Call) -> Record | None:
         """Suppliers need a name, a known currency (default: the base one) and terms."""
 
-        def check(record: Supplier, domain: Domain | None, call: _Call) -> None:
+        def check(record: Supplier, domain: Domain | None, call: Call) -> None:
             if not record.name.strip():
                 call.flag(Supplier, "name", record.name, m.REQUIRED, label="Name")
-            record.currency = record.currency or self.base_currency
-            self._check_currency(record.currency, call, Supplier)
-            self._check_terms(record.credit_terms, call, Supplier)
+            record.currency = record.currency or self.setup.base_currency
+            self.setup.check_currency(record.currency, call, Supplier)
+            self.setup.check_terms(record.credit_terms, call, Supplier)
 
         return self._write_master(values, call, check)
 
@@ -692,9 +514,9 @@ class TenantState:
             modified_by=supplier.modified_by,
         )
 
-    def _write_mfg_supplier(self, values: Values, call: _Call) -> Record | None:
+    def _write_mfg_supplier(self, values: Values, call: Call) -> Record | None:
         """Change a supplier's site and daybook set in one domain; QAD makes the record itself."""
-        domain = self._domain(values, call, MfgSupplier)
+        domain = self.setup.domain_of(values, call, MfgSupplier)
         if domain is None:
             return None
         if values.operation != "update":
@@ -714,23 +536,23 @@ class TenantState:
             call.flag(MfgSupplier, "code", code, m.NOT_FOUND, label="Supplier", value=code or "''")
             return None
         current = self._mfg_supplier(domain, supplier)
-        if not self._hash_ok(current, values, call, MfgSupplier):
+        if not hash_ok(current, values, call, MfgSupplier):
             return None
         draft = attrs.evolve(current)
         values.assign(draft, exclude=("domain", "code"))
         if draft.site and draft.site not in domain.sites:
             call.flag(MfgSupplier, "site", draft.site, m.NOT_FOUND, label="Site", value=draft.site)
             return None
-        self._stamp_draft(draft, current, call)
+        call.stamp_draft(draft, current)
         call.journal.put(self.mfg_suppliers.scope(domain.code), key_of(code), draft)
         return draft
 
-    def _write_item(self, values: Values, call: _Call) -> Record | None:
+    def _write_item(self, values: Values, call: Call) -> Record | None:
         """Items need, if given, a known active default account."""
 
-        def check(record: Item, domain: Domain | None, call: _Call) -> None:
+        def check(record: Item, domain: Domain | None, call: Call) -> None:
             if record.gl_account and domain is not None:
-                self._lookup(
+                lookup(
                     self.gl_accounts,
                     domain.account_set,
                     record.gl_account,
@@ -742,10 +564,10 @@ class TenantState:
 
         return self._write_master(values, call, check)
 
-    def _write_gl_account(self, values: Values, call: _Call) -> Record | None:
+    def _write_gl_account(self, values: Values, call: Call) -> Record | None:
         """GL accounts need a known analysis type."""
 
-        def check(record: GLAccount, domain: Domain | None, call: _Call) -> None:
+        def check(record: GLAccount, domain: Domain | None, call: Call) -> None:
             if record.analysis_type not in ANALYSIS_TYPES:
                 call.flag(
                     GLAccount,
@@ -758,16 +580,16 @@ class TenantState:
 
         return self._write_master(values, call, check)
 
-    def _write_analysis_code(self, values: Values, call: _Call) -> Record | None:
+    def _write_analysis_code(self, values: Values, call: Call) -> Record | None:
         """Cost centres, sub-accounts and projects carry no rules beyond their unique code."""
         return self._write_master(values, call, lambda record, domain, call: None)
 
     # --- purchase orders ------------------------------------------------------------------------
 
-    def _check_header(self, domain: Domain, order: PurchaseOrder, call: _Call) -> None:
+    def _check_header(self, domain: Domain, order: PurchaseOrder, call: Call) -> None:
         """Header rules: known currency, terms and site, status O/C/X, positive rate."""
-        self._check_currency(order.currency, call, PurchaseOrder)
-        self._check_terms(order.credit_terms, call, PurchaseOrder)
+        self.setup.check_currency(order.currency, call, PurchaseOrder)
+        self.setup.check_terms(order.credit_terms, call, PurchaseOrder)
         if key_of(order.ship_to) not in {key_of(s) for s in domain.sites}:
             call.flag(
                 PurchaseOrder,
@@ -805,9 +627,9 @@ class TenantState:
                 ordered=order.order_date.isoformat(),
             )
 
-    def _write_purchase_order(self, values: Values, call: _Call) -> Record | None:
+    def _write_purchase_order(self, values: Values, call: Call) -> Record | None:
         """Create (with lines), change (header and lines) or delete a PO."""
-        domain = self._domain(values, call, PurchaseOrder)
+        domain = self.setup.domain_of(values, call, PurchaseOrder)
         if domain is None:
             return None
         index = self.purchase_orders.scope(domain.code)
@@ -823,7 +645,7 @@ class TenantState:
         if existing is None:
             call.flag(PurchaseOrder, "number", number, m.NOT_FOUND, label=_PO, value=number or "''")
             return None
-        if not self._hash_ok(existing, values, call, PurchaseOrder):
+        if not hash_ok(existing, values, call, PurchaseOrder):
             return None
         if values.operation == "delete":
             if not _deletable(existing, number, call):
@@ -833,7 +655,7 @@ class TenantState:
         return self._change_purchase_order(domain, existing, values, call)
 
     def _create_purchase_order(
-        self, domain: Domain, number: str, values: Values, call: _Call
+        self, domain: Domain, number: str, values: Values, call: Call
     ) -> PurchaseOrder | None:
         """A new PO: header defaults from the supplier and domain, every line a create."""
         before = call.errors()
@@ -859,16 +681,16 @@ class TenantState:
                 self._line_create(domain, order, line_values, call)
         if call.errors() > before:
             return None
-        self._stamp_new(order, call.user, call.now)
+        self.sequences.stamp_new(order, call.user, call.now)
         call.journal.put(self.purchase_orders.scope(domain.code), key_of(order.number), order)
         return order
 
     def _change_purchase_order(
-        self, domain: Domain, existing: PurchaseOrder, values: Values, call: _Call
+        self, domain: Domain, existing: PurchaseOrder, values: Values, call: Call
     ) -> PurchaseOrder | None:
         """The header changed (never its supplier or currency) and each line sent written."""
         before = call.errors()
-        if not self._unchanged(existing, values, ("supplier", "currency"), call, PurchaseOrder):
+        if not unchanged(existing, values, ("supplier", "currency"), call, PurchaseOrder):
             return None
         draft = attrs.evolve(existing, lines=dict(existing.lines))
         values.assign(draft, exclude=("domain", "number", "supplier", "currency"))
@@ -877,31 +699,31 @@ class TenantState:
             self._line_write(domain, draft, line_values, call, require_hash=False)
         if call.errors() > before:
             return None
-        self._stamp_draft(draft, existing, call)
+        call.stamp_draft(draft, existing)
         call.journal.put(self.purchase_orders.scope(domain.code), key_of(existing.number), draft)
         return draft
 
-    def _po_number(self, domain: Domain, call: _Call | None) -> str:
+    def _po_number(self, domain: Domain, call: Call | None) -> str:
         while True:
-            number = f"PO{self._next('po:' + key_of(domain.code), call):06d}"
+            number = f"PO{self.sequences.next('po:' + key_of(domain.code), call):06d}"
             if self.purchase_orders.get(domain.code, number) is None:
                 return number
 
-    def _order_of_line(self, domain: Domain, values: Values, call: _Call) -> PurchaseOrder | None:
+    def _order_of_line(self, domain: Domain, values: Values, call: Call) -> PurchaseOrder | None:
         number = values.text("po_number")
-        return self._lookup(
+        return lookup(
             self.purchase_orders, domain.code, number, call, POLine, "po_number", "Purchase order"
         )
 
-    def _write_po_line(self, values: Values, call: _Call) -> Record | None:
+    def _write_po_line(self, values: Values, call: Call) -> Record | None:
         """A line written on its own (the grid commit or ``purchaseOrderLines``)."""
-        domain = self._domain(values, call, POLine)
+        domain = self.setup.domain_of(values, call, POLine)
         order = self._order_of_line(domain, values, call) if domain else None
         if domain is None or order is None:
             return None
         line = self._line_write(domain, order, values, call, require_hash=True)
         if line is not None:
-            self._touch(order, call)
+            call.touch(order)
         return line
 
     def _line_write(
@@ -909,7 +731,7 @@ class TenantState:
         domain: Domain,
         order: PurchaseOrder,
         values: Values,
-        call: _Call,
+        call: Call,
         *,
         require_hash: bool,
     ) -> POLine | None:
@@ -922,7 +744,7 @@ class TenantState:
         if existing is None:
             call.flag(POLine, "line", number, m.NOT_FOUND, label="Purchase order line", value=ref)
             return None
-        if require_hash and not self._hash_ok(existing, values, call, POLine):
+        if require_hash and not hash_ok(existing, values, call, POLine):
             return None
         if values.operation == "delete":
             if existing.quantity_received > 0:
@@ -939,12 +761,12 @@ class TenantState:
         self._check_line(domain, order, draft, call)
         if call.errors() > before:
             return None
-        self._stamp_draft(draft, existing, call)
+        call.stamp_draft(draft, existing)
         call.journal.put(order.lines, number, draft)
         return draft
 
     def _line_create(
-        self, domain: Domain, order: PurchaseOrder, values: Values, call: _Call
+        self, domain: Domain, order: PurchaseOrder, values: Values, call: Call
     ) -> POLine | None:
         """Add a line, numbered from the caller or the order's next number."""
         number = values.integer("line") if values.has("line") else 0
@@ -967,7 +789,7 @@ class TenantState:
         self._check_line(domain, order, line, call)
         if call.errors() > before:
             return None
-        self._stamp_new(line, call.user, call.now)
+        self.sequences.stamp_new(line, call.user, call.now)
         call.journal.put(order.lines, number, line)
         call.journal.set(order, "next_line", max(order.next_line, number + 1))
         return line
@@ -989,7 +811,7 @@ class TenantState:
         domain: Domain,
         order: PurchaseOrder,
         line: POLine,
-        call: _Call,
+        call: Call,
         *,
         only: str = "",
     ) -> None:
@@ -1001,7 +823,7 @@ class TenantState:
         if wanted("site") and key_of(line.site) not in {key_of(s) for s in domain.sites}:
             call.flag(POLine, "site", line.site, m.NOT_FOUND, label="Site", value=line.site or "''")
         if wanted("item"):
-            self._lookup(self.items, domain.code, line.item, call, POLine, "item", "Item")
+            lookup(self.items, domain.code, line.item, call, POLine, "item", "Item")
         if wanted("quantity_ordered"):
             if line.quantity_ordered <= 0:
                 call.flag(
@@ -1050,9 +872,9 @@ class TenantState:
 
     # --- receipts -------------------------------------------------------------------------------
 
-    def _write_receipt(self, values: Values, call: _Call) -> Record | None:
+    def _write_receipt(self, values: Values, call: Call) -> Record | None:
         """Post a receipt against one open PO; receipts cannot be changed afterwards."""
-        domain = self._domain(values, call, Receipt)
+        domain = self.setup.domain_of(values, call, Receipt)
         if domain is None:
             return None
         if values.operation != "create":
@@ -1073,7 +895,7 @@ class TenantState:
                 Receipt, "receiver", receiver, m.ALREADY_EXISTS, label="Receiver", value=receiver
             )
             return None
-        order = self._lookup(
+        order = lookup(
             self.purchase_orders,
             domain.code,
             values.text("po_number"),
@@ -1115,15 +937,15 @@ class TenantState:
         if call.errors() > before:
             return None
         receipt.receiver = receiver or self._receiver_number(domain, call)
-        self._stamp_new(receipt, call.user, call.now)
+        self.sequences.stamp_new(receipt, call.user, call.now)
         call.journal.put(index, key_of(receipt.receiver), receipt)
         for line in receipt.lines:
             self._post_receipt_line(domain, order, receipt, line, call)
-        self._touch(order, call)
+        call.touch(order)
         return receipt
 
     def _receipt_line(
-        self, order: PurchaseOrder, values: Values, seen: set[int], call: _Call
+        self, order: PurchaseOrder, values: Values, seen: set[int], call: Call
     ) -> ReceiptLine | None:
         """One receipt line: a known open PO line, positive, within the open quantity."""
         number = values.integer("po_line")
@@ -1163,7 +985,8 @@ class TenantState:
                 ReceiptLine, "quantity", line.quantity, m.NOT_POSITIVE, label="Quantity received"
             )
             return None
-        allowed = po_line.quantity_ordered * (HUNDRED + self.tolerances.over_receipt_pct) / HUNDRED
+        over = self.setup.tolerances.over_receipt_pct
+        allowed = po_line.quantity_ordered * (HUNDRED + over) / HUNDRED
         if po_line.quantity_received + line.quantity > allowed:
             call.flag(
                 ReceiptLine,
@@ -1183,12 +1006,12 @@ class TenantState:
         order: PurchaseOrder,
         receipt: Receipt,
         line: ReceiptLine,
-        call: _Call,
+        call: Call,
     ) -> None:
         """Raise the PO line's received quantity and open a receiver for it."""
         po_line = order.lines[line.po_line]
         call.journal.set(po_line, "quantity_received", po_line.quantity_received + line.quantity)
-        self._touch(po_line, call)
+        call.touch(po_line)
         receiver = OpenReceiver(
             domain=domain.code,
             receiver=receipt.receiver,
@@ -1201,7 +1024,7 @@ class TenantState:
             unit_cost=po_line.purchase_cost,
             currency=order.currency,
         )
-        self._stamp_new(receiver, call.user, call.now)
+        self.sequences.stamp_new(receiver, call.user, call.now)
         key = _receiver_key(receipt.receiver, line.po_line)
         call.journal.put(self.receivers.scope(domain.code), key, receiver)
         by_line = self.receivers_by_line.setdefault(
@@ -1213,15 +1036,15 @@ class TenantState:
         )
         call.journal.append(by_order, key)
 
-    def _receiver_number(self, domain: Domain, call: _Call) -> str:
+    def _receiver_number(self, domain: Domain, call: Call) -> str:
         while True:
-            number = f"RC{self._next('rc:' + key_of(domain.code), call):06d}"
+            number = f"RC{self.sequences.next('rc:' + key_of(domain.code), call):06d}"
             if self.receipts.get(domain.code, number) is None:
                 return number
 
     # --- supplier invoices ----------------------------------------------------------------------
 
-    def _find_invoice(self, domain: Domain, values: Values, call: _Call) -> SupplierInvoice | None:
+    def _find_invoice(self, domain: Domain, values: Values, call: Call) -> SupplierInvoice | None:
         """The invoice an update names, by ``supplierInvoiceId`` or supplier + reference."""
         if values.has("id"):
             found = self.invoices.get(domain.code, str(values.integer("id")))
@@ -1254,9 +1077,9 @@ class TenantState:
                 return found
         return None
 
-    def _write_invoice(self, values: Values, call: _Call) -> Record | None:
+    def _write_invoice(self, values: Values, call: Call) -> Record | None:
         """Create, change (dates and references only) or delete a supplier invoice."""
-        domain = self._domain(values, call, SupplierInvoice)
+        domain = self.setup.domain_of(values, call, SupplierInvoice)
         if domain is None:
             return None
         entity = values.text("entity")
@@ -1273,12 +1096,12 @@ class TenantState:
         if values.operation == "create":
             return self._create_invoice(domain, values, call)
         existing = self._find_invoice(domain, values, call)
-        if existing is None or not self._hash_ok(existing, values, call, SupplierInvoice):
+        if existing is None or not hash_ok(existing, values, call, SupplierInvoice):
             return None
         if values.operation == "delete":
             return self._delete_invoice(domain, existing, call)
         fixed = ("supplier", "reference", "invoice_type", "currency")
-        if not self._unchanged(existing, values, fixed, call, SupplierInvoice):
+        if not unchanged(existing, values, fixed, call, SupplierInvoice):
             return None
         relined = [
             attribute
@@ -1305,7 +1128,7 @@ class TenantState:
         values.assign(draft, exclude=("domain", "entity", *fixed, *_INVOICE_LINES, "total"))
         if (relined or amounts) and not self._reline_invoice(domain, existing, draft, values, call):
             return None
-        self._stamp_draft(draft, existing, call)
+        call.stamp_draft(draft, existing)
         call.journal.put(self.invoices.scope(domain.code), str(existing.id), draft)
         call.journal.put(self.invoice_refs, _reference_key(domain, existing), draft)
         return draft
@@ -1316,7 +1139,7 @@ class TenantState:
         existing: SupplierInvoice,
         draft: SupplierInvoice,
         values: Values,
-        call: _Call,
+        call: Call,
     ) -> bool:
         """Replace an unpaid invoice's lines and amounts: its matches are given back to their
         receivers and the new lines matched afresh, as when it was created."""
@@ -1357,9 +1180,7 @@ class TenantState:
             self._post_match(domain, match, match.quantity, call)
         return True
 
-    def _create_invoice(
-        self, domain: Domain, values: Values, call: _Call
-    ) -> SupplierInvoice | None:
+    def _create_invoice(self, domain: Domain, values: Values, call: Call) -> SupplierInvoice | None:
         """A new invoice: unique reference per entity, supplier and type, matched lines."""
         before = call.errors()
         supplier = self._supplier(domain, values.text("supplier"), call, SupplierInvoice)
@@ -1401,8 +1222,8 @@ class TenantState:
         invoice.is_open = expected != 0
         status = "hold" if on_hold else ("matched" if matches else "initial")
         invoice.status = n.INVOICE_STATUS[status]
-        invoice.id = self._next("invoice", call)
-        self._stamp_new(invoice, call.user, call.now)
+        invoice.id = self.sequences.next("invoice", call)
+        self.sequences.stamp_new(invoice, call.user, call.now)
         call.journal.put(self.invoices.scope(domain.code), str(invoice.id), invoice)
         call.journal.put(self.invoice_refs, _reference_key(domain, invoice), invoice)
         for match in matches:
@@ -1410,7 +1231,7 @@ class TenantState:
         return invoice
 
     def _reference_taken(
-        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: _Call
+        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: Call
     ) -> bool:
         """CInvoiceForDuplicateReference [N19]: one reference per entity, supplier and type."""
         invoice_type = values.text("invoice_type") or n.INVOICE_TYPE["invoice"]
@@ -1435,7 +1256,7 @@ class TenantState:
         return True
 
     def _new_invoice(
-        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: _Call
+        self, domain: Domain, supplier: Supplier, reference: str, values: Values, call: Call
     ) -> SupplierInvoice:
         """The invoice header as sent, its defaults filled from the supplier, its fields checked."""
         invoice = SupplierInvoice(domain=domain.code, entity=domain.entity)
@@ -1446,9 +1267,9 @@ class TenantState:
         invoice.invoice_date = invoice.invoice_date or call.today
         invoice.posting_date = invoice.posting_date or invoice.invoice_date
         if invoice.due_date is None:
-            days = self.credit_terms.get(key_of(supplier.credit_terms), 0)
+            days = self.setup.due_days(supplier.credit_terms)
             invoice.due_date = invoice.invoice_date + timedelta(days=days)
-        self._check_currency(invoice.currency, call, SupplierInvoice)
+        self.setup.check_currency(invoice.currency, call, SupplierInvoice)
         if invoice.invoice_type not in INVOICE_TYPES:
             call.flag(
                 SupplierInvoice,
@@ -1462,7 +1283,7 @@ class TenantState:
             call.flag(SupplierInvoice, "tax", invoice.tax, m.NEGATIVE, label="Tax")
         return invoice
 
-    def _expense_line(self, domain: Domain, values: Values, call: _Call) -> ExpenseLine:
+    def _expense_line(self, domain: Domain, values: Values, call: Call) -> ExpenseLine:
         """A non-PO line: account coding as the GL account demands, positive amount."""
         line = ExpenseLine()
         values.assign(line)
@@ -1476,7 +1297,7 @@ class TenantState:
         domain: Domain,
         invoice: SupplierInvoice,
         matches: list[MatchingLine],
-        call: _Call,
+        call: Call,
     ) -> bool:
         """The three-way match: each line against its receiver, quantity and price.
 
@@ -1485,7 +1306,7 @@ class TenantState:
         pending: dict[str, Decimal] = {}
         on_hold = False
         for match in matches:
-            order = self._lookup(
+            order = lookup(
                 self.purchase_orders,
                 domain.code,
                 match.po_number,
@@ -1504,7 +1325,7 @@ class TenantState:
                 continue
             key = _receiver_key(receiver.receiver, receiver.po_line)
             pending[key] = pending.get(key, ZERO) + match.quantity
-            held = _price_outside_tolerance(self.tolerances, receiver, match, call)
+            held = _price_outside_tolerance(self.setup.tolerances, receiver, match, call)
             on_hold = on_hold or held
         return on_hold
 
@@ -1514,7 +1335,7 @@ class TenantState:
         order: PurchaseOrder,
         match: MatchingLine,
         pending: Mapping[str, Decimal],
-        call: _Call,
+        call: Call,
     ) -> OpenReceiver | None:
         """The open receiver a matching line names; blank or closed ones are errors."""
         open_ones = [
@@ -1552,7 +1373,7 @@ class TenantState:
         return None
 
     def _post_match(
-        self, domain: Domain, match: MatchingLine, quantity: Decimal, call: _Call
+        self, domain: Domain, match: MatchingLine, quantity: Decimal, call: Call
     ) -> None:
         """Move ``quantity`` (negative to reverse) between a receiver and its PO line."""
         receiver = self.receivers.get(domain.code, _receiver_key(match.receiver, match.po_line))
@@ -1562,14 +1383,14 @@ class TenantState:
         call.journal.set(receiver, "quantity_matched", receiver.quantity_matched + quantity)
         if match.is_pvod_finished:
             call.journal.set(receiver, "is_finished", quantity > 0)
-        self._touch(receiver, call)
+        call.touch(receiver)
         po_line = order.lines[match.po_line]
         call.journal.set(po_line, "quantity_invoiced", po_line.quantity_invoiced + quantity)
-        self._touch(po_line, call)
-        self._touch(order, call)
+        call.touch(po_line)
+        call.touch(order)
 
     def _delete_invoice(
-        self, domain: Domain, invoice: SupplierInvoice, call: _Call
+        self, domain: Domain, invoice: SupplierInvoice, call: Call
     ) -> SupplierInvoice | None:
         """Remove an unpaid invoice and give its matched quantities back."""
         if invoice.balance != invoice.total:
@@ -1589,9 +1410,9 @@ class TenantState:
 
     # --- supplier payments ----------------------------------------------------------------------
 
-    def _write_payment(self, values: Values, call: _Call) -> Record | None:
+    def _write_payment(self, values: Values, call: Call) -> Record | None:
         """Create, change (external reference only) or void (``D``) a payment."""
-        domain = self._domain(values, call, SupplierPayment)
+        domain = self.setup.domain_of(values, call, SupplierPayment)
         if domain is None:
             return None
         index = self.payments.scope(domain.code)
@@ -1619,12 +1440,12 @@ class TenantState:
                 value=number or "''",
             )
             return None
-        if not self._hash_ok(existing, values, call, SupplierPayment):
+        if not hash_ok(existing, values, call, SupplierPayment):
             return None
         if values.operation == "delete":
             return self._void_payment(domain, existing, call)
         fixed = ("supplier", "payment_date", "bank_gl_account", "currency", "amount")
-        if not self._unchanged(existing, values, fixed, call, SupplierPayment):
+        if not unchanged(existing, values, fixed, call, SupplierPayment):
             return None
         if values.has("allocations") and not _same_rows(
             existing.allocations, values.lines("allocations")
@@ -1633,12 +1454,12 @@ class TenantState:
             return None
         draft = attrs.evolve(existing)
         values.assign(draft, exclude=("domain", "entity", "number", *fixed))
-        self._stamp_draft(draft, existing, call)
+        call.stamp_draft(draft, existing)
         call.journal.put(index, key_of(number), draft)
         return draft
 
     def _create_payment(
-        self, domain: Domain, values: Values, number: str, call: _Call
+        self, domain: Domain, values: Values, number: str, call: Call
     ) -> SupplierPayment | None:
         """A new payment: every allocation settles an open invoice of its supplier."""
         before = call.errors()
@@ -1650,7 +1471,7 @@ class TenantState:
         payment.supplier = supplier.code
         payment.currency = payment.currency or supplier.currency
         payment.payment_date = payment.payment_date or call.today
-        self._lookup(
+        lookup(
             self.gl_accounts,
             domain.account_set,
             payment.bank_gl_account,
@@ -1687,7 +1508,7 @@ class TenantState:
         payment.allocations = [a for a, _ in targets]
         year = payment.payment_date.year
         payment.number = number or self._payment_number(domain, year, call)
-        self._stamp_new(payment, call.user, call.now)
+        self.sequences.stamp_new(payment, call.user, call.now)
         call.journal.put(self.payments.scope(domain.code), key_of(payment.number), payment)
         for allocation, invoice in targets:
             self._settle(invoice, allocation.amount + allocation.discount, call)
@@ -1699,7 +1520,7 @@ class TenantState:
         payment: SupplierPayment,
         allocation: Allocation,
         settled: dict[int, Decimal],
-        call: _Call,
+        call: Call,
     ) -> SupplierInvoice | None:
         """The invoice an allocation settles, checked against balance and owner."""
         if allocation.invoice_id:
@@ -1767,15 +1588,15 @@ class TenantState:
         settled[invoice.id] = already + wanted
         return invoice
 
-    def _settle(self, invoice: SupplierInvoice, amount: Decimal, call: _Call) -> None:
+    def _settle(self, invoice: SupplierInvoice, amount: Decimal, call: Call) -> None:
         """Reduce (or, negative, restore) an invoice's balance and keep ``is_open`` in step."""
         balance = invoice.balance - amount
         call.journal.set(invoice, "balance", balance)
         call.journal.set(invoice, "is_open", balance != 0)
-        self._touch(invoice, call)
+        call.touch(invoice)
 
     def _void_payment(
-        self, domain: Domain, payment: SupplierPayment, call: _Call
+        self, domain: Domain, payment: SupplierPayment, call: Call
     ) -> SupplierPayment | None:
         """Void a payment: its allocations go back onto the invoices' balances."""
         if payment.status == n.PAYMENT_STATUS["void"]:
@@ -1788,12 +1609,12 @@ class TenantState:
             if invoice is not None:
                 self._settle(invoice, -(allocation.amount + allocation.discount), call)
         call.journal.set(payment, "status", n.PAYMENT_STATUS["void"])
-        self._touch(payment, call)
+        call.touch(payment)
         return payment
 
-    def _payment_number(self, domain: Domain, year: int, call: _Call) -> str:
+    def _payment_number(self, domain: Domain, year: int, call: Call) -> str:
         while True:
-            number = f"{year}{self._next(f'pay:{key_of(domain.code)}:{year}', call):06d}"
+            number = f"{year}{self.sequences.next(f'pay:{key_of(domain.code)}:{year}', call):06d}"
             if self.payments.get(domain.code, number) is None:
                 return number
 
@@ -1802,15 +1623,6 @@ def _match_line(values: Values) -> MatchingLine:
     line = MatchingLine()
     values.assign(line)
     return line
-
-
-def _scope(table: type, domain: Domain | None, shared_set: str = "") -> str:
-    """Where ``table``'s records seen from ``domain`` live: a shared set, else the domain."""
-    if not issubclass(table, SharedRecord):
-        return domain.code if domain is not None else ""
-    if shared_set or domain is None:
-        return shared_set
-    return domain.supplier_set if table is Supplier else domain.account_set
 
 
 def _equals(value: object, text: str) -> bool:
@@ -1854,7 +1666,7 @@ def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, 
 _PO = "Purchase order"
 
 
-def _deletable(order: PurchaseOrder, sent: str, call: _Call) -> bool:
+def _deletable(order: PurchaseOrder, sent: str, call: Call) -> bool:
     """A PO with anything received cannot be deleted (close or cancel it instead)."""
     if any(line.quantity_received > 0 for line in order.lines.values()):
         call.flag(PurchaseOrder, "number", sent, m.HAS_RECEIPTS, label=_PO, value=sent)
@@ -1862,7 +1674,7 @@ def _deletable(order: PurchaseOrder, sent: str, call: _Call) -> bool:
     return True
 
 
-def _new_order_line(values: Values, call: _Call) -> bool:
+def _new_order_line(values: Values, call: Call) -> bool:
     """Every line of a new PO is itself a create."""
     if values.operation == "create":
         return True
@@ -1882,7 +1694,7 @@ def _new_order_line(values: Values, call: _Call) -> bool:
 
 
 def _order_fits_invoice(
-    order: PurchaseOrder, invoice: SupplierInvoice, match: MatchingLine, call: _Call
+    order: PurchaseOrder, invoice: SupplierInvoice, match: MatchingLine, call: Call
 ) -> bool:
     """A matched PO belongs to the invoice's supplier and is in the invoice's currency."""
     if key_of(order.supplier) != key_of(invoice.supplier):
@@ -1911,7 +1723,7 @@ def _order_fits_invoice(
     return True
 
 
-def _match_line_valid(order: PurchaseOrder, match: MatchingLine, call: _Call) -> bool:
+def _match_line_valid(order: PurchaseOrder, match: MatchingLine, call: Call) -> bool:
     """The matched line exists on the PO, with a positive quantity and a price of 0 or more."""
     if match.po_line not in order.lines:
         ref = f"{match.po_number}/{match.po_line}"
@@ -1936,7 +1748,7 @@ def _match_line_valid(order: PurchaseOrder, match: MatchingLine, call: _Call) ->
 
 
 def _within_open_quantity(
-    receiver: OpenReceiver, match: MatchingLine, pending: Mapping[str, Decimal], call: _Call
+    receiver: OpenReceiver, match: MatchingLine, pending: Mapping[str, Decimal], call: Call
 ) -> bool:
     """A match takes no more than its receiver still holds, counting earlier lines of the call."""
     available = receiver.open_quantity - pending.get(
@@ -1959,7 +1771,7 @@ def _within_open_quantity(
 
 
 def _price_outside_tolerance(
-    tolerances: Tolerances, receiver: OpenReceiver, match: MatchingLine, call: _Call
+    tolerances: Tolerances, receiver: OpenReceiver, match: MatchingLine, call: Call
 ) -> bool:
     """Flag a price outside tolerance: an error when strict, else a warning that holds it.
 
