@@ -37,6 +37,7 @@ from mlconnector_sync._flow import (
     Match,
     Post,
     Rejected,
+    Settles,
     Skip,
     SourceRecord,
     WriteRefused,
@@ -551,9 +552,21 @@ class _UnitWorker:
         if len(matches) > 1:
             self._hold_duplicate(row, matches)
             return None
-        posted = self._move(
-            row, Event.POSTED, target_id=matches[0].target_id, posted_hash=row.intent_hash
-        )
+        target = matches[0].target_id
+        if isinstance(self.flow.sink, Settles) and document:
+            # before the ledger says posted, so a crash in between does the follow-up again
+            try:
+                self.flow.sink.settled(target, reference, document)
+            except Exception as error:
+                log.warning(
+                    "%s %s took effect as %s; its follow-up failed (%s), retried next run",
+                    self.flow.name,
+                    row.source_key,
+                    target,
+                    error,
+                )
+                return None
+        posted = self._move(row, Event.POSTED, target_id=target, posted_hash=row.intent_hash)
         if posted.needs_post:
             return self._move(
                 posted,

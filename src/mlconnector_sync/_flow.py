@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -22,6 +22,7 @@ __all__ = [
     "Post",
     "Pushed",
     "Rejected",
+    "Settles",
     "Sink",
     "Skip",
     "Source",
@@ -122,6 +123,16 @@ class Sink(Protocol):
 
     def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
         """Bring an existing target document up to ``document`` (and link it to ``reference``)."""
+
+
+@runtime_checkable
+class Settles(Protocol):
+    """A sink whose successful write has a follow-up (Procore's write-back of the target id)
+    that must also happen when the engine finds, by lookup, that a write of unknown outcome
+    took effect: after a timeout, or a crash between the write and the ledger."""
+
+    def settled(self, target_id: str, reference: str, document: Mapping[str, Any]) -> None:
+        """Do the follow-up for ``target_id``; never raises for the target's refusal."""
 
 
 @attrs.frozen

@@ -578,39 +578,41 @@ class ProcoreWriteBack:
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:
         written = self.inner.create(reference, document)
-        self._mark(reference, document, written)
+        self.settled(written.target_id, reference, document)
         return written
 
     def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
         written = self.inner.update(target_id, reference, document)
-        self._mark(reference, document, written)
+        self.settled(written.target_id, reference, document)
         return written
 
-    def _mark(self, reference: str, document: Mapping[str, Any], written: Written) -> None:
+    def settled(self, target_id: str, reference: str, document: Mapping[str, Any]) -> None:
+        """Mark the Procore record as synced to ``target_id`` (also after a write of unknown
+        outcome that lookup found had taken effect)."""
         record = document.get("procore")
         if not isinstance(record, Mapping):
             return
         kind, project, ident = record.get("kind"), int(record["project_id"]), int(record["id"])
-        data = f"{self.label} {written.target_id} ({reference})"
+        data = f"{self.label} {target_id} ({reference})"
         try:
             if kind == "requisition":
                 commitment = record.get("commitment_id")
                 self.client.requisitions.update(
                     project,
                     ident,
-                    origin_id=written.target_id,
+                    origin_id=target_id,
                     origin_data=data,
                     commitment_id=int(commitment) if commitment is not None else None,
                 )
             elif kind == "direct_cost":
                 self.client.direct_costs.update(
-                    project, ident, origin_id=written.target_id, origin_data=data
+                    project, ident, origin_id=target_id, origin_data=data
                 )
         except APIError as error:
             log.warning(
                 "posted %s %s as %s but could not mark it in Procore: %s",
                 kind,
                 ident,
-                written.target_id,
+                target_id,
                 error,
             )
