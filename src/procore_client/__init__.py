@@ -36,6 +36,7 @@ from procore_client._exceptions import (
 )
 from procore_client._models import (
     AccountingMethod,
+    Attachment,
     BulkTriggerResult,
     BusinessRegister,
     BusinessRegisterType,
@@ -44,6 +45,7 @@ from procore_client._models import (
     Company,
     ContractPayment,
     CostCode,
+    CurrencyConfiguration,
     Delivery,
     DeliveryOutcome,
     DeliveryStatus,
@@ -92,6 +94,7 @@ __all__ = [
     "RATE_LIMIT_HEADERS",
     "AccountingMethod",
     "AsyncProcoreClient",
+    "Attachment",
     "BulkTriggerResult",
     "BusinessRegister",
     "BusinessRegisterType",
@@ -100,6 +103,7 @@ __all__ = [
     "Company",
     "ContractPayment",
     "CostCode",
+    "CurrencyConfiguration",
     "Delivery",
     "DeliveryOutcome",
     "DeliveryStatus",

@@ -19,6 +19,7 @@ from procore_client._exceptions import ProcoreSyncError
 
 __all__ = [
     "AccountingMethod",
+    "Attachment",
     "BulkTriggerResult",
     "BusinessRegister",
     "BusinessRegisterType",
@@ -27,6 +28,7 @@ __all__ = [
     "Company",
     "ContractPayment",
     "CostCode",
+    "CurrencyConfiguration",
     "Delivery",
     "DeliveryOutcome",
     "DeliveryStatus",
@@ -232,6 +234,26 @@ class VendorRef:
 
 
 @attrs.frozen(kw_only=True, slots=False)
+class CurrencyConfiguration:
+    """The currency a record is kept in and, in a multi-currency project, its rate to the
+    project's base currency."""
+
+    currency_iso_code: str | None = None
+    currency_exchange_rate: Decimal | None = None
+    base_currency_iso_code: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class Attachment:
+    """A file attached to a record; ``url`` is where Procore serves it."""
+
+    id: int | None = None
+    url: str | None = None
+    filename: str | None = None
+    content_type: str | None = None
+
+
+@attrs.frozen(kw_only=True, slots=False)
 class _Record:
     """What most Procore records carry: an id, the ERP link (``origin_*``) and timestamps."""
 
@@ -282,6 +304,20 @@ class Project(_Record):
     completion_date: dt.date | None = None
     total_value: Decimal | None = None
     origin_code: str | None = None
+    accounting_project_number: str | None = None
+    project_stage: Ref | None = None
+    work_scope: str | None = None
+    delivery_method: str | None = None
+    sector: str | None = None
+    estimated_value: Decimal | None = None
+    estimated_budget: Decimal | None = None
+    projected_finish_date: dt.date | None = None
+    is_demo: bool | None = None
+    parent_job_id: int | None = None
+    owners_project_id: int | None = None
+    store_number: str | None = None
+    designated_market_area: str | None = None
+    county: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -384,6 +420,9 @@ class CostCode(_Record):
     standard_cost_code_id: int | None = None
     line_item_types: tuple[LineItemType, ...] = ()
     deleted_at: dt.datetime | None = None
+    sortable_code: str | None = None
+    biller: str | None = None
+    standard_cost_code_list_id: int | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -422,6 +461,10 @@ class RequisitionItem:
     work_completed_retainage_released_this_period: Decimal | None = None
     gross_amount: Decimal | None = None
     net_amount: Decimal | None = None
+    item_type: str | None = None
+    accounting_method: AccountingMethod | None = None
+    line_number: str | None = None
+    status: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -451,6 +494,11 @@ class Requisition(_Record):
     previous_requisition_id: int | None = None
     summary: RequisitionSummary | None = None
     items: tuple[RequisitionItem, ...] = ()
+    invoice_type: str | None = None
+    comment: str | None = None
+    currency_configuration: CurrencyConfiguration | None = None
+    action_policy: Mapping[str, Any] | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -471,6 +519,7 @@ class LineItem(_Record):
     cost_code: Ref | None = None
     wbs_code: Ref | None = None
     line_item_type: Ref | None = None
+    currency_configuration: CurrencyConfiguration | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -493,6 +542,11 @@ class DirectCost(_Record):
     line_items_count: int | None = None
     line_items: tuple[LineItem, ...] = ()
     deleted_at: dt.datetime | None = None
+    company: Ref | None = None
+    project: Ref | None = None
+    currency_configuration: CurrencyConfiguration | None = None
+    attachments: tuple[Attachment, ...] = ()
+    attachments_count: int | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -521,6 +575,19 @@ class _Contract(_Record):
     line_items: tuple[LineItem, ...] = ()
     origin_code: str | None = None
     deleted_at: dt.datetime | None = None
+    execution_date: dt.date | None = None
+    signed_contract_received_date: dt.date | None = None
+    letter_of_intent_date: dt.date | None = None
+    approval_letter_date: dt.date | None = None
+    returned_date: dt.date | None = None
+    assignee: Ref | None = None
+    pending_revised_contract: Decimal | None = None
+    total_draw_requests_amount: Decimal | None = None
+    currency_configuration: CurrencyConfiguration | None = None
+    requisitions_are_enabled: bool | None = None
+    billing_schedule_of_values_status: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    payments_issued: tuple[ContractPayment, ...] = ()
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -531,6 +598,9 @@ class WorkOrderContract(_Contract):
     contract_start_date: dt.date | None = None
     contract_estimated_completion_date: dt.date | None = None
     actual_completion_date: dt.date | None = None
+    issued_on_date: dt.date | None = None
+    inclusions: str | None = None
+    exclusions: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -581,6 +651,7 @@ class ContractPayment(_Record):
     date_payment_initiated: dt.datetime | None = None
     date_payment_settled: dt.datetime | None = None
     origin_code: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @attrs.frozen(kw_only=True, slots=False)
