@@ -595,8 +595,13 @@ def test_vendor_create_read_update(api: httpx.Client, clock: FakeClock) -> None:
     patched = api.patch(url, json={"city": "Calgary"}).json()["data"]
     assert (patched["city"], patched["name"]) == ("Calgary", "Zeta Tools")
     assert patched["dateModified"] > vendor["dateModified"]
-    replaced = api.put(url, json={**_VENDOR_REQUIRED, "name": "Zeta Tools Ltd."}).json()["data"]
+    replaced = api.put(
+        url, json={**_VENDOR_REQUIRED, "name": "Zeta Tools Ltd.", "external_id": "QAD-77"}
+    ).json()["data"]
     assert replaced["name"] == "Zeta Tools Ltd."
+    # a PUT replaces the record: what it leaves out goes back to the default
+    assert (replaced["city"], replaced["email"], replaced["overall_score"]) == (None, [], None)
+    assert replaced["dateModified"] >= patched["dateModified"]
     found = api.get("/api/v3/vendors/", params={"external_id": "QAD-77"}).json()["data"]
     assert [v["id"] for v in found] == [vendor["id"]]
 

@@ -445,17 +445,19 @@ class Handlers:
         return _single(render.vendor(req.tenant.create_vendor(fields)), status=201)
 
     def replace_vendor(self, req: ProcurifyRequest, key: str) -> httpx.Response:
-        """``PUT /api/v3/vendors/{id}/``: required fields must be present."""
-        return self._update_vendor(req, key, partial=False)
+        """``PUT /api/v3/vendors/{id}/``: required fields must be present, and every writable
+        field left out goes back to its default (the whole record is replaced)."""
+        vendor_id = _int_key(key)
+        req.tenant.vendor(vendor_id)
+        fields = validate(VENDOR_FIELDS, _body(req), partial=False)
+        writable = (f.attr for f in VENDOR_FIELDS)
+        return _single(render.vendor(req.tenant.replace_vendor(vendor_id, fields, writable)))
 
     def patch_vendor(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``PATCH /api/v3/vendors/{id}/``: only the fields sent change."""
-        return self._update_vendor(req, key, partial=True)
-
-    def _update_vendor(self, req: ProcurifyRequest, key: str, *, partial: bool) -> httpx.Response:
         vendor_id = _int_key(key)
         req.tenant.vendor(vendor_id)
-        fields = validate(VENDOR_FIELDS, _body(req), partial=partial)
+        fields = validate(VENDOR_FIELDS, _body(req), partial=True)
         return _single(render.vendor(req.tenant.update_vendor(vendor_id, fields)))
 
     # -- account codes -----------------------------------------------------------------

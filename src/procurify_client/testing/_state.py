@@ -907,6 +907,17 @@ class Tenant:
         self.changed()
         return vendor
 
+    def replace_vendor(
+        self, vendor_id: int, fields: dict[str, Any], writable: Iterable[str]
+    ) -> Vendor:
+        """A PUT: every ``writable`` attribute not in ``fields`` goes back to its default.
+
+        Read-only data (id, the vendor request, ``dateModified``'s stamp) is kept.
+        """
+        names = set(writable)
+        defaults = {f.name: f.default for f in attrs.fields(Vendor) if f.name in names}
+        return self.update_vendor(vendor_id, {**defaults, **fields})
+
     def create_account_code(self, fields: dict[str, Any]) -> AccountCode:
         """Add an account code; codes are unique within a tenant."""
         self._check_account_code(fields, None)
