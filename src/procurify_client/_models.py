@@ -298,6 +298,7 @@ class _VendorFields:
     tax: int | None = None
     is_1099_eligible: bool | None = None
     is_auto_email_po_enabled: bool | None = None
+    po_pdf_labels: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)
@@ -308,6 +309,7 @@ class Vendor(_VendorFields):
     name: str
     type: VendorType | None = None
     email: tuple[str, ...] = ()
+    overall_score: Decimal | None = None
     date_modified: dt.datetime | None = attrs.field(default=None, metadata={"wire": "dateModified"})
 
 

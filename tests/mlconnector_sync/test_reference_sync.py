@@ -1,11 +1,14 @@
 """The reference flows end to end on the in-process simulators: linking by natural key, an
-undecodable QAD record quarantined with its raw JSON while the rest post, deactivation."""
+undecodable QAD record quarantined with its raw JSON while the rest post, deactivation, and
+vendor updates that keep what Procurify owns."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 
+import attrs
 import httpx
 import pytest
 
@@ -22,6 +25,18 @@ from qad_client.testing import QADSimulator
 SUPPLIERS = qad_suppliers_to_procurify.NAME
 
 
+class Counted(httpx.BaseTransport):
+    """The simulator's transport, noting each request's method and path."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.sent: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((request.method, request.url.path))
+        return self.inner.handle_request(request)
+
+
 class World:
     def __init__(self) -> None:
         self.procurify_sim = ProcurifySimulator()
@@ -34,11 +49,12 @@ class World:
         self.qad_sim.add_user("acme", "u", "p")
         self.qad_sim.seed("acme", suppliers=12, gl_accounts=6)
         retry = RetryPolicy.for_testing()
+        self.procurify_transport = Counted(self.procurify_sim.transport())
         self.procurify = ProcurifyClient(
             base_url="https://acme.procurify.com",
             client_id=creds.client_id,
             client_secret=creds.client_secret,
-            transport=self.procurify_sim.transport(),
+            transport=self.procurify_transport,
             budget=None,
             retry=retry,
         )
@@ -129,8 +145,6 @@ def test_an_undecodable_supplier_is_quarantined_with_its_raw_json_and_the_rest_p
 def test_a_supplier_deactivated_in_qad_deactivates_its_vendor(world: World) -> None:
     world.engine.run_once()
     supplier = world.qad.suppliers.get("SUP00003")
-    import attrs
-
     world.qad.suppliers.update(attrs.evolve(supplier, is_active=False))
     report = world.engine.run_once()
     assert report.flows[SUPPLIERS].changes["posted"] == 1
@@ -154,3 +168,58 @@ def test_the_ledger_records_the_request_id_of_the_write(world: World) -> None:
     assert len({r.request_id for r in rows}) == 12
     posted = [e for e in world.store.audit(flow=SUPPLIERS) if e.event.value == "posted"]
     assert {e.request_id for e in posted} == {r.request_id for r in rows}
+
+
+def test_an_update_from_qad_keeps_what_procurify_owns(world: World) -> None:
+    """A vendor PUT replaces the whole record: what a clerk set in Procurify (emails, type,
+    phones, score...) must ride along when the QAD supplier changes, and the QAD fields win."""
+    world.engine.run_once()
+    tenant = world.procurify_sim.tenant("acme")
+    vendor = next(v for v in tenant.vendors.values() if v.external_id == "SUP00004")
+    kept = {
+        "email": ("ap@vendor.example.com", "billing@vendor.example.com"),
+        "type": 4,
+        "contact": "Dana Clerk",
+        "state_province": "BC",
+        "phone_one": "+1-555-0142",
+        "fax": "+1-555-0143",
+        "url": "https://vendor.example.com",
+        "comments": "net 45 agreed by phone",
+        "currency": 2,
+        "is_1099_eligible": True,
+        "is_auto_email_po_enabled": True,
+        "po_pdf_labels": "PO-LABEL",
+        "overall_score": Decimal("87.5"),
+    }
+    tenant.update_vendor(vendor.id, dict(kept))
+    supplier = world.qad.suppliers.get("SUP00004")
+    world.qad.suppliers.update(attrs.evolve(supplier, city="Kelowna", street2=""))
+    world.procurify_transport.sent.clear()
+
+    report = world.engine.run_once()
+
+    assert report.flows[SUPPLIERS].changes["posted"] == 1
+    after = tenant.vendor(vendor.id)
+    assert {name: getattr(after, name) for name in kept} == kept
+    assert after.city == "Kelowna"
+    assert after.address_line_two is None
+    assert (after.name, after.external_id, after.active) == (vendor.name, "SUP00004", True)
+    path = f"/api/v3/vendors/{vendor.id}/"
+    writes = [s for s in world.procurify_transport.sent if s[1].startswith("/api/v3/vendors")]
+    assert writes == [("GET", path), ("PUT", path)]
+
+
+def test_a_vendor_found_by_the_lookup_is_updated_from_that_read(world: World) -> None:
+    """A vendor linked on a first sync is read once, by the lookup, not again before its PUT."""
+    supplier = world.qad.suppliers.get("SUP00005")
+    hand = world.procurify.vendors.create(
+        VendorInput(name=supplier.name, external_id=supplier.code, email=["ap@hand.example.com"])
+    )
+    world.procurify_transport.sent.clear()
+    world.engine.run_once()
+    after = world.procurify_sim.tenant("acme").vendor(hand.id)
+    assert after.email == ("ap@hand.example.com",)
+    reads = [
+        s for s in world.procurify_transport.sent if s == ("GET", f"/api/v3/vendors/{hand.id}/")
+    ]
+    assert reads == []

@@ -69,6 +69,7 @@ PLACEHOLDER_DECIMALS = frozenset(
         "approved_price",
         "freight",
         "other",
+        "overall_score",
         "price",
         "purchased_currency_rate",
         "quantity",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from mlconnector_http import APIStatusError
 from mlconnector_sync._flow import Match, Written
 from mlconnector_sync.adapters._common import normalized_name, refusal
-from procurify_client import AccountCodeInput, ProcurifyClient, VendorInput
+from procurify_client import AccountCodeInput, ProcurifyClient, Vendor, VendorInput
 
 __all__ = ["ProcurifyAccountCodeSink", "ProcurifyVendorSink"]
 
@@ -21,34 +23,55 @@ class ProcurifyVendorSink:
 
     Unlinked vendors are indexed by name from one full listing, rebuilt once it is older than
     ``index_ttl`` seconds, so a first sync costs one lookup per record, not two.
+
+    A vendor PUT replaces the whole record, so an update sends the fields in ``owns`` from the
+    document (absent ones cleared) and every other writable field as the vendor has it now
+    (emails, type, phones, score...), read just before: from the lookup that found the vendor
+    when it is under ``fresh_for`` seconds old, else by one GET.
     """
 
-    def __init__(self, client: ProcurifyClient, *, index_ttl: float = 300.0) -> None:
+    def __init__(
+        self,
+        client: ProcurifyClient,
+        *,
+        owns: Iterable[str],
+        index_ttl: float = 300.0,
+        fresh_for: float = 60.0,
+    ) -> None:
         self.client = client
+        self.owns = frozenset(owns)
+        unknown = self.owns - _WRITABLE
+        if unknown:
+            raise ValueError(f"not writable vendor fields: {', '.join(sorted(unknown))}")
         self.index_ttl = index_ttl
-        self._unlinked: dict[str, list[int]] | None = None
+        self.fresh_for = fresh_for
+        self._unlinked: dict[str, list[Vendor]] | None = None
         self._built_at = 0.0
+        self._read: dict[int, tuple[float, Vendor]] = {}
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
-        found = [Match(str(v.id)) for v in self.client.vendors.find_by_reference(reference)]
-        if found or not document.get("name"):
-            return found
-        ids = self._index().get(normalized_name(str(document["name"])), [])
-        return [Match(str(i), "natural key (name)") for i in ids]
+        found = self.client.vendors.find_by_reference(reference)
+        if not found and document.get("name"):
+            found = list(self._index().get(normalized_name(str(document["name"])), []))
+            how = "natural key (name)"
+        else:
+            how = "reference"
+        now = time.monotonic()
+        self._read.update((v.id, (now, v)) for v in found)
+        return [Match(str(v.id), how) for v in found]
 
-    def _index(self) -> dict[str, list[int]]:
+    def _index(self) -> dict[str, list[Vendor]]:
         if self._unlinked is None or time.monotonic() - self._built_at > self.index_ttl:
-            index: dict[str, list[int]] = {}
+            index: dict[str, list[Vendor]] = {}
             for vendor in self.client.vendors.list(page_size=1000):
                 if not vendor.external_id:
-                    index.setdefault(normalized_name(vendor.name), []).append(vendor.id)
+                    index.setdefault(normalized_name(vendor.name), []).append(vendor)
             self._unlinked, self._built_at = index, time.monotonic()
         return self._unlinked
 
     def _linked(self, vendor_id: int) -> None:
-        for ids in (self._unlinked or {}).values():
-            if vendor_id in ids:
-                ids.remove(vendor_id)
+        for vendors in (self._unlinked or {}).values():
+            vendors[:] = [v for v in vendors if v.id != vendor_id]
 
     def create(self, reference: str, document: Mapping[str, Any]) -> Written:
         try:
@@ -58,14 +81,36 @@ class ProcurifyVendorSink:
         return Written(str(vendor.id))
 
     def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
+        vendor_id = int(target_id)
         try:
             vendor = self.client.vendors.update(
-                int(target_id), VendorInput(**document, external_id=reference)
+                vendor_id, self._replacement(self._current(vendor_id), document, reference)
             )
         except APIStatusError as error:
             raise refusal(error) from error
         self._linked(vendor.id)
         return Written(str(vendor.id))
+
+    def _current(self, vendor_id: int) -> Vendor:
+        """The vendor as the lookup just read it, or as Procurify has it now (one GET)."""
+        read_at, vendor = self._read.pop(vendor_id, (0.0, None))
+        if vendor is not None and time.monotonic() - read_at <= self.fresh_for:
+            return vendor
+        return self.client.vendors.get(vendor_id)
+
+    def _replacement(
+        self, current: Vendor, document: Mapping[str, Any], reference: str
+    ) -> VendorInput:
+        """The whole record to PUT: ``owns`` from the document, the rest as Procurify has it."""
+        fields = {name: getattr(current, name) for name in _WRITABLE - self.owns}
+        fields.update({name: document.get(name) for name in self.owns})
+        fields["external_id"] = reference
+        if fields.get("type") is None:
+            fields.pop("type", None)
+        return VendorInput(**fields)
+
+
+_WRITABLE = frozenset(f.name for f in attrs.fields(VendorInput)) - {"external_id"}
 
 
 class ProcurifyAccountCodeSink:

@@ -21,7 +21,7 @@ from mlconnector_sync.adapters.qad import QADSupplierSource, code_of
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
-__all__ = ["NAME", "build", "reference", "transform"]
+__all__ = ["NAME", "OWNED", "build", "reference", "transform"]
 
 NAME = "qad_suppliers_to_procurify"
 
@@ -33,6 +33,9 @@ _ADDRESS = {
     "country": "country",
 }
 
+
+OWNED = frozenset({"name", "active", *_ADDRESS})
+"""The vendor fields QAD is the source of; an update keeps every other one as Procurify has it."""
 
 reference = code_of
 """The external reference in Procurify is the QAD code itself."""
@@ -61,7 +64,7 @@ def build(qad: QADClient, procurify: ProcurifyClient, *, connection: str, domain
     return Flow(
         name=NAME,
         source=QADSupplierSource(qad, connection=connection, domain=domain),
-        sink=ProcurifyVendorSink(procurify),
+        sink=ProcurifyVendorSink(procurify, owns=OWNED),
         transform=transform,
         reference=reference,
     )
