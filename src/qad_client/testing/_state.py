@@ -54,7 +54,10 @@ from qad_client.testing._stores._base import (
     scope_of,
     unchanged,
 )
+from qad_client.testing._stores.accounts import ANALYSIS_TYPES, AccountStore
+from qad_client.testing._stores.items import ItemStore
 from qad_client.testing._stores.setup import Setup, Tolerances
+from qad_client.testing._stores.suppliers import SupplierStore
 
 __all__ = [
     "ANALYSIS_TYPES",
@@ -69,12 +72,9 @@ __all__ = [
 T = TypeVar("T", bound=Record)
 M = TypeVar("M", bound=Record)
 
-ANALYSIS_TYPES = tuple(n.ANALYSIS_TYPE.values())
 ORDER_STATUSES = tuple(n.ORDER_STATUS.values())
 INVOICE_TYPES = tuple(n.INVOICE_TYPE.values())
 OPEN = n.ORDER_STATUS["open"]
-_WITH_COST_CENTRE = (n.ANALYSIS_TYPE["cost_centre"], n.ANALYSIS_TYPE["both"])
-_WITH_PROJECT = (n.ANALYSIS_TYPE["project"], n.ANALYSIS_TYPE["both"])
 
 # The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
 _KEYS: Mapping[type, str] = {
@@ -90,15 +90,6 @@ _KEYS: Mapping[type, str] = {
     SupplierInvoice: "id",
     SupplierPayment: "number",
 }
-_LABELS: Mapping[type, str] = {
-    Supplier: "Supplier",
-    Item: "Item",
-    GLAccount: "GL account",
-    CostCentre: "Cost centre",
-    SubAccount: "Sub-account",
-    Project: "Project",
-}
-
 LINE_FIELD_GROUPS: Mapping[str, str] = {
     "site": "site",
     "item": "item",
@@ -134,13 +125,9 @@ class TenantState:
             base_currency=base_currency,
             credit_terms=credit_terms,
         )
-        self.suppliers: Table[Supplier] = Table()
-        self.mfg_suppliers: Table[MfgSupplier] = Table()  # only those changed since created
-        self.items: Table[Item] = Table()
-        self.gl_accounts: Table[GLAccount] = Table()
-        self.cost_centres: Table[CostCentre] = Table()
-        self.sub_accounts: Table[SubAccount] = Table()
-        self.projects: Table[Project] = Table()
+        self.account_store = AccountStore(self.setup, self.sequences)
+        self.supplier_store = SupplierStore(self.setup, self.sequences)
+        self.item_store = ItemStore(self.setup, self.sequences, self.account_store)
         self.purchase_orders: Table[PurchaseOrder] = Table()
         self.receipts: Table[Receipt] = Table()
         self.receivers: Table[OpenReceiver] = Table()
@@ -151,13 +138,9 @@ class TenantState:
         self.invoice_refs: dict[tuple[str, str, str, str], SupplierInvoice] = {}
         self.payments: Table[SupplierPayment] = Table()
         self._stores: dict[type, Table[Any]] = {
-            Supplier: self.suppliers,
-            MfgSupplier: self.mfg_suppliers,
-            Item: self.items,
-            GLAccount: self.gl_accounts,
-            CostCentre: self.cost_centres,
-            SubAccount: self.sub_accounts,
-            Project: self.projects,
+            **self.supplier_store.tables,
+            **self.item_store.tables,
+            **self.account_store.tables,
             PurchaseOrder: self.purchase_orders,
             Receipt: self.receipts,
             OpenReceiver: self.receivers,
@@ -165,19 +148,52 @@ class TenantState:
             SupplierPayment: self.payments,
         }
         self._writers: dict[type, Callable[[Values, Call], Record | None]] = {
-            Supplier: self._write_supplier,
-            MfgSupplier: self._write_mfg_supplier,
-            Item: self._write_item,
-            GLAccount: self._write_gl_account,
-            CostCentre: self._write_analysis_code,
-            SubAccount: self._write_analysis_code,
-            Project: self._write_analysis_code,
+            **self.supplier_store.writers,
+            **self.item_store.writers,
+            **self.account_store.writers,
             PurchaseOrder: self._write_purchase_order,
             POLine: self._write_po_line,
             Receipt: self._write_receipt,
             SupplierInvoice: self._write_invoice,
             SupplierPayment: self._write_payment,
         }
+
+    # --- the tables callers read ----------------------------------------------------------------
+
+    @property
+    def suppliers(self) -> Table[Supplier]:
+        """Suppliers by supplier set and code."""
+        return self.supplier_store.suppliers
+
+    @property
+    def mfg_suppliers(self) -> Table[MfgSupplier]:
+        """Suppliers' domain records changed since QAD made them, by domain and code."""
+        return self.supplier_store.mfg_suppliers
+
+    @property
+    def items(self) -> Table[Item]:
+        """Items by domain and code."""
+        return self.item_store.items
+
+    @property
+    def gl_accounts(self) -> Table[GLAccount]:
+        """GL accounts by account set and code."""
+        return self.account_store.gl_accounts
+
+    @property
+    def cost_centres(self) -> Table[CostCentre]:
+        """Cost centres by account set and code."""
+        return self.account_store.cost_centres
+
+    @property
+    def sub_accounts(self) -> Table[SubAccount]:
+        """Sub-accounts by account set and code."""
+        return self.account_store.sub_accounts
+
+    @property
+    def projects(self) -> Table[Project]:
+        """Projects by account set and code."""
+        return self.account_store.projects
 
     # --- setup ----------------------------------------------------------------------------------
 
@@ -245,9 +261,7 @@ class TenantState:
         if table is Domain:
             yield from self.domains.values()
         elif table is MfgSupplier:
-            if domain is not None:
-                for supplier in self.suppliers.records(domain.supplier_set):
-                    yield self._mfg_supplier(domain, supplier)
+            yield from self.supplier_store.domain_records(domain)
         elif table is POLine:
             for order in self.purchase_orders.records(scope_of(PurchaseOrder, domain)):
                 yield from order.lines.values()
@@ -282,10 +296,7 @@ class TenantState:
         params: Mapping[str, str],
     ) -> Iterable[Record] | None:
         if table is MfgSupplier and "code" in params:
-            supplier = None if domain is None else self._supplier_of(domain, params["code"])
-            return (
-                [] if supplier is None or domain is None else [self._mfg_supplier(domain, supplier)]
-            )
+            return self.supplier_store.find_domain_record(domain, params["code"])
         if table is POLine and "po_number" in params:
             order = self.purchase_orders.get(scope_of(PurchaseOrder, domain), params["po_number"])
             return [] if order is None else order.lines.values()
@@ -377,213 +388,6 @@ class TenantState:
 
     # --- helpers shared by the writers ----------------------------------------------------------
 
-    def _supplier(self, domain: Domain, code: str, call: Call, table: type) -> Supplier | None:
-        return lookup(
-            self.suppliers, domain.supplier_set, code, call, table, "supplier", "Supplier"
-        )
-
-    def _check_coding(
-        self,
-        domain: Domain,
-        line: POLine | ExpenseLine,
-        call: Call,
-        table: type,
-    ) -> None:
-        """GL account, sub-account, cost centre and project as the account's analysis demands."""
-        scope = domain.account_set
-        account = lookup(
-            self.gl_accounts, scope, line.gl_account, call, table, "gl_account", "GL account"
-        )
-        if account is None:
-            return
-        wants = {
-            "cost_centre": account.analysis_type in _WITH_COST_CENTRE,
-            "project": account.analysis_type in _WITH_PROJECT,
-        }
-        stores: dict[str, tuple[Table[Any], str]] = {
-            "cost_centre": (self.cost_centres, "cost centre"),
-            "project": (self.projects, "project"),
-            "sub_account": (self.sub_accounts, "sub-account"),
-        }
-        for attribute, (store, label) in stores.items():
-            code: str = getattr(line, attribute)
-            allowed = account.allow_sub_account if attribute == "sub_account" else wants[attribute]
-            needed = wants.get(attribute, False)
-            if needed and not code:
-                call.flag(
-                    table, attribute, code, m.ANALYSIS_REQUIRED, account=account.code, label=label
-                )
-            elif code and not allowed:
-                call.flag(
-                    table,
-                    attribute,
-                    code,
-                    m.ANALYSIS_NOT_ALLOWED,
-                    account=account.code,
-                    label=label,
-                )
-            elif code:
-                lookup(store, scope, code, call, table, attribute, label.capitalize())
-
-    # --- master data ----------------------------------------------------------------------------
-
-    def _write_master(
-        self, values: Values, call: Call, check: Callable[[Any, Domain | None, Call], None]
-    ) -> Record | None:
-        """Create, change or delete one master record, unique by code within its scope.
-
-        A shared-set record lives in ``sharedSetCode`` or its domain's set, an item in its
-        domain; ``check`` applies the table's own rules to the record as it would be saved.
-        """
-        table: type[SharedRecord | Item] = values.table
-        shared = issubclass(table, SharedRecord)
-        scope_attribute = "shared_set" if shared else "domain"
-        if shared:
-            scope = self.setup.shared_set_of(values, call, table)
-        else:
-            found = self.setup.domain_of(values, call, table)
-            scope = None if found is None else (found.code, found)
-        if scope is None:
-            return None
-        scope_code, domain = scope
-        label = _LABELS[table]
-        code = values.text("code").strip()
-        if not code:
-            call.flag(table, "code", "", m.REQUIRED, label=label)
-            return None
-        index = self._stores[table].scope(scope_code)
-        existing: SharedRecord | Item | None = index.get(key_of(code))
-        before = call.errors()
-        if values.operation == "create":
-            if existing is not None:
-                call.flag(table, "code", code, m.ALREADY_EXISTS, label=label, value=code)
-                return None
-            record = table()
-            values.assign(record)
-            setattr(record, scope_attribute, scope_code)
-            record.code = code
-            check(record, domain, call)
-            if call.errors() > before:
-                return None
-            self.sequences.stamp_new(record, call.user, call.now)
-            call.journal.put(index, key_of(code), record)
-            return record
-        if existing is None:
-            call.flag(table, "code", code, m.NOT_FOUND, label=label, value=code)
-            return None
-        if not hash_ok(existing, values, call, table):
-            return None
-        if values.operation == "delete":
-            call.journal.pop(index, key_of(code))
-            return existing
-        draft = attrs.evolve(existing)
-        values.assign(draft, exclude=("code", scope_attribute))
-        check(draft, domain, call)
-        if call.errors() > before:
-            return None
-        call.stamp_draft(draft, existing)
-        call.journal.put(index, key_of(code), draft)
-        return draft
-
-    def _write_supplier(self, values: Values, call: Call) -> Record | None:
-        """Suppliers need a name, a known currency (default: the base one) and terms."""
-
-        def check(record: Supplier, domain: Domain | None, call: Call) -> None:
-            if not record.name.strip():
-                call.flag(Supplier, "name", record.name, m.REQUIRED, label="Name")
-            record.currency = record.currency or self.setup.base_currency
-            self.setup.check_currency(record.currency, call, Supplier)
-            self.setup.check_terms(record.credit_terms, call, Supplier)
-
-        return self._write_master(values, call, check)
-
-    def _supplier_of(self, domain: Domain, code: str) -> Supplier | None:
-        return self.suppliers.get(domain.supplier_set, code)
-
-    def _mfg_supplier(self, domain: Domain, supplier: Supplier) -> MfgSupplier:
-        """The supplier's domain record: as last changed, else as QAD made it with the supplier."""
-        stored = self.mfg_suppliers.get(domain.code, supplier.code)
-        if stored is not None:
-            return stored
-        return MfgSupplier(
-            domain=domain.code,
-            code=supplier.code,
-            site=domain.sites[0] if domain.sites else "",
-            rowid=supplier.rowid,
-            modified_at=supplier.modified_at,
-            modified_by=supplier.modified_by,
-        )
-
-    def _write_mfg_supplier(self, values: Values, call: Call) -> Record | None:
-        """Change a supplier's site and daybook set in one domain; QAD makes the record itself."""
-        domain = self.setup.domain_of(values, call, MfgSupplier)
-        if domain is None:
-            return None
-        if values.operation != "update":
-            operation = n.OPERATION[values.operation]
-            call.flag(
-                MfgSupplier,
-                "data_operation",
-                operation,
-                m.UNSUPPORTED_OPERATION,
-                operation=operation,
-                label="a supplier's domain record (made with the supplier)",
-            )
-            return None
-        code = values.text("code").strip()
-        supplier = self._supplier_of(domain, code) if code else None
-        if supplier is None:
-            call.flag(MfgSupplier, "code", code, m.NOT_FOUND, label="Supplier", value=code or "''")
-            return None
-        current = self._mfg_supplier(domain, supplier)
-        if not hash_ok(current, values, call, MfgSupplier):
-            return None
-        draft = attrs.evolve(current)
-        values.assign(draft, exclude=("domain", "code"))
-        if draft.site and draft.site not in domain.sites:
-            call.flag(MfgSupplier, "site", draft.site, m.NOT_FOUND, label="Site", value=draft.site)
-            return None
-        call.stamp_draft(draft, current)
-        call.journal.put(self.mfg_suppliers.scope(domain.code), key_of(code), draft)
-        return draft
-
-    def _write_item(self, values: Values, call: Call) -> Record | None:
-        """Items need, if given, a known active default account."""
-
-        def check(record: Item, domain: Domain | None, call: Call) -> None:
-            if record.gl_account and domain is not None:
-                lookup(
-                    self.gl_accounts,
-                    domain.account_set,
-                    record.gl_account,
-                    call,
-                    Item,
-                    "gl_account",
-                    "GL account",
-                )
-
-        return self._write_master(values, call, check)
-
-    def _write_gl_account(self, values: Values, call: Call) -> Record | None:
-        """GL accounts need a known analysis type."""
-
-        def check(record: GLAccount, domain: Domain | None, call: Call) -> None:
-            if record.analysis_type not in ANALYSIS_TYPES:
-                call.flag(
-                    GLAccount,
-                    "analysis_type",
-                    record.analysis_type,
-                    m.INVALID,
-                    label="Analysis type",
-                    reason="expected one of " + ", ".join(ANALYSIS_TYPES),
-                )
-
-        return self._write_master(values, call, check)
-
-    def _write_analysis_code(self, values: Values, call: Call) -> Record | None:
-        """Cost centres, sub-accounts and projects carry no rules beyond their unique code."""
-        return self._write_master(values, call, lambda record, domain, call: None)
-
     # --- purchase orders ------------------------------------------------------------------------
 
     def _check_header(self, domain: Domain, order: PurchaseOrder, call: Call) -> None:
@@ -659,7 +463,7 @@ class TenantState:
     ) -> PurchaseOrder | None:
         """A new PO: header defaults from the supplier and domain, every line a create."""
         before = call.errors()
-        supplier = self._supplier(domain, values.text("supplier"), call, PurchaseOrder)
+        supplier = self.supplier_store.require(domain, values.text("supplier"), call, PurchaseOrder)
         if supplier is None:
             return None
         order = PurchaseOrder(domain=domain.code)
@@ -857,7 +661,7 @@ class TenantState:
             )
         known_item = self.items.get(domain.code, line.item) is not None
         if wanted("coding") and (line.gl_account or known_item):
-            self._check_coding(domain, line, call, POLine)
+            self.account_store.check_coding(domain, line, call, POLine)
         due, ordered = line.due_date, order.order_date
         if wanted("due_date") and due and ordered and due < ordered:
             call.flag(
@@ -1183,7 +987,9 @@ class TenantState:
     def _create_invoice(self, domain: Domain, values: Values, call: Call) -> SupplierInvoice | None:
         """A new invoice: unique reference per entity, supplier and type, matched lines."""
         before = call.errors()
-        supplier = self._supplier(domain, values.text("supplier"), call, SupplierInvoice)
+        supplier = self.supplier_store.require(
+            domain, values.text("supplier"), call, SupplierInvoice
+        )
         reference = values.text("reference").strip()
         if not reference:
             call.flag(
@@ -1287,7 +1093,7 @@ class TenantState:
         """A non-PO line: account coding as the GL account demands, positive amount."""
         line = ExpenseLine()
         values.assign(line)
-        self._check_coding(domain, line, call, ExpenseLine)
+        self.account_store.check_coding(domain, line, call, ExpenseLine)
         if line.amount <= 0:
             call.flag(ExpenseLine, "amount", line.amount, m.NOT_POSITIVE, label="Amount")
         return line
@@ -1463,7 +1269,9 @@ class TenantState:
     ) -> SupplierPayment | None:
         """A new payment: every allocation settles an open invoice of its supplier."""
         before = call.errors()
-        supplier = self._supplier(domain, values.text("supplier"), call, SupplierPayment)
+        supplier = self.supplier_store.require(
+            domain, values.text("supplier"), call, SupplierPayment
+        )
         if supplier is None:
             return None
         payment = SupplierPayment(domain=domain.code, entity=domain.entity)

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 import attrs
 
 from qad_client.testing import _messages as m
+from qad_client.testing import _names as n
 from qad_client.testing._codec import Values
 from qad_client.testing._journal import Journal
 from qad_client.testing._messages import Issue
@@ -30,6 +31,7 @@ __all__ = [
     "hash_ok",
     "key_of",
     "lookup",
+    "refuse_operation",
     "scope_of",
     "unchanged",
 ]
@@ -191,6 +193,19 @@ def unchanged(
             call.flag(table, attribute, sent, m.NOT_CHANGEABLE)
             ok = False
     return ok
+
+
+def refuse_operation(table: type, values: Values, call: Call, label: str) -> None:
+    """Flag ``dataOperation``: ``label`` does not allow the operation the record asks for."""
+    operation = n.OPERATION[values.operation]
+    call.flag(
+        table,
+        "data_operation",
+        operation,
+        m.UNSUPPORTED_OPERATION,
+        operation=operation,
+        label=label,
+    )
 
 
 def lookup(
