@@ -32,6 +32,7 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "RestV10CompaniesGet": ("/rest/v1.0/companies", {}),
     "RestV10CompanyBaseUrlGet": ("/rest/v1.0/company_base_url", {}),
     "RestV10ProjectsGet": ("/rest/v1.0/projects", {"company_id": COMPANY}),
+    "RestV10CompaniesCompanyIdProjectsGet": (f"/rest/v1.0/companies/{COMPANY}/projects", {}),
     "RestV10CostCodesIdGet": ("/rest/v1.0/cost_codes/{code}", {"project_id": "{pid}"}),
     "RestV10LineItemTypesGet": ("/rest/v1.0/line_item_types", {"company_id": COMPANY}),
     "RestV10LineItemTypesIdGet": ("/rest/v1.0/line_item_types/{type}", {"company_id": COMPANY}),

@@ -228,7 +228,7 @@ class Handlers:
             for p in self.state.projects_by_company.get(company.id, {}).values()
             if self.state.app_permitted(call.app.client_id, p) and p.active
         ]
-        return json_response(200, [render.project(p, company) for p in rows])
+        return json_response(200, [render.company_project(p) for p in rows])
 
     # -- vendors ------------------------------------------------------------------------------
 

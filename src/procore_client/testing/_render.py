@@ -32,6 +32,7 @@ __all__ = [
     "commitment_row",
     "commitment_summary",
     "company",
+    "company_project",
     "contract_line_item",
     "cost_code",
     "day",
@@ -139,6 +140,27 @@ def project(record: Project, owner: Company, *, compact: bool = False) -> dict[s
         "project_template": None,
         "sector": None,
         "store_number": None,
+        "created_by": None,
+    }
+
+
+def company_project(record: Project) -> dict[str, Any]:
+    """A project as ``GET /rest/v1.0/companies/{id}/projects`` lists it: its own shape, with
+    a nested address and the stage, status and type by name."""
+    return {
+        "id": record.id,
+        "name": record.name,
+        "address": {
+            "street": record.address,
+            "city": record.city,
+            "state_code": record.state_code,
+            "zip": record.zip,
+            "country_code": record.country_code,
+        },
+        "stage_name": record.stage,
+        "status_name": "Active" if record.active else "Inactive",
+        "type_name": None,
+        "open_items": [],
         "created_by": None,
     }
 

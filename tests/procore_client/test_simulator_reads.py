@@ -1,0 +1,64 @@
+"""Simulator reads with a shape of their own: ``companies/{id}/projects`` rows and the v1.0
+direct cost item reads, driven with plain httpx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from tests.procore_client.test_client_support import (
+    CLIENT_ID,
+    COMPANY,
+    SECRET,
+    fake_clock,
+    new_sim,
+    plain_token,
+)
+
+
+@pytest.fixture
+def world() -> Any:
+    sim = new_sim(fake_clock())
+    summary = sim.seed(
+        COMPANY,
+        vendors=2,
+        projects=3,
+        cost_codes_per_project=2,
+        direct_costs_per_project=3,
+    )
+    with httpx.Client(transport=sim.transport()) as login:
+        bearer = plain_token(login, CLIENT_ID, SECRET, "https://login.procore.com")
+    headers = {"Authorization": f"Bearer {bearer}", "Procore-Company-Id": str(COMPANY)}
+    with httpx.Client(
+        transport=sim.transport(), base_url="https://api.procore.com", headers=headers
+    ) as client:
+        yield sim, client, summary.project_ids
+
+
+def test_company_projects_rows_nest_the_address_and_name_stage_and_status(world: Any) -> None:
+    sim, client, pids = world
+    first, hidden, closed = (sim.state.projects[pid] for pid in pids)
+    first.address, first.city, first.zip = "1 Main St", "Portland", "97201"
+    hidden.permitted_for = {"other-app"}
+    closed.active = False
+    sim.state.touch()
+    answer = client.get(f"/rest/v1.0/companies/{COMPANY}/projects")
+    assert answer.status_code == 200
+    assert "Link" not in answer.headers
+    rows = answer.json()
+    assert [row["id"] for row in rows] == [first.id]
+    row = rows[0]
+    assert row["address"] == {
+        "street": "1 Main St",
+        "city": "Portland",
+        "state_code": first.state_code,
+        "zip": "97201",
+        "country_code": first.country_code,
+    }
+    assert (row["stage_name"], row["status_name"]) == (first.stage, "Active")
+    assert "project_number" not in row
+    assert "stage" not in row
+    flat = client.get("/rest/v1.0/projects", params={"company_id": COMPANY}).json()
+    assert flat[0]["address"] == "1 Main St"
+    assert client.get("/rest/v1.0/companies/9/projects").status_code == 403
