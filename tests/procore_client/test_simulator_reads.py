@@ -62,3 +62,28 @@ def test_company_projects_rows_nest_the_address_and_name_stage_and_status(world:
     flat = client.get("/rest/v1.0/projects", params={"company_id": COMPANY}).json()
     assert flat[0]["address"] == "1 Main St"
     assert client.get("/rest/v1.0/companies/9/projects").status_code == 403
+
+
+def test_v10_direct_cost_item_reads_list_filter_and_show_the_header_alone(world: Any) -> None:
+    sim, client, pids = world
+    pid = pids[0]
+    costs = list(sim.state.direct_costs_by_project[pid].values())
+    base = f"/rest/v1.0/projects/{pid}/direct_costs"
+    listed = client.get(base).json()
+    assert [row["id"] for row in listed] == [c.id for c in costs]
+    newer = client.get(f"/rest/v1.1/projects/{pid}/direct_costs").json()
+    assert listed == newer
+    wanted = costs[1]
+    wanted.invoice_number = "INV-V10"
+    sim.state.touch()
+    found = client.get(base, params={"filters[invoice_number]": "INV-V10"}).json()
+    assert [row["id"] for row in found] == [wanted.id]
+    shown = client.get(f"{base}/{wanted.id}").json()
+    assert "line_items" not in shown
+    assert shown["line_items_count"] == len(wanted.line_items) > 0
+    assert shown["grand_total"] == listed[1]["grand_total"]
+    assert shown["vendor"]["id"] == wanted.vendor_id
+    sim.state.delete_direct_cost(pid, wanted.id)
+    assert client.get(f"{base}/{wanted.id}").status_code == 404
+    sim.state.projects[pids[1]].permitted_for = {"other-app"}
+    assert client.get(f"/rest/v1.0/projects/{pids[1]}/direct_costs").status_code == 403

@@ -67,6 +67,11 @@ OPERATIONS: dict[str, tuple[str, dict[str, Any]]] = {
         "/rest/v1.0/contract_payments",
         {"project_id": "{pid}", "contract_id": "{po}"},
     ),
+    "RestV10ProjectsProjectIdDirectCostsGet": ("/rest/v1.0/projects/{pid}/direct_costs", {}),
+    "RestV10ProjectsProjectIdDirectCostsIdGet": (
+        "/rest/v1.0/projects/{pid}/direct_costs/{cost}",
+        {},
+    ),
     "RestV11ProjectsProjectIdDirectCostsGet": ("/rest/v1.1/projects/{pid}/direct_costs", {}),
     "RestV11ProjectsProjectIdDirectCostsIdGet": (
         "/rest/v1.1/projects/{pid}/direct_costs/{cost}",

@@ -607,15 +607,20 @@ class Handlers:
         ]
 
     def direct_costs(self, call: Call, project_id: str) -> httpx.Response:
-        """``GET /rest/v1.1/projects/{project_id}/direct_costs``."""
+        """``GET /rest/v1.{0,1}/projects/{project_id}/direct_costs`` (one row shape in both)."""
         owner = self._project_path(call, project_id)
         rows = self._cached(call, lambda: self._direct_costs(call, owner))
         return self._page(call, rows, lambda d: render.direct_cost_row(d, self.state))
 
-    def direct_cost(self, call: Call, project_id: str, cost_id: str) -> httpx.Response:
-        """``GET /rest/v1.1/projects/{project_id}/direct_costs/{id}`` with line items."""
+    def direct_cost(
+        self, call: Call, project_id: str, cost_id: str, version: str = "v1.1"
+    ) -> httpx.Response:
+        """``GET /rest/v1.1/projects/{project_id}/direct_costs/{id}`` with line items; the v1.0
+        show answers the header alone."""
         owner = self._project_path(call, project_id)
         found = self.state.direct_cost(owner.id, _path_id(cost_id, "DirectCost"))
+        if version == "v1.0":
+            return json_response(200, render.direct_cost_item(found, self.state))
         return json_response(200, render.direct_cost_detail(found, self.state))
 
     def create_direct_cost(self, call: Call, project_id: str) -> httpx.Response:

@@ -37,6 +37,7 @@ __all__ = [
     "cost_code",
     "day",
     "direct_cost_detail",
+    "direct_cost_item",
     "direct_cost_row",
     "iso",
     "line_item_type",
@@ -732,6 +733,15 @@ def direct_cost_detail(record: DirectCost, state: ProcoreState) -> dict[str, Any
             "line_items": [direct_cost_line(i, state, company_record) for i in record.line_items],
         }
     )
+    return data
+
+
+def direct_cost_item(record: DirectCost, state: ProcoreState) -> dict[str, Any]:
+    """A direct cost as the v1.0 show action renders it: the header with its vendor and
+    attachments, no line items (v1.0 serves those at ``.../direct_costs/{id}/line_items``)."""
+    data = direct_cost_detail(record, state)
+    for key in ("amount", "line_items", "project", "company"):
+        del data[key]
     return data
 
 

@@ -1,8 +1,9 @@
 """Method + path -> handler for every REST operation the simulator serves (moto's ``urls.py``).
 
 Paths follow Procore's 2026 spec: flat v1 financial paths with ``project_id`` in the query,
-direct costs under ``/rest/v1.1/projects/{project_id}``. Literal segments (``sync``, ``bulk``)
-are listed before the ``{id}`` templates they would otherwise match.
+direct costs under ``/rest/v1.1/projects/{project_id}`` (the v1.0 item reads beside them).
+Literal segments (``sync``, ``bulk``) are listed before the ``{id}`` templates they would
+otherwise match.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def _routes() -> Iterator[Route]:
     yield "GET", f"{costs}/{{cost_id}}", h.direct_cost, {}
     yield "PATCH", f"{costs}/{{cost_id}}", h.update_direct_cost, {}
     yield "DELETE", f"{costs}/{{cost_id}}", h.delete_direct_cost, {}
+    items = f"{V10}/projects/{{project_id}}/direct_costs"
+    yield "GET", items, h.direct_costs, {}
+    yield "GET", f"{items}/{{cost_id}}", h.direct_cost, {"version": "v1.0"}
 
     yield "GET", f"{V10}/webhooks/resources", h.webhook_resources, {}
     yield "POST", HOOKS, h.create_hook, {}
