@@ -56,6 +56,7 @@ from qad_client.testing._stores._base import (
 )
 from qad_client.testing._stores.accounts import ANALYSIS_TYPES, AccountStore
 from qad_client.testing._stores.items import ItemStore
+from qad_client.testing._stores.purchase_orders import LINE_FIELD_GROUPS, OPEN, OrderStore
 from qad_client.testing._stores.setup import Setup, Tolerances
 from qad_client.testing._stores.suppliers import SupplierStore
 
@@ -72,9 +73,7 @@ __all__ = [
 T = TypeVar("T", bound=Record)
 M = TypeVar("M", bound=Record)
 
-ORDER_STATUSES = tuple(n.ORDER_STATUS.values())
 INVOICE_TYPES = tuple(n.INVOICE_TYPE.values())
-OPEN = n.ORDER_STATUS["open"]
 
 # The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
 _KEYS: Mapping[type, str] = {
@@ -89,20 +88,6 @@ _KEYS: Mapping[type, str] = {
     Receipt: "receiver",
     SupplierInvoice: "id",
     SupplierPayment: "number",
-}
-LINE_FIELD_GROUPS: Mapping[str, str] = {
-    "site": "site",
-    "item": "item",
-    "quantity_ordered": "quantity_ordered",
-    "purchase_cost": "purchase_cost",
-    "gl_account": "coding",
-    "sub_account": "coding",
-    "cost_centre": "coding",
-    "project": "coding",
-    "status": "status",
-    "due_date": "due_date",
-    "description": "",
-    "unit_of_measure": "",
 }
 
 
@@ -128,7 +113,9 @@ class TenantState:
         self.account_store = AccountStore(self.setup, self.sequences)
         self.supplier_store = SupplierStore(self.setup, self.sequences)
         self.item_store = ItemStore(self.setup, self.sequences, self.account_store)
-        self.purchase_orders: Table[PurchaseOrder] = Table()
+        self.order_store = OrderStore(
+            self.setup, self.sequences, self.supplier_store, self.item_store, self.account_store
+        )
         self.receipts: Table[Receipt] = Table()
         self.receivers: Table[OpenReceiver] = Table()
         self.receivers_by_line: dict[tuple[str, str, int], list[str]] = {}
@@ -141,7 +128,7 @@ class TenantState:
             **self.supplier_store.tables,
             **self.item_store.tables,
             **self.account_store.tables,
-            PurchaseOrder: self.purchase_orders,
+            **self.order_store.tables,
             Receipt: self.receipts,
             OpenReceiver: self.receivers,
             SupplierInvoice: self.invoices,
@@ -151,8 +138,7 @@ class TenantState:
             **self.supplier_store.writers,
             **self.item_store.writers,
             **self.account_store.writers,
-            PurchaseOrder: self._write_purchase_order,
-            POLine: self._write_po_line,
+            **self.order_store.writers,
             Receipt: self._write_receipt,
             SupplierInvoice: self._write_invoice,
             SupplierPayment: self._write_payment,
@@ -195,6 +181,11 @@ class TenantState:
         """Projects by account set and code."""
         return self.account_store.projects
 
+    @property
+    def purchase_orders(self) -> Table[PurchaseOrder]:
+        """Purchase orders (each with its lines) by domain and number."""
+        return self.order_store.purchase_orders
+
     # --- setup ----------------------------------------------------------------------------------
 
     @property
@@ -231,7 +222,7 @@ class TenantState:
 
     def next_po_number(self, domain: Domain) -> str:
         """Take the next free purchase order number of ``domain`` (for seeding)."""
-        return self._po_number(domain, None)
+        return self.order_store.next_po_number(domain)
 
     def insert(self, record: Record, *, user: str, now: datetime) -> None:
         """Store a master record or a PO as-is, bypassing the rules (seeding); it must be valid."""
@@ -263,8 +254,7 @@ class TenantState:
         elif table is MfgSupplier:
             yield from self.supplier_store.domain_records(domain)
         elif table is POLine:
-            for order in self.purchase_orders.records(scope_of(PurchaseOrder, domain)):
-                yield from order.lines.values()
+            yield from self.order_store.lines(scope_of(PurchaseOrder, domain))
         elif table is OpenReceiver and po_number and domain is not None:
             keys = self.receivers_by_order.get((key_of(domain.code), key_of(po_number)), [])
             found = (self.receivers.get(domain.code, key) for key in keys)
@@ -298,8 +288,7 @@ class TenantState:
         if table is MfgSupplier and "code" in params:
             return self.supplier_store.find_domain_record(domain, params["code"])
         if table is POLine and "po_number" in params:
-            order = self.purchase_orders.get(scope_of(PurchaseOrder, domain), params["po_number"])
-            return [] if order is None else order.lines.values()
+            return self.order_store.lines_of(scope_of(PurchaseOrder, domain), params["po_number"])
         key = _KEYS.get(table)
         if key is None or key not in params:
             return None
@@ -308,17 +297,11 @@ class TenantState:
 
     def purchase_order(self, domain: Domain, number: str) -> PurchaseOrder | None:
         """The purchase order ``number`` of ``domain``, if any."""
-        return self.purchase_orders.get(domain.code, number)
+        return self.order_store.purchase_order(domain, number)
 
     def line_template(self, domain: Domain, order: PurchaseOrder) -> POLine:
         """A new, unsaved line for ``order`` with QAD's defaults (the grid ``initialize`` call)."""
-        return POLine(
-            domain=domain.code,
-            po_number=order.number,
-            line=order.next_line,
-            site=order.ship_to,
-            due_date=order.due_date,
-        )
+        return self.order_store.line_template(domain, order)
 
     def open_receivers(self, domain: Domain, po_number: str, po_line: int) -> list[OpenReceiver]:
         """The receivers of one PO line that still have quantity to match."""
@@ -356,323 +339,9 @@ class TenantState:
         self, values: Values, attribute: str, *, default_domain: Domain | None, now: datetime
     ) -> tuple[POLine | None, list[Issue]]:
         """Default and check one changed field of an unsaved PO line (``fieldChangeV2``)."""
-        call = Call("", default_domain, now)
-        if attribute not in LINE_FIELD_GROUPS:
-            call.flag(
-                POLine,
-                attribute,
-                attribute,
-                m.UNKNOWN_FIELD,
-                value=attribute,
-                label="a purchase order line",
-            )
-            return None, call.issues
-        domain = self.setup.domain_of(values, call, POLine)
-        order = self._order_of_line(domain, values, call) if domain else None
-        if domain is None or order is None:
-            return None, call.issues
-        existing = order.lines.get(values.integer("line")) if values.has("line") else None
-        line = attrs.evolve(existing) if existing else self.line_template(domain, order)
-        values.assign(line, exclude=("domain", "po_number"))
-        if attribute == "item":
-            item = self.items.get(domain.code, line.item)
-            if item is not None:
-                line.description = item.description1
-                line.unit_of_measure = item.unit_of_measure
-                line.purchase_cost = item.purchase_cost
-                line.gl_account = item.gl_account
-        group = LINE_FIELD_GROUPS[attribute]
-        if group:
-            self._check_line(domain, order, line, call, only=group)
-        return line, call.issues
-
-    # --- helpers shared by the writers ----------------------------------------------------------
-
-    # --- purchase orders ------------------------------------------------------------------------
-
-    def _check_header(self, domain: Domain, order: PurchaseOrder, call: Call) -> None:
-        """Header rules: known currency, terms and site, status O/C/X, positive rate."""
-        self.setup.check_currency(order.currency, call, PurchaseOrder)
-        self.setup.check_terms(order.credit_terms, call, PurchaseOrder)
-        if key_of(order.ship_to) not in {key_of(s) for s in domain.sites}:
-            call.flag(
-                PurchaseOrder,
-                "ship_to",
-                order.ship_to,
-                m.NOT_FOUND,
-                label="Site",
-                value=order.ship_to,
-            )
-        if order.status not in ORDER_STATUSES:
-            call.flag(
-                PurchaseOrder,
-                "status",
-                order.status,
-                m.INVALID,
-                label="Order status",
-                reason="expected one of " + ", ".join(ORDER_STATUSES),
-            )
-        if order.exchange_rate <= 0:
-            call.flag(
-                PurchaseOrder,
-                "exchange_rate",
-                order.exchange_rate,
-                m.NOT_POSITIVE,
-                label="Exchange rate",
-            )
-        if order.order_date and order.due_date and order.due_date < order.order_date:
-            call.flag(
-                PurchaseOrder,
-                "due_date",
-                order.due_date.isoformat(),
-                m.DUE_BEFORE_ORDER,
-                warning=True,
-                due=order.due_date.isoformat(),
-                ordered=order.order_date.isoformat(),
-            )
-
-    def _write_purchase_order(self, values: Values, call: Call) -> Record | None:
-        """Create (with lines), change (header and lines) or delete a PO."""
-        domain = self.setup.domain_of(values, call, PurchaseOrder)
-        if domain is None:
-            return None
-        index = self.purchase_orders.scope(domain.code)
-        number = values.text("number").strip()
-        existing = index.get(key_of(number)) if number else None
-        if values.operation == "create":
-            if existing is not None:
-                call.flag(
-                    PurchaseOrder, "number", number, m.ALREADY_EXISTS, label=_PO, value=number
-                )
-                return None
-            return self._create_purchase_order(domain, number, values, call)
-        if existing is None:
-            call.flag(PurchaseOrder, "number", number, m.NOT_FOUND, label=_PO, value=number or "''")
-            return None
-        if not hash_ok(existing, values, call, PurchaseOrder):
-            return None
-        if values.operation == "delete":
-            if not _deletable(existing, number, call):
-                return None
-            call.journal.pop(index, key_of(number))
-            return existing
-        return self._change_purchase_order(domain, existing, values, call)
-
-    def _create_purchase_order(
-        self, domain: Domain, number: str, values: Values, call: Call
-    ) -> PurchaseOrder | None:
-        """A new PO: header defaults from the supplier and domain, every line a create."""
-        before = call.errors()
-        supplier = self.supplier_store.require(domain, values.text("supplier"), call, PurchaseOrder)
-        if supplier is None:
-            return None
-        order = PurchaseOrder(domain=domain.code)
-        values.assign(order, exclude=("domain", "number"))
-        order.supplier = supplier.code
-        order.currency = order.currency or supplier.currency
-        order.credit_terms = order.credit_terms or supplier.credit_terms
-        order.order_date = order.order_date or call.today
-        if order.due_date is None:
-            call.confirmations.append(m.DUE_DATE_DEFAULTED.format(date=order.order_date))
-        order.due_date = order.due_date or order.order_date
-        order.ship_to = order.ship_to or (domain.sites[0] if domain.sites else "")
-        self._check_header(domain, order, call)
-        if call.errors() > before:
-            return None
-        order.number = number or self._po_number(domain, call)
-        for line_values in values.lines("lines"):
-            if _new_order_line(line_values, call):
-                self._line_create(domain, order, line_values, call)
-        if call.errors() > before:
-            return None
-        self.sequences.stamp_new(order, call.user, call.now)
-        call.journal.put(self.purchase_orders.scope(domain.code), key_of(order.number), order)
-        return order
-
-    def _change_purchase_order(
-        self, domain: Domain, existing: PurchaseOrder, values: Values, call: Call
-    ) -> PurchaseOrder | None:
-        """The header changed (never its supplier or currency) and each line sent written."""
-        before = call.errors()
-        if not unchanged(existing, values, ("supplier", "currency"), call, PurchaseOrder):
-            return None
-        draft = attrs.evolve(existing, lines=dict(existing.lines))
-        values.assign(draft, exclude=("domain", "number", "supplier", "currency"))
-        self._check_header(domain, draft, call)
-        for line_values in values.lines("lines"):
-            self._line_write(domain, draft, line_values, call, require_hash=False)
-        if call.errors() > before:
-            return None
-        call.stamp_draft(draft, existing)
-        call.journal.put(self.purchase_orders.scope(domain.code), key_of(existing.number), draft)
-        return draft
-
-    def _po_number(self, domain: Domain, call: Call | None) -> str:
-        while True:
-            number = f"PO{self.sequences.next('po:' + key_of(domain.code), call):06d}"
-            if self.purchase_orders.get(domain.code, number) is None:
-                return number
-
-    def _order_of_line(self, domain: Domain, values: Values, call: Call) -> PurchaseOrder | None:
-        number = values.text("po_number")
-        return lookup(
-            self.purchase_orders, domain.code, number, call, POLine, "po_number", "Purchase order"
+        return self.order_store.field_change(
+            values, attribute, default_domain=default_domain, now=now
         )
-
-    def _write_po_line(self, values: Values, call: Call) -> Record | None:
-        """A line written on its own (the grid commit or ``purchaseOrderLines``)."""
-        domain = self.setup.domain_of(values, call, POLine)
-        order = self._order_of_line(domain, values, call) if domain else None
-        if domain is None or order is None:
-            return None
-        line = self._line_write(domain, order, values, call, require_hash=True)
-        if line is not None:
-            call.touch(order)
-        return line
-
-    def _line_write(
-        self,
-        domain: Domain,
-        order: PurchaseOrder,
-        values: Values,
-        call: Call,
-        *,
-        require_hash: bool,
-    ) -> POLine | None:
-        """Create, change or delete one line of ``order``; received lines stay."""
-        if values.operation == "create":
-            return self._line_create(domain, order, values, call)
-        number = values.integer("line")
-        existing = order.lines.get(number)
-        ref = f"{order.number}/{number}"
-        if existing is None:
-            call.flag(POLine, "line", number, m.NOT_FOUND, label="Purchase order line", value=ref)
-            return None
-        if require_hash and not hash_ok(existing, values, call, POLine):
-            return None
-        if values.operation == "delete":
-            if existing.quantity_received > 0:
-                call.flag(
-                    POLine, "line", number, m.HAS_RECEIPTS, label="Purchase order line", value=ref
-                )
-                return None
-            call.journal.pop(order.lines, number)
-            return existing
-        before = call.errors()
-        draft = attrs.evolve(existing)
-        values.assign(draft, exclude=("domain", "po_number", "line"))
-        self._default_line(domain, draft, values)
-        self._check_line(domain, order, draft, call)
-        if call.errors() > before:
-            return None
-        call.stamp_draft(draft, existing)
-        call.journal.put(order.lines, number, draft)
-        return draft
-
-    def _line_create(
-        self, domain: Domain, order: PurchaseOrder, values: Values, call: Call
-    ) -> POLine | None:
-        """Add a line, numbered from the caller or the order's next number."""
-        number = values.integer("line") if values.has("line") else 0
-        number = number if number > 0 else order.next_line
-        if number in order.lines:
-            call.flag(
-                POLine,
-                "line",
-                number,
-                m.ALREADY_EXISTS,
-                label="Purchase order line",
-                value=f"{order.number}/{number}",
-            )
-            return None
-        before = call.errors()
-        line = self.line_template(domain, order)
-        line.line = number
-        values.assign(line, exclude=("domain", "po_number", "line"))
-        self._default_line(domain, line, values)
-        self._check_line(domain, order, line, call)
-        if call.errors() > before:
-            return None
-        self.sequences.stamp_new(line, call.user, call.now)
-        call.journal.put(order.lines, number, line)
-        call.journal.set(order, "next_line", max(order.next_line, number + 1))
-        return line
-
-    def _default_line(self, domain: Domain, line: POLine, values: Values) -> None:
-        """Fill what the caller left blank from the item, as QAD's UI defaulting does."""
-        item = self.items.get(domain.code, line.item)
-        if item is None:
-            return
-        if not values.has("description"):
-            line.description = line.description or item.description1
-        line.unit_of_measure = line.unit_of_measure or item.unit_of_measure
-        if not values.has("purchase_cost") and not line.purchase_cost:
-            line.purchase_cost = item.purchase_cost
-        line.gl_account = line.gl_account or item.gl_account
-
-    def _check_line(
-        self,
-        domain: Domain,
-        order: PurchaseOrder,
-        line: POLine,
-        call: Call,
-        *,
-        only: str = "",
-    ) -> None:
-        """Line rules, all of them or only the ``only`` group (for ``fieldChangeV2``)."""
-
-        def wanted(group: str) -> bool:
-            return not only or only == group
-
-        if wanted("site") and key_of(line.site) not in {key_of(s) for s in domain.sites}:
-            call.flag(POLine, "site", line.site, m.NOT_FOUND, label="Site", value=line.site or "''")
-        if wanted("item"):
-            lookup(self.items, domain.code, line.item, call, POLine, "item", "Item")
-        if wanted("quantity_ordered"):
-            if line.quantity_ordered <= 0:
-                call.flag(
-                    POLine,
-                    "quantity_ordered",
-                    line.quantity_ordered,
-                    m.NOT_POSITIVE,
-                    label="Quantity ordered",
-                )
-            elif line.quantity_ordered < line.quantity_received:
-                call.flag(
-                    POLine,
-                    "quantity_ordered",
-                    line.quantity_ordered,
-                    m.BELOW_RECEIVED,
-                    quantity=line.quantity_ordered,
-                    received=line.quantity_received,
-                )
-        if wanted("purchase_cost") and line.purchase_cost < 0:
-            call.flag(
-                POLine, "purchase_cost", line.purchase_cost, m.NEGATIVE, label="Purchase cost"
-            )
-        if wanted("status") and line.status not in ORDER_STATUSES:
-            call.flag(
-                POLine,
-                "status",
-                line.status,
-                m.INVALID,
-                label="Line status",
-                reason="expected one of " + ", ".join(ORDER_STATUSES),
-            )
-        known_item = self.items.get(domain.code, line.item) is not None
-        if wanted("coding") and (line.gl_account or known_item):
-            self.account_store.check_coding(domain, line, call, POLine)
-        due, ordered = line.due_date, order.order_date
-        if wanted("due_date") and due and ordered and due < ordered:
-            call.flag(
-                POLine,
-                "due_date",
-                due.isoformat(),
-                m.DUE_BEFORE_ORDER,
-                warning=True,
-                due=due.isoformat(),
-                ordered=ordered.isoformat(),
-            )
 
     # --- receipts -------------------------------------------------------------------------------
 
@@ -1467,35 +1136,6 @@ def _reference_key(domain: Domain, invoice: SupplierInvoice) -> tuple[str, str, 
         key_of(invoice.invoice_type),
         key_of(invoice.reference),
     )
-
-
-# --- ERP locks -------------------------------------------------------------------------------
-
-_PO = "Purchase order"
-
-
-def _deletable(order: PurchaseOrder, sent: str, call: Call) -> bool:
-    """A PO with anything received cannot be deleted (close or cancel it instead)."""
-    if any(line.quantity_received > 0 for line in order.lines.values()):
-        call.flag(PurchaseOrder, "number", sent, m.HAS_RECEIPTS, label=_PO, value=sent)
-        return False
-    return True
-
-
-def _new_order_line(values: Values, call: Call) -> bool:
-    """Every line of a new PO is itself a create."""
-    if values.operation == "create":
-        return True
-    operation = n.OPERATION[values.operation]
-    call.flag(
-        POLine,
-        "data_operation",
-        operation,
-        m.UNSUPPORTED_OPERATION,
-        operation=operation,
-        label="a line of a new purchase order",
-    )
-    return False
 
 
 # --- three-way match rules ------------------------------------------------------------------
