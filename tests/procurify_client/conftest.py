@@ -109,13 +109,22 @@ def _template(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path.rstrip("/"))) + "$")
 
 
-def spec_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
-    """The spec's operation for a concrete path (the spec strips trailing slashes)."""
+def spec_operations(spec: dict[str, Any], method: str, path: str) -> list[dict[str, Any]]:
+    """The spec's operations for a concrete path (the spec strips trailing slashes); a
+    literal segment wins over a parameter, as in Django's routing (``users/me`` over
+    ``users/{id}``)."""
     matches = [
-        item[method.lower()]
+        (template.count("{"), item[method.lower()])
         for template, item in spec["paths"].items()
         if _template(template).match(path.rstrip("/")) and method.lower() in item
     ]
+    fewest = min((count for count, _ in matches), default=0)
+    return [operation for count, operation in matches if count == fewest]
+
+
+def spec_operation(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """The one spec operation for a concrete path."""
+    matches = spec_operations(spec, method, path)
     assert len(matches) == 1, f"{method} {path} matches {len(matches)} spec operations"
     return matches[0]
 
