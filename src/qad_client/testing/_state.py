@@ -34,7 +34,6 @@ from qad_client.testing._records import (
     Project,
     PurchaseOrder,
     Receipt,
-    ReceiptLine,
     Record,
     SharedRecord,
     SubAccount,
@@ -43,7 +42,6 @@ from qad_client.testing._records import (
     SupplierPayment,
 )
 from qad_client.testing._stores._base import (
-    HUNDRED,
     Call,
     Sequences,
     Table,
@@ -56,7 +54,8 @@ from qad_client.testing._stores._base import (
 )
 from qad_client.testing._stores.accounts import ANALYSIS_TYPES, AccountStore
 from qad_client.testing._stores.items import ItemStore
-from qad_client.testing._stores.purchase_orders import LINE_FIELD_GROUPS, OPEN, OrderStore
+from qad_client.testing._stores.purchase_orders import LINE_FIELD_GROUPS, OrderStore
+from qad_client.testing._stores.receipts import ReceiptStore, receiver_key
 from qad_client.testing._stores.setup import Setup, Tolerances
 from qad_client.testing._stores.suppliers import SupplierStore
 
@@ -116,10 +115,7 @@ class TenantState:
         self.order_store = OrderStore(
             self.setup, self.sequences, self.supplier_store, self.item_store, self.account_store
         )
-        self.receipts: Table[Receipt] = Table()
-        self.receivers: Table[OpenReceiver] = Table()
-        self.receivers_by_line: dict[tuple[str, str, int], list[str]] = {}
-        self.receivers_by_order: dict[tuple[str, str], list[str]] = {}
+        self.receipt_store = ReceiptStore(self.setup, self.sequences, self.order_store)
         self.invoices: Table[SupplierInvoice] = Table()
         # QAD's CInvoiceForDuplicateReference key: entity, supplier, invoice type, reference
         self.invoice_refs: dict[tuple[str, str, str, str], SupplierInvoice] = {}
@@ -129,8 +125,7 @@ class TenantState:
             **self.item_store.tables,
             **self.account_store.tables,
             **self.order_store.tables,
-            Receipt: self.receipts,
-            OpenReceiver: self.receivers,
+            **self.receipt_store.tables,
             SupplierInvoice: self.invoices,
             SupplierPayment: self.payments,
         }
@@ -139,7 +134,7 @@ class TenantState:
             **self.item_store.writers,
             **self.account_store.writers,
             **self.order_store.writers,
-            Receipt: self._write_receipt,
+            **self.receipt_store.writers,
             SupplierInvoice: self._write_invoice,
             SupplierPayment: self._write_payment,
         }
@@ -185,6 +180,16 @@ class TenantState:
     def purchase_orders(self) -> Table[PurchaseOrder]:
         """Purchase orders (each with its lines) by domain and number."""
         return self.order_store.purchase_orders
+
+    @property
+    def receipts(self) -> Table[Receipt]:
+        """Posted receipts by domain and receiver number."""
+        return self.receipt_store.receipts
+
+    @property
+    def receivers(self) -> Table[OpenReceiver]:
+        """Receiver lines by domain and receiver#line, matched or not."""
+        return self.receipt_store.receivers
 
     # --- setup ----------------------------------------------------------------------------------
 
@@ -255,13 +260,8 @@ class TenantState:
             yield from self.supplier_store.domain_records(domain)
         elif table is POLine:
             yield from self.order_store.lines(scope_of(PurchaseOrder, domain))
-        elif table is OpenReceiver and po_number and domain is not None:
-            keys = self.receivers_by_order.get((key_of(domain.code), key_of(po_number)), [])
-            found = (self.receivers.get(domain.code, key) for key in keys)
-            yield from (r for r in found if r is not None and r.open_quantity > 0)
         elif table is OpenReceiver:
-            records = self.receivers.records(scope_of(table, domain))
-            yield from (r for r in records if r.open_quantity > 0)
+            yield from self.receipt_store.open_receivers_of(domain, po_number)
         else:
             yield from self._stores[table].records(scope_of(table, domain, shared_set))
 
@@ -305,9 +305,7 @@ class TenantState:
 
     def open_receivers(self, domain: Domain, po_number: str, po_line: int) -> list[OpenReceiver]:
         """The receivers of one PO line that still have quantity to match."""
-        keys = self.receivers_by_line.get((key_of(domain.code), key_of(po_number), po_line), [])
-        found = (self.receivers.get(domain.code, k) for k in keys)
-        return [r for r in found if r is not None and r.open_quantity > 0]
+        return self.receipt_store.open_receivers(domain, po_number, po_line)
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -342,178 +340,6 @@ class TenantState:
         return self.order_store.field_change(
             values, attribute, default_domain=default_domain, now=now
         )
-
-    # --- receipts -------------------------------------------------------------------------------
-
-    def _write_receipt(self, values: Values, call: Call) -> Record | None:
-        """Post a receipt against one open PO; receipts cannot be changed afterwards."""
-        domain = self.setup.domain_of(values, call, Receipt)
-        if domain is None:
-            return None
-        if values.operation != "create":
-            call.flag(
-                Receipt,
-                "data_operation",
-                n.OPERATION[values.operation],
-                m.UNSUPPORTED_OPERATION,
-                operation=n.OPERATION[values.operation],
-                label="a purchase order receipt",
-            )
-            return None
-        before = call.errors()
-        index = self.receipts.scope(domain.code)
-        receiver = values.text("receiver").strip()
-        if receiver and key_of(receiver) in index:
-            call.flag(
-                Receipt, "receiver", receiver, m.ALREADY_EXISTS, label="Receiver", value=receiver
-            )
-            return None
-        order = lookup(
-            self.purchase_orders,
-            domain.code,
-            values.text("po_number"),
-            call,
-            Receipt,
-            "po_number",
-            "Purchase order",
-        )
-        if order is None:
-            return None
-        if order.status != OPEN:
-            call.flag(Receipt, "po_number", order.number, m.ORDER_NOT_OPEN, value=order.number)
-        supplier = values.text("supplier")
-        if supplier and key_of(supplier) != key_of(order.supplier):
-            call.flag(
-                Receipt,
-                "supplier",
-                supplier,
-                m.SUPPLIER_MISMATCH,
-                label="Purchase order",
-                value=order.number,
-                owner=order.supplier,
-                supplier=supplier,
-            )
-        receipt = Receipt(domain=domain.code)
-        values.assign(receipt, exclude=("domain", "receiver", "lines"))
-        receipt.po_number = order.number
-        receipt.supplier = order.supplier
-        receipt.receipt_date = receipt.receipt_date or call.today
-        receipt.effective_date = receipt.effective_date or receipt.receipt_date
-        lines = values.lines("lines")
-        if not lines:
-            call.flag(Receipt, "lines", "", m.NO_LINES, label="A receipt")
-        seen: set[int] = set()
-        for line_values in lines:
-            line = self._receipt_line(order, line_values, seen, call)
-            if line is not None:
-                receipt.lines.append(line)
-        if call.errors() > before:
-            return None
-        receipt.receiver = receiver or self._receiver_number(domain, call)
-        self.sequences.stamp_new(receipt, call.user, call.now)
-        call.journal.put(index, key_of(receipt.receiver), receipt)
-        for line in receipt.lines:
-            self._post_receipt_line(domain, order, receipt, line, call)
-        call.touch(order)
-        return receipt
-
-    def _receipt_line(
-        self, order: PurchaseOrder, values: Values, seen: set[int], call: Call
-    ) -> ReceiptLine | None:
-        """One receipt line: a known open PO line, positive, within the open quantity."""
-        number = values.integer("po_line")
-        ref = f"{order.number}/{number}"
-        po_line = order.lines.get(number)
-        if po_line is None:
-            call.flag(
-                ReceiptLine, "po_line", number, m.NOT_FOUND, label="Purchase order line", value=ref
-            )
-            return None
-        if number in seen:
-            call.flag(
-                ReceiptLine, "po_line", number, m.DUPLICATE_LINE, po=order.number, line=number
-            )
-            return None
-        seen.add(number)
-        line = ReceiptLine(po_line=number)
-        values.assign(line, exclude=("po_line",))
-        if line.item and key_of(line.item) != key_of(po_line.item):
-            call.flag(
-                ReceiptLine,
-                "item",
-                line.item,
-                m.ITEM_MISMATCH,
-                value=line.item,
-                expected=po_line.item,
-                po=order.number,
-                line=number,
-            )
-        line.item = po_line.item
-        line.unit_of_measure = line.unit_of_measure or po_line.unit_of_measure
-        line.site = line.site or po_line.site
-        if po_line.status != OPEN:
-            call.flag(ReceiptLine, "po_line", number, m.LINE_NOT_OPEN, po=order.number, line=number)
-        if line.quantity <= 0:
-            call.flag(
-                ReceiptLine, "quantity", line.quantity, m.NOT_POSITIVE, label="Quantity received"
-            )
-            return None
-        over = self.setup.tolerances.over_receipt_pct
-        allowed = po_line.quantity_ordered * (HUNDRED + over) / HUNDRED
-        if po_line.quantity_received + line.quantity > allowed:
-            call.flag(
-                ReceiptLine,
-                "quantity",
-                line.quantity,
-                m.OVER_RECEIPT,
-                quantity=line.quantity,
-                open=allowed - po_line.quantity_received,
-                po=order.number,
-                line=number,
-            )
-        return line
-
-    def _post_receipt_line(
-        self,
-        domain: Domain,
-        order: PurchaseOrder,
-        receipt: Receipt,
-        line: ReceiptLine,
-        call: Call,
-    ) -> None:
-        """Raise the PO line's received quantity and open a receiver for it."""
-        po_line = order.lines[line.po_line]
-        call.journal.set(po_line, "quantity_received", po_line.quantity_received + line.quantity)
-        call.touch(po_line)
-        receiver = OpenReceiver(
-            domain=domain.code,
-            receiver=receipt.receiver,
-            po_number=order.number,
-            po_line=line.po_line,
-            supplier=order.supplier,
-            item=po_line.item,
-            receipt_date=receipt.receipt_date,
-            quantity_received=line.quantity,
-            unit_cost=po_line.purchase_cost,
-            currency=order.currency,
-        )
-        self.sequences.stamp_new(receiver, call.user, call.now)
-        key = _receiver_key(receipt.receiver, line.po_line)
-        call.journal.put(self.receivers.scope(domain.code), key, receiver)
-        by_line = self.receivers_by_line.setdefault(
-            (key_of(domain.code), key_of(order.number), line.po_line), []
-        )
-        call.journal.append(by_line, key)
-        by_order = self.receivers_by_order.setdefault(
-            (key_of(domain.code), key_of(order.number)), []
-        )
-        call.journal.append(by_order, key)
-
-    def _receiver_number(self, domain: Domain, call: Call) -> str:
-        while True:
-            number = f"RC{self.sequences.next('rc:' + key_of(domain.code), call):06d}"
-            if self.receipts.get(domain.code, number) is None:
-                return number
 
     # --- supplier invoices ----------------------------------------------------------------------
 
@@ -618,7 +444,7 @@ class TenantState:
         receivers and the new lines matched afresh, as when it was created."""
         before = call.errors()
         for match in existing.matching_lines:
-            self._post_match(domain, match, -match.quantity, call)
+            self.receipt_store.move_matched(domain, match, -match.quantity, call)
         if values.has("matching_lines"):
             draft.matching_lines = [_match_line(v) for v in values.lines("matching_lines")]
         else:
@@ -650,7 +476,7 @@ class TenantState:
         status = "hold" if on_hold else ("matched" if draft.matching_lines else "initial")
         draft.status = n.INVOICE_STATUS[status]
         for match in draft.matching_lines:
-            self._post_match(domain, match, match.quantity, call)
+            self.receipt_store.move_matched(domain, match, match.quantity, call)
         return True
 
     def _create_invoice(self, domain: Domain, values: Values, call: Call) -> SupplierInvoice | None:
@@ -702,7 +528,7 @@ class TenantState:
         call.journal.put(self.invoices.scope(domain.code), str(invoice.id), invoice)
         call.journal.put(self.invoice_refs, _reference_key(domain, invoice), invoice)
         for match in matches:
-            self._post_match(domain, match, match.quantity, call)
+            self.receipt_store.move_matched(domain, match, match.quantity, call)
         return invoice
 
     def _reference_taken(
@@ -798,7 +624,7 @@ class TenantState:
             receiver = self._receiver_for(domain, order, match, pending, call)
             if receiver is None or not _within_open_quantity(receiver, match, pending, call):
                 continue
-            key = _receiver_key(receiver.receiver, receiver.po_line)
+            key = receiver_key(receiver.receiver, receiver.po_line)
             pending[key] = pending.get(key, ZERO) + match.quantity
             held = _price_outside_tolerance(self.setup.tolerances, receiver, match, call)
             on_hold = on_hold or held
@@ -816,7 +642,7 @@ class TenantState:
         open_ones = [
             r
             for r in self.open_receivers(domain, order.number, match.po_line)
-            if r.open_quantity > pending.get(_receiver_key(r.receiver, r.po_line), ZERO)
+            if r.open_quantity > pending.get(receiver_key(r.receiver, r.po_line), ZERO)
         ]
         if not match.receiver.strip():
             if open_ones:
@@ -847,23 +673,6 @@ class TenantState:
         )
         return None
 
-    def _post_match(
-        self, domain: Domain, match: MatchingLine, quantity: Decimal, call: Call
-    ) -> None:
-        """Move ``quantity`` (negative to reverse) between a receiver and its PO line."""
-        receiver = self.receivers.get(domain.code, _receiver_key(match.receiver, match.po_line))
-        order = self.purchase_orders.get(domain.code, match.po_number)
-        assert receiver is not None
-        assert order is not None
-        call.journal.set(receiver, "quantity_matched", receiver.quantity_matched + quantity)
-        if match.is_pvod_finished:
-            call.journal.set(receiver, "is_finished", quantity > 0)
-        call.touch(receiver)
-        po_line = order.lines[match.po_line]
-        call.journal.set(po_line, "quantity_invoiced", po_line.quantity_invoiced + quantity)
-        call.touch(po_line)
-        call.touch(order)
-
     def _delete_invoice(
         self, domain: Domain, invoice: SupplierInvoice, call: Call
     ) -> SupplierInvoice | None:
@@ -878,7 +687,7 @@ class TenantState:
             )
             return None
         for match in invoice.matching_lines:
-            self._post_match(domain, match, -match.quantity, call)
+            self.receipt_store.move_matched(domain, match, -match.quantity, call)
         call.journal.pop(self.invoices.scope(domain.code), str(invoice.id))
         call.journal.pop(self.invoice_refs, _reference_key(domain, invoice))
         return invoice
@@ -1118,10 +927,6 @@ def _equals(value: object, text: str) -> bool:
     return key_of(str(value)) == key_of(text)
 
 
-def _receiver_key(receiver: str, po_line: int) -> str:
-    return f"{key_of(receiver)}#{po_line}"
-
-
 _INVOICE_LINES = ("matching_lines", "expense_lines")
 
 
@@ -1200,7 +1005,7 @@ def _within_open_quantity(
 ) -> bool:
     """A match takes no more than its receiver still holds, counting earlier lines of the call."""
     available = receiver.open_quantity - pending.get(
-        _receiver_key(receiver.receiver, receiver.po_line), ZERO
+        receiver_key(receiver.receiver, receiver.po_line), ZERO
     )
     if match.quantity <= available:
         return True
