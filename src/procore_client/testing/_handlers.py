@@ -474,6 +474,7 @@ class Handlers:
             owner.id,
             _path_id(requisition_id, "Requisition"),
             _nested(body, "requisition"),
+            attachments=body.get("attachments"),
             actor=call.app.client_id,
         )
         return json_response(
@@ -584,6 +585,7 @@ class Handlers:
             contract_id,
             _path_id(payment_id, "ContractPayment"),
             _nested(body, "contract_payment"),
+            attachments=body.get("attachments"),
             actor=call.app.client_id,
         )
         return json_response(200, render.payment(updated))
@@ -626,16 +628,25 @@ class Handlers:
     def create_direct_cost(self, call: Call, project_id: str) -> httpx.Response:
         """``POST /rest/v1.1/projects/{project_id}/direct_costs`` -> 201."""
         owner = self._project_path(call, project_id)
-        spec = _nested(_body(call), "direct_cost")
-        created = self.state.create_direct_cost(owner.id, spec, actor=call.app.client_id)
+        body = _body(call)
+        created = self.state.create_direct_cost(
+            owner.id,
+            _nested(body, "direct_cost"),
+            attachments=body.get("attachments"),
+            actor=call.app.client_id,
+        )
         return json_response(201, render.direct_cost_detail(created, self.state))
 
     def update_direct_cost(self, call: Call, project_id: str, cost_id: str) -> httpx.Response:
         """``PATCH /rest/v1.1/projects/{project_id}/direct_costs/{id}``."""
         owner = self._project_path(call, project_id)
-        spec = _nested(_body(call), "direct_cost")
+        body = _body(call)
         updated = self.state.update_direct_cost(
-            owner.id, _path_id(cost_id, "DirectCost"), spec, actor=call.app.client_id
+            owner.id,
+            _path_id(cost_id, "DirectCost"),
+            _nested(body, "direct_cost"),
+            attachments=body.get("attachments"),
+            actor=call.app.client_id,
         )
         return json_response(200, render.direct_cost_detail(updated, self.state))
 

@@ -27,6 +27,7 @@ __all__ = [
     "LineItemType",
     "Project",
     "Requisition",
+    "StoredAttachment",
     "Token",
     "Vendor",
 ]
@@ -131,6 +132,18 @@ class Vendor:
     def origin_id(self) -> str | None:
         value = self.fields.get("origin_id")
         return None if value is None else str(value)
+
+
+@attrs.define(eq=False)
+class StoredAttachment:
+    """A file uploaded with a write (a multipart ``attachments[]`` part): its description only,
+    the bytes are not kept."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    created_at: datetime
 
 
 @attrs.define(eq=False)
@@ -263,6 +276,7 @@ class Requisition:
     previous_requisition_id: int | None = None
     origin_id: str | None = None
     origin_data: str | None = None
+    attachments: list[StoredAttachment] = attrs.field(factory=list)
 
 
 @attrs.define(eq=False)
@@ -288,6 +302,7 @@ class ContractPayment:
     origin_id: str | None = None
     origin_data: str | None = None
     origin_code: str | None = None
+    attachments: list[StoredAttachment] = attrs.field(factory=list)
 
 
 @attrs.define(eq=False, kw_only=True)
@@ -320,6 +335,7 @@ class DirectCost:
     origin_id: str | None = None
     origin_data: str | None = None
     line_items: list[DirectCostLineItem] = attrs.field(factory=list)
+    attachments: list[StoredAttachment] = attrs.field(factory=list)
 
     @property
     def grand_total(self) -> Decimal:

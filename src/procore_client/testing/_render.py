@@ -23,11 +23,14 @@ from procore_client.testing._models import (
     LineItemType,
     Project,
     Requisition,
+    StoredAttachment,
     Vendor,
 )
 from procore_client.testing._state import ProcoreState
 
 __all__ = [
+    "ATTACHMENT_URL",
+    "attachment",
     "commitment_detail",
     "commitment_row",
     "commitment_summary",
@@ -52,6 +55,24 @@ __all__ = [
 
 _CURRENCY = {"currency_iso_code": "USD"}
 _ZERO = Decimal("0.00")
+
+
+ATTACHMENT_URL = "https://storage.procore.example/attachments/{id}/{filename}"
+"""Where the simulator says an upload is served: a guess (the extracts give a ``url`` and no
+form); nothing answers there."""
+
+
+def attachment(record: StoredAttachment, *, content_type: bool = False) -> dict[str, Any]:
+    """An attachment as the extracts document it: id, url and filename (invoices add the
+    content type); the size is kept by the simulator but not documented, so not rendered."""
+    data: dict[str, Any] = {
+        "id": record.id,
+        "url": ATTACHMENT_URL.format(id=record.id, filename=record.filename),
+        "filename": record.filename,
+    }
+    if content_type:
+        data["content_type"] = record.content_type
+    return data
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -556,7 +577,7 @@ def requisition(
         "updated_at": iso(record.updated_at),
         "created_by": None,
         "custom_fields": {},
-        "attachments": [],
+        "attachments": [attachment(a, content_type=True) for a in record.attachments],
         "summary": summary,
         "currency_configuration": dict(_CURRENCY),
     }
@@ -678,7 +699,7 @@ def payment(record: ContractPayment) -> dict[str, Any]:
         "external_payment_id": None,
         "date_payment_initiated": None,
         "date_payment_settled": None,
-        "attachments": [],
+        "attachments": [attachment(a) for a in record.attachments],
         "origin_id": record.origin_id,
         "origin_code": record.origin_code,
         "origin_data": record.origin_data,
@@ -727,8 +748,8 @@ def direct_cost_detail(record: DirectCost, state: ProcoreState) -> dict[str, Any
             "vendor": None if found is None else {"id": found.id, "name": found.name},
             "project": {"id": owner.id, "name": owner.name},
             "company": {"id": company_record.id, "name": company_record.name},
-            "attachments": [],
-            "attachments_count": 0,
+            "attachments": [attachment(a) for a in record.attachments],
+            "attachments_count": len(record.attachments),
             "line_items_count": len(record.line_items),
             "line_items": [direct_cost_line(i, state, company_record) for i in record.line_items],
         }

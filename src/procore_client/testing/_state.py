@@ -40,6 +40,7 @@ from procore_client.testing._models import (
     LineItemType,
     Project,
     Requisition,
+    StoredAttachment,
     Vendor,
 )
 from procore_client.testing._params import cast_flag, cast_integer
@@ -125,6 +126,7 @@ _ID_BASES = {
     "contract_payment": 40_001,
     "business_register": 100_001,
     "company": 4_000_001,
+    "attachment": 60_000_001,
 }
 _REGISTER_DIGITS = {"abn": 11, "ein": 9}
 _NEW_LINE: Mapping[str, Any] = {
@@ -344,6 +346,22 @@ _DIRECT_COST_FIELDS: Mapping[str, Reader] = {
 }
 
 
+def _uploads(raw: object) -> list[Mapping[str, Any]]:
+    """The ``attachments[]`` of a write: file parts of a multipart body, described by the
+    parser; anything else (a JSON string, say) is refused, since Procore takes only uploads."""
+    if raw is None:
+        return []
+    items: list[Any] = raw if isinstance(raw, list) else [raw]
+    uploads: list[Mapping[str, Any]] = [
+        item for item in items if isinstance(item, dict) and "filename" in item
+    ]
+    if len(uploads) != len(items):
+        raise ValidationFailed(
+            {"attachments": ["must be files sent as multipart/form-data attachments[]"]}
+        )
+    return uploads
+
+
 def _find(index: Mapping[int, Mapping[int, T]], owner_id: int, record_id: int, model: str) -> T:
     """The record ``record_id`` of owner ``owner_id`` in ``index``; else 404 naming ``model``."""
     found = index.get(owner_id, {}).get(record_id)
@@ -398,6 +416,20 @@ class ProcoreState:
         value = self._next[kind]
         self._next[kind] = value + 1
         return value
+
+    def attach(self, target: list[StoredAttachment], uploads: list[Mapping[str, Any]]) -> None:
+        """Keep each upload's description on the record, in the order sent."""
+        now = self.clock.now()
+        target.extend(
+            StoredAttachment(
+                self.next_id("attachment"),
+                str(upload["filename"]),
+                str(upload.get("content_type") or "application/octet-stream"),
+                int(upload.get("size") or 0),
+                now,
+            )
+            for upload in uploads
+        )
 
     def touch(self) -> None:
         """Note a mutation so cached list results are recomputed."""
@@ -1018,9 +1050,11 @@ class ProcoreState:
         requisition_id: int,
         changes: Mapping[str, Any],
         *,
+        attachments: object = None,
         actor: str | None = None,
     ) -> Requisition:
-        """Apply a PATCH; once ``origin_id`` is set only origin fields may change (ERP lock)."""
+        """Apply a PATCH; once ``origin_id`` is set only origin fields may change (ERP lock).
+        Uploads are kept either way (they travel beside the object; a guess for invoices)."""
         requisition = self.requisition(project_id, requisition_id)
         company_id = self.project(project_id).company_id
         writable = [key for key in changes if key in _REQUISITION_FIELDS]
@@ -1028,6 +1062,7 @@ class ProcoreState:
         parsed, errors = _read(changes, _REQUISITION_FIELDS)
         if errors:
             raise ValidationFailed(errors)
+        uploads = _uploads(attachments)
         if "origin_id" in parsed:
             self._move_origin(
                 company_id,
@@ -1038,6 +1073,7 @@ class ProcoreState:
             )
         for key, value in parsed.items():
             setattr(requisition, key, value)
+        self.attach(requisition.attachments, uploads)
         requisition.updated_at = self.clock.now()
         self.touch()
         self._emit("requisition", requisition.id, "update", company_id, project_id, actor)
@@ -1089,6 +1125,7 @@ class ProcoreState:
         payment_id: int,
         changes: Mapping[str, Any],
         *,
+        attachments: object = None,
         actor: str | None = None,
     ) -> ContractPayment:
         """Apply a PATCH; once ``origin_id`` is set only origin fields (and attachments, which
@@ -1099,6 +1136,7 @@ class ProcoreState:
         parsed, errors = _read(changes, _PAYMENT_FIELDS)
         if errors:
             raise ValidationFailed(errors)
+        uploads = _uploads(attachments)
         company_id = self.project(project_id).company_id
         if "origin_id" in parsed:
             self._move_origin(
@@ -1106,6 +1144,7 @@ class ProcoreState:
             )
         for key, value in parsed.items():
             setattr(payment, key, value)
+        self.attach(payment.attachments, uploads)
         payment.updated_at = self.clock.now()
         self.touch()
         self._emit("contract_payment", payment.id, "update", company_id, project_id, actor)
@@ -1222,13 +1261,20 @@ class ProcoreState:
         return built
 
     def create_direct_cost(
-        self, project_id: int, body: Mapping[str, Any], *, actor: str | None = None
+        self,
+        project_id: int,
+        body: Mapping[str, Any],
+        *,
+        attachments: object = None,
+        actor: str | None = None,
     ) -> DirectCost:
-        """Validate and create a direct cost with its line items; announces both."""
+        """Validate and create a direct cost with its line items and uploads; announces the
+        cost and each line."""
         project = self.project(project_id)
         parsed = self._direct_cost_header(project.company_id, body, creating=True)
         if parsed.get("direct_cost_type") == "invoice" and not parsed.get("invoice_number"):
             raise ValidationFailed({"invoice_number": ["can't be blank"]})
+        uploads = _uploads(attachments)
         cost_id = self.next_id("direct_cost")
         lines = [
             line
@@ -1250,6 +1296,7 @@ class ProcoreState:
         )
         for key, value in parsed.items():
             setattr(cost, key, value)
+        self.attach(cost.attachments, uploads)
         self.direct_costs[cost_id] = cost
         self.direct_costs_by_project[project_id][cost_id] = cost
         self.touch()
@@ -1272,13 +1319,16 @@ class ProcoreState:
         cost_id: int,
         body: Mapping[str, Any],
         *,
+        attachments: object = None,
         actor: str | None = None,
     ) -> DirectCost:
-        """Apply a PATCH; a direct cost with an ``origin_id`` is immutable but for origin fields."""
+        """Apply a PATCH; a direct cost with an ``origin_id`` is immutable but for origin fields
+        (uploads are kept either way: a guess, as for invoices)."""
         project = self.project(project_id)
         cost = self.direct_cost(project_id, cost_id)
         _check_unlocked(cost.origin_id, body, "Direct Cost")
         parsed = self._direct_cost_header(project.company_id, body, creating=False)
+        uploads = _uploads(attachments)
         changed: list[tuple[DirectCostLineItem, bool]] = []
         if "line_items" in body:
             current = {line.id: line for line in cost.line_items}
@@ -1292,6 +1342,7 @@ class ProcoreState:
         replaced = {line.id: line for line, is_new in changed if not is_new}
         cost.line_items = [replaced.get(line.id, line) for line in cost.line_items]
         cost.line_items.extend(line for line, is_new in changed if is_new)
+        self.attach(cost.attachments, uploads)
         cost.updated_at = self.clock.now()
         self.touch()
         self._emit("direct_cost", cost_id, "update", project.company_id, project_id, actor)
