@@ -32,6 +32,7 @@ __all__ = [
     "key_of",
     "lookup",
     "refuse_operation",
+    "same_rows",
     "scope_of",
     "unchanged",
 ]
@@ -231,3 +232,19 @@ def lookup(
     if not getattr(found, "is_active", True):
         call.flag(table, field, code, m.INACTIVE, label=label, value=code)
     return found
+
+
+def same_rows(existing: Iterable[object], sent: list[Values]) -> bool:
+    """Whether every sent line repeats the stored line at its position."""
+    stored = list(existing)
+    if len(stored) != len(sent):
+        return False
+    for row, values in zip(stored, sent, strict=True):
+        for attribute, value in values.data.items():
+            current = getattr(row, attribute)
+            if isinstance(value, str) and isinstance(current, str):
+                if key_of(value) != key_of(current):
+                    return False
+            elif value != current:
+                return False
+    return True
