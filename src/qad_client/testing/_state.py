@@ -1,27 +1,25 @@
-"""One tenant's data and every business rule the simulator enforces, with no HTTP in sight.
+"""One tenant's data and rules, as a composition of one store per resource family (no HTTP).
+
+The stores live in ``_stores/``: ``setup`` (domains, shared sets, currencies, credit terms,
+tolerances), ``suppliers``, ``accounts`` (GL accounts and analysis codes), ``items``,
+``purchase_orders``, ``receipts`` (and open receivers), ``matching`` (the three-way match),
+``invoices`` and ``payments``. Each holds its records, their indexes and its rules.
 
 Writes go through :meth:`TenantState.write`: each record is checked, then applied through a
 journal; if any record of the request fails, the journal rolls the whole request back, the way
-a QXtend ``scopeTransaction=true`` call behaves. Keys compare case-insensitively, as Progress
-character fields do. Every collection is indexed by its natural key, so creates are O(1).
+a QXtend ``scopeTransaction=true`` call behaves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-import attrs
-
-from qad_client.testing import _messages as m
-from qad_client.testing import _names as n
 from qad_client.testing._codec import Values
 from qad_client.testing._messages import Issue
 from qad_client.testing._records import (
-    ZERO,
-    Allocation,
     CostCentre,
     Domain,
     GLAccount,
@@ -42,19 +40,18 @@ from qad_client.testing._records import (
 from qad_client.testing._stores._base import (
     Call,
     Sequences,
+    Store,
     Table,
+    Writer,
     WriteResult,
-    hash_ok,
     key_of,
-    lookup,
-    same_rows,
     scope_of,
-    unchanged,
 )
 from qad_client.testing._stores.accounts import ANALYSIS_TYPES, AccountStore
 from qad_client.testing._stores.invoices import InvoiceStore
 from qad_client.testing._stores.items import ItemStore
 from qad_client.testing._stores.matching import ThreeWayMatch
+from qad_client.testing._stores.payments import PaymentStore
 from qad_client.testing._stores.purchase_orders import LINE_FIELD_GROUPS, OrderStore
 from qad_client.testing._stores.receipts import ReceiptStore
 from qad_client.testing._stores.setup import Setup, Tolerances
@@ -69,10 +66,6 @@ __all__ = [
     "WriteResult",
     "key_of",
 ]
-
-T = TypeVar("T", bound=Record)
-M = TypeVar("M", bound=Record)
-
 
 # The natural key of each table read through ``/api/erp`` (POs' lines are read by PO number).
 _KEYS: Mapping[type, str] = {
@@ -109,36 +102,35 @@ class TenantState:
             base_currency=base_currency,
             credit_terms=credit_terms,
         )
-        self.account_store = AccountStore(self.setup, self.sequences)
-        self.supplier_store = SupplierStore(self.setup, self.sequences)
-        self.item_store = ItemStore(self.setup, self.sequences, self.account_store)
+        seq = self.sequences
+        self.account_store = AccountStore(self.setup, seq)
+        self.supplier_store = SupplierStore(self.setup, seq)
+        self.item_store = ItemStore(self.setup, seq, self.account_store)
         self.order_store = OrderStore(
-            self.setup, self.sequences, self.supplier_store, self.item_store, self.account_store
+            self.setup, seq, self.supplier_store, self.item_store, self.account_store
         )
-        self.receipt_store = ReceiptStore(self.setup, self.sequences, self.order_store)
+        self.receipt_store = ReceiptStore(self.setup, seq, self.order_store)
         self.matching = ThreeWayMatch(self.setup, self.order_store, self.receipt_store)
         self.invoice_store = InvoiceStore(
-            self.setup, self.sequences, self.supplier_store, self.account_store, self.matching
+            self.setup, seq, self.supplier_store, self.account_store, self.matching
         )
-        self.payments: Table[SupplierPayment] = Table()
-        self._stores: dict[type, Table[Any]] = {
-            **self.supplier_store.tables,
-            **self.item_store.tables,
-            **self.account_store.tables,
-            **self.order_store.tables,
-            **self.receipt_store.tables,
-            **self.invoice_store.tables,
-            SupplierPayment: self.payments,
-        }
-        self._writers: dict[type, Callable[[Values, Call], Record | None]] = {
-            **self.supplier_store.writers,
-            **self.item_store.writers,
-            **self.account_store.writers,
-            **self.order_store.writers,
-            **self.receipt_store.writers,
-            **self.invoice_store.writers,
-            SupplierPayment: self._write_payment,
-        }
+        self.payment_store = PaymentStore(
+            self.setup, seq, self.supplier_store, self.account_store, self.invoice_store
+        )
+        stores: tuple[Store, ...] = (
+            self.supplier_store,
+            self.item_store,
+            self.account_store,
+            self.order_store,
+            self.receipt_store,
+            self.invoice_store,
+            self.payment_store,
+        )
+        self._tables: dict[type, Table[Any]] = {}
+        self._writers: dict[type, Writer] = {}
+        for store in stores:
+            self._tables.update(store.tables)
+            self._writers.update(store.writers)
 
     # --- the tables callers read ----------------------------------------------------------------
 
@@ -197,6 +189,11 @@ class TenantState:
         """Supplier invoices by domain and id."""
         return self.invoice_store.invoices
 
+    @property
+    def payments(self) -> Table[SupplierPayment]:
+        """Supplier payments by domain and number."""
+        return self.payment_store.payments
+
     # --- setup ----------------------------------------------------------------------------------
 
     @property
@@ -248,7 +245,7 @@ class TenantState:
             scope, key = record.domain, record.number
         else:
             raise TypeError(f"cannot seed a {type(record).__name__}")
-        self._stores[type(record)].scope(scope)[key_of(key)] = record
+        self._tables[type(record)].scope(scope)[key_of(key)] = record
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -269,7 +266,7 @@ class TenantState:
         elif table is OpenReceiver:
             yield from self.receipt_store.open_receivers_of(domain, po_number)
         else:
-            yield from self._stores[table].records(scope_of(table, domain, shared_set))
+            yield from self._tables[table].records(scope_of(table, domain, shared_set))
 
     def find(
         self,
@@ -298,7 +295,7 @@ class TenantState:
         key = _KEYS.get(table)
         if key is None or key not in params:
             return None
-        found = self._stores[table].get(scope_of(table, domain, shared_set), params[key])
+        found = self._tables[table].get(scope_of(table, domain, shared_set), params[key])
         return [] if found is None else [found]
 
     def purchase_order(self, domain: Domain, number: str) -> PurchaseOrder | None:
@@ -346,211 +343,6 @@ class TenantState:
         return self.order_store.field_change(
             values, attribute, default_domain=default_domain, now=now
         )
-
-    # --- supplier payments ----------------------------------------------------------------------
-
-    def _write_payment(self, values: Values, call: Call) -> Record | None:
-        """Create, change (external reference only) or void (``D``) a payment."""
-        domain = self.setup.domain_of(values, call, SupplierPayment)
-        if domain is None:
-            return None
-        index = self.payments.scope(domain.code)
-        number = values.text("number").strip()
-        existing = index.get(key_of(number)) if number else None
-        if values.operation == "create":
-            if existing is not None:
-                call.flag(
-                    SupplierPayment,
-                    "number",
-                    number,
-                    m.ALREADY_EXISTS,
-                    label="Payment",
-                    value=number,
-                )
-                return None
-            return self._create_payment(domain, values, number, call)
-        if existing is None:
-            call.flag(
-                SupplierPayment,
-                "number",
-                number,
-                m.NOT_FOUND,
-                label="Payment",
-                value=number or "''",
-            )
-            return None
-        if not hash_ok(existing, values, call, SupplierPayment):
-            return None
-        if values.operation == "delete":
-            return self._void_payment(domain, existing, call)
-        fixed = ("supplier", "payment_date", "bank_gl_account", "currency", "amount")
-        if not unchanged(existing, values, fixed, call, SupplierPayment):
-            return None
-        if values.has("allocations") and not same_rows(
-            existing.allocations, values.lines("allocations")
-        ):
-            call.flag(SupplierPayment, "allocations", "", m.NOT_CHANGEABLE)
-            return None
-        draft = attrs.evolve(existing)
-        values.assign(draft, exclude=("domain", "entity", "number", *fixed))
-        call.stamp_draft(draft, existing)
-        call.journal.put(index, key_of(number), draft)
-        return draft
-
-    def _create_payment(
-        self, domain: Domain, values: Values, number: str, call: Call
-    ) -> SupplierPayment | None:
-        """A new payment: every allocation settles an open invoice of its supplier."""
-        before = call.errors()
-        supplier = self.supplier_store.require(
-            domain, values.text("supplier"), call, SupplierPayment
-        )
-        if supplier is None:
-            return None
-        payment = SupplierPayment(domain=domain.code, entity=domain.entity)
-        values.assign(payment, exclude=("domain", "entity", "number", "allocations"))
-        payment.supplier = supplier.code
-        payment.currency = payment.currency or supplier.currency
-        payment.payment_date = payment.payment_date or call.today
-        lookup(
-            self.gl_accounts,
-            domain.account_set,
-            payment.bank_gl_account,
-            call,
-            SupplierPayment,
-            "bank_gl_account",
-            "Bank GL account",
-        )
-        allocations = values.lines("allocations")
-        if not allocations:
-            call.flag(SupplierPayment, "allocations", "", m.NO_LINES, label="A payment")
-        settled: dict[int, Decimal] = {}
-        targets: list[tuple[Allocation, SupplierInvoice]] = []
-        for allocation_values in allocations:
-            allocation = Allocation()
-            allocation_values.assign(allocation)
-            invoice = self._allocation_invoice(domain, payment, allocation, settled, call)
-            if invoice is not None:
-                targets.append((allocation, invoice))
-        if call.errors() > before:
-            return None
-        expected = sum((a.amount for a, _ in targets), ZERO)
-        if values.has("amount") and payment.amount != expected:
-            call.flag(
-                SupplierPayment,
-                "amount",
-                payment.amount,
-                m.TOTAL_MISMATCH,
-                value=payment.amount,
-                expected=expected,
-            )
-            return None
-        payment.amount = expected
-        payment.allocations = [a for a, _ in targets]
-        year = payment.payment_date.year
-        payment.number = number or self._payment_number(domain, year, call)
-        self.sequences.stamp_new(payment, call.user, call.now)
-        call.journal.put(self.payments.scope(domain.code), key_of(payment.number), payment)
-        for allocation, invoice in targets:
-            self.invoice_store.settle(invoice, allocation.amount + allocation.discount, call)
-        return payment
-
-    def _allocation_invoice(
-        self,
-        domain: Domain,
-        payment: SupplierPayment,
-        allocation: Allocation,
-        settled: dict[int, Decimal],
-        call: Call,
-    ) -> SupplierInvoice | None:
-        """The invoice an allocation settles, checked against balance and owner."""
-        if allocation.invoice_id:
-            invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
-            field, value = "invoice_id", str(allocation.invoice_id)
-        else:
-            invoice = self.invoice_store.by_reference(
-                domain, payment.supplier, allocation.invoice_reference, None
-            )
-            field, value = "invoice_reference", allocation.invoice_reference
-        if invoice is None:
-            call.flag(
-                Allocation, field, value, m.NOT_FOUND, label="Supplier invoice", value=value or "''"
-            )
-            return None
-        allocation.invoice_id = invoice.id
-        allocation.invoice_reference = invoice.reference
-        if key_of(invoice.supplier) != key_of(payment.supplier):
-            call.flag(
-                Allocation,
-                field,
-                value,
-                m.SUPPLIER_MISMATCH,
-                label="Supplier invoice",
-                value=invoice.reference,
-                owner=invoice.supplier,
-                supplier=payment.supplier,
-            )
-            return None
-        if key_of(invoice.currency) != key_of(payment.currency):
-            call.flag(
-                Allocation,
-                field,
-                value,
-                m.CURRENCY_MISMATCH,
-                value=payment.currency,
-                label="invoice",
-                other=invoice.currency,
-            )
-            return None
-        if not invoice.is_open:
-            call.flag(Allocation, field, value, m.INVOICE_CLOSED, value=invoice.reference)
-            return None
-        if allocation.amount <= 0:
-            call.flag(
-                Allocation, "amount", allocation.amount, m.NOT_POSITIVE, label="Allocation amount"
-            )
-            return None
-        if allocation.discount < 0:
-            call.flag(Allocation, "discount", allocation.discount, m.NEGATIVE, label="Discount")
-            return None
-        already = settled.get(invoice.id, ZERO)
-        wanted = allocation.amount + allocation.discount
-        if already + wanted > invoice.balance:
-            call.flag(
-                Allocation,
-                "amount",
-                allocation.amount,
-                m.OVER_ALLOCATION,
-                amount=wanted,
-                balance=invoice.balance - already,
-                invoice=invoice.reference,
-            )
-            return None
-        settled[invoice.id] = already + wanted
-        return invoice
-
-    def _void_payment(
-        self, domain: Domain, payment: SupplierPayment, call: Call
-    ) -> SupplierPayment | None:
-        """Void a payment: its allocations go back onto the invoices' balances."""
-        if payment.status == n.PAYMENT_STATUS["void"]:
-            call.flag(
-                SupplierPayment, "number", payment.number, m.ALREADY_VOID, value=payment.number
-            )
-            return None
-        for allocation in payment.allocations:
-            invoice = self.invoices.get(domain.code, str(allocation.invoice_id))
-            if invoice is not None:
-                self.invoice_store.settle(invoice, -(allocation.amount + allocation.discount), call)
-        call.journal.set(payment, "status", n.PAYMENT_STATUS["void"])
-        call.touch(payment)
-        return payment
-
-    def _payment_number(self, domain: Domain, year: int, call: Call) -> str:
-        while True:
-            number = f"{year}{self.sequences.next(f'pay:{key_of(domain.code)}:{year}', call):06d}"
-            if self.payments.get(domain.code, number) is None:
-                return number
 
 
 def _equals(value: object, text: str) -> bool:

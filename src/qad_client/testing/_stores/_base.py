@@ -7,10 +7,10 @@ its natural key within its scope (a domain or a shared set), so a create is O(1)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -25,8 +25,10 @@ __all__ = [
     "HUNDRED",
     "Call",
     "Sequences",
+    "Store",
     "Table",
     "WriteResult",
+    "Writer",
     "expected_one_of",
     "hash_ok",
     "key_of",
@@ -138,6 +140,19 @@ class Call:
         self.journal.set(record, "version", record.version + 1)
         self.journal.set(record, "modified_at", self.now)
         self.journal.set(record, "modified_by", self.user)
+
+
+Writer = Callable[[Values, Call], "Record | None"]
+
+
+class Store(Protocol):
+    """What ``TenantState`` composes: a store's tables and its write path per record class."""
+
+    @property
+    def tables(self) -> Mapping[type, Table[Any]]: ...
+
+    @property
+    def writers(self) -> Mapping[type, Writer]: ...
 
 
 class Sequences:

@@ -6,7 +6,7 @@ The rule other stores ask for is :meth:`AccountStore.check_coding`: the analysis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from qad_client.testing import _messages as m
@@ -22,7 +22,7 @@ from qad_client.testing._records import (
     Record,
     SubAccount,
 )
-from qad_client.testing._stores._base import Call, Sequences, Table, expected_one_of, lookup
+from qad_client.testing._stores._base import Call, Sequences, Table, Writer, expected_one_of, lookup
 from qad_client.testing._stores._master import no_check, write_master
 from qad_client.testing._stores.setup import Setup
 
@@ -82,7 +82,7 @@ class AccountStore:
         }
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {
             GLAccount: self.write_gl_account,

@@ -9,7 +9,7 @@ never do. Payments settle it through :meth:`InvoiceStore.settle`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from qad_client.testing._stores._base import (
     Call,
     Sequences,
     Table,
+    Writer,
     expected_one_of,
     hash_ok,
     key_of,
@@ -160,7 +161,7 @@ class InvoiceStore:
         return {SupplierInvoice: self.invoices}
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {SupplierInvoice: self.write_invoice}
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from qad_client.testing._codec import Values
 from qad_client.testing._records import Domain, Item, Record
-from qad_client.testing._stores._base import Call, Sequences, Table
+from qad_client.testing._stores._base import Call, Sequences, Table, Writer
 from qad_client.testing._stores._master import write_master
 from qad_client.testing._stores.accounts import AccountStore
 from qad_client.testing._stores.setup import Setup
@@ -30,7 +30,7 @@ class ItemStore:
         return {Item: self.items}
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {Item: self.write_item}
 

@@ -7,7 +7,7 @@ PO is itself a create. Lines are written with their PO or one by one (the grid).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from qad_client.testing._stores._base import (
     Call,
     Sequences,
     Table,
+    Writer,
     expected_one_of,
     hash_ok,
     key_of,
@@ -190,7 +191,7 @@ class OrderStore:
         return {PurchaseOrder: self.purchase_orders}
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {PurchaseOrder: self.write_purchase_order, POLine: self.write_po_line}
 

@@ -7,7 +7,7 @@ by PO and by PO line so matching a bill reads only that PO's receivers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from qad_client.testing._stores._base import (
     Call,
     Sequences,
     Table,
+    Writer,
     key_of,
     lookup,
     refuse_operation,
@@ -126,7 +127,7 @@ class ReceiptStore:
         return {Receipt: self.receipts, OpenReceiver: self.receivers}
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {Receipt: self.write_receipt}
 

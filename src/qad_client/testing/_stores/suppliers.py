@@ -7,7 +7,7 @@ rest are rendered from the supplier on read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -19,6 +19,7 @@ from qad_client.testing._stores._base import (
     Call,
     Sequences,
     Table,
+    Writer,
     hash_ok,
     key_of,
     lookup,
@@ -45,7 +46,7 @@ class SupplierStore:
         return {Supplier: self.suppliers, MfgSupplier: self.mfg_suppliers}
 
     @property
-    def writers(self) -> Mapping[type, Callable[[Values, Call], Record | None]]:
+    def writers(self) -> Mapping[type, Writer]:
         """The write path of each record class."""
         return {Supplier: self.write_supplier, MfgSupplier: self.write_mfg_supplier}
 
