@@ -588,7 +588,7 @@ def test_vendor_create_read_update(api: httpx.Client, clock: FakeClock) -> None:
     vendor = created.json()["data"]
     assert created.json()["metadata"] == {}
     assert vendor["email"] == ["ap@zeta.test"]
-    assert (vendor["type"], vendor["overall_score"]) == (3, "8.250")
+    assert (vendor["type"], vendor["overall_score"]) == (3, 8.25)
     url = f"/api/v3/vendors/{vendor['id']}/"
     assert api.get(url).json()["data"] == vendor
     clock.advance(60)

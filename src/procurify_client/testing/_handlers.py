@@ -430,19 +430,19 @@ class Handlers:
                 reverse=order_by.startswith("-"),
             )
         page = self._page(req, found)
-        data = [render.vendor(v) for v in page.items]
+        data = [render.vendor(req.tenant, v) for v in page.items]
         return drf_response(200, {"metadata": {"pagination": page.pagination}, "data": data})
 
     def vendor_or_group(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``GET /api/v3/vendors/{id}/``, or a vendor group's list when ``key`` names one."""
         if key in VENDOR_GROUPS:
             return self.vendors(req, key)
-        return _single(render.vendor(req.tenant.vendor(_int_key(key))))
+        return _single(render.vendor(req.tenant, req.tenant.vendor(_int_key(key))))
 
     def create_vendor(self, req: ProcurifyRequest) -> httpx.Response:
         """``POST /api/v3/vendors/``."""
         fields = validate(VENDOR_FIELDS, _body(req), partial=False)
-        return _single(render.vendor(req.tenant.create_vendor(fields)), status=201)
+        return _single(render.vendor(req.tenant, req.tenant.create_vendor(fields)), status=201)
 
     def replace_vendor(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``PUT /api/v3/vendors/{id}/``: required fields must be present, and every writable
@@ -451,14 +451,15 @@ class Handlers:
         req.tenant.vendor(vendor_id)
         fields = validate(VENDOR_FIELDS, _body(req), partial=False)
         writable = (f.attr for f in VENDOR_FIELDS)
-        return _single(render.vendor(req.tenant.replace_vendor(vendor_id, fields, writable)))
+        vendor = req.tenant.replace_vendor(vendor_id, fields, writable)
+        return _single(render.vendor(req.tenant, vendor))
 
     def patch_vendor(self, req: ProcurifyRequest, key: str) -> httpx.Response:
         """``PATCH /api/v3/vendors/{id}/``: only the fields sent change."""
         vendor_id = _int_key(key)
         req.tenant.vendor(vendor_id)
         fields = validate(VENDOR_FIELDS, _body(req), partial=True)
-        return _single(render.vendor(req.tenant.update_vendor(vendor_id, fields)))
+        return _single(render.vendor(req.tenant, req.tenant.update_vendor(vendor_id, fields)))
 
     # -- account codes -----------------------------------------------------------------
 

@@ -7,7 +7,8 @@ object in the PO detail, integer enums on v2/v3 and string enums on public v1.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -110,6 +111,7 @@ def _user_summary(t: Tenant, user_id: int) -> JSON:
         "last_changed_by": None,
         "user": u.id,
         "approval_delegatee": None,
+        "expected_return_date": _day(u.expected_return_date),
     }
 
 
@@ -120,7 +122,7 @@ def _shared_user_summary(t: Tenant, user_id: int) -> JSON:
 
 def _shared_vendor(t: Tenant, vendor_id: int) -> JSON:
     """The vendor body reused across one tenant revision; callers must not mutate it."""
-    return t.memo(("vendor", vendor_id), lambda: vendor(t.vendors[vendor_id]))
+    return t.memo(("vendor", vendor_id), lambda: vendor(t, t.vendors[vendor_id]))
 
 
 def _user_brief(t: Tenant, user_id: int) -> JSON:
@@ -134,6 +136,7 @@ def _user_brief(t: Tenant, user_id: int) -> JSON:
         "position": u.position,
         "profile_image": None,
         "approval_delegatee": None,
+        "expected_return_date": _day(u.expected_return_date),
     }
 
 
@@ -151,14 +154,14 @@ def _simple_user(t: Tenant, user_id: int) -> JSON:
     }
 
 
-def vendor(v: Vendor) -> JSON:
-    """VendorRead / VendorDetail."""
+def vendor(t: Tenant, v: Vendor) -> JSON:
+    """VendorRead / VendorDetail, with the vendor request it came from and its performance."""
     body: JSON = {"id": v.id}
     for wire, attr in _WRITABLE_VENDOR_KEYS:
         value = getattr(v, attr)
         body[wire] = list(value) if isinstance(value, tuple) else value
-    if v.overall_score is not None:
-        body["overall_score"] = f"{v.overall_score:.3f}"
+    # written as a decimal string, read back as the float VendorRead/VendorDetail declare
+    body["overall_score"] = float(v.overall_score) if v.overall_score is not None else None
     body.update(
         dateModified=iso(v.date_modified),
         payment_term_ref=None,
@@ -168,8 +171,38 @@ def vendor(v: Vendor) -> JSON:
         payment_methods=[],
         default_payment_method=None,
         creditcards=[],
+        vendor_request=_vendor_request(t, v),
+        performance=_performance(v),
     )
     return body
+
+
+def _vendor_request(t: Tenant, v: Vendor) -> JSON | None:
+    """NestedVendorRequest: who asked for the vendor, approved (so no next approver)."""
+    if v.requested_by is None:
+        return None
+    return {
+        "id": v.id,
+        "requester": t.users[v.requested_by].full_name,
+        "submitted_date": iso(v.requested_at),
+        "next_approver": None,
+        "permissions": {},
+    }
+
+
+_WEIGHTS = (("cost", "0.3"), ("accuracy", "0.3"), ("speed", "0.2"), ("quality", "0.2"))
+
+
+def _performance(v: Vendor) -> JSON | None:
+    """VendorPerformance, read-only: the overall score split into its four weighted parts."""
+    if v.overall_score is None:
+        return None
+    score = float(v.overall_score)
+    return {
+        "overall_score": score,
+        "average_delivery_time": _dec(Decimal(3 + v.id % 5) + Decimal("0.5"), 3),
+        "breakdown": {name: {"score": score, "weight": weight} for name, weight in _WEIGHTS},
+    }
 
 
 def account_code(c: AccountCode) -> JSON:
@@ -253,7 +286,169 @@ def _line(t: Tenant, po: PurchaseOrder, line: OrderItem) -> JSON:
         "active": True,
         "is_active": True,
         "lineComment": None,
+        **_line_history(t, po, line),
     }
+
+
+def _line_history(t: Tenant, po: PurchaseOrder, line: OrderItem) -> JSON:
+    """The order-item detail no flow reads: the requisition it came from, its approval and
+    receiving log, its tax and spend split, and the punchout/blanket/inventory fields a plain
+    one-time line leaves empty."""
+    tax = _dec(line.total_cost * po.tax_percent / 100)
+    total = line.total_cost + Decimal(tax)
+    rate = t.currencies[po.currency_id].rate
+    approved = _log_entry(t, po, line, None)
+    logs = [approved, *(_log_entry(t, po, line, r) for r in t.receipts_of(line))]
+    invoiced = _invoiced(t).get(line.id)
+    return {
+        "PO": [po.id],
+        "approved_shipping_amount": "0.00",
+        "approved_tax_amount": tax,
+        "blanket": None,
+        "comments": [],
+        "confirmation_status": None,
+        "confirmation_status_description": None,
+        "cost_details": {
+            "subtotal": _dec(line.total_cost),
+            "total_cost": _dec(total),
+            "total_cost_in_base_currency": _dec(total * rate),
+            "tax_amount": tax,
+        },
+        "dateInvoiced": iso(invoiced),
+        "date_required": iso(po.promise_date),
+        "flags": [],
+        "has_sibling_items": po.line_count > 1,
+        "hot": False,
+        "inventoryItem": None,
+        "last_changed_by": po.purchaser_id,
+        "line_comment": "",
+        "logs": logs,
+        "approval_history": [approved],
+        "order_description": f"{line.name} for {t.departments[line.department_id].name}",
+        "order_status": 3,
+        "order_uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, po.uuid)),
+        "po_note": "",
+        "punchout_supplier_can_update_quantity": False,
+        "punchout_supplier_icon": None,
+        "punchout_supplier_name": None,
+        "punchout_system": None,
+        "punchout_vendor_reference": None,
+        "receive_log_count": len(logs) - 1,
+        "receive_method": 0,
+        "spend_allocation": [
+            {
+                "id": line.id,
+                "amount": _dec(line.total_cost),
+                "account": _spend_account(t, line.account_code_id, line.department_id),
+            }
+        ],
+        "submitted_date": iso(po.date - _REQUEST_LEAD),
+        "taxes": [{"id": 1, "type": "percent", "value": _dec(po.tax_percent), "name": "Tax"}]
+        if po.tax_percent
+        else [],
+    }
+
+
+_REQUEST_LEAD = timedelta(days=1)
+
+
+def _log_entry(t: Tenant, po: PurchaseOrder, line: OrderItem, receipt: ReceiptItem | None) -> JSON:
+    """MasterLogger: the line's final approval (``receipt`` None) or one receiving action;
+    the action names are a guess (the spec's example leaves ``action`` empty)."""
+    return {
+        "id": line.id * 2 + (receipt is not None),
+        "user": _shared_user_summary(
+            t, po.purchaser_id if receipt is None else receipt.created_by_id
+        ),
+        "next_approver": None,
+        "nextApprover": None,
+        "approval_delegation": None,
+        "dateTime": iso(po.date if receipt is None else receipt.created_at),
+        "action": "approved" if receipt is None else "received",
+        "line_qty_pass": None if receipt is None else _dec(receipt.pass_quantity, 5),
+        "line_qty_fail": None if receipt is None else _dec(receipt.fail_quantity, 5),
+        "order": None,
+        "lineItem": line.id,
+        "PO": po.id,
+        "inventoryItem": None,
+        "stocking_parent": None,
+    }
+
+
+def _invoiced(t: Tenant) -> dict[int, datetime]:
+    """The first invoice date of the bills against each order item, per tenant revision."""
+
+    def build() -> dict[int, datetime]:
+        first: dict[int, datetime] = {}
+        for b in t.bills.values():
+            for item in b.items:
+                if item.order_item_id is not None:
+                    seen = first.get(item.order_item_id)
+                    first[item.order_item_id] = min(seen or b.invoice_date, b.invoice_date)
+        return first
+
+    return t.memo(("invoiced",), build)
+
+
+def _spend_account(t: Tenant, code_id: int, department_id: int) -> JSON:
+    """SpendAccountRead: an account with its department's whole location record."""
+    d = t.departments[department_id]
+    return {
+        "id": (code_id - 1) * 100 + department_id,
+        "account_code": account_code(t.account_codes[code_id]),
+        "department": {
+            "id": d.id,
+            "branch": _branch(t, d.location_id),
+            "external_id": d.external_id,
+            "name": d.name,
+            "punchout_email": None,
+            "active": d.active,
+        },
+        "active": True,
+    }
+
+
+def _branch(t: Tenant, location_id: int) -> JSON:
+    """UnoptimizedBranchRead: a location with its settings, the same on every line."""
+
+    def build() -> JSON:
+        location = t.locations[location_id]
+        return {
+            "id": location.id,
+            "external_id": None,
+            "name": location.name,
+            "url": None,
+            "logo": "",
+            "language": None,
+            "multipleLocations": len(t.locations) > 1,
+            "locationTimezone": "UTC",
+            "userLimit": 100,
+            "budgetOvertureToggle": False,
+            "purchase_filtering": False,
+            "catalog_permission": True,
+            "separate_expense_approval": False,
+            "standalone_travel_approval": False,
+            "phoneOne": "+1-555-0100",
+            "phoneTwo": None,
+            "fax": None,
+            "email": None,
+            "fiscalYearEndDay": 31,
+            "fiscalYearEndMonth": 12,
+            "timezone": None,
+            "beginDate": iso(location.created_at),
+            "ported": False,
+            "port_date": None,
+            "active": True,
+            "fields_cache": None,
+            "activated": True,
+            "setup_stage": None,
+            "localCurrency": t.base_currency.id,
+            "contactPerson": t.api_user_id,
+            "buyerAddress": location.id,
+            "shippingAddress": location.id,
+        }
+
+    return t.memo(("branch", location_id), build)
 
 
 def _address(t: Tenant, location_id: int) -> JSON:
@@ -268,6 +463,10 @@ def _address(t: Tenant, location_id: int) -> JSON:
         "city": "Vancouver",
         "state_province": "BC",
         "country": "Canada",
+        "addressAssociation": None,
+        "created_at": iso(location.created_at),
+        "updated_at": iso(location.updated_at or location.created_at),
+        "last_changed_by": location.last_changed_by,
     }
 
 
@@ -334,6 +533,9 @@ def purchase_order(t: Tenant, po: PurchaseOrder, *, detail: bool) -> JSON:
         "item_count": po.line_count,
         "most_recent_version": po.version,
         "punchout_system": None,
+        "punchout_vendor_reference": None,
+        "punchout_supplier_name": None,
+        "punchout_supplier_icon": None,
         "purchase_agreement": None,
         "purchase_agreement_status": None,
         "has_blanket_order_items": False,
@@ -429,7 +631,7 @@ def _bill_item(t: Tenant, b: Bill, item: BillItem) -> JSON:
         "orderitem": _line(t, po, line) if po is not None and line is not None else None,
         "expense": None,
         "bill": b.id,
-        "vendor": vendor(t.vendors[b.vendor_id]),
+        "vendor": _shared_vendor(t, b.vendor_id),
         "sku": item.sku,
         "po": {"number": po.number, "id": po.id, "uuid": po.uuid} if po is not None else None,
         "unit": item.unit,
@@ -490,7 +692,7 @@ def bill_detail(t: Tenant, b: Bill) -> JSON:
     body.update(
         approver=_approver(t, b.approver_id),
         user=_user_summary(t, b.creator_id),
-        vendor=vendor(v),
+        vendor=_shared_vendor(t, v.id),
         currency=_currency(currency),
         approval_chain=None,
         items=[_bill_item(t, b, item) for item in b.items],

@@ -81,7 +81,10 @@ def install_reference_data(tenant: Tenant, *, email: str) -> None:
         2: Currency(2, "CAD", "Canadian Dollar", Decimal("0.730000")),
         3: Currency(3, "EUR", "Euro", Decimal("1.080000")),
     }
-    tenant.locations = {1: Location(1, "Head Office"), 2: Location(2, "Warehouse")}
+    tenant.locations = {
+        n: Location(n, name, created, created + timedelta(days=30 * n), last_changed_by=1)
+        for n, name in ((1, "Head Office"), (2, "Warehouse"))
+    }
     tenant.departments = {
         1: Department(1, "Operations", 1, "D-OPS"),
         2: Department(2, "Finance", 1, "D-FIN"),
@@ -92,6 +95,8 @@ def install_reference_data(tenant: Tenant, *, email: str) -> None:
     for n, (first, last) in enumerate(zip(_FIRST[:4], _LAST[:4], strict=True), start=2):
         domain = f"{tenant.subdomain}.example.com"
         tenant.users[n] = User(n, first, last, f"{first.lower()}@{domain}", 1 + n % 4, created)
+    # one buyer is on leave until after the default seeding window
+    tenant.users[3] = attrs.evolve(tenant.users[3], expected_return_date=DEFAULT_START.date())
     tenant.api_user_id = 1
     tenant.changed()
 
@@ -146,6 +151,20 @@ class DerivedLines:
                 )
             )
         return tuple(lines)
+
+
+def _history(v: Vendor) -> Vendor:
+    """What Procurify keeps of a vendor's past, derived from its id (no draws, so every later
+    record seeds as before): one vendor in three came through a user's vendor request, and
+    every other one has a performance score from its deliveries."""
+    n = v.id
+    requested = n % 3 == 1
+    return attrs.evolve(
+        v,
+        requested_by=2 + n % 4 if requested else None,
+        requested_at=v.date_modified - timedelta(days=14) if requested else None,
+        overall_score=Decimal(f"{60 + n * 37 % 40}.{n * 131 % 1000:03d}") if n % 2 else None,
+    )
 
 
 def _uuid(rng: random.Random) -> str:
@@ -245,6 +264,7 @@ class _Generator:
                 contact=f"{rng.choice(_FIRST)} {rng.choice(_LAST)}",
                 currency=1,
             )
+            self.t.vendors[n] = _history(self.t.vendors[n])
 
     def account_codes(self, count: int) -> None:
         rng = self.rng

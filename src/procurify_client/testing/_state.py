@@ -93,10 +93,13 @@ class Currency:
 
 @attrs.frozen
 class Location:
-    """A location ("branch") that departments belong to."""
+    """A location ("branch") that departments belong to; its address is the buyer's."""
 
     id: int
     name: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    last_changed_by: int | None = None
 
 
 @attrs.frozen
@@ -122,6 +125,7 @@ class User:
     created_at: datetime
     position: str | None = None
     is_active: bool = True
+    expected_return_date: date | None = None
 
     @property
     def full_name(self) -> str:
@@ -157,6 +161,8 @@ class Vendor:
     is_auto_email_po_enabled: bool = False
     po_pdf_labels: str = ""
     overall_score: Decimal | None = None
+    requested_by: int | None = None
+    requested_at: datetime | None = None
 
 
 @attrs.frozen
@@ -863,7 +869,7 @@ class Tenant:
         """Receiving actions, for one order item or (slowly, but cached) for all of them."""
         if order_item_id is not None:
             try:
-                return list(self._receipts_of(self.order_item(order_item_id)))
+                return list(self.receipts_of(self.order_item(order_item_id)))
             except NotFound:
                 return []
         return self._cached(
@@ -872,11 +878,12 @@ class Tenant:
                 r
                 for po in self.purchase_orders
                 for i in self.lines(po)
-                for r in self._receipts_of(i)
+                for r in self.receipts_of(i)
             ],
         )
 
-    def _receipts_of(self, item: OrderItem) -> Iterator[ReceiptItem]:
+    def receipts_of(self, item: OrderItem) -> Iterator[ReceiptItem]:
+        """The receiving actions against one order item (one for a received line)."""
         if item.received_pass + item.received_fail > 0:
             po = self.purchase_order(item.po_id)
             received = po.date + timedelta(days=min(po.promise_days, 3))
