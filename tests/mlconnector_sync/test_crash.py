@@ -9,6 +9,7 @@ the ledger must agree with what is there.
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import random
@@ -17,13 +18,23 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mlconnector_sync.flows import procurify_bills_to_qad, procurify_pos_to_qad
+from mlconnector_sync.flows import (
+    procore_direct_costs_to_qad,
+    procore_payments_to_qad,
+    procore_requisitions_to_qad,
+    procurify_bills_to_qad,
+    procurify_pos_to_qad,
+    qad_suppliers_to_procore,
+)
+from mlconnector_sync.testing._contractor import UNMAPPED_CODE, procore_totals, qad_totals
+from procore_client import ProcoreClient
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -238,3 +249,191 @@ def test_sigkill_at_random_moments_never_loses_or_doubles_a_record_on_postgres(
     assert killed >= KILLS * 0.8, f"only {killed} of {KILLS} runs were killed mid-way"
     assert codes[-1] == 0
     check_target_matches_ledger(config, served)
+
+
+CONTRACTOR_KILLS = 30
+
+
+@pytest.fixture
+def served_contractor(tmp_path: Path) -> Iterator[Path]:
+    """The contractor's Procore (50 projects) and QAD served by ``simulate`` without Procore's
+    rate windows (the real clock would make 80 runs take an hour), with 2% faults and 5% of
+    QAD writes timing out after they took effect."""
+    config = tmp_path / "contractor.toml"
+    server = subprocess.Popen(
+        _cli(
+            "simulate",
+            "--scenario",
+            "contractor",
+            "--config-out",
+            str(config),
+            "--seed",
+            "7",
+            "--unpaced",
+            "--fault-rate",
+            "0.02",
+            "--qad-timeout-after-commit",
+            "0.05",
+            "--latency",
+            str(LATENCY),
+        ),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        json.loads(server.stdout.readline())
+        yield config
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+def _ledger_states(config: Path) -> collections.Counter[str]:
+    """Records per state, read straight from the SQLite state (cheaper than a process)."""
+    import sqlite3
+
+    path = config.with_suffix(".db")
+    if not path.exists():
+        return collections.Counter()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        try:
+            rows = db.execute("SELECT state, count(*) FROM records GROUP BY state").fetchall()
+        except sqlite3.OperationalError:  # the first run has not made its tables yet
+            return collections.Counter()
+    return collections.Counter({state: int(count) for state, count in rows})
+
+
+@pytest.mark.slow
+def test_sigkill_on_the_procore_flows_never_loses_or_doubles_an_invoice_payment_or_vendor(
+    served_contractor: Path,
+) -> None:
+    config = served_contractor
+    rng = random.Random(3)
+    mid_write = 0  # kills that left a write in flight or landed after some had posted
+    posted = 0
+    for _ in range(CONTRACTOR_KILLS):
+        # a run spends its first second or two starting up and re-reading the listings
+        assert _run_once(config, kill_after=rng.uniform(1.0, 4.0)) is None, "finished early"
+        states = _ledger_states(config)
+        mid_write += states["posting"] > 0 or states["posted"] > posted
+        posted = states["posted"]
+    assert mid_write >= CONTRACTOR_KILLS / 3, f"only {mid_write} kills landed among writes"
+    settings = tomllib.loads(config.read_text())
+    # the clerk maps the cost code nobody had mapped; its holds are released
+    text = config.read_text().replace(
+        "[mappings.cost_codes]\n", f'[mappings.cost_codes]\n"{UNMAPPED_CODE}|X" = "5400"\n'
+    )
+    config.write_text(text)
+    _finish(config)
+    records = _records(config)
+    by_flow = collections.defaultdict(list)
+    for row in records:
+        by_flow[row["flow"]].append(row)
+    assert {row["state"] for row in records} <= {"posted", "skipped"}, collections.Counter(
+        (row["flow"], row["state"], row.get("reason")) for row in records
+    )
+    with (
+        _contractor_client(settings["connections"]["procore"]) as procore,
+        _qad(settings["connections"]["qad"]) as qad,
+    ):
+        vendors = collections.Counter(v.origin_id for v in procore.vendors.list() if v.origin_id)
+        vendor_ids = {v.origin_id: str(v.id) for v in procore.vendors.list() if v.origin_id}
+        for row in by_flow[qad_suppliers_to_procore.NAME]:
+            code = row["source_key"].rsplit(":", 1)[-1]
+            assert vendors[code] == 1, f"supplier {code} is in Procore {vendors[code]} times"
+            assert vendor_ids[code] == row["target_id"]
+        assert len(vendors) == len(by_flow[qad_suppliers_to_procore.NAME]) == 12
+
+        invoices = list(qad.supplier_invoices.list())
+        by_ref = collections.Counter(i.external_reference for i in invoices)
+        assert max(by_ref.values()) == 1, "a QAD invoice or credit note twice"
+        ids = {i.external_reference: str(i.id) for i in invoices}
+        for flow in (procore_requisitions_to_qad, procore_direct_costs_to_qad):
+            for row in by_flow[flow.NAME]:
+                ref = flow.reference(row["source_key"])
+                if row["state"] == "posted":
+                    assert ids[ref] == row["target_id"], f"{row['source_key']} posted as {ref}"
+                else:
+                    assert ref not in by_ref
+        payments = collections.Counter(p.external_reference for p in qad.supplier_payments.list())
+        assert max(payments.values()) == 1, "a QAD payment twice"
+        posted_payments = {
+            procore_payments_to_qad.reference(r["source_key"])
+            for r in by_flow[procore_payments_to_qad.NAME]
+            if r["state"] == "posted"
+        }
+        assert posted_payments
+        assert set(payments) == posted_payments
+
+        marked: dict[str, str | None] = {}
+        for project in procore.projects.list(active=True):
+            marked |= {str(r.id): r.origin_id for r in procore.requisitions.list(project.id)}
+            marked |= {str(c.id): c.origin_id for c in procore.direct_costs.list(project.id)}
+        for flow in (procore_requisitions_to_qad, procore_direct_costs_to_qad):
+            for row in by_flow[flow.NAME]:
+                if row["state"] == "posted":
+                    assert marked[row["source_id"]] == row["target_id"], (
+                        f"{row['source_key']} is not marked as synced in Procore"
+                    )
+        procore_codes, procore_payable = procore_totals(procore)
+        qad_codes, qad_payable = qad_totals(qad)
+    assert qad_codes == procore_codes, "money per project and cost code differs"
+    assert qad_payable == procore_payable
+
+
+def _finish(config: Path) -> None:
+    """Run to completion until nothing is open (failed records wait their 1 s retry base)."""
+    for _ in range(20):
+        code = _run_once(config, kill_after=None)
+        status = json.loads(
+            subprocess.run(
+                _cli("status", "--config", str(config), "--json"),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        open_states = ("pending", "posting", "failed", "held")
+        if code == 0 and not any(
+            f["counts"][s] for f in status["flows"].values() for s in open_states
+        ):
+            return
+        time.sleep(1.0)
+    raise AssertionError(f"records still open after 20 runs: {status}")
+
+
+def _records(config: Path) -> list[dict[str, Any]]:
+    out = subprocess.run(
+        _cli("records", "--config", str(config), "--json"),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows: list[dict[str, Any]] = json.loads(out)["records"]
+    return rows
+
+
+def _contractor_client(settings: dict[str, Any]) -> ProcoreClient:
+    return ProcoreClient(
+        client_id=settings["client_id"],
+        client_secret=settings["client_secret"],
+        company_id=settings["company_id"],
+        base_url=settings["base_url"],
+        auth_url=settings["auth_url"],
+        allow_private_network=True,
+        budget=None,
+    )
+
+
+def _qad(settings: dict[str, Any]) -> QADClient:
+    return QADClient(
+        tenant_url=settings["tenant_url"],
+        domain=settings["domain"],
+        entity=settings["entity"],
+        username=settings["username"],
+        password=settings["password"],
+        allow_private_network=True,
+    )
