@@ -7,7 +7,7 @@ PO is itself a create. Lines are written with their PO or one by one (the grid).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -40,9 +40,15 @@ __all__ = [
     "OPEN",
     "ORDER_FIXED",
     "ORDER_STATUSES",
+    "LineRule",
     "OrderStore",
     "check_due_date",
     "check_header",
+    "check_line_cost",
+    "check_line_due_date",
+    "check_line_quantity",
+    "check_line_site",
+    "check_line_status",
     "check_order_status",
     "check_quantity_ordered",
     "default_line_from_item",
@@ -137,6 +143,37 @@ def default_line_from_item(line: POLine, item: Item, values: Values) -> None:
     if not values.has("purchase_cost") and not line.purchase_cost:
         line.purchase_cost = item.purchase_cost
     line.gl_account = line.gl_account or item.gl_account
+
+
+LineRule = Callable[[Domain, PurchaseOrder, POLine, Call], None]
+
+
+def check_line_site(domain: Domain, order: PurchaseOrder, line: POLine, call: Call) -> None:
+    """A line is received at one of the domain's sites."""
+    if not site_known(domain, line.site):
+        call.flag(POLine, "site", line.site, m.NOT_FOUND, label="Site", value=line.site or "''")
+
+
+def check_line_quantity(domain: Domain, order: PurchaseOrder, line: POLine, call: Call) -> None:
+    """A line orders a positive quantity, never less than it has received."""
+    check_quantity_ordered(line, call)
+
+
+def check_line_cost(domain: Domain, order: PurchaseOrder, line: POLine, call: Call) -> None:
+    """A line's purchase cost is 0 or more."""
+    if line.purchase_cost < 0:
+        cost = line.purchase_cost
+        call.flag(POLine, "purchase_cost", cost, m.NEGATIVE, label="Purchase cost")
+
+
+def check_line_status(domain: Domain, order: PurchaseOrder, line: POLine, call: Call) -> None:
+    """A line's status is open, closed or cancelled."""
+    check_order_status(POLine, line.status, "Line status", call)
+
+
+def check_line_due_date(domain: Domain, order: PurchaseOrder, line: POLine, call: Call) -> None:
+    """A line due before its order date passes, with a warning."""
+    check_due_date(POLine, line.due_date, order.order_date, call)
 
 
 def order_deletable(order: PurchaseOrder, sent: str, call: Call) -> bool:
@@ -426,23 +463,29 @@ class OrderStore:
         only: str = "",
     ) -> None:
         """Line rules, all of them or only the ``only`` group (for ``fieldChangeV2``)."""
+        rules: dict[str, LineRule] = {
+            "site": check_line_site,
+            "item": self._check_line_item,
+            "quantity_ordered": check_line_quantity,
+            "purchase_cost": check_line_cost,
+            "status": check_line_status,
+            "coding": self._check_line_coding,
+            "due_date": check_line_due_date,
+        }
+        for group, rule in rules.items():
+            if not only or only == group:
+                rule(domain, order, line, call)
 
-        def wanted(group: str) -> bool:
-            return not only or only == group
+    def _check_line_item(
+        self, domain: Domain, order: PurchaseOrder, line: POLine, call: Call
+    ) -> None:
+        """A line orders a known, active item."""
+        lookup(self.items.items, domain.code, line.item, call, POLine, "item", "Item")
 
-        if wanted("site") and not site_known(domain, line.site):
-            call.flag(POLine, "site", line.site, m.NOT_FOUND, label="Site", value=line.site or "''")
-        if wanted("item"):
-            lookup(self.items.items, domain.code, line.item, call, POLine, "item", "Item")
-        if wanted("quantity_ordered"):
-            check_quantity_ordered(line, call)
-        if wanted("purchase_cost") and line.purchase_cost < 0:
-            cost = line.purchase_cost
-            call.flag(POLine, "purchase_cost", cost, m.NEGATIVE, label="Purchase cost")
-        if wanted("status"):
-            check_order_status(POLine, line.status, "Line status", call)
+    def _check_line_coding(
+        self, domain: Domain, order: PurchaseOrder, line: POLine, call: Call
+    ) -> None:
+        """A coded line (or one of a known item, coded from it) is coded as its account says."""
         known_item = self.items.item(domain, line.item) is not None
-        if wanted("coding") and (line.gl_account or known_item):
+        if line.gl_account or known_item:
             self.accounts.check_coding(domain, line, call, POLine)
-        if wanted("due_date"):
-            check_due_date(POLine, line.due_date, order.order_date, call)
