@@ -223,3 +223,16 @@ def test_a_vendor_found_by_the_lookup_is_updated_from_that_read(world: World) ->
         s for s in world.procurify_transport.sent if s == ("GET", f"/api/v3/vendors/{hand.id}/")
     ]
     assert reads == []
+
+
+def test_a_score_read_at_full_precision_is_sent_as_a_write_takes_it(world: World) -> None:
+    """Reads give ``overall_score`` as a float of any precision (the spec's example: 5.637377);
+    a write takes at most 3 places, so the carried score is rounded, not refused."""
+    world.engine.run_once()
+    tenant = world.procurify_sim.tenant("acme")
+    vendor = next(v for v in tenant.vendors.values() if v.external_id == "SUP00006")
+    tenant.update_vendor(vendor.id, {"overall_score": Decimal("5.637377")})
+    supplier = world.qad.suppliers.get("SUP00006")
+    world.qad.suppliers.update(attrs.evolve(supplier, city="Nelson"))
+    assert world.engine.run_once().flows[SUPPLIERS].changes["posted"] == 1
+    assert tenant.vendor(vendor.id).overall_score == Decimal("5.637")

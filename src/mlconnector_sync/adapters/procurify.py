@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -107,10 +108,21 @@ class ProcurifyVendorSink:
         fields["external_id"] = reference
         if fields.get("type") is None:
             fields.pop("type", None)
+        if "overall_score" in fields:
+            fields["overall_score"] = _writable_score(fields["overall_score"])
         return VendorInput(**fields)
 
 
 _WRITABLE = frozenset(f.name for f in attrs.fields(VendorInput)) - {"external_id"}
+_SCORE_PLACES = Decimal("0.001")
+
+
+def _writable_score(score: Decimal | None) -> Decimal | None:
+    """A score as read (a float, any precision) as a write takes it: 3 places, under 100."""
+    if score is None or not score.is_finite() or not 0 <= score < 100:
+        return None
+    rounded = score.quantize(_SCORE_PLACES, rounding=ROUND_HALF_UP)
+    return rounded if rounded < 100 else Decimal("99.999")
 
 
 class ProcurifyAccountCodeSink:
