@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from mlconnector_sync import Hold, InvalidRecord, Post, Skip
 from mlconnector_sync.adapters._common import normalized_name
 from mlconnector_sync.flows import qad_gl_accounts_to_procurify as accounts
 from mlconnector_sync.flows import qad_suppliers_to_procurify as suppliers
+from procurify_client import VendorInput
 
 
 class Ctx:
@@ -118,3 +120,27 @@ def test_a_reject_without_an_id_gets_the_same_key_in_every_process() -> None:
     }
     assert len(keys) == 1
     assert keys.pop().startswith("k:unidentified:")
+
+
+@given(
+    st.fixed_dictionaries(
+        {"code": st.just("S1"), "name": st.text(min_size=1, max_size=40)},
+        optional={
+            key: st.one_of(st.none(), st.text(max_size=30))
+            for key in ("street1", "street2", "city", "zip", "country", "state", "email")
+        },
+    ),
+    st.sampled_from([None, "7"]),
+)
+def test_a_supplier_document_holds_only_the_fields_qad_owns(
+    supplier: dict[str, object], target: str | None
+) -> None:
+    """An update keeps every vendor field outside OWNED as Procurify has it, so the transform
+    must never put QAD data in one (and every owned field is a vendor field the sink knows)."""
+    assert suppliers.OWNED <= {field.name for field in attrs.fields(VendorInput)}
+    try:
+        verdict = suppliers.transform(supplier, Ctx(target_id=target))
+    except InvalidRecord:
+        return
+    if isinstance(verdict, Post):
+        assert set(verdict.document) <= suppliers.OWNED
