@@ -264,6 +264,7 @@ def _enum_hook(converter: cattrs.Converter, base: type) -> Any:
                 return member
         return converter.get_structure_hook(base)(value, cls)
 
+    hook.enum_base = base  # type: ignore[attr-defined]
     return hook
 
 
@@ -327,6 +328,12 @@ def _field_code(
     if optional is not None:
         inner, inner_hook, identity = optional
         namespace[hook_name], namespace[type_name] = inner_hook, inner
+        inline = _inline_code(name, inner, inner_hook, namespace)
+        if inline is not None:
+            return (
+                "\n".join([f"if {name} is not None:", *_indented(inline)]),
+                lambda value: value is None,
+            )
         if identity:
             return (
                 f"if {name} is not None and type({name}) is not {type_name}: "
@@ -352,7 +359,59 @@ def _field_code(
             f"if type({name}) is not {type_name}: {name} = {hook_name}({name}, {type_name})",
             lambda value: type(value) is type_,
         )
+    inline = _inline_code(name, type_, hook, namespace)
+    if inline is not None:
+        return inline, lambda value: False
     return f"{name} = {hook_name}({name}, {type_name})", lambda value: False
+
+
+def _inline_code(name: str, type_: Any, hook: Any, namespace: dict[str, Any]) -> str | None:
+    """The toolkit's Decimal, datetime and enum hooks written out for a value that is not
+    ``None``: their common case (a plain decimal string, an ISO timestamp, a known member)
+    without the call, anything else to the hook itself. ``None`` for other hooks."""
+    hook_name, type_name = f"h_{name}", f"t_{name}"
+    call = f"{hook_name}({name}, {type_name})"
+    if hook is _decimal_hook:
+        namespace["__Decimal"], namespace["__InvalidOperation"] = (
+            decimal.Decimal,
+            decimal.InvalidOperation,
+        )
+        return "\n".join(
+            [
+                f"if type({name}) is str:",
+                "    try:",
+                f"        w = __Decimal({name})",
+                "    except __InvalidOperation:",
+                f"        w = {call}",
+                "    else:",
+                f"        if not w.is_finite(): w = {call}",
+                f"    {name} = w",
+                f"else: {name} = {call}",
+            ]
+        )
+    if hook is _datetime_hook:
+        namespace["__fromisoformat"], namespace["__UTC"] = _fromisoformat, dt.UTC
+        return "\n".join(
+            [
+                f"if type({name}) is str:",
+                "    try:",
+                f"        w = __fromisoformat({name})",
+                "    except ValueError:",
+                f"        w = {call}",
+                "    else:",
+                "        if w.tzinfo is None: w = w.replace(tzinfo=__UTC)",
+                f"    {name} = w",
+                f"else: {name} = {call}",
+            ]
+        )
+    base = getattr(hook, "enum_base", None)
+    if base is not None and isinstance(type_, type) and issubclass(type_, enum.Enum):
+        namespace[f"m_{name}"], namespace[f"b_{name}"] = type_._value2member_map_, base
+        return (
+            f"w = m_{name}.get({name}) if type({name}) is b_{name} else None\n"
+            f"{name} = {call} if w is None else w"
+        )
+    return None
 
 
 _FACTORY: Any = type(attrs.Factory(list))  # the class behind ``attrs.Factory(...)``
@@ -380,6 +439,132 @@ def _fills_dict(cls: Any, fields: Sequence[Any]) -> bool:
 
 def _indented(code: str, spaces: int = 4) -> list[str]:
     return [" " * spaces + line for line in code.split("\n")]
+
+
+_MISSING = object()
+"""A key the record does not carry (``dict.get``'s default where no model default fits)."""
+
+
+def _filled_lines(
+    fields: Sequence[Any],
+    hints: Mapping[str, Any],
+    renames: Mapping[str, str],
+    namespace: dict[str, Any],
+    converter: cattrs.Converter,
+) -> list[str]:
+    """The body of a structure function that fills a dict class's ``__dict__``.
+
+    Every field's value is read in one C call: ``operator.itemgetter`` when the record has
+    every key (most vendor answers do), else ``map(o.get, keys, defaults)``, which also
+    serves records that lack some keys (a PO list row has no ``order_items``). A class whose
+    records keep missing a key stops trying the itemgetter after 32.
+    """
+    names: list[str] = []
+    keys: list[str] = []
+    defaults: list[Any] = []
+    steps: list[str] = []
+    filled: list[str] = []
+    for index, field in enumerate(fields):
+        name = f"v{index}"
+        type_ = hints.get(field.name, Any)
+        key = renames.get(field.name, field.name)
+        convert, passes = _field_code(
+            name, type_, converter.get_structure_hook(type_), namespace, converter
+        )
+        names.append(name)
+        keys.append(key)
+        filled.append(f"{field.name!r}: {name}")
+        default = field.default
+        if default is attrs.NOTHING:
+            defaults.append(_MISSING)
+            namespace[f"k_{name}"] = key
+            steps += [f"if {name} is __missing: raise KeyError(k_{name})", *convert.split("\n")]
+        elif not isinstance(default, _FACTORY) and passes(default):
+            defaults.append(default)  # the hook would leave it as it is
+            steps += convert.split("\n")
+        else:
+            defaults.append(_MISSING)
+            if isinstance(default, _FACTORY):
+                namespace[f"f_{name}"] = default.factory
+                fallback = f"f_{name}()"
+            else:
+                namespace[f"d_{name}"] = default
+                fallback = f"d_{name}"
+            steps += [f"if {name} is __missing: {name} = {fallback}", "else:", *_indented(convert)]
+    namespace["__missing"] = _MISSING
+    namespace["__keys"] = tuple(keys)
+    namespace["__defaults"] = tuple(defaults)
+    namespace["__map"] = map
+    lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
+    lines.append("        return __fallback(o, _)")
+    if names:
+        unpacked = ", ".join(names) + ("," if len(names) == 1 else "")
+        every = f"{unpacked} = __map(o.get, __keys, __defaults)"
+        if len(names) > 1:
+            namespace["__every"] = operator.itemgetter(*keys)
+            namespace["__misses"] = [0]
+            lines += [
+                "    if __misses[0] < 32:",
+                "        try:",
+                f"            {unpacked} = __every(o)",
+                "        except KeyError:",
+                "            __misses[0] += 1",
+                f"            {every}",
+                "    else:",
+                f"        {every}",
+            ]
+        else:
+            lines.append(f"    {every}")
+    lines += [f"    {line}" for line in steps]
+    lines += [
+        "    made = __new(__cl)",
+        f"    __set(made, '__dict__', {{{', '.join(filled)}}})",
+        "    return made",
+    ]
+    return lines
+
+
+def _init_lines(
+    fields: Sequence[Any],
+    hints: Mapping[str, Any],
+    renames: Mapping[str, str],
+    namespace: dict[str, Any],
+    converter: cattrs.Converter,
+) -> list[str]:
+    """The body of a structure function that calls the class's ``__init__``: a field whose
+    default the hook would change is passed only when the record carries it."""
+    body: list[str] = []
+    always: list[str] = []
+    sometimes: list[str] = []
+    for index, field in enumerate(fields):
+        if not field.init:
+            continue
+        name = f"v{index}"
+        type_ = hints.get(field.name, Any)
+        key = renames.get(field.name, field.name)
+        convert, passes = _field_code(
+            name, type_, converter.get_structure_hook(type_), namespace, converter
+        )
+        default = field.default
+        if default is attrs.NOTHING:
+            body += [f"{name} = o[{key!r}]", *convert.split("\n")]
+            always.append(f"{field.alias!r}: {name}")
+        elif not isinstance(default, _FACTORY) and passes(default):
+            namespace[f"d_{name}"] = default
+            body += [f"{name} = o.get({key!r}, d_{name})", *convert.split("\n")]
+            always.append(f"{field.alias!r}: {name}")
+        else:
+            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", *_indented(convert)]
+            body.append(f"    res[{field.alias!r}] = {name}")
+            sometimes.append(name)
+    lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
+    lines.append("        return __fallback(o, _)")
+    if sometimes:
+        lines.append("    res = {}")
+    lines += [f"    {line}" for line in body]
+    values = "{" + ", ".join(always) + "}"
+    lines.append(f"    return __cl(**{values}{', **res' if sometimes else ''})")
+    return lines
 
 
 def make_structure_fn(
@@ -411,75 +596,10 @@ def make_structure_fn(
         "__new": object.__new__,
         "__set": object.__setattr__,
     }
-    body: list[str] = []
-    always: list[str] = []
-    sometimes: list[str] = []
-    every: list[tuple[str, str, str, str]] = []  # (variable, wire key, conversion, target)
-    for index, field in enumerate(fields):
-        if not field.init:
-            continue
-        name = f"v{index}"
-        type_ = hints.get(field.name, Any)
-        key = renames.get(field.name, field.name)
-        convert, passes = _field_code(
-            name, type_, converter.get_structure_hook(type_), namespace, converter
-        )
-        every.append((name, key, convert, field.name))
-        default = field.default
-        target = field.name if fill else field.alias
-        if default is attrs.NOTHING:
-            body += [f"{name} = o[{key!r}]", *convert.split("\n")]
-            always.append(f"{target!r}: {name}")
-        elif not isinstance(default, _FACTORY) and passes(default):
-            namespace[f"d_{name}"] = default
-            body += [f"{name} = o.get({key!r}, d_{name})", *convert.split("\n")]
-            always.append(f"{target!r}: {name}")
-        elif fill:
-            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", *_indented(convert), "else:"]
-            if isinstance(default, _FACTORY):
-                namespace[f"f_{name}"] = default.factory
-                body.append(f"    {name} = f_{name}()")
-            else:
-                namespace[f"d_{name}"] = default
-                body.append(f"    {name} = d_{name}")
-            always.append(f"{target!r}: {name}")
-        else:
-            body += [f"if {key!r} in o:", f"    {name} = o[{key!r}]", *_indented(convert)]
-            body.append(f"    res[{target!r}] = {name}")
-            sometimes.append(name)
-    lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
-    lines.append("        return __fallback(o, _)")
-    if fill and len(every) > 1:
-        # a record that carries every field's key (most vendor answers do): all values in one
-        # C call; a class whose records keep missing a key stops trying after a few
-        namespace["__every"] = operator.itemgetter(*(key for _, key, _, _ in every))
-        namespace["__misses"] = [0]
-        names = ", ".join(name for name, _, _, _ in every)
-        filled = "{" + ", ".join(f"{target!r}: {name}" for name, _, _, target in every) + "}"
-        lines += [
-            "    if __misses[0] < 32:",
-            "        try:",
-            f"            {names} = __every(o)",
-            "        except KeyError:",
-            "            __misses[0] += 1",
-            "        else:",
-            *(line for _, _, convert, _ in every for line in _indented(convert, 12)),
-            "            made = __new(__cl)",
-            f"            __set(made, '__dict__', {filled})",
-            "            return made",
-        ]
-    if sometimes:
-        lines.append("    res = {}")
-    lines += [f"    {line}" for line in body]
-    values = "{" + ", ".join(always) + "}"
     if fill:
-        lines += [
-            "    made = __new(__cl)",
-            f"    __set(made, '__dict__', {values})",
-            "    return made",
-        ]
+        lines = _filled_lines(fields, hints, renames, namespace, converter)
     else:
-        lines.append(f"    return __cl(**{values}{', **res' if sometimes else ''})")
+        lines = _init_lines(fields, hints, renames, namespace, converter)
     exec(compile("\n".join(lines), f"<fast structure {cls.__qualname__}>", "exec"), namespace)
     made: Callable[[Any, Any], T] = namespace["structure"]
     return made

@@ -223,6 +223,30 @@ def test_the_one_call_path_is_the_one_taken_for_complete_records() -> None:
     assert misses == [0]
 
 
+PARTIAL = Decoder(_build)  # sees records that lack keys until it stops trying the one call
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    changes=st.dictionaries(st.sampled_from(KEYS), JUNK, max_size=4),
+    drop=st.sets(st.sampled_from(KEYS), min_size=1, max_size=4),
+)
+def test_records_that_lack_keys_read_through_one_map_call_and_still_agree(
+    changes: dict[str, Any], drop: set[str]
+) -> None:
+    hook = PARTIAL.fast.get_structure_hook(RecordDict)
+    full = {"active": False, "count": 3, "flag": None, "ratio": 1.5, "day": "2026-01-02"}
+    full |= {"plain": "a", "extra": {"k": 1}, **GOOD, **changes}
+    data = {k: v for k, v in full.items() if k not in drop}
+    fast = _outcome(PARTIAL.fast, data, RecordDict)
+    detailed = _outcome(PARTIAL.detailed, data, RecordDict)
+    assert fast[0] == detailed[0], (data, fast, detailed)
+    assert fast[1] == detailed[1]
+    if fast[0] == "ok":
+        assert attrs.asdict(fast[1], recurse=False) == attrs.asdict(detailed[1], recurse=False)
+    assert hook.__globals__["__misses"][0] <= 32
+
+
 @given(value=JUNK, model=st.sampled_from(MODELS))
 def test_a_record_that_is_no_object_is_refused_by_both(value: Any, model: type) -> None:
     assert _outcome(DECODER.fast, value, model)[0] == _outcome(DECODER.detailed, value, model)[0]
@@ -304,3 +328,4 @@ def test_a_broken_body_raises_as_the_standard_library_does(body: bytes) -> None:
         json.loads(body)
     with pytest.raises(type(expected.value)):
         loads(body)
+
