@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mlconnector_http.testing import FakeClock
 from qad_client.testing import QADSimulator, Tolerances, rate_limited, unavailable
 
-from .test_simulator_support import WORKSPACE, login, problems, token, write
+from .test_simulator_support import WORKSPACE, login, problems, remove, token, write
 
 BROWSE = "urn:browse:bebrowse:com.qad.erp."
 SUPPLIER_BROWSE = BROWSE + "base.supplierV2s"
@@ -492,11 +492,11 @@ def test_duplicate_natural_keys_already_exist(api: httpx.Client) -> None:
 def test_unknown_and_inactive_masters_are_field_errors(api: httpx.Client) -> None:
     supplier = read(api, "supplierV2s", supplierCode="SUP00002")[0]
     saved(
-        write(api, "supplierV2s", {**supplier, "isActive": False, "dataOperation": "U"}),
+        write(api, "supplierV2s", {**supplier, "isActive": False}, supplierCode="SUP00002"),
         "supplierV2s",
     )
     item = read(api, "items", itemCode="ITM00002")[0]
-    saved(write(api, "items", {**item, "itemStatus": "INACTIVE", "dataOperation": "U"}), "items")
+    saved(write(api, "items", {**item, "itemStatus": "INACTIVE"}, itemCode="ITM00002"), "items")
     cases = [
         ({"supplierCode": "NOPE"}, ("supplierCode", "Supplier NOPE does not exist.")),
         ({"supplierCode": "SUP00002"}, ("supplierCode", "Supplier SUP00002 is not active.")),
@@ -619,7 +619,7 @@ def test_updates_need_the_current_concurrency_hash(api: httpx.Client) -> None:
         write(api, "supplierV2s", {"supplierCode": "CH1", "businessRelationName": "One"}),
         "supplierV2s",
     )
-    change = {"supplierCode": "CH1", "dataOperation": "U"}
+    change = {"supplierCode": "CH1"}
     (first,) = saved(
         write(
             api,
@@ -629,6 +629,7 @@ def test_updates_need_the_current_concurrency_hash(api: httpx.Client) -> None:
                 "businessRelationName": "Two",
                 "concurrencyHash": created["concurrencyHash"],
             },
+            **change,
         ),
         "supplierV2s",
     )
@@ -638,20 +639,45 @@ def test_updates_need_the_current_concurrency_hash(api: httpx.Client) -> None:
         api,
         "supplierV2s",
         {**change, "businessRelationName": "Three", "concurrencyHash": created["concurrencyHash"]},
+        **change,
     )
     assert problems(stale) == [("concurrencyHash", "Record has been changed by another user.")]
-    missing = write(api, "supplierV2s", {**change, "businessRelationName": "Three"})
+    missing = write(api, "supplierV2s", {**change, "businessRelationName": "Three"}, **change)
     assert problems(missing)[0][0] == "concurrencyHash"
     assert read(api, "supplierV2s", supplierCode="CH1")[0]["businessRelationName"] == "Two"
-    gone = write(
-        api,
-        "supplierV2s",
-        {**change, "dataOperation": "D", "concurrencyHash": first["concurrencyHash"]},
-    )
+    gone = remove(api, "supplierV2s", **change, concurrencyHash=first["concurrencyHash"])
     assert saved(gone, "supplierV2s")[0]["supplierCode"] == "CH1"
     assert read(api, "supplierV2s", supplierCode="CH1") == []
-    again = write(api, "supplierV2s", {**change, "concurrencyHash": first["concurrencyHash"]})
+    again = write(
+        api, "supplierV2s", {**change, "concurrencyHash": first["concurrencyHash"]}, **change
+    )
     assert problems(again) == [("supplierCode", "Supplier CH1 does not exist.")]
+
+
+@pytest.mark.parametrize("operation", ["U", "D"])
+def test_the_url_not_the_body_decides_create_update_or_delete(
+    api: httpx.Client, operation: str
+) -> None:
+    """QAD's controllers create when no key parameter is sent, update when all are, and
+    delete on DELETE [N7]: a body's ``dataOperation`` asks for nothing."""
+    made = write(api, "supplierV2s", {"supplierCode": "URL1", "businessRelationName": "New"})
+    (created,) = saved(made, "supplierV2s")
+    body = {"supplierCode": "URL1", "businessRelationName": "Changed", "dataOperation": operation}
+    keyless = write(api, "supplierV2s", {**body, "concurrencyHash": created["concurrencyHash"]})
+    assert problems(keyless) == [("supplierCode", "Supplier URL1 already exists.")]
+    fresh = write(api, "supplierV2s", {**body, "supplierCode": "URL2"})
+    assert saved(fresh, "supplierV2s")[0]["businessRelationName"] == "Changed"
+    keyed = write(
+        api,
+        "supplierV2s",
+        {**body, "concurrencyHash": created["concurrencyHash"]},
+        supplierCode="URL1",
+    )
+    (updated,) = saved(keyed, "supplierV2s")
+    assert updated["businessRelationName"] == "Changed"
+    assert read(api, "supplierV2s", supplierCode="URL1") == [updated]
+    bad = write(api, "supplierV2s", {**body, "supplierCode": "URL3", "dataOperation": "X"})
+    assert problems(bad)[0][0] == "dataOperation"
 
 
 def test_purchase_order_header_update_keeps_supplier_and_adds_lines(api: httpx.Client) -> None:
@@ -662,7 +688,6 @@ def test_purchase_order_header_update_keeps_supplier_and_adds_lines(api: httpx.C
     (po,) = saved(write(api, "purchaseOrderHeaders", order), "purchaseOrderHeaders")
     change = {
         "purchaseOrderNumber": po["purchaseOrderNumber"],
-        "dataOperation": "U",
         "concurrencyHash": po["concurrencyHash"],
         "remarks": "rush",
         "purchaseOrderLines": [
@@ -670,7 +695,11 @@ def test_purchase_order_header_update_keeps_supplier_and_adds_lines(api: httpx.C
             {"dataOperation": "C", "itemCode": "ITM00003", "quantityOrdered": 1},
         ],
     }
-    (updated,) = saved(write(api, "purchaseOrderHeaders", change), "purchaseOrderHeaders")
+    number = po["purchaseOrderNumber"]
+    (updated,) = saved(
+        write(api, "purchaseOrderHeaders", change, purchaseOrderNumber=number),
+        "purchaseOrderHeaders",
+    )
     assert updated["remarks"] == "rush"
     assert [
         (x["purchaseOrderLine"], x["quantityOrdered"]) for x in updated["purchaseOrderLines"]
@@ -680,7 +709,7 @@ def test_purchase_order_header_update_keeps_supplier_and_adds_lines(api: httpx.C
     ]
     other = {**change, "concurrencyHash": updated["concurrencyHash"], "supplierCode": "SUP00003"}
     other.pop("purchaseOrderLines")
-    assert problems(write(api, "purchaseOrderHeaders", other)) == [
+    assert problems(write(api, "purchaseOrderHeaders", other, purchaseOrderNumber=number)) == [
         ("supplierCode", "The field cannot be changed once the record exists.")
     ]
 
@@ -783,13 +812,18 @@ def test_grid_line_updates_need_the_line_hash(api: httpx.Client) -> None:
     }
     (po,) = saved(write(api, "purchaseOrderHeaders", order), "purchaseOrderHeaders")
     line = po["purchaseOrderLines"][0]
-    change = {**line, "dataOperation": "U", "quantityOrdered": "5"}
+    change = {**line, "quantityOrdered": "5"}
+    keys = {"purchaseOrderNumber": po["purchaseOrderNumber"], "purchaseOrderLine": "1"}
     (updated,) = saved(
-        api.post("/api/erp/purchaseOrderLines", json={"purchaseOrderLines": [change]}).json(),
+        api.post(
+            "/api/erp/purchaseOrderLines", params=keys, json={"purchaseOrderLines": [change]}
+        ).json(),
         "purchaseOrderLines",
     )
     assert updated["quantityOrdered"] == "5"
-    stale = api.post("/api/erp/purchaseOrderLinesGrid", json={"purchaseOrderLines": [change]})
+    stale = api.post(
+        "/api/erp/purchaseOrderLinesGrid", params=keys, json={"purchaseOrderLines": [change]}
+    )
     assert problems(stale.json()) == [
         ("concurrencyHash", "Record has been changed by another user.")
     ]

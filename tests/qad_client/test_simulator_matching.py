@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mlconnector_http.testing import FakeClock
 from qad_client.testing import QADSimulator, Tolerances
 
-from .test_simulator_support import login, problems, write
+from .test_simulator_support import login, problems, remove, write
 
 OPEN_RECEIVERS = "urn:browse:bebrowse:com.qad.erp.purchasing.openReceivers"
 LINES = [("ITM00001", "10", "5.00"), ("ITM00002", "4", "12.50")]
@@ -189,7 +189,7 @@ def test_receipt_rules(api: httpx.Client) -> None:
     named = receive(api, po, {1: "1"}, receiverNumber="R-1")
     assert saved(named, "purchaseOrderReceipts")["receiverNumber"] == "R-1"
     assert "already exists" in problems(receive(api, po, {1: "1"}, receiverNumber="r-1"))[0][1]
-    change = receive(api, po, {1: "1"}, receiverNumber="R-1", dataOperation="U")
+    change = write(api, "purchaseOrderReceipts", {"purchaseOrderNumber": po}, receiverNumber="R-1")
     assert problems(change)[0][0] == "dataOperation"
 
 
@@ -198,14 +198,10 @@ def test_closed_orders_cannot_be_received_or_deleted_once_received(api: httpx.Cl
     receiver(api, po, {1: "1"})
     current = api.get("/api/erp/purchaseOrderHeaders", params={"purchaseOrderNumber": po}).json()
     record = current["data"]["purchaseOrderHeaders"][0]
-    delete = {
-        "purchaseOrderNumber": po,
-        "dataOperation": "D",
-        "concurrencyHash": record["concurrencyHash"],
-    }
-    assert "has receipts" in problems(write(api, "purchaseOrderHeaders", delete))[0][1]
-    close = {**delete, "dataOperation": "U", "orderStatus": "C"}
-    saved(write(api, "purchaseOrderHeaders", close), "purchaseOrderHeaders")
+    delete = {"purchaseOrderNumber": po, "concurrencyHash": record["concurrencyHash"]}
+    assert "has receipts" in problems(remove(api, "purchaseOrderHeaders", **delete))[0][1]
+    close = {**delete, "orderStatus": "C"}
+    saved(write(api, "purchaseOrderHeaders", close, purchaseOrderNumber=po), "purchaseOrderHeaders")
     assert problems(receive(api, po, {2: "1"})) == [
         ("purchaseOrderNumber", f"Purchase order {po} is not open.")
     ]
@@ -393,7 +389,8 @@ def test_deleting_an_invoice_reopens_its_receivers(api: httpx.Client) -> None:
         "supplierInvoiceId": created["supplierInvoiceId"],
         "concurrencyHash": created["concurrencyHash"],
     }
-    change = write(api, "supplierInvoices", {**key, "dataOperation": "U", "dueDate": "2026-03-01"})
+    by_id = {"supplierInvoiceId": str(created["supplierInvoiceId"])}
+    change = write(api, "supplierInvoices", {**key, "dueDate": "2026-03-01"}, **by_id)
     changed = saved(change, "supplierInvoices")
     assert changed["dueDate"] == "2026-03-01"
     fixed = write(
@@ -402,15 +399,17 @@ def test_deleting_an_invoice_reopens_its_receivers(api: httpx.Client) -> None:
         {
             **key,
             "concurrencyHash": changed["concurrencyHash"],
-            "dataOperation": "U",
             "totalAmountTC": "1",
         },
+        **by_id,
     )
     assert problems(fixed)[0][0] == "totalAmountTC"
-    echo = {**changed, "dataOperation": "U", "remarks": "unknown fields are ignored"}
-    echoed = saved(write(api, "supplierInvoices", echo), "supplierInvoices")
-    delete = {**key, "concurrencyHash": echoed["concurrencyHash"], "dataOperation": "D"}
-    saved(write(api, "supplierInvoices", delete), "supplierInvoices")
+    echo = {**changed, "remarks": "unknown fields are ignored"}
+    echoed = saved(write(api, "supplierInvoices", echo, **by_id), "supplierInvoices")
+    saved(
+        remove(api, "supplierInvoices", **by_id, concurrencyHash=echoed["concurrencyHash"]),
+        "supplierInvoices",
+    )
     assert open_receivers(api) == {(rc, 1): "4"}
     assert po_line(api, po, 1)["quantityInvoiced"] == "0"
 
@@ -462,11 +461,10 @@ def test_payments_reduce_the_balance_and_close_the_invoice(api: httpx.Client) ->
     again = payment(api, {"supplierInvoiceReference": "INV-1", "amountTC": "1"})
     assert problems(again) == [("supplierInvoiceReference", "Supplier invoice INV-1 is not open.")]
     delete = {
-        "supplierInvoiceId": inv["supplierInvoiceId"],
-        "dataOperation": "D",
+        "supplierInvoiceId": str(inv["supplierInvoiceId"]),
         "concurrencyHash": record["concurrencyHash"],
     }
-    assert "has payments" in problems(write(api, "supplierInvoices", delete))[0][1]
+    assert "has payments" in problems(remove(api, "supplierInvoices", **delete))[0][1]
 
 
 def test_voiding_a_payment_restores_the_invoice(api: httpx.Client) -> None:
@@ -476,18 +474,16 @@ def test_voiding_a_payment_restores_the_invoice(api: httpx.Client) -> None:
         payment(api, {"supplierInvoiceId": inv["supplierInvoiceId"], "amountTC": "30"}),
         "supplierPayments",
     )
-    void = {
-        "paymentNumber": paid["paymentNumber"],
-        "dataOperation": "D",
-        "concurrencyHash": paid["concurrencyHash"],
-    }
-    voided = saved(write(api, "supplierPayments", void), "supplierPayments")
+    void = {"paymentNumber": paid["paymentNumber"], "concurrencyHash": paid["concurrencyHash"]}
+    voided = saved(remove(api, "supplierPayments", **void), "supplierPayments")
     assert voided["status"] == "VOID"
     record = api.get(
         "/api/erp/supplierInvoices", params={"supplierInvoiceReference": "INV-1"}
     ).json()
     assert record["data"]["supplierInvoices"][0]["isOpen"] is True
-    twice = write(api, "supplierPayments", {**void, "concurrencyHash": voided["concurrencyHash"]})
+    twice = remove(
+        api, "supplierPayments", **{**void, "concurrencyHash": voided["concurrencyHash"]}
+    )
     assert "already void" in problems(twice)[0][1]
 
 

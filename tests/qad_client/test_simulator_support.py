@@ -43,6 +43,13 @@ def write(api: httpx.Client, plural: str, *records: dict[str, Any], **params: st
     return response.json()
 
 
+def remove(api: httpx.Client, plural: str, **keys: str) -> Any:
+    """``DELETE /api/erp/<plural>?<keys>&concurrencyHash``: QAD deletes with the HTTP verb [N8]."""
+    response = api.delete(f"/api/erp/{plural}", params=keys)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def problems(reply: Any) -> list[tuple[str, str]]:
     """``(fieldName, message)`` of each error of a refused write."""
     result = reply["submitResult"]

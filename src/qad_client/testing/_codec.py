@@ -206,11 +206,16 @@ def _control_text(raw: Mapping[str, Any], control: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def decode(table: type, raw: object, default: Operation = "create") -> tuple[Values, list[Issue]]:
+def decode(
+    table: type, raw: object, default: Operation = "create", *, by_url: bool = False
+) -> tuple[Values, list[Issue]]:
     """Parse one record sent by a caller; bad values become issues, unknown keys are ignored.
 
     An empty or absent ``dataOperation`` means ``default``: what the URL says (a keyed POST
-    updates), or for a line, what its document's operation is.
+    updates), or for a line, what its document's operation is. With ``by_url`` the record's
+    operation is ``default`` whatever its ``dataOperation`` says, as QAD's REST controllers
+    decide by the key query parameters alone [N7]; an unknown code is still refused. Its lines
+    keep their own ``dataOperation`` (QXtend's intent reads the record's, ``by_url=False``).
     """
     issues: list[Issue] = []
     if not isinstance(raw, Mapping):
@@ -222,6 +227,8 @@ def decode(table: type, raw: object, default: Operation = "create") -> tuple[Val
     rows: dict[str, list[Values]] = {}
     sent = raw.get(n.CONTROL["data_operation"]) or n.OPERATION[default]
     line_default = _OPERATIONS.get(sent, default) if isinstance(sent, str) else default
+    if by_url:
+        line_default = default
     for spec in field_specs(table):
         if spec.read_only or spec.wire not in raw:
             continue
@@ -247,6 +254,8 @@ def decode(table: type, raw: object, default: Operation = "create") -> tuple[Val
             limit = n.REFERENCE_LENGTH + 1
             issues.append(Issue.of(table, spec.attribute, value, m.TOO_LONG, limit=limit))
     operation = _OPERATIONS.get(sent) if isinstance(sent, str) else None
+    if operation is not None and by_url:
+        operation = default
     if operation is None:
         expected = "expected one of " + ", ".join(n.OPERATION.values())
         label = n.CONTROL["data_operation"]

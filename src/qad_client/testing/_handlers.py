@@ -365,7 +365,7 @@ def _apply(
     default_domain, issues = _write_domain(ctx, table)
     entries = []
     for raw in items:
-        values, problems = decode(table, raw, default)
+        values, problems = decode(table, raw, default, by_url=True)
         entries.append(values)
         issues.extend(problems)
     result = ctx.state.write(
