@@ -65,3 +65,22 @@ def test_lines_and_summaries_agree_to_the_cent(
         assert all(
             Decimal(i["gross_amount"]).quantize(CENT) == Decimal(i["gross_amount"]) for i in items
         )
+        before = sum(
+            (Decimal(i["work_completed_from_previous_application"]) for i in items), Decimal(0)
+        )
+        to_date = sum((Decimal(i["total_completed_and_stored_to_date"]) for i in items), Decimal(0))
+        held_before = sum(
+            (Decimal(i["work_completed_retainage_from_previous_application"]) for i in items),
+            Decimal(0),
+        )
+        assert before == claimed_total - claim
+        assert to_date == claimed_total == Decimal(summary["total_completed_and_stored_to_date"])
+        assert held_before + kept - freed == held
+        for item, line in zip(items, commitment.line_items, strict=True):
+            line_to_date = Decimal(item["total_completed_and_stored_to_date"])
+            assert line_to_date == Decimal(item["work_completed_from_previous_application"]) + (
+                Decimal(item["work_completed_this_period"])
+            )
+            assert Decimal(item["total_completed_and_stored_to_date_percent"]) == (
+                line_to_date * 100 / line.amount
+            ).quantize(CENT)

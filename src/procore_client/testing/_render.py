@@ -586,27 +586,53 @@ def requisition(
     if version == "v1.0":
         data["comment"] = record.comment
         return data
+    summary.update(
+        {
+            key: money(_ZERO)
+            for key in (
+                "new_materials",
+                "new_materials_quantity",
+                "stored_materials",
+                "stored_materials_quantity",
+            )
+        }
+    )
     data.update(
         {
             "vendor_id": owner.vendor_id,
             "invoice_type": "progress",
             "previous_requisition_id": record.previous_requisition_id,
             "move_materials_to_previous_work_completed": False,
-            "summary_text": {
-                "project_name": state.projects[record.project_id].name,
-                "subcontractor_name": None if found is None else found.name,
-                "application_number": str(record.number),
-                "contract_for": owner.title,
-                "requisition_period_start": day(record.requisition_start),
-                "requisition_period_end": day(record.requisition_end),
-            },
+            "summary_text": _summary_text(record, owner, state),
         }
     )
     if items:
-        retained = _withheld(to_date, owner) - _withheld(previous, owner)
-        data["items"] = _requisition_items(record, owner, retained, state)
+        data["items"] = _requisition_items(record, owner, earlier, state)
         data["item_packages"] = []
     return data
+
+
+def _summary_text(record: Requisition, owner: Commitment, state: ProcoreState) -> dict[str, Any]:
+    """The G702 cover's text: project, general contractor, subcontractor and its address."""
+    project_record = state.projects[record.project_id]
+    found = _vendor(state, owner.vendor_id)
+    fields = {} if found is None else found.fields
+    return {
+        "project_name": project_record.name,
+        "project_number": project_record.project_number,
+        "to_general_contractor": state.companies[project_record.company_id].name,
+        "subcontractor_name": None if found is None else found.name,
+        "subcontractor_street": fields.get("address"),
+        "subcontractor_city": fields.get("city"),
+        "subcontractor_state_code": fields.get("state_code"),
+        "subcontractor_zip": fields.get("zip"),
+        "subcontractor_country_code": fields.get("country_code"),
+        "application_number": str(record.number),
+        "contract_for": owner.title,
+        "contract_date": day(owner.contract_date),
+        "requisition_period_start": day(record.requisition_start),
+        "requisition_period_end": day(record.requisition_end),
+    }
 
 
 def _action_policy(record: Requisition) -> dict[str, bool]:
@@ -635,26 +661,47 @@ def _shares(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [(Decimal(c) / 100).quantize(Decimal("0.01")) for c in floors]
 
 
-def _requisition_items(
-    record: Requisition, owner: Commitment, retained: Decimal, state: ProcoreState
-) -> list[dict[str, Any]]:
-    """The invoice's lines: this period's claim split over the commitment's lines by their
-    scheduled value, retainage withheld by each line's work and released by scheduled value,
-    each split adding up to the summary to the cent."""
+Splits = tuple[list[Decimal], list[Decimal], list[Decimal]]
+
+
+def _line_splits(owner: Commitment, invoices: list[Requisition]) -> list[Splits]:
+    """For each invoice of the commitment, in number order: each line's work this period (the
+    claim split by scheduled value), retainage withheld (split by that work) and retainage
+    released (split by scheduled value), each split adding up to the invoice's own figure."""
     values = [line.amount for line in owner.line_items]
-    work = _shares(record.total_claimed, values)
-    withheld = _shares(retained, work)
-    released = _shares(record.retainage_released, values)
+    claimed = _ZERO
+    splits: list[Splits] = []
+    for invoice in invoices:
+        work = _shares(invoice.total_claimed, values)
+        retained = _withheld(claimed + invoice.total_claimed, owner) - _withheld(claimed, owner)
+        splits.append((work, _shares(retained, work), _shares(invoice.retainage_released, values)))
+        claimed += invoice.total_claimed
+    return splits
+
+
+def _requisition_items(
+    record: Requisition, owner: Commitment, earlier: list[Requisition], state: ProcoreState
+) -> list[dict[str, Any]]:
+    """The invoice's lines with the documented G703 columns: this period's work and retainage,
+    what earlier invoices claimed and held on the same line, and the totals to date. Work and
+    retainage split as :func:`_line_splits` says, so the lines add up to the summary to the
+    cent; no materials are stored and no taxes apply in the simulator."""
+    *before, (work, withheld, released) = _line_splits(owner, [*earlier, record])
+    count = len(owner.line_items)
+    prior_work = [sum((s[0][i] for s in before), _ZERO) for i in range(count)]
+    prior_held = [sum((s[1][i] - s[2][i] for s in before), _ZERO) for i in range(count)]
     rows = []
-    for line, this_period, kept, freed in zip(
-        owner.line_items, work, withheld, released, strict=True
-    ):
+    for index, line in enumerate(owner.line_items):
+        this_period, kept, freed = work[index], withheld[index], released[index]
+        to_date = prior_work[index] + this_period
+        percent = to_date * 100 / line.amount if line.amount else _ZERO
         code = state.cost_codes.get(line.cost_code_id) if line.cost_code_id is not None else None
         kind = (
             state.line_item_types.get(line.line_item_type_id)
             if line.line_item_type_id is not None
             else None
         )
+        previous_id = record.previous_requisition_id
         rows.append(
             {
                 "id": record.id * 1000 + line.position,
@@ -664,17 +711,49 @@ def _requisition_items(
                 "cost_code": None
                 if code is None
                 else {"id": code.id, "full_code": code.full_code, "name": code.name},
+                "wbs_code": None
+                if code is None
+                else {"id": code.id, "flat_code": code.full_code, "description": code.name},
                 "line_item_type": None if kind is None else line_item_type(kind),
                 "line_item_id": line.id,
                 "description_of_work": line.description,
+                "currency_configuration": dict(_CURRENCY),
                 "scheduled_value": money(line.amount),
+                "scheduled_quantity": money(line.quantity),
+                "scheduled_unit_price": money(line.unit_cost),
+                "uom": line.uom,
+                "work_completed_from_previous_application": money(prior_work[index]),
                 "work_completed_this_period": money(this_period),
+                "work_completed_this_period_quantity": None,
+                "work_completed_from_previous_application_quantity": None,
+                "subcontractor_claimed_amount": money(this_period),
+                "materials_presently_stored": money(_ZERO),
+                "materials_presently_stored_quantity": money(_ZERO),
+                "materials_presently_stored_from_previous_progress": money(_ZERO),
+                "materials_previously_stored_quantity": money(_ZERO),
+                "materials_moved": money(_ZERO),
+                "materials_retainage_retained_moved": money(_ZERO),
+                "total_completed_and_stored_to_date": money(to_date),
+                "total_completed_and_stored_to_date_percent": money(percent),
+                "total_completed_and_stored_to_date_from_previous": money(prior_work[index]),
+                "work_completed_retainage_from_previous_application": money(prior_held[index]),
                 "work_completed_retainage_retained_this_period": money(kept),
+                "work_completed_retainage_percent_this_period": money(owner.retainage_percent),
                 "work_completed_retainage_released_this_period": money(freed),
+                "materials_stored_retainage_currently_retained": money(_ZERO),
+                "materials_stored_retainage_percent_this_period": money(_ZERO),
+                "materials_stored_retainage_new_materials": money(_ZERO),
+                "materials_stored_retainage_released_this_period": money(_ZERO),
                 "net_amount": money(this_period - kept + freed),
                 "gross_amount": money(this_period),
+                "taxes": [],
+                "comment": None,
                 "position": line.position,
                 "line_number": str(line.position),
+                "previous_progress_id": None
+                if previous_id is None
+                else previous_id * 1000 + line.position,
+                "ssr_manual_override": False,
                 "status": "approved" if record.status.startswith("approved") else "pending",
             }
         )
