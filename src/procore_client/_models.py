@@ -465,6 +465,22 @@ class RequisitionItem:
     accounting_method: AccountingMethod | None = None
     line_number: str | None = None
     status: str | None = None
+    wbs_code: Ref | None = None
+    uom: str | None = None
+    scheduled_quantity: Decimal | None = None
+    scheduled_unit_price: Decimal | None = None
+    subcontractor_claimed_amount: Decimal | None = None
+    work_completed_from_previous_application: Decimal | None = None
+    work_completed_retainage_from_previous_application: Decimal | None = None
+    work_completed_retainage_percent_this_period: Decimal | None = None
+    materials_presently_stored: Decimal | None = None
+    materials_stored_retainage_currently_retained: Decimal | None = None
+    materials_stored_retainage_released_this_period: Decimal | None = None
+    total_completed_and_stored_to_date: Decimal | None = None
+    total_completed_and_stored_to_date_percent: Decimal | None = None
+    previous_progress_id: int | None = None
+    comment: str | None = None
+    currency_configuration: CurrencyConfiguration | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)

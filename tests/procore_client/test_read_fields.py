@@ -108,6 +108,22 @@ NOT_MODELLED: dict[type, set[str]] = {
     },
     Company: {"pcn_business_experience"},
 }
+# An invoice line's material-storage detail, quantities (amount-based lines have none), taxes
+# and a UI flag: the flows post work and retainage per line.
+ITEM_NOT_MODELLED = {
+    "materials_moved",
+    "materials_presently_stored_from_previous_progress",
+    "materials_presently_stored_quantity",
+    "materials_previously_stored_quantity",
+    "materials_retainage_retained_moved",
+    "materials_stored_retainage_new_materials",
+    "materials_stored_retainage_percent_this_period",
+    "ssr_manual_override",
+    "taxes",
+    "total_completed_and_stored_to_date_from_previous",
+    "work_completed_from_previous_application_quantity",
+    "work_completed_this_period_quantity",
+}
 
 
 @pytest.fixture
@@ -204,6 +220,16 @@ def test_invoices_and_costs_carry_currency_type_policy_and_line_kinds(world: Any
     assert [item.line_number for item in invoice.items] == [
         str(n + 1) for n in range(len(invoice.items))
     ]
+    for item in invoice.items:
+        assert item.total_completed_and_stored_to_date == (
+            (item.work_completed_from_previous_application or Decimal(0))
+            + (item.work_completed_this_period or Decimal(0))
+        )
+        assert isinstance(item.work_completed_retainage_from_previous_application, Decimal)
+        assert isinstance(item.total_completed_and_stored_to_date_percent, Decimal)
+        assert item.uom == "ls"
+        assert item.wbs_code is not None
+        assert item.wbs_code.id == item.cost_code_id
     assert cost.currency_configuration == CurrencyConfiguration(currency_iso_code="USD")
     assert cost.project == Ref(id=ids["pid"], name=sim.state.projects[ids["pid"]].name)
     assert (cost.attachments, cost.attachments_count) == ((), 0)
@@ -213,11 +239,15 @@ def test_invoices_and_costs_carry_currency_type_policy_and_line_kinds(world: Any
     assert Attachment(id=1, url="u", filename="f").filename == "f"
 
 
-def _rendered(sim: ProcoreSimulator, ids: dict[str, int]) -> dict[type, set[str]]:
-    """Every top-level field the simulator renders for each model, over its reads."""
+def _login(sim: ProcoreSimulator) -> tuple[str, dict[str, str]]:
     with httpx.Client(transport=sim.transport()) as login:
         bearer = plain_token(login, CLIENT_ID, SECRET, "https://login.procore.com")
-    headers = {"Authorization": f"Bearer {bearer}", "Procore-Company-Id": str(COMPANY)}
+    return bearer, {"Authorization": f"Bearer {bearer}", "Procore-Company-Id": str(COMPANY)}
+
+
+def _rendered(sim: ProcoreSimulator, ids: dict[str, int]) -> dict[type, set[str]]:
+    """Every top-level field the simulator renders for each model, over its reads."""
+    _, headers = _login(sim)
     pid = ids["pid"]
     reads: list[tuple[type, str, dict[str, Any]]] = [
         (Project, "/rest/v1.0/projects", {"company_id": COMPANY}),
@@ -257,3 +287,14 @@ def test_what_a_model_leaves_out_of_the_simulator_s_answers_is_exactly_the_liste
     for model, fields in _rendered(sim, ids).items():
         names = {field.name for field in attrs.fields(model)}
         assert fields - names == NOT_MODELLED.get(model, set()), model.__name__
+    _, client_headers = _login(sim)
+    with httpx.Client(
+        transport=sim.transport(), base_url="https://api.procore.com", headers=client_headers
+    ) as client:
+        body = client.get(
+            f"/rest/v1.1/requisitions/{ids['req']}",
+            params={"project_id": ids["pid"], "view": "extended"},
+        ).json()
+    item_fields = {name for item in body["items"] for name in item}
+    names = {field.name for field in attrs.fields(RequisitionItem)}
+    assert item_fields - names == ITEM_NOT_MODELLED
