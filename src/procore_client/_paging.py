@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import httpx
 
 from mlconnector_http import Operation, Page, Params, checked_datetime, decode_each, loads
-from procore_client._convert import structure_entries, structure_one
+from procore_client._convert import decoder, structure_entries, structure_one
 from procore_client._exceptions import (
     ProcoreConfigurationError,
     ProcoreDecodeError,
@@ -195,7 +195,7 @@ def page_parser(cls: type[T], kind: str) -> Callable[[httpx.Response], Page[T]]:
         )
         return Page.of(entries, next_url=_next_url(response), total=_int_header(response, "total"))
 
-    return parse
+    return decoder.page(parse)
 
 
 def cursor_page_parser(

@@ -309,4 +309,4 @@ def page_parser(cls: type[T], noun: str, key: str = "id") -> Callable[[httpx.Res
             total=count if isinstance(count, int) and not isinstance(count, bool) else None,
         )
 
-    return parse
+    return decoder.page(parse)
