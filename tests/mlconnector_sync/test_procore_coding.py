@@ -103,14 +103,18 @@ def test_an_approved_invoice_posts_gross_lines_retainage_credit_and_release() ->
     document = verdict.document
     assert document["supplier"] == "SUB0001"
     assert document["currency"] == "USD"
-    assert document["invoice"]["lines"] == [
+    assert document["invoice_number"] == "P-1001/SC-001-02"  # QAD keys it per supplier
+    assert document["total"] == "1600.00"  # gross 1500 + released 100
+    assert document["expenses"] == [
         {"gl_account": "5100", "cost_centre": "CC01", "amount": "1000.00",
          "text": "P-1001|03-300|S|work"},
         {"gl_account": "2150", "amount": "100.00", "text": "P-1001|03-300|S|retainage released"},
         {"gl_account": "5200", "project": "PRJ0001", "amount": "500.00",
          "text": "P-1001|01-100|M|work"},
     ]  # fmt: skip
-    assert [line["amount"] for line in document["credit"]["lines"]] == ["100.00", "50.00"]
+    credit = document["credit_note"]
+    assert [line["amount"] for line in credit["expenses"]] == ["100.00", "50.00"]
+    assert credit["total"] == "150.00"
     assert document["amounts"] == {
         "gross": "1500.00",
         "retainage": "150.00",
@@ -191,7 +195,7 @@ def test_a_commitment_with_a_qad_po_matches_its_receipts_once_they_cover_the_lin
     ctx.tables["receipts"] = {"PO1001/1": "1500.00"}
     posted = requisitions.transform(REQUISITION, ctx)
     assert isinstance(posted, Post)
-    assert posted.document["invoice"]["matching"] == [
+    assert posted.document["matches"] == [
         {"po_number": "PO1001", "po_line": 1, "amount": "1000.00"},
         {"po_number": "PO1001", "po_line": 1, "amount": "500.00"},
     ]

@@ -351,29 +351,49 @@ def test_a_commitment_with_a_qad_po_bills_its_receipts_once_they_cover_the_invoi
     assert left == received - billed
 
 
-def test_a_posted_invoice_changed_in_procore_updates_nothing_or_is_refused_naming_amounts(
+def test_a_posted_invoice_changed_in_procore_is_relined_while_unpaid_and_held_once_paid(
     world: World,
 ) -> None:
+    world.map_unmapped()
     world.run()
     state = world.scenario.procore.state
     project = world.scenario.project_ids[0]
+    paid = {
+        payment.requisition_id
+        for contract in world.procore.work_order_contracts.list(project)
+        for payment in world.procore.contract_payments.list(project, contract.id)
+    }
     approved = [
         r for r in state.requisitions_by_project[project].values() if r.status == "approved"
     ]
-    renamed, changed = approved[0], approved[1]
+    renamed = next(r for r in approved if r.id not in paid)
+    unpaid = next(r for r in approved if r.id not in paid and r is not renamed)
+    settled = next(r for r in approved if r.id in paid)
+    posted = {row.source_id: row for row in world.store.rows(flow=requisitions.NAME)}
     invoices = len(list(world.qad.supplier_invoices.list()))
     later = world.scenario.clock.now() + dt.timedelta(hours=1)
     renamed.status, renamed.updated_at = "approved_as_noted", later
-    changed.total_claimed, changed.updated_at = changed.total_claimed + 100, later
+    for req in (unpaid, settled):
+        req.total_claimed, req.updated_at = req.total_claimed + 100, later
     state.touch()
     report = world.engine.run_once()
-    assert report.exit_code == 1, "a refused record fails the run"
-    flows = report.flows
-    assert flows[requisitions.NAME].changes["posted"] == 1  # the status change: nothing to send
-    assert len(list(world.qad.supplier_invoices.list())) == invoices
-    (failed,) = [e for e in flows[requisitions.NAME].exceptions if e.kind == "failed"]
-    assert failed.source_key.endswith(f":{changed.id}")
-    assert "QAD cannot change a registered invoice's amounts" in (failed.reason or "")
+    rows = {row.source_id: row for row in world.store.rows(flow=requisitions.NAME)}
+    assert rows[str(renamed.id)].state == rows[str(unpaid.id)].state == State.POSTED
+    assert len(list(world.qad.supplier_invoices.list())) == invoices, "no document added"
+    relined = world.qad.supplier_invoices.get(int(str(posted[str(unpaid.id)].target_id)))
+    assert relined.total == unpaid.total_claimed  # no retainage released on it
+    (held,) = [
+        e
+        for e in report.flows[requisitions.NAME].exceptions
+        if e.kind == "held" and "is paid" in (e.reason or "")
+    ]
+    assert held.source_key.endswith(f":{settled.id}")
+    assert "is paid and the source changed: total" in (held.reason or "")
+    codes_in_procore, _ = world.procore_totals()
+    codes_in_qad, _ = world.qad_totals()
+    differing = {k for k in codes_in_procore.keys() | codes_in_qad.keys()
+                 if codes_in_procore.get(k) != codes_in_qad.get(k)}  # fmt: skip
+    assert {k[0] for k in differing} == {"P-1001"}, "only the held (paid) invoice differs"
 
 
 @pytest.mark.parametrize("part", [b"CREDITNOTE", b'"INVOICE"'])

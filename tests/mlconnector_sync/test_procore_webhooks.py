@@ -61,7 +61,7 @@ class World:
         return cost.id
 
     def qad_references(self) -> set[str]:
-        return {i.reference for i in self.qad.supplier_invoices.list()}
+        return {i.external_reference for i in self.qad.supplier_invoices.list()}
 
 
 @pytest.fixture

@@ -1,19 +1,26 @@
-"""QAD as a target for payables: supplier invoices (retainage on a credit note) and payments.
+"""QAD as a target for payables: supplier invoices (with an optional companion credit note)
+and supplier payments.
 
-A source invoice becomes up to two QAD documents, both carrying external references derived
-from the one reference of the record:
+Every flow that posts a supplier invoice (Procurify bills, Procore subcontractor invoices and
+direct costs) hands :class:`QADSupplierInvoiceSink` one document shape:
 
-- the **invoice** (``<reference>``): expense lines coded to GL account, cost centre and
-  project, or matching lines against a PO's receivers, plus, when retainage held earlier is
-  paid out, a line to the retainage-payable account;
-- the **retainage credit note** (``<reference>-RET``): the retainage withheld this period,
-  on the retainage-payable account, so the supplier's open balance is the net payable while
-  the expense accounts carry the gross.
+- ``supplier``, ``invoice_number`` (the supplier's number: QAD's ``reference``, which with
+  the supplier and the invoice type is QAD's natural key), ``invoice_type`` (``INVOICE`` or
+  ``CREDITNOTE``), ``invoice_date``, optional ``due_date``, ``currency``, ``tax`` and
+  ``total`` (the lines plus tax; decimal strings);
+- ``matches``: lines billed against a QAD PO's receipts, each ``{po_number, po_line}`` with
+  either ``quantity`` and ``unit_price`` (a bill's quantities) or ``amount`` (a
+  subcontractor's claim in money); the receivers are chosen at write time, oldest first;
+- ``expenses``: ``{gl_account, amount, sub_account?, cost_centre?, project?, text?}``;
+- optional ``credit_note``: ``{total, expenses}``, a credit note for the same supplier and
+  number (a subcontractor invoice's retainage withheld: QAD refuses negative lines), whose
+  external reference is the record's with :data:`CREDIT_SUFFIX`.
 
-QAD refuses negative invoice lines, hence the credit note. A record counts as posted only
-when every part exists; a lookup that finds one part remembers it, so the create that
-follows sends only the missing one. QAD cannot change a registered invoice's amounts: an
-update whose amounts differ is refused, naming both.
+A record counts as posted only when every document exists; a lookup that finds one part
+remembers it, so the create that follows sends only the missing one. An invoice number QAD
+already holds for the supplier under another reference is refused, never posted twice. A
+later change of lines or amounts is made in place while the QAD document is unpaid and not
+final, and otherwise held for a person, naming what changed.
 """
 
 from __future__ import annotations
@@ -31,14 +38,17 @@ from mlconnector_sync._flow import Match, WriteRefused, Written
 from mlconnector_sync.adapters._common import refusal
 from mlconnector_sync.adapters.qad_sinks import code_key
 from qad_client import (
+    ExpenseLine,
+    InvoiceStatus,
     InvoiceType,
+    MatchingLine,
     NewAllocation,
     NewExpenseLine,
     NewMatchingLine,
     NewSupplierInvoice,
     NewSupplierPayment,
-    OpenReceiver,
     QADClient,
+    QADDuplicate,
     QADNotFound,
     SupplierInvoice,
 )
@@ -48,12 +58,13 @@ __all__ = [
     "QADSupplierInvoiceSink",
     "QADSupplierPaymentSink",
     "QADSupplierTable",
-    "document_totals",
+    "invoice_difference",
     "shared",
 ]
 
 CREDIT_SUFFIX = "-RET"
 _CENT = Decimal("0.01")
+_ZERO = Decimal(0)
 
 
 def shared(
@@ -87,59 +98,177 @@ class QADSupplierTable:
         }
 
 
+# -- the document ------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def _date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(str(value)) if value else None
+
+
 def _money(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(_CENT)
 
 
-def document_totals(document: Mapping[str, Any]) -> tuple[Decimal, Decimal]:
-    """(invoice total, credit note total) of an invoice document."""
-    invoice = document["invoice"]
-    total = sum((_money(x["amount"]) for x in invoice.get("lines") or ()), Decimal("0.00"))
-    total += sum((_money(x["amount"]) for x in invoice.get("matching") or ()), Decimal("0.00"))
-    credit = document.get("credit")
-    credited = (
-        sum((_money(x["amount"]) for x in credit["lines"]), Decimal("0.00"))
-        if credit
-        else Decimal("0.00")
-    )
-    return total, credited
-
-
-def _expense(line: Mapping[str, Any]) -> NewExpenseLine:
-    return NewExpenseLine(
-        gl_account=str(line["gl_account"]),
+def _expense(line: Mapping[str, Any]) -> ExpenseLine:
+    return ExpenseLine(
+        gl_account=_text(line["gl_account"]),
         amount=_money(line["amount"]),
-        cost_centre=line.get("cost_centre") or None,
-        project=line.get("project") or None,
-        text=line.get("text") or None,
+        sub_account=_text(line.get("sub_account")),
+        cost_centre=_text(line.get("cost_centre")),
+        project=_text(line.get("project")),
+        text=_text(line.get("text")),
     )
+
+
+def _new_expense(line: ExpenseLine) -> NewExpenseLine:
+    return NewExpenseLine(
+        gl_account=line.gl_account,
+        amount=line.amount,
+        sub_account=line.sub_account or None,
+        cost_centre=line.cost_centre or None,
+        project=line.project or None,
+        text=line.text or None,
+    )
+
+
+@attrs.frozen
+class _Want:
+    """What a document bills on one QAD PO line: a quantity at a price, or an amount."""
+
+    quantity: Decimal | None
+    unit_price: Decimal | None
+    amount: Decimal
+
+    def key(self) -> tuple[Decimal | None, ...]:
+        """What must agree: quantity and price where billed so, else the amount."""
+        if self.quantity is not None:
+            return (self.quantity, self.unit_price)
+        return (self.amount,)
+
+    def shown(self) -> str:
+        if self.quantity is not None:
+            return f"{self.quantity} at {self.unit_price}"
+        return str(self.amount)
+
+
+def _wanted(part: Mapping[str, Any]) -> dict[tuple[str, int], _Want]:
+    """The quantity and price (or the amount) billed per QAD PO line."""
+    wanted: dict[tuple[str, int], _Want] = {}
+    for match in part.get("matches") or []:
+        slot = (code_key(str(match["po_number"])), int(match["po_line"]))
+        before = wanted.get(slot)
+        if match.get("quantity") is not None:
+            quantity, price = Decimal(str(match["quantity"])), Decimal(str(match["unit_price"]))
+            amount = (quantity * price).quantize(_CENT)
+            if before is not None and before.quantity is not None:
+                quantity += before.quantity
+            wanted[slot] = _Want(quantity, price, amount + (before.amount if before else _ZERO))
+        else:
+            amount = _money(match["amount"]) + (before.amount if before else _ZERO)
+            wanted[slot] = _Want(None, None, amount)
+    return wanted
+
+
+def _held(invoice: SupplierInvoice, like: Mapping[tuple[str, int], _Want]) -> dict[Any, _Want]:
+    """What ``invoice`` bills per PO line, in the terms the document uses for that line."""
+    held: dict[tuple[str, int], _Want] = {}
+    for match in invoice.matching_lines:
+        slot = (code_key(match.po_number), match.po_line)
+        before = held.get(slot, _Want(_ZERO, match.unit_price, _ZERO))
+        amount = (match.quantity * match.unit_price).quantize(_CENT)
+        held[slot] = _Want(
+            (before.quantity or _ZERO) + match.quantity, match.unit_price, before.amount + amount
+        )
+    return {
+        slot: _Want(None, None, want.amount)
+        if slot in like and like[slot].quantity is None
+        else want
+        for slot, want in held.items()
+    }
+
+
+def _expense_rows(lines: Iterable[ExpenseLine]) -> list[tuple[str, ...]]:
+    return sorted(
+        (
+            code_key(x.gl_account),
+            code_key(x.cost_centre),
+            code_key(x.project),
+            code_key(x.sub_account),
+            str(x.amount.normalize()),
+        )
+        for x in lines
+    )
+
+
+def invoice_difference(invoice: SupplierInvoice, part: Mapping[str, Any]) -> list[str]:
+    """What the document (or its credit note part) changes in a QAD invoice's lines and
+    amounts, one phrase each; empty when QAD already holds it."""
+    changes: list[str] = []
+    total = _money(part["total"])
+    if total != invoice.total:
+        changes.append(f"total {invoice.total} -> {total} {invoice.currency}".rstrip())
+    tax = _money(part.get("tax") or "0")
+    if tax != invoice.tax:
+        changes.append(f"tax {invoice.tax} -> {tax}")
+    wanted = _wanted(part)
+    held = _held(invoice, wanted)
+    for slot in sorted(held.keys() | wanted.keys()):
+        before, after = held.get(slot), wanted.get(slot)
+        if before is None or after is None or before.key() != after.key():
+            shown = [w.shown() if w else "none" for w in (before, after)]
+            changes.append(f"PO {slot[0]} line {slot[1]}: {shown[0]} -> {shown[1]}")
+    new_expenses = [_expense(x) for x in part.get("expenses") or []]
+    if _expense_rows(invoice.expense_lines) != _expense_rows(new_expenses):
+        shown = [f"{x.gl_account} {x.amount}" for x in invoice.expense_lines]
+        wanted_shown = [f"{x.gl_account} {x.amount}" for x in new_expenses]
+        changes.append(f"expense lines [{', '.join(shown)}] -> [{', '.join(wanted_shown)}]")
+    return changes
+
+
+@attrs.frozen
+class _Receiver:
+    received: dt.date
+    receiver: str
+    open_quantity: Decimal
+    po_number: str
+    unit_cost: Decimal
 
 
 @attrs.define
 class _Parts:
-    """The parts of one record found in QAD by a lookup."""
+    """The documents of one record found in QAD by a lookup."""
 
     invoice: SupplierInvoice | None = None
     credit: SupplierInvoice | None = None
 
 
+# -- the sink ------------------------------------------------------------------------------------
+
+
 class QADSupplierInvoiceSink:
-    """Supplier invoices (and their retainage credit notes) keyed by external reference."""
+    """Supplier invoices (and companion credit notes) keyed by external reference, then by the
+    supplier's invoice number and type; see the module for the document."""
 
     def __init__(self, client: QADClient) -> None:
         self.client = client
         self._partial: dict[str, _Parts] = {}
 
+    # -- lookup
+
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
-        invoices = self.client.supplier_invoices.find_by_reference(reference)
+        invoices = self._find(reference, document, _kind(document))
         if len(invoices) > 1:
-            return [Match(str(i.id)) for i in invoices]
-        parts = _Parts(invoice=invoices[0] if invoices else None)
-        if document.get("credit"):
-            credits = self.client.supplier_invoices.find_by_reference(reference + CREDIT_SUFFIX)
+            return [Match(str(i.id), how) for i, how in invoices]
+        parts = _Parts(invoice=invoices[0][0] if invoices else None)
+        if document.get("credit_note"):
+            credits = self._find(reference + CREDIT_SUFFIX, document, InvoiceType.CREDIT_NOTE)
             if len(credits) > 1:
-                return [Match(str(c.id), "retainage credit note") for c in credits]
-            parts.credit = credits[0] if credits else None
+                return [Match(str(c.id), "companion credit note") for c, _ in credits]
+            parts.credit = credits[0][0] if credits else None
             if parts.invoice is not None and parts.credit is None:
                 self._partial[reference] = parts
                 return []
@@ -147,72 +276,32 @@ class QADSupplierInvoiceSink:
             if parts.credit is not None:
                 self._partial[reference] = parts
             return []
-        return [Match(str(parts.invoice.id))]
+        return [Match(str(parts.invoice.id), invoices[0][1])]
 
-    def _new(
-        self,
-        reference: str,
-        document: Mapping[str, Any],
-        part: Mapping[str, Any],
-        kind: InvoiceType,
-    ) -> NewSupplierInvoice:
-        supplier = str(document["supplier"])
-        return NewSupplierInvoice(
-            supplier=supplier,
-            reference=reference,
-            invoice_date=dt.date.fromisoformat(str(document["invoice_date"])),
-            currency=str(document["currency"]),
-            expense_lines=[_expense(line) for line in part.get("lines") or ()],
-            matching_lines=self._matches(supplier, part.get("matching") or ()),
-            invoice_type=kind,
-            external_reference=reference,
+    def _find(
+        self, reference: str, document: Mapping[str, Any], kind: InvoiceType
+    ) -> list[tuple[SupplierInvoice, str]]:
+        """By external reference; else an unlinked invoice of the same supplier, number and
+        type (keyed in QAD by hand before the sync knew of it)."""
+        found = self.client.supplier_invoices.find_by_reference(reference)
+        if found:
+            return [(invoice, "reference") for invoice in found]
+        same = self.client.supplier_invoices.find_by_supplier_reference(
+            _text(document["supplier"]), _text(document["invoice_number"]), invoice_type=kind
         )
+        if same is not None and not same.external_reference.strip():
+            return [(same, "supplier invoice number")]
+        return []
 
-    def _matches(self, supplier: str, wanted: Iterable[Mapping[str, Any]]) -> list[NewMatchingLine]:
-        """Matching lines for amounts on PO lines, drawn from the receivers open right now
-        (oldest first); receipts that do not cover an amount refuse the write for now."""
-        open_by_po: dict[str, list[OpenReceiver]] = {}
-        taken: dict[tuple[str, int], Decimal] = {}
-        lines: list[NewMatchingLine] = []
-        for item in wanted:
-            po, po_line, amount = (
-                str(item["po_number"]),
-                int(item["po_line"]),
-                _money(item["amount"]),
-            )
-            if po not in open_by_po:
-                open_by_po[po] = sorted(
-                    self.client.open_receivers.list(po_number=po),
-                    key=lambda r: (r.receipt_date or dt.date.min, r.receiver),
-                )
-            left = amount
-            for receiver in open_by_po[po]:
-                if receiver.po_line != po_line or receiver.unit_cost <= 0 or left <= 0:
-                    continue
-                key = (receiver.receiver, po_line)
-                available = receiver.open_quantity - taken.get(key, Decimal(0))
-                quantity = min(available, left / receiver.unit_cost)
-                if quantity <= 0:
-                    continue
-                taken[key] = taken.get(key, Decimal(0)) + quantity
-                left -= quantity * receiver.unit_cost
-                lines.append(
-                    NewMatchingLine(
-                        po_number=po,
-                        po_line=po_line,
-                        receiver=receiver.receiver,
-                        quantity=quantity,
-                        unit_price=receiver.unit_cost,
-                    )
-                )
-            if left > 0:
-                raise WriteRefused(
-                    f"receipts on QAD PO {po} line {po_line} cover {amount - left} of {amount}; "
-                    "the invoice waits for the rest to be received",
-                    permanent=False,
-                    field="matching",
-                )
-        return lines
+    # -- create
+
+    def create(self, reference: str, document: Mapping[str, Any]) -> Written:
+        found = self._partial.pop(reference, _Parts())
+        invoice = found.invoice or self._create(reference, document, document, _kind(document))
+        credit = document.get("credit_note")
+        if credit and found.credit is None:
+            self._create(reference + CREDIT_SUFFIX, document, credit, InvoiceType.CREDIT_NOTE)
+        return Written(str(invoice.id))
 
     def _create(
         self,
@@ -221,46 +310,87 @@ class QADSupplierInvoiceSink:
         part: Mapping[str, Any],
         kind: InvoiceType,
     ) -> SupplierInvoice:
+        supplier, number = _text(document["supplier"]), _text(document["invoice_number"])
         try:
-            return self.client.supplier_invoices.create(
-                self._new(reference, document, part, kind)
-            ).record
-        except APIStatusError as error:
-            raise refusal(error) from error
-
-    def create(self, reference: str, document: Mapping[str, Any]) -> Written:
-        found = self._partial.pop(reference, _Parts())
-        invoice = found.invoice or self._create(
-            reference, document, document["invoice"], InvoiceType.INVOICE
-        )
-        credit = document.get("credit")
-        if credit and found.credit is None:
-            self._create(reference + CREDIT_SUFFIX, document, credit, InvoiceType.CREDIT_NOTE)
-        return Written(str(invoice.id))
-
-    def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
-        """Nothing to send when QAD holds the same amounts; a change of amounts is refused."""
-        try:
-            current = self.client.supplier_invoices.get(int(target_id))
-        except QADNotFound as error:
+            new = NewSupplierInvoice(
+                supplier=supplier,
+                reference=number,
+                invoice_date=dt.date.fromisoformat(str(document["invoice_date"])),
+                due_date=_date(document.get("due_date")),
+                currency=_text(document.get("currency")),
+                invoice_type=kind,
+                tax=_money(part.get("tax") or "0"),
+                total=_money(part["total"]),
+                external_reference=reference,
+                matching_lines=[_new_match(m) for m in self._receivers(part)],
+                expense_lines=[_new_expense(_expense(x)) for x in part.get("expenses") or []],
+            )
+            return self.client.supplier_invoices.create(new).record
+        except QADDuplicate as error:
             raise WriteRefused(
-                f"QAD supplier invoice {target_id} no longer exists; replay the record to post "
-                "it again",
+                f"QAD already has {kind.value} {number} of supplier {supplier} under another "
+                "reference: not posted twice; link or remove the QAD document, then replay",
                 permanent=True,
+                field="invoice_number",
                 request_id=error.request_id,
             ) from error
         except APIStatusError as error:
             raise refusal(error) from error
-        total, credited = document_totals(document)
-        if current.total != total:
-            raise WriteRefused(
-                f"QAD supplier invoice {target_id} ({current.reference}) was registered for "
-                f"{current.total}; the source now asks {total}. QAD cannot change a "
-                "registered invoice's amounts: post the difference as its own document",
-                permanent=True,
-                field="total",
-            )
-        credit = document.get("credit")
+
+    def _receivers(
+        self, part: Mapping[str, Any], current: SupplierInvoice | None = None
+    ) -> list[MatchingLine]:
+        """Matching lines for what ``part`` bills per PO line, from the receivers open now
+        (plus, on an update, those the invoice already matches), oldest receipt first."""
+        wanted = _wanted(part)
+        pool: dict[tuple[str, int], list[_Receiver]] = {}
+        if current is not None:
+            for match in current.matching_lines:
+                slot = (code_key(match.po_number), match.po_line)
+                pool.setdefault(slot, []).append(
+                    _Receiver(
+                        dt.date.min, match.receiver, match.quantity, match.po_number,
+                        match.unit_price,
+                    )
+                )  # fmt: skip
+        for po_number in sorted({slot[0] for slot in wanted}):
+            for row in self.client.open_receivers.list(po_number=po_number):
+                slot = (code_key(row.po_number), row.po_line)
+                pool.setdefault(slot, []).append(
+                    _Receiver(
+                        row.receipt_date or dt.date.min, row.receiver, row.open_quantity,
+                        row.po_number, row.unit_cost,
+                    )
+                )  # fmt: skip
+        lines: list[MatchingLine] = []
+        for slot, want in sorted(wanted.items()):
+            receivers = sorted(pool.get(slot, []), key=lambda r: (r.received, r.receiver))
+            if want.quantity is not None and want.unit_price is not None:
+                left = _take_quantity(slot, want.quantity, want.unit_price, receivers, lines)
+                if left > 0:
+                    raise WriteRefused(
+                        f"PO {slot[0]} line {slot[1]}: billed {want.quantity}, only "
+                        f"{want.quantity - left} received in QAD and not invoiced elsewhere",
+                        permanent=False,
+                        field="matches",
+                    )
+            else:
+                left = _take_amount(slot, want, receivers, lines)
+                if left > 0:
+                    raise WriteRefused(
+                        f"receipts on QAD PO {slot[0]} line {slot[1]} cover {want.amount - left}"
+                        f" of {want.amount}; the invoice waits for the rest to be received",
+                        permanent=False,
+                        field="matches",
+                    )
+        return lines
+
+    # -- update
+
+    def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
+        current = self._get(target_id)
+        self._save(current, reference, document, document)
+        credit = document.get("credit_note")
         if credit:
             try:
                 found = self.client.supplier_invoices.find_by_reference(reference + CREDIT_SUFFIX)
@@ -268,15 +398,124 @@ class QADSupplierInvoiceSink:
                 raise refusal(error) from error
             if not found:
                 self._create(reference + CREDIT_SUFFIX, document, credit, InvoiceType.CREDIT_NOTE)
-            elif found[0].total != credited:
+            else:
+                self._save(found[0], reference + CREDIT_SUFFIX, document, credit)
+        return Written(str(current.id))
+
+    def _get(self, target_id: str) -> SupplierInvoice:
+        try:
+            return self.client.supplier_invoices.get(int(target_id))
+        except QADNotFound as error:
+            raise WriteRefused(
+                f"QAD supplier invoice {target_id} no longer exists; replay the record to "
+                "post it again",
+                permanent=True,
+                request_id=error.request_id,
+            ) from error
+        except APIStatusError as error:
+            raise refusal(error) from error
+
+    def _save(
+        self,
+        current: SupplierInvoice,
+        reference: str,
+        document: Mapping[str, Any],
+        part: Mapping[str, Any],
+    ) -> None:
+        """Bring one QAD document up to ``part``: in place while it is unpaid and not final,
+        else held for a person with what changed."""
+        changes: dict[str, Any] = {}
+        if current.external_reference != reference:
+            changes["external_reference"] = reference
+        due = _date(document.get("due_date"))
+        if due is not None and due != current.due_date:
+            changes["due_date"] = due
+        difference = invoice_difference(current, part)
+        if difference:
+            if current.balance != current.total or current.status == InvoiceStatus.FINAL:
+                state = "final" if current.status == InvoiceStatus.FINAL else "paid"
                 raise WriteRefused(
-                    f"the retainage credit note {found[0].reference} was registered for "
-                    f"{found[0].total}; the source now withholds {credited}: post the "
-                    "difference as its own document",
+                    f"QAD supplier invoice {current.reference} ({current.id}) is {state} and "
+                    f"the source changed: {'; '.join(difference)}",
                     permanent=True,
-                    field="credit",
+                    field="lines",
+                    waits_on=f"a person to adjust {state} QAD supplier invoice {current.id}",
                 )
-        return Written(target_id)
+            changes.update(
+                matching_lines=self._receivers(part, current),
+                expense_lines=[_expense(x) for x in part.get("expenses") or []],
+                tax=_money(part.get("tax") or "0"),
+                total=_money(part["total"]),
+            )
+        if not changes:
+            return
+        try:
+            self.client.supplier_invoices.update(attrs.evolve(current, **changes))
+        except APIStatusError as error:
+            raise refusal(error) from error
+
+
+def _kind(document: Mapping[str, Any]) -> InvoiceType:
+    return InvoiceType(str(document.get("invoice_type") or InvoiceType.INVOICE.value))
+
+
+def _new_match(line: MatchingLine) -> NewMatchingLine:
+    return NewMatchingLine(
+        po_number=line.po_number,
+        po_line=line.po_line,
+        receiver=line.receiver,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+    )
+
+
+def _take_quantity(
+    slot: tuple[str, int],
+    quantity: Decimal,
+    price: Decimal,
+    receivers: Sequence[_Receiver],
+    into: list[MatchingLine],
+) -> Decimal:
+    """Draw ``quantity`` from the receivers at the billed ``price``; what is left over."""
+    left = quantity
+    for receiver in receivers:
+        take = min(left, receiver.open_quantity)
+        if take > 0:
+            into.append(
+                MatchingLine(
+                    po_number=receiver.po_number,
+                    po_line=slot[1],
+                    receiver=receiver.receiver,
+                    quantity=take,
+                    unit_price=price,
+                )
+            )
+            left -= take
+    return left
+
+
+def _take_amount(
+    slot: tuple[str, int], want: _Want, receivers: Sequence[_Receiver], into: list[MatchingLine]
+) -> Decimal:
+    """Draw ``want.amount`` from the receivers at their unit cost; what is left over."""
+    left = want.amount
+    for receiver in receivers:
+        if receiver.unit_cost <= 0 or left <= 0:
+            continue
+        quantity = min(receiver.open_quantity, left / receiver.unit_cost)
+        if quantity <= 0:
+            continue
+        left -= quantity * receiver.unit_cost
+        into.append(
+            MatchingLine(
+                po_number=receiver.po_number,
+                po_line=slot[1],
+                receiver=receiver.receiver,
+                quantity=quantity,
+                unit_price=receiver.unit_cost,
+            )
+        )
+    return left
 
 
 class QADSupplierPaymentSink:

@@ -1,5 +1,5 @@
-"""QAD as a target: purchase orders, supplier invoices, and the coding tables a transform
-checks first.
+"""QAD as a target: purchase orders, and the coding tables a transform checks first
+(supplier invoices are in :mod:`.qad_invoices`).
 
 A PO is found by its external reference (``find_by_reference``), created with every line in
 one request, and afterwards only ever updated in place: header changes, changed lines, added
@@ -31,30 +31,20 @@ from mlconnector_http import APIStatusError, Reject
 from mlconnector_sync._flow import Match, WriteRefused, Written
 from mlconnector_sync.adapters._common import refusal
 from qad_client import (
-    ExpenseLine,
-    InvoiceStatus,
-    InvoiceType,
-    MatchingLine,
-    NewExpenseLine,
-    NewMatchingLine,
     NewPurchaseOrder,
     NewPurchaseOrderLine,
-    NewSupplierInvoice,
     OpenReceiver,
     OrderStatus,
     PurchaseOrder,
     PurchaseOrderLine,
     QADClient,
-    QADDuplicate,
     QADNotFound,
-    SupplierInvoice,
 )
 
 __all__ = [
     "REFERENCE_LIMIT",
     "QADCodingTables",
     "QADPurchaseOrderSink",
-    "QADSupplierInvoiceSink",
     "code_key",
     "plan_update",
 ]
@@ -311,236 +301,3 @@ class QADPurchaseOrderSink:
         except APIStatusError as error:
             raise refusal(error) from error
         return Written(saved.number)
-
-
-# -- supplier invoices -------------------------------------------------------------------------
-
-
-def _expense(line: Mapping[str, Any]) -> ExpenseLine:
-    return ExpenseLine(
-        gl_account=_text(line["gl_account"]),
-        amount=Decimal(str(line["amount"])),
-        sub_account=_text(line.get("sub_account")),
-        cost_centre=_text(line.get("cost_centre")),
-        project=_text(line.get("project")),
-        text=_text(line.get("text")),
-    )
-
-
-def _wanted_matches(document: Mapping[str, Any]) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
-    """Quantity and unit price billed per QAD PO line."""
-    wanted: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
-    for match in document.get("matches") or []:
-        slot = (code_key(str(match["po_number"])), int(match["po_line"]))
-        quantity = Decimal(str(match["quantity"]))
-        before = wanted.get(slot, (Decimal(0), Decimal(0)))[0]
-        wanted[slot] = (before + quantity, Decimal(str(match["unit_price"])))
-    return wanted
-
-
-def _held_matches(invoice: SupplierInvoice) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
-    held: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
-    for match in invoice.matching_lines:
-        slot = (code_key(match.po_number), match.po_line)
-        before = held.get(slot, (Decimal(0), Decimal(0)))[0]
-        held[slot] = (before + match.quantity, match.unit_price)
-    return held
-
-
-def _expense_rows(lines: Iterable[ExpenseLine]) -> list[tuple[str, ...]]:
-    return sorted(
-        (
-            code_key(x.gl_account),
-            code_key(x.cost_centre),
-            code_key(x.project),
-            code_key(x.sub_account),
-            str(x.amount.normalize()),
-        )
-        for x in lines
-    )
-
-
-def invoice_difference(invoice: SupplierInvoice, document: Mapping[str, Any]) -> list[str]:
-    """What the document changes in the invoice's lines and amounts, one phrase each."""
-    changes: list[str] = []
-    total = Decimal(str(document["total"]))
-    if total != invoice.total:
-        changes.append(f"total {invoice.total} -> {total} {invoice.currency}".rstrip())
-    tax = Decimal(str(document.get("tax") or "0"))
-    if tax != invoice.tax:
-        changes.append(f"tax {invoice.tax} -> {tax}")
-    held, wanted = _held_matches(invoice), _wanted_matches(document)
-    for slot in sorted(held.keys() | wanted.keys()):
-        before, after = held.get(slot), wanted.get(slot)
-        if before != after:
-            show = [f"{q} at {p}" if q else "none" for q, p in (before or (0, 0), after or (0, 0))]
-            changes.append(f"PO {slot[0]} line {slot[1]}: {show[0]} -> {show[1]}")
-    new_expenses = [_expense(x) for x in document.get("expenses") or []]
-    if _expense_rows(invoice.expense_lines) != _expense_rows(new_expenses):
-        shown = [f"{x.gl_account} {x.amount}" for x in invoice.expense_lines]
-        wanted_shown = [f"{x.gl_account} {x.amount}" for x in new_expenses]
-        changes.append(f"expense lines [{', '.join(shown)}] -> [{', '.join(wanted_shown)}]")
-    return changes
-
-
-class QADSupplierInvoiceSink:
-    """Supplier invoices keyed by external reference, then by the supplier's invoice number.
-
-    Matching lines name a PO line; the sink picks the receivers at write time, oldest
-    receipt first, from the open receivers of that PO (plus, on an update, the receivers the
-    invoice already matches). An invoice number QAD already holds for the supplier under
-    another reference is refused, never posted twice.
-    """
-
-    def __init__(self, client: QADClient) -> None:
-        self.client = client
-
-    def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
-        found = self.client.supplier_invoices.find_by_reference(reference)
-        if found:
-            return [Match(str(invoice.id)) for invoice in found]
-        same = self.client.supplier_invoices.find_by_supplier_reference(
-            _text(document["supplier"]), _text(document["invoice_number"])
-        )
-        if same is not None and not same.external_reference.strip():
-            return [Match(str(same.id), how="supplier invoice number")]
-        return []
-
-    def _receivers(
-        self, document: Mapping[str, Any], current: SupplierInvoice | None = None
-    ) -> list[MatchingLine]:
-        """The matching lines for the billed quantities, receivers chosen oldest first."""
-        wanted = _wanted_matches(document)
-        pool: dict[tuple[str, int], list[tuple[Any, str, Decimal, str]]] = {}
-        if current is not None:
-            for match in current.matching_lines:
-                slot = (code_key(match.po_number), match.po_line)
-                pool.setdefault(slot, []).append(
-                    (dt.date.min, match.receiver, match.quantity, match.po_number)
-                )
-        for po_number in sorted({slot[0] for slot in wanted}):
-            for row in self.client.open_receivers.list(po_number=po_number):
-                slot = (code_key(row.po_number), row.po_line)
-                pool.setdefault(slot, []).append(
-                    (
-                        row.receipt_date or dt.date.min,
-                        row.receiver,
-                        row.open_quantity,
-                        row.po_number,
-                    )
-                )
-        lines: list[MatchingLine] = []
-        for slot, (quantity, price) in sorted(wanted.items()):
-            left = quantity
-            for _, receiver, available, po_number in sorted(pool.get(slot, [])):
-                take = min(left, available)
-                if take > 0:
-                    lines.append(
-                        MatchingLine(
-                            po_number=po_number,
-                            po_line=slot[1],
-                            receiver=receiver,
-                            quantity=take,
-                            unit_price=price,
-                        )
-                    )
-                    left -= take
-            if left > 0:
-                raise WriteRefused(
-                    f"PO {slot[0]} line {slot[1]}: billed {quantity}, only {quantity - left} "
-                    "received in QAD and not invoiced elsewhere",
-                    permanent=False,
-                    field="matches",
-                )
-        return lines
-
-    def create(self, reference: str, document: Mapping[str, Any]) -> Written:
-        supplier, number = _text(document["supplier"]), _text(document["invoice_number"])
-        try:
-            invoice = NewSupplierInvoice(
-                supplier=supplier,
-                reference=number,
-                invoice_date=dt.date.fromisoformat(str(document["invoice_date"])),
-                due_date=_date(document.get("due_date")),
-                currency=_text(document.get("currency")),
-                invoice_type=InvoiceType(str(document["invoice_type"])),
-                tax=Decimal(str(document.get("tax") or "0")),
-                total=Decimal(str(document["total"])),
-                external_reference=reference,
-                matching_lines=[
-                    NewMatchingLine(
-                        po_number=m.po_number,
-                        po_line=m.po_line,
-                        receiver=m.receiver,
-                        quantity=m.quantity,
-                        unit_price=m.unit_price,
-                    )
-                    for m in self._receivers(document)
-                ],
-                expense_lines=[
-                    NewExpenseLine(
-                        gl_account=x.gl_account,
-                        amount=x.amount,
-                        sub_account=x.sub_account or None,
-                        cost_centre=x.cost_centre or None,
-                        project=x.project or None,
-                        text=x.text or None,
-                    )
-                    for x in map(_expense, document.get("expenses") or [])
-                ],
-            )
-            created = self.client.supplier_invoices.create(invoice).record
-        except QADDuplicate as error:
-            raise WriteRefused(
-                f"QAD already has invoice {number} of supplier {supplier} under another "
-                "reference: not posted twice; link or remove the QAD invoice, then replay",
-                permanent=True,
-                field="invoice_number",
-                request_id=error.request_id,
-            ) from error
-        except APIStatusError as error:
-            raise refusal(error) from error
-        return Written(str(created.id))
-
-    def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
-        try:
-            current = self.client.supplier_invoices.get(int(target_id))
-        except QADNotFound as error:
-            raise WriteRefused(
-                f"QAD supplier invoice {target_id} no longer exists; replay the record to "
-                "post it again",
-                permanent=True,
-                request_id=error.request_id,
-            ) from error
-        except APIStatusError as error:
-            raise refusal(error) from error
-        changes: dict[str, Any] = {}
-        if current.external_reference != reference:
-            changes["external_reference"] = reference
-        due = _date(document.get("due_date"))
-        if due is not None and due != current.due_date:
-            changes["due_date"] = due
-        difference = invoice_difference(current, document)
-        if difference:
-            if current.balance != current.total or current.status == InvoiceStatus.FINAL:
-                state = "final" if current.status == InvoiceStatus.FINAL else "paid"
-                raise WriteRefused(
-                    f"QAD supplier invoice {current.reference} ({current.id}) is {state} and "
-                    f"the bill changed: {'; '.join(difference)}",
-                    permanent=True,
-                    field="lines",
-                    waits_on=f"a person to adjust {state} QAD supplier invoice {current.id}",
-                )
-            changes.update(
-                matching_lines=self._receivers(document, current),
-                expense_lines=[_expense(x) for x in document.get("expenses") or []],
-                tax=Decimal(str(document.get("tax") or "0")),
-                total=Decimal(str(document["total"])),
-            )
-        if not changes:
-            return Written(str(current.id))
-        try:
-            saved = self.client.supplier_invoices.update(attrs.evolve(current, **changes)).record
-        except APIStatusError as error:
-            raise refusal(error) from error
-        return Written(str(saved.id))

@@ -109,6 +109,13 @@ def qad_reference(prefix: str, source_key: str) -> str:
     return short if len(short) <= 16 else f"{prefix}-{digest[: 15 - len(prefix)]}"
 
 
+def qad_invoice_number(project: Mapping[str, Any], number: str) -> str:
+    """The supplier's invoice number as QAD keeps it: ``<project number>/<number>``, because
+    subcontractors often number invoices per job while QAD keys them per supplier and type."""
+    job = str(project.get("number") or project.get("id") or "").strip()
+    return f"{job}/{number}" if job else number
+
+
 def _code(ref: Any) -> str:
     return str(ref.get("code") or "").strip() if isinstance(ref, Mapping) else ""
 

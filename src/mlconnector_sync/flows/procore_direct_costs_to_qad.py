@@ -44,11 +44,12 @@ from mlconnector_sync.flows.procore_coding import (
     describe_invoice,
     invoice_date,
     line_text,
+    qad_invoice_number,
     qad_reference,
     supplier_for,
 )
 from procore_client import DirectCostStatus, ProcoreClient
-from qad_client import QADClient
+from qad_client import InvoiceType, QADClient
 
 __all__ = ["NAME", "build", "reference", "transform"]
 
@@ -71,7 +72,7 @@ def transform(cost: Mapping[str, Any], ctx: Context) -> Verdict:
     project = cost.get("project")
     if not isinstance(project, Mapping):
         raise InvalidRecord("project", "a direct cost needs its project")
-    number = cost.get("invoice_number") or cost.get("id")
+    number = cost.get("invoice_number") or f"DC{cost.get('id')}"
     label = f"direct cost {number} (project {project.get('number')})"
     status = str(cost.get("status") or "")
     if status != DirectCostStatus.APPROVED.value:
@@ -122,10 +123,12 @@ def transform(cost: Mapping[str, Any], ctx: Context) -> Verdict:
     return Post(
         {
             "supplier": supplier["code"],
+            "invoice_number": qad_invoice_number(project, str(number)),
+            "invoice_type": InvoiceType.INVOICE.value,
             "currency": supplier["currency"],
             "invoice_date": invoice_date(cost.get("date"), field="date"),
-            "invoice": {"lines": lines, "matching": []},
-            "credit": None,
+            "total": str(total),
+            "expenses": lines,
             "procore": {
                 "kind": "direct_cost",
                 "project_id": project.get("id"),

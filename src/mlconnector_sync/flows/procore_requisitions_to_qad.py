@@ -52,12 +52,13 @@ from mlconnector_sync.flows.procore_coding import (
     describe_invoice,
     invoice_date,
     line_text,
+    qad_invoice_number,
     qad_reference,
     retainage_coding,
     supplier_for,
 )
 from procore_client import ProcoreClient, RequisitionStatus
-from qad_client import QADClient
+from qad_client import InvoiceType, QADClient
 
 __all__ = ["NAME", "POSTING_STATUSES", "build", "reference", "transform"]
 
@@ -71,7 +72,7 @@ _ZERO = Decimal("0.00")
 
 
 def reference(source_key: str) -> str:
-    """``PCSI-<requisition id>-<digest>``: the QAD invoice's reference and external reference."""
+    """``PCSI-<requisition id>-<digest>``: the QAD invoice's external reference."""
     return qad_reference("PCSI", source_key)
 
 
@@ -167,15 +168,20 @@ def transform(req: Mapping[str, Any], ctx: Context) -> Verdict:
         )
     if missing.reasons:
         return Hold(f"{_label(req)}: " + "; ".join(missing.reasons), "; ".join(missing.waits))
+    number = str(req.get("invoice_number") or f"#{req.get('number')}")
     return Post(
         {
             "supplier": supplier["code"],
+            "invoice_number": qad_invoice_number(project, number),
+            "invoice_type": InvoiceType.INVOICE.value,
             "currency": supplier["currency"],
             "invoice_date": invoice_date(
                 req.get("billing_date"), req.get("period_end"), field="billing_date"
             ),
-            "invoice": {"lines": lines, "matching": matching},
-            "credit": {"lines": credit} if credit else None,
+            "total": str(gross_total + released_total),
+            "expenses": lines,
+            "matches": matching,
+            "credit_note": {"total": str(retained_total), "expenses": credit} if credit else None,
             "procore": {
                 "kind": "requisition",
                 "project_id": project.get("id"),

@@ -32,12 +32,8 @@ from typing import Any
 
 from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Skip, Verdict
 from mlconnector_sync.adapters.procurify_sources import ProcurifyBillSource
-from mlconnector_sync.adapters.qad_sinks import (
-    REFERENCE_LIMIT,
-    QADCodingTables,
-    QADSupplierInvoiceSink,
-    code_key,
-)
+from mlconnector_sync.adapters.qad_invoices import QADSupplierInvoiceSink
+from mlconnector_sync.adapters.qad_sinks import REFERENCE_LIMIT, QADCodingTables, code_key
 from mlconnector_sync.flows import procurify_pos_to_qad
 from mlconnector_sync.flows._coding import (
     Missing,

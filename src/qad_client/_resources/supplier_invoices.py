@@ -15,6 +15,7 @@ from qad_client._convert import encode_value, to_wire
 from qad_client._models import (
     Filter,
     InvoiceStatus,
+    InvoiceType,
     NewSupplierInvoice,
     SupplierInvoice,
     Workspace,
@@ -77,10 +78,13 @@ def find_supplier_invoices_by_reference(
 
 
 def find_supplier_invoice_by_reference(
-    ws: Workspace, supplier: str, reference: str
+    ws: Workspace, supplier: str, reference: str, invoice_type: InvoiceType | None = None
 ) -> Flow[SupplierInvoice | None]:
-    """The invoice of ``supplier`` with the supplier's own invoice number, if any."""
+    """The invoice of ``supplier`` with the supplier's own invoice number (and, when given,
+    of that type: QAD keys the number per supplier and type), if any."""
     chosen = [Filter("supplier", "eq", supplier), Filter("reference", "eq", reference)]
+    if invoice_type is not None:
+        chosen.append(Filter("invoice_type", "eq", invoice_type.value))
     return ops.find(ws, TABLE, SupplierInvoice, chosen)
 
 
@@ -146,9 +150,14 @@ class SupplierInvoices(QADResource):
         """
         return self._run(find_supplier_invoices_by_reference(self._ws, reference))
 
-    def find_by_supplier_reference(self, supplier: str, reference: str) -> SupplierInvoice | None:
-        """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
-        return self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
+    def find_by_supplier_reference(
+        self, supplier: str, reference: str, *, invoice_type: InvoiceType | None = None
+    ) -> SupplierInvoice | None:
+        """The invoice of ``supplier`` numbered ``reference`` by the supplier (of
+        ``invoice_type`` if given), or ``None``."""
+        return self._run(
+            find_supplier_invoice_by_reference(self._ws, supplier, reference, invoice_type)
+        )
 
     def create(self, invoice: NewSupplierInvoice) -> WriteResult[SupplierInvoice]:
         """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
@@ -205,10 +214,13 @@ class AsyncSupplierInvoices(AsyncQADResource):
         return await self._run(find_supplier_invoices_by_reference(self._ws, reference))
 
     async def find_by_supplier_reference(
-        self, supplier: str, reference: str
+        self, supplier: str, reference: str, *, invoice_type: InvoiceType | None = None
     ) -> SupplierInvoice | None:
-        """The invoice of ``supplier`` numbered ``reference`` by the supplier, or ``None``."""
-        return await self._run(find_supplier_invoice_by_reference(self._ws, supplier, reference))
+        """The invoice of ``supplier`` numbered ``reference`` by the supplier (of
+        ``invoice_type`` if given), or ``None``."""
+        return await self._run(
+            find_supplier_invoice_by_reference(self._ws, supplier, reference, invoice_type)
+        )
 
     async def create(self, invoice: NewSupplierInvoice) -> WriteResult[SupplierInvoice]:
         """Register a supplier invoice; refusals raise ``QADValidationError`` with reasons."""
