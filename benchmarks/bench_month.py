@@ -29,7 +29,7 @@ from mlconnector_sync import Engine
 from mlconnector_sync._connections import BUILDERS
 from mlconnector_sync._ledger import State
 from mlconnector_sync.state import SQLiteStore
-from mlconnector_sync.testing._scenarios import QAD_PASSWORD, Manufacturer
+from mlconnector_sync.testing._scenarios import Manufacturer
 from procurify_client import ProcurifyClient
 from qad_client import QADClient
 
@@ -165,25 +165,7 @@ def _requests_per_record(pos: int) -> None:
     """Requests per PO and bill on a fresh world, each flow alone, against the minimum."""
     print("requests per record (flow alone, first sync; minimum: detail read + one write):")
     world = Manufacturer(seed=1, scale=1, purchase_orders=min(pos, 200), purchased_only=True)
-    retry = RetryPolicy.for_testing()
-    creds = world.procurify_credentials
-    procurify = ProcurifyClient(
-        base_url="https://acme.procurify.com",
-        client_id=creds.client_id,
-        client_secret=creds.client_secret,
-        transport=world.procurify.transport(),
-        budget=None,
-        retry=retry,
-    )
-    qad = QADClient(
-        tenant_url=world.qad.base_url("acme"),
-        domain="10USA",
-        entity="10USACO",
-        username="integration",
-        password=QAD_PASSWORD,
-        transport=world.qad.transport(),
-        retry=retry,
-    )
+    procurify, qad = world.procurify_client(), world.qad_client()
     store = SQLiteStore(":memory:")
     now = dt.datetime.now(dt.UTC)
     for name, entries in world.clerk_fixes.items():

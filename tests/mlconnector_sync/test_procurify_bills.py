@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlconnector_http import RetryPolicy
 from mlconnector_sync import Engine
 from mlconnector_sync._connections import BUILDERS
 from mlconnector_sync._flow import Hold, InvalidRecord, Post
@@ -20,10 +19,9 @@ from mlconnector_sync._ledger import State
 from mlconnector_sync._reconcile import allocate, reconcile
 from mlconnector_sync.flows import procurify_bills_to_qad as bills_flow
 from mlconnector_sync.state import open_store
-from mlconnector_sync.testing._scenarios import PROCURIFY_TENANT, QAD_PASSWORD, Manufacturer
-from procurify_client import ProcurifyClient
+from mlconnector_sync.testing._scenarios import PROCURIFY_TENANT, Manufacturer
 from procurify_client.testing._state import BillItem, cents
-from qad_client import InvoiceType, NewMatchingLine, NewSupplierInvoice, QADClient
+from qad_client import InvoiceType, NewMatchingLine, NewSupplierInvoice
 
 FLOW = bills_flow.NAME
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -38,25 +36,8 @@ FLOWS = (
 class World:
     def __init__(self, seed: int = 3) -> None:
         self.m = Manufacturer(seed=seed, scale=1)
-        creds = self.m.procurify_credentials
-        retry = RetryPolicy.for_testing()
-        self.procurify = ProcurifyClient(
-            base_url="https://acme.procurify.com",
-            client_id=creds.client_id,
-            client_secret=creds.client_secret,
-            transport=self.m.procurify.transport(),
-            budget=None,
-            retry=retry,
-        )
-        self.qad = QADClient(
-            tenant_url=self.m.qad.base_url("acme"),
-            domain="10USA",
-            entity="10USACO",
-            username="integration",
-            password=QAD_PASSWORD,
-            transport=self.m.qad.transport(),
-            retry=retry,
-        )
+        self.procurify = self.m.procurify_client()
+        self.qad = self.m.qad_client()
         self.store = open_store("memory:")
         self.store.save_mapping("defaults", self.m.defaults, now=NOW)
         flows = []

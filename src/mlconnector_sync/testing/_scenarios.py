@@ -18,7 +18,7 @@ import httpx
 
 from mlconnector_http import RetryPolicy
 from mlconnector_http.testing import Fault, Simulator
-from procurify_client import BillStatus, BillType, PurchaseOrderState
+from procurify_client import BillStatus, BillType, ProcurifyClient, PurchaseOrderState
 from procurify_client.testing import ProcurifySimulator, RateLimit
 from procurify_client.testing._state import Bill, BillItem, Payment
 from qad_client import (
@@ -598,6 +598,29 @@ class Manufacturer:
             )
             made += 1
         return made
+
+    def procurify_client(self) -> ProcurifyClient:
+        """A client on the in-process Procurify simulator, unpaced, retrying at once."""
+        return ProcurifyClient(
+            base_url=f"https://{PROCURIFY_TENANT}.procurify.com",
+            client_id=self.procurify_credentials.client_id,
+            client_secret=self.procurify_credentials.client_secret,
+            transport=self.procurify.transport(),
+            budget=None,
+            retry=RetryPolicy.for_testing(),
+        )
+
+    def qad_client(self) -> QADClient:
+        """The integration user's client on the in-process QAD simulator."""
+        return QADClient(
+            tenant_url=self.qad.base_url(QAD_TENANT),
+            domain=QAD_DOMAIN,
+            entity=QAD_ENTITY,
+            username=QAD_USER,
+            password=QAD_PASSWORD,
+            transport=self.qad.transport(),
+            retry=RetryPolicy.for_testing(),
+        )
 
     def simulators(self, qad: str = "rest") -> dict[str, Simulator]:
         """The simulators a client talks to; ``qad="qxtend"`` names QAD's QXtend front door."""
