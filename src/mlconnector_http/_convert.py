@@ -306,16 +306,14 @@ _IDENTITY: dict[Any, tuple[Any, ...]] = {
 (or its Optional) can skip the call for such a value."""
 
 
-def _plain_tuple_of(type_: Any, hook: Any, converter: cattrs.Converter) -> Any:
-    """``X`` for a ``tuple[X, ...]`` structured by cattrs' own tuple hook, ``X`` being
-    ``str``/``int``/``bool`` with the toolkit's strict hook; else ``None``."""
+def _tuple_of(type_: Any, hook: Any) -> Any:
+    """``X`` for a ``tuple[X, ...]`` structured by cattrs' own tuple hook, else ``None``."""
     args = typing.get_args(type_)
     if typing.get_origin(type_) is not tuple or len(args) != 2 or args[1] is not Ellipsis:
         return None
     if getattr(hook, "__func__", None) is not cattrs.Converter._structure_tuple:
         return None
-    element = args[0]
-    return element if converter.get_structure_hook(element) in _IDENTITY.get(element, ()) else None
+    return args[0]
 
 
 def _field_code(
@@ -345,14 +343,23 @@ def _field_code(
             lambda value: value is None,
         )
     namespace[hook_name], namespace[type_name] = hook, type_
-    element = _plain_tuple_of(type_, hook, converter)
+    element = _tuple_of(type_, hook)
     if element is not None:
-        namespace[f"e_{name}"] = element
+        # cattrs' tuple hook, for a list: each element through the element's hook
+        element_hook = converter.get_structure_hook(element)
+        namespace[f"e_{name}"], namespace[f"eh_{name}"] = element, element_hook
+        if element_hook in _IDENTITY.get(element, ()):
+            return (
+                f"if type({name}) is list and not [e for e in {name} if type(e) is not e_{name}]: "
+                f"{name} = tuple({name})\n"
+                f"else: {name} = {hook_name}({name}, {type_name})",
+                lambda value: False,
+            )
         return (
-            f"if type({name}) is list and not [e for e in {name} if type(e) is not e_{name}]: "
-            f"{name} = tuple({name})\n"
+            f"if type({name}) is list: "
+            f"{name} = tuple([eh_{name}(e, e_{name}) for e in {name}]) if {name} else ()\n"
             f"else: {name} = {hook_name}({name}, {type_name})",
-            lambda value: value == (),
+            lambda value: False,
         )
     if hook in _IDENTITY.get(type_, ()):
         return (
@@ -386,6 +393,10 @@ def _inline_code(name: str, type_: Any, hook: Any, namespace: dict[str, Any]) ->
                 "    else:",
                 f"        if not w.is_finite(): w = {call}",
                 f"    {name} = w",
+                f"elif type({name}) is float:",  # through its shortest repr, as parse_decimal
+                f"    w = __Decimal(repr({name}))",
+                f"    {name} = w if w.is_finite() else {call}",
+                f"elif type({name}) is int: {name} = __Decimal({name})",
                 f"else: {name} = {call}",
             ]
         )
