@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 
 from mlconnector_http import FakeClock
@@ -15,10 +13,7 @@ POS = "/api/v2/purchase_orders/purchased/all/"
 def test_one_hundred_thousand_purchase_orders() -> None:
     simulator = ProcurifySimulator(clock=FakeClock())
     creds = simulator.add_tenant("acme")
-    started = time.perf_counter()
     tenant = simulator.seed("acme", purchase_orders=100_000, lines_per_po=3, bills=500)
-    seeded_in = time.perf_counter() - started
-    assert seeded_in < 10, f"seeding 100,000 POs took {seeded_in:.1f}s"
 
     with httpx.Client(transport=simulator.transport(), base_url=creds.base_url) as http:
         token = http.post("/oauth/token", json=creds.token_request()).json()["access_token"]

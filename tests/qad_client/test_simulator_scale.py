@@ -1,8 +1,7 @@
-"""The QAD simulator at benchmark size: 10,000 purchase orders of 5 lines, created then listed."""
+"""The QAD simulator at benchmark size: 10,000 purchase orders of 5 lines, created then listed
+(how long that takes is measured by ``benchmarks/bench_qad.py``, not asserted here)."""
 
 from __future__ import annotations
-
-import time
 
 import httpx
 import pytest
@@ -15,7 +14,7 @@ LINES = "urn:browse:bebrowse:com.qad.erp.purchasing.purchaseOrderLines"
 
 
 @pytest.mark.slow
-def test_ten_thousand_orders_are_created_in_constant_time_and_listed() -> None:
+def test_ten_thousand_orders_are_created_and_listed() -> None:
     sim = QADSimulator(clock=FakeClock())
     base = sim.add_tenant("acme")
     sim.add_user("acme", "alice", "secret")
@@ -25,7 +24,6 @@ def test_ten_thousand_orders_are_created_in_constant_time_and_listed() -> None:
         grant = api.post("/oauth/token", data={**form, "username": "alice", "password": "secret"})
         api.headers["authorization"] = f"Bearer {grant.json()['access_token']}"
         api.headers["x-qad-workspace-id"] = "10USA_10USACO"
-        batch_seconds = []
         for batch in range(100):
             orders = []
             for i in range(batch * 100, batch * 100 + 100):
@@ -35,11 +33,9 @@ def test_ten_thousand_orders_are_created_in_constant_time_and_listed() -> None:
                 ]
                 supplier = seeded.suppliers[i % 50]
                 orders.append({"supplierCode": supplier, "purchaseOrderLines": lines})
-            started = time.perf_counter()
             reply = api.post(
                 "/api/erp/purchaseOrderHeaders", json={"purchaseOrderHeaders": orders}
             ).json()
-            batch_seconds.append(time.perf_counter() - started)
             assert reply["submitResult"]["success"] is True
         numbers: list[str] = []
         page = 1
@@ -57,6 +53,3 @@ def test_ten_thousand_orders_are_created_in_constant_time_and_listed() -> None:
     assert numbers[0] == "PO000001"
     assert lines_count.json()["data"] == 50_000
     assert len(last.json()["data"]["purchaseOrderHeaders"][0]["purchaseOrderLines"]) == 5
-    early = sorted(batch_seconds[:10])[5]
-    late = sorted(batch_seconds[-10:])[5]
-    assert late < early * 3, (early, late)
