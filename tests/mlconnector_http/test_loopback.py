@@ -67,7 +67,7 @@ def test_real_retry_after_sleep_over_loopback() -> None:
             started = time.monotonic()
             assert len(list(api._paginate(list_items()))) == 5
             elapsed = time.monotonic() - started
-    assert 1.0 <= elapsed < 3.0
+    assert 1.0 <= elapsed < 10.0  # slept the Retry-After second for real (bounds: a busy CI box)
 
 
 def test_read_timeout_over_loopback() -> None:
