@@ -696,7 +696,7 @@ class Handlers:
         """``GET /rest/v1.0/webhooks/resources?company_id=|project_id=``: trigger names."""
         self._scope(call, {})
         names = sorted(set(RESOURCE_NAMES.values()))
-        return json_response(200, [{"name": name} for name in names])
+        return json_response(200, [render.webhook_resource(name) for name in names])
 
     def hooks(self, call: Call) -> httpx.Response:
         """``GET /rest/v1.0/webhooks/hooks?company_id=|project_id=&namespace=&api_version=``."""

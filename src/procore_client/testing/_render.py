@@ -51,6 +51,7 @@ __all__ = [
     "register",
     "requisition",
     "vendor",
+    "webhook_resource",
 ]
 
 _CURRENCY = {"currency_iso_code": "USD"}
@@ -73,6 +74,24 @@ def attachment(record: StoredAttachment, *, content_type: bool = False) -> dict[
     if content_type:
         data["content_type"] = record.content_type
     return data
+
+
+def webhook_resource(name: str) -> dict[str, Any]:
+    """A row of ``GET /webhooks/resources``: the documented fields (api_version,
+    product_category, tools, create/update/delete, except) and ``name``, which the extract does
+    not list but a trigger's ``resource_name`` must match. The values of the documented fields
+    are guesses (the extract gives types only): ``tools`` repeats the name, each event field
+    names its event, nothing is excepted."""
+    return {
+        "name": name,
+        "api_version": "v2",
+        "product_category": None,
+        "tools": name,
+        "create": "create",
+        "update": "update",
+        "delete": "delete",
+        "except": [],
+    }
 
 
 def iso(moment: datetime | None) -> str | None:
