@@ -211,12 +211,15 @@ class DeliveryStatus(OpenStrEnum):
 
 @attrs.frozen(kw_only=True, slots=False)
 class Ref:
-    """A nested reference to another record (``{"id": ..., "name": ...}``)."""
+    """A nested reference to another record (``{"id": ..., "name": ...}``); a WBS code names
+    itself by ``flat_code`` and ``description``."""
 
     id: int | None = None
     name: str | None = None
     code: str | None = None
     full_code: str | None = None
+    flat_code: str | None = None
+    description: str | None = None
 
 
 @attrs.frozen(kw_only=True, slots=False)

@@ -230,6 +230,8 @@ def test_invoices_and_costs_carry_currency_type_policy_and_line_kinds(world: Any
         assert item.uom == "ls"
         assert item.wbs_code is not None
         assert item.wbs_code.id == item.cost_code_id
+        assert item.cost_code is not None
+        assert item.wbs_code.flat_code == item.cost_code.full_code
     assert cost.currency_configuration == CurrencyConfiguration(currency_iso_code="USD")
     assert cost.project == Ref(id=ids["pid"], name=sim.state.projects[ids["pid"]].name)
     assert (cost.attachments, cost.attachments_count) == ((), 0)
