@@ -3,17 +3,19 @@
 Run: ``.venv/bin/python benchmarks/bench_listing.py [--records N ...] [--runs 5]
 [--million] [--only NAME ...] [--profile NAME]``.
 
-A server in its own process serves N records per listing on 127.0.0.1. Its pages are
-pre-rendered from the simulators' own answers (1,000 records of each kind rendered once, then
-served as every page with ``next`` / ``Link``, ``current_page`` and ``Total`` filled in), so it
-does no work per record and is not the bottleneck. Every contender runs in a fresh Python
-process, round-robin (one run of each in turn, ``--runs`` rounds), with page size 1000 and
-client pacing off (``budget=None``). The table gives the wall time of the listing (client
-construction, token and every page, not the interpreter's start) as a median and range,
-records/s, the ratio to the plain loop over the same records, the requests the server saw
-(token included) and the child's peak RSS (``os.wait4``'s ``ru_maxrss``). Records are counted
-and dropped, as a streaming consumer does. ``--profile NAME`` runs one contender under
-cProfile in this process (against the same server) and prints the top functions.
+A server in its own process serves N records per listing on 127.0.0.1. Its pages are pre-
+rendered from the simulators' own answers (1,000 records of each kind rendered once, then
+served as every page with ``next`` / ``Link``, ``current_page`` and ``Total`` filled in, or
+QAD's ``HasMoreParams``), so it does no work per record and is not the bottleneck. QAD's
+client-id lookup and password grant are answered with the simulator's own replies. Every
+contender runs in a fresh Python process, round-robin (one run of each in turn, ``--runs``
+rounds), with page size 1000 and client pacing off (``budget=None``). The table gives the wall
+time of the listing (client construction, token and every page, not the interpreter's start) as
+a median and range, records/s, the ratio to the plain loop over the same records, the requests
+the server saw (token included) and the child's peak RSS (``os.wait4``'s ``ru_maxrss``).
+Records are counted and dropped, as a streaming consumer does. ``--profile NAME`` runs one
+contender under cProfile in this process (against the same server) and prints the top
+functions.
 
 Where the time went, before and after (cProfile, 100,000 records): docs/performance.md.
 Before, the client's own time was almost all cattrs building models (per field a hook call
@@ -110,6 +112,40 @@ def _render_procore() -> tuple[int, dict[str, tuple[str, list[bytes]]]]:
     return project, out
 
 
+QAD_USER = "bench-user"
+QAD_PASSWORD = "bench-password"
+QAD_BASE = "/clouderp"
+QAD_SUPPLIERS = "urn:browse:bebrowse:com.qad.erp.base.supplierV2s"
+QAD_WORKSPACE = {"x-qad-workspace-id": "10USA_10USACO"}  # domain 10USA, entity 10USACO
+
+
+def _render_qad() -> tuple[dict[str, bytes], list[bytes]]:
+    """1000 suppliers as the QAD simulator's supplier browse renders them, and the answers of
+    the client-id lookup and the password grant (served as they are: nothing checks them)."""
+    from qad_client.testing import QADSimulator
+
+    sim = QADSimulator()
+    url = sim.add_tenant(SUBDOMAIN)
+    sim.add_user(SUBDOMAIN, QAD_USER, QAD_PASSWORD)
+    sim.seed(SUBDOMAIN, suppliers=PAGE)
+    with httpx.Client(transport=sim.transport(), base_url=url + "/") as http:
+        control = http.get("api/qracore/securityControl", auth=(QAD_USER, QAD_PASSWORD))
+        client_id = control.json()["data"]["securityControls"][0]["clientId"]
+        form = {
+            "grant_type": "password",
+            "client_id": client_id,
+            "username": QAD_USER,
+            "password": QAD_PASSWORD,
+        }
+        token = http.post("oauth/token", data=form)
+        params = {"browseId": QAD_SUPPLIERS, "page": 1, "pageSize": PAGE, "pageAction": "first"}
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}", **QAD_WORKSPACE}
+        rows = http.get("api/qracore/browses", params=params, headers=headers).json()["data"]
+    assert len(rows) == PAGE, len(rows)
+    answers = {"securityControl": control.content, "token": token.content}
+    return answers, [json.dumps(row).encode() for row in rows]
+
+
 class _Pages:
     """Pre-rendered pages: joined record bytes for a full page and for the last one."""
 
@@ -137,6 +173,8 @@ def _serve(records: int, ready: Any) -> None:
     """Serve every listing with ``records`` records until killed; writes the port to ``ready``."""
     project, procore = _render_procore()
     listings = {**_render_procurify(), **procore}
+    qad_answers, qad_rows = _render_qad()
+    listings[f"{QAD_BASE}/api/qracore/browses"] = ("qad", qad_rows)
     pages = {path: (style, _Pages(rows, records)) for path, (style, rows) in listings.items()}
     seen = [0]
     procurify_token = json.dumps(
@@ -172,7 +210,10 @@ def _serve(records: int, ready: Any) -> None:
             self.rfile.read(length)
             seen[0] += 1
             form = "form" in self.headers.get("Content-Type", "")
-            token = procore_token if form else procurify_token
+            if self.path.startswith(QAD_BASE + "/"):
+                token = qad_answers["token"]
+            else:
+                token = procore_token if form else procurify_token
             self._send(200, [token], {})
 
         def do_GET(self) -> None:
@@ -182,6 +223,9 @@ def _serve(records: int, ready: Any) -> None:
                 self._send(200, [str(count).encode()], {})
                 return
             seen[0] += 1
+            if split.path == f"{QAD_BASE}/api/qracore/securityControl":
+                self._send(200, [qad_answers["securityControl"]], {})
+                return
             query = {k: v[-1] for k, v in parse_qs(split.query).items()}
             found = pages.get(split.path)
             if found is None:
@@ -189,14 +233,19 @@ def _serve(records: int, ready: Any) -> None:
                 return
             style, listing = found
             number = int(query.get("page", "1"))
-            size = int(query.get("page_size" if style == "procurify" else "per_page", "100"))
-            size = min(size, PAGE)
+            size_name = {"procurify": "page_size", "qad": "pageSize"}.get(style, "per_page")
+            size = min(int(query.get(size_name, "100")), PAGE)
             made = listing.body(number, size)
             if made is None:
                 self._send(404, [b'{"detail": "Invalid page."}'], {})
                 return
             joined, _ = made
             last = math.ceil(listing.count() / size)
+            if style == "qad":
+                more = b"true" if number < last else b"false"
+                tail = b'], "auxillaryData": {"HasMoreParams": "' + more + b'"}}'
+                self._send(200, [b'{"data": [', joined, tail], {})
+                return
             base = f"http://127.0.0.1:{self.server.server_address[1]}{split.path}"
             query["page"] = str(number + 1)
             following = base + "?" + "&".join(f"{k}={v}" for k, v in query.items())
@@ -270,6 +319,46 @@ def _plain_procore(base: str, path: str, params: dict[str, Any]) -> int:
             url = response.links.get("next", {}).get("url")
             query = None
         return count
+
+
+def _plain_qad(base: str) -> int:
+    with httpx.Client(base_url=f"{base}{QAD_BASE}/") as http:
+        control = http.get("api/qracore/securityControl", auth=(QAD_USER, QAD_PASSWORD)).json()
+        form = {
+            "grant_type": "password",
+            "client_id": control["data"]["securityControls"][0]["clientId"],
+            "username": QAD_USER,
+            "password": QAD_PASSWORD,
+        }
+        token = http.post("oauth/token", data=form).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", **QAD_WORKSPACE}
+        count, page = 0, 1
+        while True:
+            params = {
+                "browseId": QAD_SUPPLIERS,
+                "page": page,
+                "pageSize": PAGE,
+                "pageAction": "first" if page == 1 else "next",
+            }
+            response = http.get("api/qracore/browses", params=params, headers=headers)
+            response.raise_for_status()
+            body = response.json()
+            count += len(body["data"])
+            if body["auxillaryData"]["HasMoreParams"] != "true":
+                return count
+            page += 1
+
+
+def _qad_client(base: str) -> Any:
+    from qad_client import QADClient
+
+    return QADClient(
+        tenant_url=f"{base}{QAD_BASE}",
+        domain="10USA",
+        entity="10USACO",
+        username=QAD_USER,
+        password=QAD_PASSWORD,
+    )
 
 
 def _procurify_client(base: str) -> Any:
@@ -364,6 +453,16 @@ CONTENDERS: dict[str, tuple[str, str, Callable[[str, int], int]]] = {
             _procore_client, lambda c: c.direct_costs.list(project, page_size=PAGE)
         )(base, project),
     ),
+    "plain httpx, QAD suppliers": (
+        "qad suppliers",
+        "",
+        lambda base, _: _plain_qad(base),
+    ),
+    "QADClient.suppliers.list": (
+        "qad suppliers",
+        "plain httpx, QAD suppliers",
+        _typed(_qad_client, lambda c: c.suppliers.list(page_size=PAGE)),
+    ),
 }
 
 MAIN = [
@@ -382,6 +481,8 @@ def _child(name: str, base: str, project: int) -> None:
         import procurify_client  # noqa: F401
     elif name.startswith("Procore"):
         import procore_client  # noqa: F401
+    elif name.startswith("QAD"):
+        import qad_client  # noqa: F401
     started, cpu = time.perf_counter(), time.process_time()
     count = run(base, project)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -437,7 +538,10 @@ def _table(records: int, names: list[str], runs: int) -> None:
         server.terminate()
         server.wait()
     minimum = math.ceil(records / PAGE) + 1
-    print(f"\n{records:,} records, page size {PAGE}, {runs} runs each (minimum {minimum} requests)")
+    print(
+        f"\n{records:,} records, page size {PAGE}, {runs} runs each (minimum {minimum} requests; "
+        f"{minimum + 1} for QAD, whose sign-in looks its client id up first)"
+    )
     print(
         "| contender | wall s | range | records/s | x plain httpx | CPU s | x plain (CPU) "
         "| requests | peak RSS |"
