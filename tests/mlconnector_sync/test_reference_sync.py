@@ -171,8 +171,8 @@ def test_the_ledger_records_the_request_id_of_the_write(world: World) -> None:
 
 
 def test_an_update_from_qad_keeps_what_procurify_owns(world: World) -> None:
-    """A vendor PUT replaces the whole record: what a clerk set in Procurify (emails, type,
-    phones, score...) must ride along when the QAD supplier changes, and the QAD fields win."""
+    """What a clerk set in Procurify (emails, type, phones, score...) stays when the QAD
+    supplier changes, the QAD fields win, and it takes one request (a PATCH)."""
     world.engine.run_once()
     tenant = world.procurify_sim.tenant("acme")
     vendor = next(v for v in tenant.vendors.values() if v.external_id == "SUP00004")
@@ -206,11 +206,11 @@ def test_an_update_from_qad_keeps_what_procurify_owns(world: World) -> None:
     assert (after.name, after.external_id, after.active) == (vendor.name, "SUP00004", True)
     path = f"/api/v3/vendors/{vendor.id}/"
     writes = [s for s in world.procurify_transport.sent if s[1].startswith("/api/v3/vendors")]
-    assert writes == [("GET", path), ("PUT", path)]
+    assert writes == [("PATCH", path)]
 
 
-def test_a_vendor_found_by_the_lookup_is_updated_from_that_read(world: World) -> None:
-    """A vendor linked on a first sync is read once, by the lookup, not again before its PUT."""
+def test_a_vendor_found_by_the_lookup_is_linked_without_reading_it_again(world: World) -> None:
+    """A vendor linked on a first sync is read by the lookup alone, and keeps its emails."""
     supplier = world.qad.suppliers.get("SUP00005")
     hand = world.procurify.vendors.create(
         VendorInput(name=supplier.name, external_id=supplier.code, email=["ap@hand.example.com"])
@@ -225,9 +225,9 @@ def test_a_vendor_found_by_the_lookup_is_updated_from_that_read(world: World) ->
     assert reads == []
 
 
-def test_a_score_read_at_full_precision_is_sent_as_a_write_takes_it(world: World) -> None:
-    """Reads give ``overall_score`` as a float of any precision (the spec's example: 5.637377);
-    a write takes at most 3 places, so the carried score is rounded, not refused."""
+def test_a_score_read_at_full_precision_is_left_as_it_is(world: World) -> None:
+    """Reads give ``overall_score`` as a float of any precision (the spec's example: 5.637377),
+    which a write would refuse (3 places at most): an update never sends it."""
     world.engine.run_once()
     tenant = world.procurify_sim.tenant("acme")
     vendor = next(v for v in tenant.vendors.values() if v.external_id == "SUP00006")
@@ -235,4 +235,4 @@ def test_a_score_read_at_full_precision_is_sent_as_a_write_takes_it(world: World
     supplier = world.qad.suppliers.get("SUP00006")
     world.qad.suppliers.update(attrs.evolve(supplier, city="Nelson"))
     assert world.engine.run_once().flows[SUPPLIERS].changes["posted"] == 1
-    assert tenant.vendor(vendor.id).overall_score == Decimal("5.637")
+    assert tenant.vendor(vendor.id).overall_score == Decimal("5.637377")

@@ -54,6 +54,7 @@ CALLS: dict[str, Callable[[ProcurifyClient], object]] = {
     "vendors.get": lambda c: c.vendors.get(1),
     "vendors.create": lambda c: c.vendors.create(VendorInput(name="Spec Tools")),
     "vendors.update": lambda c: c.vendors.update(1, VendorInput(name="Spec Tools 2")),
+    "vendors.patch": lambda c: c.vendors.patch(1, city="Kelowna", address_line_two=None),
     "vendors.find_by_reference": lambda c: c.vendors.find_by_reference("V-SPEC"),
     "vendors.find_by_external_id": lambda c: c.vendors.find_by_external_id("V-SPEC"),
     "account_codes.list": lambda c: list(c.account_codes.list(page_size=2)),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -25,10 +24,9 @@ class ProcurifyVendorSink:
     Unlinked vendors are indexed by name from one full listing, rebuilt once it is older than
     ``index_ttl`` seconds, so a first sync costs one lookup per record, not two.
 
-    A vendor PUT replaces the whole record, so an update sends the fields in ``owns`` from the
-    document (absent ones cleared) and every other writable field as the vendor has it now
-    (emails, type, phones, score...), read just before: from the lookup that found the vendor
-    when it is under ``fresh_for`` seconds old, else by one GET.
+    An update is a PATCH of the fields in ``owns`` (absent ones cleared) and the reference, in
+    one request: what a clerk set in Procurify (emails, type, phones, score, and fields this
+    client does not model) stays as it is, which a PUT of the whole record could not promise.
     """
 
     def __init__(
@@ -37,7 +35,6 @@ class ProcurifyVendorSink:
         *,
         owns: Iterable[str],
         index_ttl: float = 300.0,
-        fresh_for: float = 60.0,
     ) -> None:
         self.client = client
         self.owns = frozenset(owns)
@@ -45,10 +42,8 @@ class ProcurifyVendorSink:
         if unknown:
             raise ValueError(f"not writable vendor fields: {', '.join(sorted(unknown))}")
         self.index_ttl = index_ttl
-        self.fresh_for = fresh_for
         self._unlinked: dict[str, list[Vendor]] | None = None
         self._built_at = 0.0
-        self._read: dict[int, tuple[float, Vendor]] = {}
 
     def lookup(self, reference: str, document: Mapping[str, Any]) -> Sequence[Match]:
         found = self.client.vendors.find_by_reference(reference)
@@ -57,8 +52,6 @@ class ProcurifyVendorSink:
             how = "natural key (name)"
         else:
             how = "reference"
-        now = time.monotonic()
-        self._read.update((v.id, (now, v)) for v in found)
         return [Match(str(v.id), how) for v in found]
 
     def _index(self) -> dict[str, list[Vendor]]:
@@ -82,47 +75,16 @@ class ProcurifyVendorSink:
         return Written(str(vendor.id))
 
     def update(self, target_id: str, reference: str, document: Mapping[str, Any]) -> Written:
-        vendor_id = int(target_id)
+        fields = {name: document.get(name) for name in self.owns}
         try:
-            vendor = self.client.vendors.update(
-                vendor_id, self._replacement(self._current(vendor_id), document, reference)
-            )
+            vendor = self.client.vendors.patch(int(target_id), **fields, external_id=reference)
         except APIStatusError as error:
             raise refusal(error) from error
         self._linked(vendor.id)
         return Written(str(vendor.id))
 
-    def _current(self, vendor_id: int) -> Vendor:
-        """The vendor as the lookup just read it, or as Procurify has it now (one GET)."""
-        read_at, vendor = self._read.pop(vendor_id, (0.0, None))
-        if vendor is not None and time.monotonic() - read_at <= self.fresh_for:
-            return vendor
-        return self.client.vendors.get(vendor_id)
-
-    def _replacement(
-        self, current: Vendor, document: Mapping[str, Any], reference: str
-    ) -> VendorInput:
-        """The whole record to PUT: ``owns`` from the document, the rest as Procurify has it."""
-        fields = {name: getattr(current, name) for name in _WRITABLE - self.owns}
-        fields.update({name: document.get(name) for name in self.owns})
-        fields["external_id"] = reference
-        if fields.get("type") is None:
-            fields.pop("type", None)
-        if "overall_score" in fields:
-            fields["overall_score"] = _writable_score(fields["overall_score"])
-        return VendorInput(**fields)
-
 
 _WRITABLE = frozenset(f.name for f in attrs.fields(VendorInput)) - {"external_id"}
-_SCORE_PLACES = Decimal("0.001")
-
-
-def _writable_score(score: Decimal | None) -> Decimal | None:
-    """A score as read (a float, any precision) as a write takes it: 3 places, under 100."""
-    if score is None or not score.is_finite() or not 0 <= score < 100:
-        return None
-    rounded = score.quantize(_SCORE_PLACES, rounding=ROUND_HALF_UP)
-    return rounded if rounded < 100 else Decimal("99.999")
 
 
 class ProcurifyAccountCodeSink:

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from mlconnector_http import Operation, Page
-from procurify_client._convert import dump
+from procurify_client._convert import converter, dump
 from procurify_client._exceptions import ProcurifyConfigurationError, ProcurifyConflict
 from procurify_client._query import (
     DEFAULT_PAGE_SIZE,
@@ -105,6 +105,37 @@ class Collection(Generic[ModelT, InputT]):
             method="PUT",
             path=self._item(record_id),
             json={k: v for k, v in body.items() if k not in self.create_only},
+            parse=record_parser(self.model, self.noun),
+            retry_safe=True,
+        )
+
+    def patch(self, record_id: int, fields: Mapping[str, Any]) -> Operation[ModelT]:
+        """Change only ``fields`` (PATCH): what is not named stays as Procurify has it, so a
+        field this client does not model is never cleared. Each value is converted and
+        checked as the input model would; retried, since sending it twice changes nothing."""
+        model: Any = self.input
+        declared: dict[str, attrs.Attribute[Any]] = attrs.fields_dict(attrs.resolve_types(model))
+        unknown = sorted(set(fields) - (set(declared) - self.create_only))
+        if unknown or not fields:
+            raise ProcurifyConfigurationError(
+                f"a {self.noun} patch takes some of {', '.join(sorted(declared))}, not "
+                f"{', '.join(unknown) or 'nothing'}"
+            )
+        body: dict[str, Any] = {}
+        for name, given in fields.items():
+            field = declared[name]
+            convert: Any = field.converter
+            value = convert(given) if callable(convert) else given
+            check: Any = field.validator
+            if check is not None:
+                check(None, field, value)
+            wire = field.metadata.get("wire", name)
+            body[wire] = converter.unstructure(value, unstructure_as=field.type)
+        return Operation(
+            name=f"{self._name}.patch",
+            method="PATCH",
+            path=self._item(record_id),
+            json=body,
             parse=record_parser(self.model, self.noun),
             retry_safe=True,
         )

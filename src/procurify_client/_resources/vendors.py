@@ -1,4 +1,5 @@
-"""Vendors (``/api/v3/vendors/``): list, get, create, update, and lookup by external id.
+"""Vendors (``/api/v3/vendors/``): list, get, create, update (PUT), patch, and lookup by
+external id.
 
 ``external_id`` is where an integration keeps its own key for a vendor (e.g. the QAD
 supplier code); :meth:`Vendors.find_by_reference` is how a sync checks whether a vendor
@@ -67,6 +68,10 @@ class Vendors(SyncResource):
         """Replace a vendor's fields from a :class:`VendorInput` or keywords."""
         return self._send(VENDORS.update(vendor_id, vendor, fields))
 
+    def patch(self, vendor_id: int, **fields: Any) -> Vendor:
+        """Change only the named fields of a vendor; the others stay as they are."""
+        return self._send(VENDORS.patch(vendor_id, fields))
+
     def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
         """Every vendor whose ``external_id`` is exactly ``reference``.
 
@@ -109,6 +114,10 @@ class AsyncVendors(AsyncResource):
     ) -> Vendor:
         """Replace a vendor's fields from a :class:`VendorInput` or keywords."""
         return await self._send(VENDORS.update(vendor_id, vendor, fields))
+
+    async def patch(self, vendor_id: int, **fields: Any) -> Vendor:
+        """Change only the named fields of a vendor; the others stay as they are."""
+        return await self._send(VENDORS.patch(vendor_id, fields))
 
     async def find_by_reference(self, reference: str) -> builtins.list[Vendor]:
         """Every active vendor whose ``external_id`` is exactly ``reference`` (see the sync one)."""
