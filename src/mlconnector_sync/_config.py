@@ -345,13 +345,15 @@ _FLOW_SYSTEMS: Mapping[str, tuple[str, str]] = {
     "procore_direct_costs_to_qad": ("procore", "qad"),
     "procore_payments_to_qad": ("procore", "qad"),
 }
-_WRITE_BACK_FLOWS = frozenset({"procore_requisitions_to_qad", "procore_direct_costs_to_qad"})
+_WRITE_BACK_FLOWS = frozenset(
+    {"procore_requisitions_to_qad", "procore_direct_costs_to_qad", "procore_payments_to_qad"}
+)
+"""Flows that mark posted records in the source (``write_back``, on by default)."""
 _STATUS_FLOWS: Mapping[str, tuple[type[enum.IntEnum], str]] = {
     "procurify_pos_to_qad": (PurchaseOrderState, "Procurify PO state"),
     "procurify_bills_to_qad": (BillStatus, "Procurify bill status"),
 }
 """Flows whose posting statuses the config may choose (``statuses = ["purchased"]``)."""
-"""Flows that mark posted records in the source (``write_back``, on by default)."""
 
 
 def _flow(

@@ -372,7 +372,14 @@ def test_sigkill_on_the_procore_flows_never_loses_or_doubles_an_invoice_payment_
         for project in procore.projects.list(active=True):
             marked |= {str(r.id): r.origin_id for r in procore.requisitions.list(project.id)}
             marked |= {str(c.id): c.origin_id for c in procore.direct_costs.list(project.id)}
-        for flow in (procore_requisitions_to_qad, procore_direct_costs_to_qad):
+            for contract in procore.work_order_contracts.list(project.id):
+                paid = procore.contract_payments.list(project.id, contract.id)
+                marked |= {str(p.id): p.origin_id for p in paid}
+        for flow in (
+            procore_requisitions_to_qad,
+            procore_direct_costs_to_qad,
+            procore_payments_to_qad,
+        ):
             for row in by_flow[flow.NAME]:
                 if row["state"] == "posted":
                     assert marked[row["source_id"]] == row["target_id"], (

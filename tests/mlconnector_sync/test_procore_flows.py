@@ -48,7 +48,7 @@ class World:
                 direct_costs.build(
                     self.procore, self.qad, connection="procore", write_back=write_back
                 ),
-                payments.build(self.procore, self.qad, connection="procore"),
+                payments.build(self.procore, self.qad, connection="procore", write_back=write_back),
             ],
             store,
         )
@@ -243,7 +243,13 @@ def _check_marked(world: World) -> None:
         for row in world.store.rows(flow=flow)
         if row.state == State.POSTED
     }
+    paid = {
+        row.source_id: row.target_id
+        for row in world.store.rows(flow=payments.NAME)
+        if row.state == State.POSTED
+    }
     marked: dict[str, str | None] = {}
+    payments_marked: dict[str, str | None] = {}
     for project in world.scenario.project_ids:
         for req in world.procore.requisitions.list(project):
             if str(req.id) in posted:
@@ -252,7 +258,14 @@ def _check_marked(world: World) -> None:
                 assert req.origin_data.startswith(f"QAD supplier invoice {req.origin_id} (PCSI-")
         for cost in world.procore.direct_costs.list(project):
             marked[str(cost.id)] = cost.origin_id
+        for contract in world.procore.work_order_contracts.list(project):
+            for payment in world.procore.contract_payments.list(project, contract.id):
+                payments_marked[str(payment.id)] = payment.origin_id
+                if payment.origin_id is not None:
+                    assert str(payment.origin_data).startswith("QAD supplier payment ")
     assert marked == posted
+    assert paid
+    assert {k: v for k, v in payments_marked.items() if k in paid or v} == paid
 
 
 def test_write_back_can_be_switched_off_and_a_refused_one_never_reposts(tmp_path: Path) -> None:
@@ -260,6 +273,12 @@ def test_write_back_can_be_switched_off_and_a_refused_one_never_reposts(tmp_path
     quiet.run()
     assert all(
         r.origin_id is None for r in quiet.procore.requisitions.list(quiet.scenario.project_ids[0])
+    )
+    assert all(
+        p.origin_id is None
+        for project in quiet.scenario.project_ids
+        for c in quiet.procore.work_order_contracts.list(project)
+        for p in quiet.procore.contract_payments.list(project, c.id)
     )
 
     world = World(MemoryStore(), projects=2)

@@ -563,9 +563,10 @@ class ProcoreWriteBack:
     record as exported and locks it, as its own ERP integrations do.
 
     The document names its Procore record under ``"procore"`` (``{"kind", "project_id",
-    "id"}``; kinds ``requisition`` and ``direct_cost``). The write-back is idempotent and
-    never undoes the write it follows: when Procore refuses it, the failure is logged with
-    the record and the target id, and it is sent again with the record's next write.
+    "id", "commitment_id"}``; kinds ``requisition``, ``direct_cost`` and ``payment``). The
+    write-back is idempotent and never undoes the write it follows: when Procore refuses it,
+    the failure is logged with the record and the target id, and it is sent again with the
+    record's next write.
     """
 
     def __init__(self, inner: Sink, client: ProcoreClient, *, label: str) -> None:
@@ -607,6 +608,11 @@ class ProcoreWriteBack:
             elif kind == "direct_cost":
                 self.client.direct_costs.update(
                     project, ident, origin_id=target_id, origin_data=data
+                )
+            elif kind == "payment":
+                contract = int(record["commitment_id"])
+                self.client.contract_payments.update(
+                    project, contract, ident, origin_id=target_id, origin_data=data
                 )
         except APIError as error:
             log.warning(

@@ -13,11 +13,12 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Verdict
+from mlconnector_sync._flow import Context, Flow, Hold, InvalidRecord, Post, Sink, Verdict
 from mlconnector_sync.adapters.procore import (
     ProcoreDirectory,
     ProcorePaymentSource,
     ProcoreProjects,
+    ProcoreWriteBack,
 )
 from mlconnector_sync.adapters.qad_invoices import (
     QADSupplierPaymentSink,
@@ -85,6 +86,12 @@ def transform(payment: Mapping[str, Any], ctx: Context, *, connection: str) -> V
             "bank_gl_account": bank,
             "amount": str(amount),
             "allocations": [{"invoice_id": str(invoice), "amount": str(amount)}],
+            "procore": {
+                "kind": "payment",
+                "project_id": (payment.get("project") or {}).get("id"),
+                "id": payment.get("id"),
+                "commitment_id": payment.get("contract_id"),
+            },
         }
     )
 
@@ -97,16 +104,19 @@ def build(
     domain: str | None = None,
     projects: ProcoreProjects | None = None,
     directory: ProcoreDirectory | None = None,
+    write_back: bool = True,
 ) -> Flow:
-    """The flow from one Procore company (``connection``) into the QAD client's domain."""
+    """The flow from one Procore company (``connection``) into the QAD client's domain;
+    with ``write_back`` each posted payment is marked in Procore (``origin_id``)."""
     projects = projects or ProcoreProjects.of(procore)
     directory = directory or ProcoreDirectory.of(procore)
+    sink: Sink = QADSupplierPaymentSink(qad)
     return Flow(
         name=NAME,
         source=ProcorePaymentSource(
             procore, connection=connection, projects=projects, directory=directory
         ),
-        sink=QADSupplierPaymentSink(qad),
+        sink=ProcoreWriteBack(sink, procore, label="QAD supplier payment") if write_back else sink,
         transform=functools.partial(transform, connection=connection),
         reference=reference,
         requires=(requisitions.NAME,),
