@@ -373,9 +373,10 @@ def _field_code(
 
 
 def _inline_code(name: str, type_: Any, hook: Any, namespace: dict[str, Any]) -> str | None:
-    """The toolkit's Decimal, datetime and enum hooks written out for a value that is not
-    ``None``: their common case (a plain decimal string, an ISO timestamp, a known member)
-    without the call, anything else to the hook itself. ``None`` for other hooks."""
+    """The toolkit's Decimal, datetime, date and enum hooks written out for a value that is
+    not ``None``: their common case (a decimal string or number, an ISO timestamp or date, a
+    known member) without the call, anything else to the hook itself. ``None`` for other
+    hooks."""
     hook_name, type_name = f"h_{name}", f"t_{name}"
     call = f"{hook_name}({name}, {type_name})"
     if hook is _decimal_hook:
@@ -412,6 +413,18 @@ def _inline_code(name: str, type_: Any, hook: Any, namespace: dict[str, Any]) ->
                 "    else:",
                 "        if w.tzinfo is None: w = w.replace(tzinfo=__UTC)",
                 f"    {name} = w",
+                f"else: {name} = {call}",
+            ]
+        )
+    if hook is _date_hook:
+        namespace["__date_fromisoformat"] = _date_fromisoformat
+        return "\n".join(
+            [
+                f"if type({name}) is str and len({name}) == 10:",
+                "    try:",
+                f"        {name} = __date_fromisoformat({name})",
+                "    except ValueError:",
+                f"        {name} = {call}",
                 f"else: {name} = {call}",
             ]
         )
