@@ -18,6 +18,7 @@ import decimal
 import enum
 import math
 import operator
+import threading
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
@@ -469,6 +470,22 @@ _MISSING = object()
 """A key the record does not carry (``dict.get``'s default where no model default fits)."""
 
 
+@attrs.frozen
+class _Slot:
+    """One field of a generated structure function: its variable, wire key and statements."""
+
+    name: str  # the local variable, ``v3``
+    key: str  # the wire key
+    target: str  # the attribute
+    convert: list[str]  # statements turning the wire value into the attribute's
+    missing: str | None  # the expression for an absent key; None: the key is required
+    passes_default: bool  # the default is left as it is by ``convert``
+
+
+_SHAPES = 32
+"""Key sets of a class's records that get their own generated function (then: one for all)."""
+
+
 def _filled_lines(
     fields: Sequence[Any],
     hints: Mapping[str, Any],
@@ -478,74 +495,153 @@ def _filled_lines(
 ) -> list[str]:
     """The body of a structure function that fills a dict class's ``__dict__``.
 
-    Every field's value is read in one C call: ``operator.itemgetter`` when the record has
-    every key (most vendor answers do), else ``map(o.get, keys, defaults)``, which also
-    serves records that lack some keys (a PO list row has no ``order_items``). A class whose
-    records keep missing a key stops trying the itemgetter after 32.
+    A record that carries every field's key (most vendor answers do) has all its values read
+    in one ``operator.itemgetter`` call. Any other gets a function generated for its key set
+    on first sight, reading just the keys it has and setting the others' defaults without a
+    look-up (a Procurify bill's vendor has 2 of the Vendor's 27 keys, a PO list row lacks
+    ``order_items``). A class whose records keep missing a key stops trying the itemgetter
+    after 32 of them; past 32 key sets, one function reads them all with ``dict.get``.
     """
-    names: list[str] = []
-    keys: list[str] = []
-    defaults: list[Any] = []
-    steps: list[str] = []
-    filled: list[str] = []
+    slots: list[_Slot] = []
     for index, field in enumerate(fields):
         name = f"v{index}"
         type_ = hints.get(field.name, Any)
-        key = renames.get(field.name, field.name)
         convert, passes = _field_code(
             name, type_, converter.get_structure_hook(type_), namespace, converter
         )
-        names.append(name)
-        keys.append(key)
-        filled.append(f"{field.name!r}: {name}")
         default = field.default
-        if default is attrs.NOTHING:
-            defaults.append(_MISSING)
-            namespace[f"k_{name}"] = key
-            steps += [f"if {name} is __missing: raise KeyError(k_{name})", *convert.split("\n")]
-        elif not isinstance(default, _FACTORY) and passes(default):
-            defaults.append(default)  # the hook would leave it as it is
-            steps += convert.split("\n")
-        else:
-            defaults.append(_MISSING)
-            if isinstance(default, _FACTORY):
-                namespace[f"f_{name}"] = default.factory
-                fallback = f"f_{name}()"
-            else:
-                namespace[f"d_{name}"] = default
-                fallback = f"d_{name}"
-            steps += [f"if {name} is __missing: {name} = {fallback}", "else:", *_indented(convert)]
+        missing: str | None = None
+        if isinstance(default, _FACTORY):
+            namespace[f"f_{name}"] = default.factory
+            missing = f"f_{name}()"
+        elif default is not attrs.NOTHING:
+            namespace[f"d_{name}"] = default
+            missing = f"d_{name}"
+        namespace[f"k_{name}"] = renames.get(field.name, field.name)
+        slots.append(
+            _Slot(
+                name=name,
+                key=renames.get(field.name, field.name),
+                target=field.name,
+                convert=convert.split("\n"),
+                missing=missing,
+                passes_default=not isinstance(default, _FACTORY) and passes(default),
+            )
+        )
+    filled = "{" + ", ".join(f"{slot.target!r}: {slot.name}" for slot in slots) + "}"
+    made = ["made = __new(__cl)", f"__set(made, '__dict__', {filled})", "return made"]
     namespace["__missing"] = _MISSING
-    namespace["__keys"] = tuple(keys)
-    namespace["__defaults"] = tuple(defaults)
-    namespace["__map"] = map
+    namespace["__generic"] = _exec(_generic_lines(slots, made, namespace), namespace)
+    namespace["__shapes"] = {}
+    namespace["__shape"] = _shape_maker(slots, made, namespace)
     lines = ["def structure(o, _=None):", "    if type(o) is not dict:"]
     lines.append("        return __fallback(o, _)")
-    if names:
-        unpacked = ", ".join(names) + ("," if len(names) == 1 else "")
-        every = f"{unpacked} = __map(o.get, __keys, __defaults)"
-        if len(names) > 1:
-            namespace["__every"] = operator.itemgetter(*keys)
-            namespace["__misses"] = [0]
-            lines += [
-                "    if __misses[0] < 32:",
-                "        try:",
-                f"            {unpacked} = __every(o)",
-                "        except KeyError:",
-                "            __misses[0] += 1",
-                f"            {every}",
-                "    else:",
-                f"        {every}",
-            ]
-        else:
-            lines.append(f"    {every}")
-    lines += [f"    {line}" for line in steps]
+    if len(slots) > 1:
+        namespace["__every"] = operator.itemgetter(*(slot.key for slot in slots))
+        namespace["__misses"] = [0]
+        lines += [
+            "    if __misses[0] < 32:",
+            "        try:",
+            f"            {', '.join(slot.name for slot in slots)} = __every(o)",
+            "        except KeyError:",
+            "            __misses[0] += 1",
+            "        else:",
+            *(line for slot in slots for line in _indented("\n".join(slot.convert), 12)),
+            *_indented("\n".join(made), 12),
+        ]
     lines += [
-        "    made = __new(__cl)",
-        f"    __set(made, '__dict__', {{{', '.join(filled)}}})",
-        "    return made",
+        "    shaped = __shapes.get(tuple(o))",
+        "    return (__shape(o) if shaped is None else shaped)(o)",
     ]
     return lines
+
+
+def _exec(lines: list[str], namespace: dict[str, Any]) -> Any:
+    """The function ``lines`` define (its name is on the first line), in ``namespace``."""
+    name = lines[0][len("def ") : lines[0].index("(")]
+    exec(compile("\n".join(lines), f"<fast structure {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def _generic_lines(slots: list[_Slot], made: list[str], namespace: dict[str, Any]) -> list[str]:
+    """A function reading every key with ``map(o.get, keys, defaults)``, whatever it carries."""
+    namespace["__keys"] = tuple(slot.key for slot in slots)
+    namespace["__defaults"] = tuple(
+        namespace[slot.missing] if slot.passes_default and slot.missing else _MISSING
+        for slot in slots
+    )
+    namespace["__map"] = map
+    lines = ["def __generic_structure(o):"]
+    if slots:
+        unpacked = ", ".join(slot.name for slot in slots) + ("," if len(slots) == 1 else "")
+        lines.append(f"    {unpacked} = __map(o.get, __keys, __defaults)")
+    for slot in slots:
+        if slot.passes_default:
+            lines += [f"    {line}" for line in slot.convert]
+        elif slot.missing is None:
+            lines.append(f"    if {slot.name} is __missing: raise KeyError(k_{slot.name})")
+            lines += [f"    {line}" for line in slot.convert]
+        else:
+            lines += [f"    if {slot.name} is __missing: {slot.name} = {slot.missing}", "    else:"]
+            lines += _indented("\n".join(slot.convert), 8)
+    return lines + [f"    {line}" for line in made]
+
+
+def _shape_maker(
+    slots: list[_Slot], made: list[str], namespace: dict[str, Any]
+) -> Callable[[dict[str, Any]], Callable[[dict[str, Any]], Any]]:
+    """``shape(record)``: the function for records with ``record``'s keys, made once."""
+    shapes: dict[tuple[str, ...], Any] = namespace["__shapes"]
+    lock = threading.Lock()
+
+    def shape(record: dict[str, Any]) -> Callable[[dict[str, Any]], Any]:
+        with lock:
+            found = shapes.get(tuple(record))
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+            if len(shapes) >= _SHAPES:
+                return namespace["__generic"]  # type: ignore[no-any-return]
+            number = len(shapes)
+            present = [slot for slot in slots if slot.key in record]
+            lines = [f"def __shape_{number}(o):"]
+            absent = [slot for slot in slots if slot.key not in record]
+            if any(slot.missing is None for slot in absent):
+                required = next(slot for slot in absent if slot.missing is None)
+                lines.append(f"    raise KeyError(k_{required.name})")
+            else:
+                if present:
+                    namespace[f"__read_{number}"] = operator.itemgetter(
+                        *(slot.key for slot in present)
+                    )
+                    unpacked = ", ".join(slot.name for slot in present)
+                    lines.append(f"    {unpacked} = __read_{number}(o)")  # one key: its value
+                for slot in present:
+                    lines += [f"    {line}" for line in slot.convert]
+                if len(absent) < len(present):
+                    for slot in absent:
+                        lines.append(f"    {slot.name} = {slot.missing}")
+                    lines += [f"    {line}" for line in made]
+                else:  # mostly defaults: a copy of them, and the record's values set in it
+                    namespace[f"__template_{number}"] = {
+                        slot.target: namespace.get(f"d_{slot.name}") for slot in slots
+                    }
+                    lines.append(f"    values = __template_{number}.copy()")
+                    lines += [f"    values[{slot.target!r}] = {slot.name}" for slot in present]
+                    lines += [
+                        f"    values[{slot.target!r}] = f_{slot.name}()"
+                        for slot in absent
+                        if f"f_{slot.name}" in namespace
+                    ]
+                    lines += [
+                        "    made = __new(__cl)",
+                        "    __set(made, '__dict__', values)",
+                        "    return made",
+                    ]
+            function = _exec(lines, namespace)
+            shapes[tuple(record)] = function
+            return function  # type: ignore[no-any-return]
+
+    return shape
 
 
 def _init_lines(

@@ -225,7 +225,7 @@ def test_the_one_call_path_is_the_one_taken_for_complete_records() -> None:
     assert misses == [0]
 
 
-PARTIAL = Decoder(_build)  # sees records that lack keys until it stops trying the one call
+PARTIAL = Decoder(_build)  # sees records that lack keys: a function per key set, then one
 
 
 @settings(max_examples=200, deadline=None)
@@ -233,7 +233,7 @@ PARTIAL = Decoder(_build)  # sees records that lack keys until it stops trying t
     changes=st.dictionaries(st.sampled_from(KEYS), JUNK, max_size=4),
     drop=st.sets(st.sampled_from(KEYS), min_size=1, max_size=4),
 )
-def test_records_that_lack_keys_read_through_one_map_call_and_still_agree(
+def test_records_that_lack_keys_read_through_their_key_sets_function_and_still_agree(
     changes: dict[str, Any], drop: set[str]
 ) -> None:
     hook = PARTIAL.fast.get_structure_hook(RecordDict)
