@@ -250,11 +250,15 @@ class _Parts:
 
 
 class QADSupplierInvoiceSink:
-    """Supplier invoices (and companion credit notes) keyed by external reference, then by the
-    supplier's invoice number and type; see the module for the document."""
+    """Supplier invoices (and companion credit notes) keyed by external reference, then, with
+    ``adopt_by_number``, by the supplier's invoice number and type: an invoice AP keyed by
+    hand before the sync knew of it is linked rather than refused. Without it, one lookup
+    fewer per document, and QAD's own duplicate check still refuses a second one. See the
+    module for the document."""
 
-    def __init__(self, client: QADClient) -> None:
+    def __init__(self, client: QADClient, *, adopt_by_number: bool = True) -> None:
         self.client = client
+        self.adopt_by_number = adopt_by_number
         self._partial: dict[str, _Parts] = {}
 
     # -- lookup
@@ -284,7 +288,7 @@ class QADSupplierInvoiceSink:
         """By external reference; else an unlinked invoice of the same supplier, number and
         type (keyed in QAD by hand before the sync knew of it)."""
         found = self.client.supplier_invoices.find_by_reference(reference)
-        if found:
+        if found or not self.adopt_by_number:
             return [(invoice, "reference") for invoice in found]
         same = self.client.supplier_invoices.find_by_supplier_reference(
             _text(document["supplier"]), _text(document["invoice_number"]), invoice_type=kind

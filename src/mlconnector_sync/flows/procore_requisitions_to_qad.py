@@ -29,6 +29,7 @@ from mlconnector_sync._flow import (
     InvalidRecord,
     Post,
     Pushed,
+    Sink,
     Skip,
     Verdict,
 )
@@ -256,12 +257,12 @@ def build(
     directory = directory or ProcoreDirectory.of(procore)
     coding = QADCodingTables(qad)
     source = ProcoreRequisitionSource(procore, connection=connection, projects=projects)
+    # the QAD number is made here (<project>/<number>), so nobody keys it by hand first
+    sink: Sink = QADSupplierInvoiceSink(qad, adopt_by_number=False)
     return Flow(
         name=NAME,
         source=source,
-        sink=ProcoreWriteBack(QADSupplierInvoiceSink(qad), procore, label="QAD supplier invoice")
-        if write_back
-        else QADSupplierInvoiceSink(qad),
+        sink=ProcoreWriteBack(sink, procore, label="QAD supplier invoice") if write_back else sink,
         transform=transform,
         reference=reference,
         requires=("qad_suppliers_to_procore",),
