@@ -47,41 +47,45 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "mlconnector_sync", *args]
 
 
-@pytest.fixture
-def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
-    fault_rate = getattr(request, "param", 0.0)
-    config = tmp_path / "sim.toml"
+@contextlib.contextmanager
+def _simulate(config: Path, scenario: str, *options: str) -> Iterator[dict[str, Any]]:
+    """``mlconnector simulate`` in its own process with 5% of QAD writes timing out after
+    they took effect, answers slowed by ``LATENCY``; yields the line it prints."""
     server = subprocess.Popen(
         _cli(
             "simulate",
             "--scenario",
-            "manufacturer",
+            scenario,
             "--config-out",
             str(config),
-            "--scale",
-            str(SCALE),
             "--seed",
             "7",
-            "--fault-rate",
-            str(fault_rate),
             "--qad-timeout-after-commit",
             "0.05",
             "--latency",
             str(LATENCY),
+            *options,
         ),
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert server.stdout is not None
-        line = server.stdout.readline()
-        info: dict[str, Any] = json.loads(line)
+        info: dict[str, Any] = json.loads(server.stdout.readline())
         yield info
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
         if server.stdout is not None:
             server.stdout.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    fault_rate = getattr(request, "param", 0.0)
+    options = ("--scale", str(SCALE), "--fault-rate", str(fault_rate))
+    with _simulate(tmp_path / "sim.toml", "manufacturer", *options) as info:
+        yield info
 
 
 def _run_once(config: Path, *, kill_after: float | None) -> int | None:
@@ -260,35 +264,8 @@ def served_contractor(tmp_path: Path) -> Iterator[Path]:
     rate windows (the real clock would make 80 runs take an hour), with 2% faults and 5% of
     QAD writes timing out after they took effect."""
     config = tmp_path / "contractor.toml"
-    server = subprocess.Popen(
-        _cli(
-            "simulate",
-            "--scenario",
-            "contractor",
-            "--config-out",
-            str(config),
-            "--seed",
-            "7",
-            "--unpaced",
-            "--fault-rate",
-            "0.02",
-            "--qad-timeout-after-commit",
-            "0.05",
-            "--latency",
-            str(LATENCY),
-        ),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        json.loads(server.stdout.readline())
+    with _simulate(config, "contractor", "--unpaced", "--fault-rate", "0.02"):
         yield config
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        if server.stdout is not None:
-            server.stdout.close()
 
 
 def _ledger_states(config: Path) -> collections.Counter[str]:
