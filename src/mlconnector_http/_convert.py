@@ -559,7 +559,8 @@ def _filled_lines(
 def _exec(lines: list[str], namespace: dict[str, Any]) -> Any:
     """The function ``lines`` define (its name is on the first line), in ``namespace``."""
     name = lines[0][len("def ") : lines[0].index("(")]
-    exec(compile("\n".join(lines), f"<fast structure {name}>", "exec"), namespace)
+    label = f"<fast structure {namespace['__cl'].__qualname__} {name}>"  # for profiles
+    exec(compile("\n".join(lines), label, "exec"), namespace)
     return namespace[name]
 
 
