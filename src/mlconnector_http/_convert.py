@@ -323,6 +323,18 @@ def _field_code(
     """The statement turning ``name`` into the field's value, inline where the hook would not
     change it, and a test of which values pass that statement without a hook call."""
     hook_name, type_name = f"h_{name}", f"t_{name}"
+    blank = getattr(hook, "blank_optional_of", None)  # ``X | None`` that reads "" as None
+    if blank is not None:
+        inner, inner_hook = blank
+        namespace[hook_name], namespace[type_name] = inner_hook, inner
+        inline = _inline_code(name, inner, inner_hook, namespace)
+        convert = inline or f"{name} = {hook_name}({name}, {type_name})"
+        return (
+            "\n".join([f'if {name} is None or {name} == "": {name} = None', "else:"])
+            + "\n"
+            + "\n".join(_indented(convert)),
+            lambda value: value is None,
+        )
     optional = getattr(hook, "optional_of", None)
     if optional is not None:
         inner, inner_hook, identity = optional

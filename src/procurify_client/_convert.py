@@ -48,7 +48,12 @@ def _empty_state_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[An
     def factory(cls: Any) -> Callable[[Any, Any], Any]:
         inner = _optional_of(cls)
         hook = conv.get_structure_hook(inner)
-        return lambda value, _: None if value is None or value == "" else hook(value, inner)
+
+        def blank_or_member(value: Any, _: Any) -> Any:
+            return None if value is None or value == "" else hook(value, inner)
+
+        blank_or_member.blank_optional_of = (inner, hook)  # type: ignore[attr-defined]
+        return blank_or_member
 
     return factory
 
