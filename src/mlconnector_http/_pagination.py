@@ -236,7 +236,7 @@ def collect_young() -> None:
     A page's httpx response (cyclic: a response and its stream) holds the page's body, and
     decoding runs with the collector paused, so few collections come; collecting once the
     page is dropped keeps one body in memory, not the dozens a rare full collection would
-    find (100,000 Procurify POs: 77 MiB peak, not 129). The young generations hold little
+    find (100,000 Procurify POs: 77-84 MiB peak, not 129). The young generations hold little
     by then, so it costs a fraction of a millisecond.
     """
     if gc.isenabled():
