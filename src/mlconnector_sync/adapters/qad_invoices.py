@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
@@ -64,6 +64,7 @@ __all__ = [
 
 CREDIT_SUFFIX = "-RET"
 _CENT = Decimal("0.01")
+_QUANTITY = Decimal("1e-10")  # a part of a receipt billed by amount: ample for any cent
 _ZERO = Decimal(0)
 
 
@@ -173,7 +174,9 @@ def _wanted(part: Mapping[str, Any]) -> dict[tuple[str, int], _Want]:
     return wanted
 
 
-def _held(invoice: SupplierInvoice, like: Mapping[tuple[str, int], _Want]) -> dict[Any, _Want]:
+def _held(
+    invoice: SupplierInvoice, like: Mapping[tuple[str, int], _Want]
+) -> dict[tuple[str, int], _Want]:
     """What ``invoice`` bills per PO line, in the terms the document uses for that line."""
     held: dict[tuple[str, int], _Want] = {}
     for match in invoice.matching_lines:
@@ -379,7 +382,7 @@ class QADSupplierInvoiceSink:
                         field="matches",
                     )
             else:
-                left = _take_amount(slot, want, receivers, lines)
+                left = _take_amount(slot, want.amount, receivers, lines)
                 if left > 0:
                     raise WriteRefused(
                         f"receipts on QAD PO {slot[0]} line {slot[1]} cover {want.amount - left}"
@@ -499,17 +502,22 @@ def _take_quantity(
 
 
 def _take_amount(
-    slot: tuple[str, int], want: _Want, receivers: Sequence[_Receiver], into: list[MatchingLine]
+    slot: tuple[str, int], amount: Decimal, receivers: Sequence[_Receiver], into: list[MatchingLine]
 ) -> Decimal:
-    """Draw ``want.amount`` from the receivers at their unit cost; what is left over."""
-    left = want.amount
+    """Draw ``amount`` from the receivers at their unit cost, in the cents QAD books (each
+    line rounded to the cent); what is left over."""
+    left = amount
     for receiver in receivers:
         if receiver.unit_cost <= 0 or left <= 0:
             continue
-        quantity = min(receiver.open_quantity, left / receiver.unit_cost)
-        if quantity <= 0:
+        worth = (receiver.open_quantity * receiver.unit_cost).quantize(_CENT, ROUND_HALF_UP)
+        if worth <= 0:
             continue
-        left -= quantity * receiver.unit_cost
+        if worth <= left:
+            quantity, booked = receiver.open_quantity, worth
+        else:
+            quantity, booked = (left / receiver.unit_cost).quantize(_QUANTITY, ROUND_HALF_UP), left
+        left -= booked
         into.append(
             MatchingLine(
                 po_number=receiver.po_number,
