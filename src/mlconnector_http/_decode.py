@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import cattrs
 import orjson
 
-from mlconnector_http._convert import DECODE_FAILURES, DecodeError, structure
+from mlconnector_http._convert import _IDENTITY, DECODE_FAILURES, DecodeError, structure
 from mlconnector_http._pagination import Reject, reject_of
 
 __all__ = ["Decoder", "loads"]
@@ -108,6 +108,19 @@ class Decoder:
     def __init__(self, build: Callable[[bool], cattrs.Converter]) -> None:
         self.detailed = build(True)
         self.fast = build(False)
+
+    @staticmethod
+    def passes_exact(type_: type, hook: Callable[[Any, Any], Any]) -> None:
+        """Declare that ``hook``, a client's own structure hook for ``type_``, returns a value
+        of exactly ``type_`` unchanged (QAD's text hook also reads a number as its digits).
+
+        Generated structure functions then check such a value's type inline instead of
+        calling the hook, as they do for the toolkit's own strict hooks; any other value still
+        goes to the hook. Declare it before the converters are built.
+        """
+        known = _IDENTITY.get(type_, ())
+        if hook not in known:
+            _IDENTITY[type_] = (*known, hook)
 
     @staticmethod
     def page(parse: Callable[[R], P]) -> Callable[[R], P]:
