@@ -1,7 +1,11 @@
 """Wire <-> model for QAD, through the name tables and the package's private converter.
 
 Reads: a record (or a browse row with its ``supplierV2.`` prefixes stripped) is renamed
-through its ``Table`` and structured into a frozen model. Writes: an input model becomes a
+through its ``Table`` and structured into a frozen model. A browse page takes a shorter way
+(``browse_rows``): a row whose keys all carry the prefix, with no split audit stamp to
+assemble and no lines, is read as it is by a structure function generated for the prefixed
+names; any other row, and any row that function refuses, goes the long way, which names the
+failing field. Writes: an input model becomes a
 wire dict (amounts as plain decimal strings, dates ``YYYY-MM-DD``), ``None`` meaning "not sent".
 """
 
@@ -11,18 +15,35 @@ import datetime as dt
 import decimal
 import enum
 import math
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
 
-from mlconnector_http import Decoder, make_converter, make_structure_fn, parse_datetime
+from mlconnector_http import (
+    DECODE_FAILURES,
+    Decoder,
+    Reject,
+    decode_each,
+    make_converter,
+    make_structure_fn,
+    parse_datetime,
+)
 from qad_client import _models as m
 from qad_client import _names as n
 from qad_client._exceptions import QADDecodeError
 
-__all__ = ["CONVERTER", "encode_value", "format_datetime", "from_row", "from_wire", "to_wire"]
+__all__ = [
+    "CONVERTER",
+    "browse_rows",
+    "encode_value",
+    "format_datetime",
+    "from_row",
+    "from_wire",
+    "to_wire",
+]
 
 T = TypeVar("T")
 
@@ -111,15 +132,24 @@ def _build(detailed_validation: bool) -> cattrs.Converter:
     for inner in (decimal.Decimal, dt.date, dt.datetime, int):
         converter.register_structure_hook(inner | None, _optional(converter, inner))
     for model, table in _MODELS.items():
-        renames = {
-            a.name: table.wire(a.name)
-            for a in attrs.fields(model)
-            if a.name in table.fields or a.name in n.META
-        }
+        renames = _renames(model, table)
         converter.register_structure_hook(model, make_structure_fn(model, converter, renames))
     return converter
 
 
+def _renames(model: type, table: n.Table, prefix: str = "") -> dict[str, str]:
+    """Attribute -> wire key for the fields ``table`` names, each key after ``prefix``."""
+    return {
+        a.name: prefix + table.wire(a.name)
+        for a in attrs.fields(model)
+        if a.name in table.fields or a.name in n.META
+    }
+
+
+# each returns an exact str, bool or int as it is: generated functions skip the call for one
+Decoder.passes_exact(str, _text)
+Decoder.passes_exact(bool, _strict_bool)
+Decoder.passes_exact(int, _integer)
 _DECODER = Decoder(_build)
 CONVERTER = _DECODER.detailed
 
@@ -188,6 +218,104 @@ def from_row(row: Any, cls: type[T], *, record: str) -> T:
     prefix = _MODELS[cls].row_object + "."
     flat = {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in row.items()}
     return from_wire(flat, cls, record=record)
+
+
+_UNSEEN = object()
+_KEY_SETS = 256
+"""Key sets a reader remembers the answer for (then: worked out for each row)."""
+
+
+class _RowReader:
+    """Browse rows of one model read as they are, when that reads them as ``from_row`` does.
+
+    ``from_row`` strips the prefix, drops nulls, assembles a split audit stamp and cleans
+    lines, a copy of every row. A row whose keys all carry the prefix, without lines, and
+    without the split stamp (or with the whole stamp set beside it) needs none of that: the
+    generated function reads its prefixed keys, a missing key takes its default as a dropped
+    null would, and a null reaches the field's hook, which refuses it unless the field is
+    optional with ``None`` for default (so the row goes the long way and gets its default).
+    """
+
+    def __init__(self, model: type, table: n.Table) -> None:
+        prefix = table.row_object + "."
+        self.structure: Callable[[Any, Any], Any] = make_structure_fn(
+            model, _DECODER.fast, _renames(model, table, prefix)
+        )
+        self._prefix = prefix
+        self._stamp = prefix + n.META["modified_at"]
+        self._day = prefix + n.AUDIT["date"]
+        self._lines = frozenset(prefix + table.wire(name) for name in table.children)
+        self.known: dict[tuple[Any, ...], str | None] = {}
+
+    def check(self, keys: tuple[Any, ...]) -> str | None:
+        """``None``: rows with these keys go the long way; ``""``: they are read as they are;
+        else the stamp key, which such a row must have set to be read as it is. Remembered
+        in ``known`` for the first key sets."""
+        prefixed = all(type(key) is str and key.startswith(self._prefix) for key in keys)
+        answer: str | None = ""
+        if not prefixed or not self._lines.isdisjoint(keys):
+            answer = None
+        elif self._day in keys:
+            answer = self._stamp if self._stamp in keys else None
+        if len(self.known) < _KEY_SETS:
+            self.known[keys] = answer
+        return answer
+
+
+def _row_reader(model: type, table: n.Table) -> _RowReader | None:
+    """The model's reader, or ``None`` when a field takes ``None`` but defaults to something
+    else (a null read as it is would not give the default that ``from_row`` gives it)."""
+    hints = typing.get_type_hints(model)
+    for field in attrs.fields(model):
+        takes_none = type(None) in typing.get_args(hints.get(field.name))
+        if takes_none and field.default is not None:
+            return None
+    return _RowReader(model, table)
+
+
+_READERS: dict[type, _RowReader | None] = {}
+
+
+def browse_rows(
+    rows: Iterable[Any],
+    cls: type[T],
+    *,
+    record: Callable[[int], str],
+    identify: Callable[[Any], object],
+    page_url: str | None = None,
+) -> list[T | Reject]:
+    """Each browse row as ``cls``, or a :class:`Reject` as ``from_row`` would make it.
+
+    ``record(index)`` names a rejected row in its error (``"supplierV2s page 3 row 7"``).
+    """
+    reader = _READERS.get(cls, _UNSEEN)
+    if reader is _UNSEEN:
+        reader = _READERS[cls] = _row_reader(cls, _MODELS[cls])
+    if not isinstance(reader, _RowReader):
+        return decode_each(
+            rows,
+            lambda i, row: from_row(row, cls, record=record(i)),
+            identify=identify,
+            page_url=page_url,
+        )
+    structure, check, known = reader.structure, reader.check, reader.known
+
+    def decode(index: int, row: Any) -> T:
+        if type(row) is dict:
+            keys = tuple(row)
+            stamp = known.get(keys, _UNSEEN)
+            if stamp is _UNSEEN:
+                stamp = check(keys)
+            if stamp is not None and (not stamp or row[stamp] is not None):
+                try:
+                    made: T = structure(row, cls)
+                except DECODE_FAILURES:
+                    pass
+                else:
+                    return made
+        return from_row(row, cls, record=record(index))
+
+    return decode_each(rows, decode, identify=identify, page_url=page_url)
 
 
 def format_datetime(value: dt.datetime) -> str:

@@ -6,6 +6,9 @@ numbers). Status fields are open enums: a value QAD adds later is kept, not fata
 Line fields take any iterable and keep a tuple: ``converter=tuple[Line, ...]``, which the
 attrs mypy plugin types as ``Iterable[Line]`` (a generic converter function it cannot).
 Wire names are not here; they live in ``_names.py``.
+The read models are frozen *dict* classes (``slots=False``): a browse row becomes one by
+filling its ``__dict__`` in one step, not by a frozen ``__init__``'s guarded ``setattr`` per
+field (see ``docs/performance.md``); the inputs stay slotted.
 """
 
 from __future__ import annotations
@@ -228,7 +231,7 @@ class ValidationReport:
 # --- master data ------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _Audited:
     """Identity and audit fields every stored QAD record carries."""
 
@@ -238,7 +241,7 @@ class _Audited:
     modified_by: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Domain:
     """An operational domain and its primary (financial) entity."""
 
@@ -247,7 +250,7 @@ class Domain:
     description: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Supplier(_Audited):
     """A supplier (QAD Financials "Creditor"), shared by the domains of its shared set."""
 
@@ -270,7 +273,7 @@ class Supplier(_Audited):
     external_reference: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DomainSupplier(_Audited):
     """A supplier's record in one domain (``mfgSuppliers``): its site and daybook set there."""
 
@@ -280,7 +283,7 @@ class DomainSupplier(_Audited):
     daybook_set: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Item(_Audited):
     """An item of one domain; its costs live per site and cost set, not on the item [N8]."""
 
@@ -299,7 +302,7 @@ class Item(_Audited):
         return self.status.strip().upper() == ITEM_STATUS["active"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class GLAccount(_Audited):
     """A GL account; ``analysis_type`` says which analysis codes a posting must carry."""
 
@@ -322,7 +325,7 @@ class GLAccount(_Audited):
         return self.analysis_type in (AnalysisType.PROJECT, AnalysisType.BOTH)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _AnalysisCode(_Audited):
     """A code postings are analysed by; the three kinds differ only in meaning."""
 
@@ -332,17 +335,17 @@ class _AnalysisCode(_Audited):
     is_active: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CostCentre(_AnalysisCode):
     """A cost centre."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SubAccount(_AnalysisCode):
     """A sub-account (QAD Financials "Division")."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Project(_AnalysisCode):
     """A project."""
 
@@ -350,7 +353,7 @@ class Project(_AnalysisCode):
 # --- purchasing -------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrderLine:
     """A PO line, with what has been received and invoiced against it so far."""
 
@@ -373,7 +376,7 @@ class PurchaseOrderLine:
     status: OrderStatus = OrderStatus.OPEN
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrder(_Audited):
     """A purchase order; ``lines`` is empty in list results (browses carry headers only)."""
 
@@ -394,7 +397,7 @@ class PurchaseOrder(_Audited):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ReceiptLine:
     """One PO line's quantity on a receiver."""
 
@@ -407,7 +410,7 @@ class ReceiptLine:
     lot_serial: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Receipt(_Audited):
     """A posted goods receipt (receiver) against one purchase order."""
 
@@ -421,7 +424,7 @@ class Receipt(_Audited):
     lines: tuple[ReceiptLine, ...] = attrs.field(default=(), converter=tuple[ReceiptLine, ...])
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class OpenReceiver(_Audited):
     """A receiver line received but not yet (fully) invoiced: what invoices may still match."""
 
@@ -443,7 +446,7 @@ class OpenReceiver(_Audited):
 # --- payables ---------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class MatchingLine:
     """An invoice line matched against one receiver line of a PO line (three-way match)."""
 
@@ -455,7 +458,7 @@ class MatchingLine:
     is_pvod_finished: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ExpenseLine:
     """An invoice line posted straight to a GL account, with its analysis codes."""
 
@@ -467,7 +470,7 @@ class ExpenseLine:
     text: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SupplierInvoice(_Audited):
     """A supplier invoice (QAD Financials "CInvoice") and its open balance."""
 
@@ -495,7 +498,7 @@ class SupplierInvoice(_Audited):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Allocation:
     """The part of a payment that settles one invoice."""
 
@@ -505,7 +508,7 @@ class Allocation:
     discount: Decimal = ZERO
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SupplierPayment(_Audited):
     """A supplier payment (QAD Financials "CDocument") and the invoices it settles."""
 

@@ -16,17 +16,18 @@ import attrs
 import httpx
 
 from mlconnector_http import (
+    Decoder,
     FieldError,
     Flow,
     Operation,
     Page,
     Reject,
     checked_datetime,
-    decode_each,
+    loads,
     request_id_of,
 )
 from qad_client import _names as n
-from qad_client._convert import encode_value, format_datetime, from_row, from_wire, to_wire
+from qad_client._convert import browse_rows, encode_value, format_datetime, from_wire, to_wire
 from qad_client._exceptions import (
     QADConfigurationError,
     QADConflict,
@@ -224,7 +225,7 @@ def browse(
     prefix = table.row_object + "."
 
     def parse(response: httpx.Response) -> Page[T]:
-        body = response.json()
+        body = loads(response.content)
         rows = body.get(n.ENVELOPE["data"]) if isinstance(body, dict) else None
         if not isinstance(rows, list):
             raise ValueError(f"browse {table.browse_id} answered without a data list")
@@ -232,9 +233,10 @@ def browse(
         page = int(page_text) if page_text.isdigit() and len(page_text) < 10 else 1
         if _reference_wire(ws, table) is not None:
             rows = [_incoming(ws, table, _incoming(ws, table, row, prefix)) for row in rows]
-        entries = decode_each(
+        entries = browse_rows(
             rows,
-            lambda i, row: from_row(row, cls, record=f"{table.plural} page {page} row {i}"),
+            cls,
+            record=lambda i: f"{table.plural} page {page} row {i}",
             identify=lambda row: row_value(table, row, table.keys[0]) if table.keys else None,
             page_url=str(response.request.url),
         )
@@ -252,7 +254,7 @@ def browse(
         method="GET",
         path=n.PATHS["browses"],
         params=params,
-        parse=parse,
+        parse=Decoder.page(parse),
         intent=Intent(
             kind="browse", table=table, model=cls, filters=tuple(filters), page_size=page_size
         ),
