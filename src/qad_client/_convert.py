@@ -299,23 +299,28 @@ def browse_rows(
             page_url=page_url,
         )
     structure, check, known = reader.structure, reader.check, reader.known
-
-    def decode(index: int, row: Any) -> T:
+    out: list[T | Reject] = []
+    append = out.append
+    for index, row in enumerate(rows):
         if type(row) is dict:
             keys = tuple(row)
             stamp = known.get(keys, _UNSEEN)
             if stamp is _UNSEEN:
                 stamp = check(keys)
-            if stamp is not None and (not stamp or row[stamp] is not None):
+            if stamp == "" or (stamp is not None and row[stamp] is not None):
                 try:
-                    made: T = structure(row, cls)
+                    append(structure(row, cls))
+                    continue
                 except DECODE_FAILURES:
                     pass
-                else:
-                    return made
-        return from_row(row, cls, record=record(index))
-
-    return decode_each(rows, decode, identify=identify, page_url=page_url)
+        label = record(index)
+        out += decode_each(
+            (row,),
+            lambda _, raw: from_row(raw, cls, record=label),  # noqa: B023 (called right here)
+            identify=identify,
+            page_url=page_url,
+        )
+    return out
 
 
 def format_datetime(value: dt.datetime) -> str:

@@ -245,8 +245,8 @@ def browse(
         more = str(aux.get(n.ENVELOPE["has_more"], "false")).strip().lower() == "true"
         next_url = None
         if more and entries:  # "more" with an empty page would never end
-            url = response.request.url.copy_set_param(q["page"], str(page + 1))
-            next_url = str(url.copy_set_param(q["page_action"], q["next_page"]))
+            following = {q["page"]: str(page + 1), q["page_action"]: q["next_page"]}
+            next_url = str(response.request.url.copy_merge_params(following))
         return Page.of(entries, next_url)
 
     return QADOperation(
