@@ -113,13 +113,31 @@ def _integer(value: Any, cls: type) -> Any:
     return value if cls is int else cls(value)
 
 
-def _optional(converter: cattrs.Converter, inner: type[T]) -> Any:
-    def hook(value: Any, _: type) -> T | None:
-        if value is None or value == "":
-            return None
-        return converter.structure(value, inner)
+_BLANK_AS_NONE = (decimal.Decimal, dt.date, dt.datetime, int)
+"""Optional types where QAD's ``""`` means no value (ABL's unknown written as text)."""
 
-    return hook
+
+def _blank_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    inner = [arg for arg in args if arg is not type(None)]
+    return len(args) == 2 and len(inner) == 1 and inner[0] in _BLANK_AS_NONE
+
+
+def _blank_as_none(converter: cattrs.Converter) -> Any:
+    """``X | None`` that reads ``""`` as ``None``; the generated structure functions read the
+    ``blank_optional_of`` mark and write the same test out inline."""
+
+    def factory(cls: Any) -> Any:
+        (inner,) = [arg for arg in typing.get_args(cls) if arg is not type(None)]
+        inner_hook = converter.get_structure_hook(inner)
+
+        def blank_or_value(value: Any, _: Any) -> Any:
+            return None if value is None or value == "" else inner_hook(value, inner)
+
+        blank_or_value.blank_optional_of = (inner, inner_hook)  # type: ignore[attr-defined]
+        return blank_or_value
+
+    return factory
 
 
 def _build(detailed_validation: bool) -> cattrs.Converter:
@@ -129,8 +147,9 @@ def _build(detailed_validation: bool) -> cattrs.Converter:
     # on ``str`` never ran; ``_text`` hands str enums (subclasses) to their own constructor
     converter.register_structure_hook(str, _text)
     converter.register_structure_hook(int, _integer)
-    for inner in (decimal.Decimal, dt.date, dt.datetime, int):
-        converter.register_structure_hook(inner | None, _optional(converter, inner))
+    # a factory, as the toolkit's own optional hook is one: a plain hook for ``X | None``
+    # registered beside it was never dispatched to
+    converter.register_structure_hook_factory(_blank_optional, _blank_as_none(converter))
     for model, table in _MODELS.items():
         renames = _renames(model, table)
         converter.register_structure_hook(model, make_structure_fn(model, converter, renames))

@@ -178,3 +178,18 @@ def test_every_real_row_is_read_as_it_is() -> None:
             assert reader is not None
             assert reader.check(tuple(row)) == "", (cls, row)
             assert reader.structure(row, cls) == from_row(row, cls, record="row")
+
+
+def test_a_blank_optional_date_reads_as_none_both_ways() -> None:
+    """QAD writes ABL's unknown value as ``""``: an optional date is then ``None``, not a
+    refused row (a required one, or a date that is junk, is still refused)."""
+    table = _MODELS[PurchaseOrder]
+    prefix = table.row_object + "."
+    row = dict(ROWS[PurchaseOrder][0])
+    row[prefix + table.wire("due_date")] = ""
+    for read in (_fast, _long):
+        outcome, order = read(row, PurchaseOrder)
+        assert outcome == "ok"
+        assert order.due_date is None
+    row[prefix + table.wire("due_date")] = "soon"
+    assert _fast(row, PurchaseOrder)[0] == _long(row, PurchaseOrder)[0] == "refused"
