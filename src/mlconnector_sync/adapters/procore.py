@@ -292,6 +292,32 @@ class _ProjectSource:
     def key(self, record_id: str) -> str:
         return f"procore:{self.connection}:{self.kind}:{record_id}"
 
+    def _fetched(
+        self,
+        partition: str,
+        ids: Sequence[str],
+        get: Callable[[int, int], Any],
+        snapshot: Callable[[Any, Mapping[str, Any]], dict[str, Any]],
+    ) -> Iterator[SourceRecord | Rejected]:
+        """The named records of one project read one by one (``get(project, id)``); one
+        deleted since is skipped, one that does not decode is quarantined."""
+        project = self.projects.get(partition)
+        for ident in ids:
+            try:
+                item = get(int(partition), int(ident))
+            except NotFound:
+                continue
+            except DecodeError as error:
+                raw = {"id": ident, "project_id": int(partition)}
+                yield rejected_read(self.key, ident, raw, error, self.kind.replace("_", " "))
+                continue
+            yield SourceRecord(
+                key=self.key(str(item.id)),
+                id=str(item.id),
+                payload=snapshot(item, project),
+                modified_at=item.updated_at,
+            )
+
 
 class ProcoreRequisitionSource(_ProjectSource):
     """Subcontractor invoices of one project with their lines (one listing, extended view).
@@ -319,22 +345,11 @@ class ProcoreRequisitionSource(_ProjectSource):
 
     def fetch(self, partition: str, ids: Sequence[str]) -> Iterator[SourceRecord | Rejected]:
         """The named invoices (with lines) of one project; one deleted since is skipped."""
-        project = self.projects.get(partition)
-        for ident in ids:
-            try:
-                item = self.client.requisitions.get(int(partition), int(ident), with_items=True)
-            except NotFound:
-                continue
-            except DecodeError as error:
-                raw = {"id": ident, "project_id": int(partition)}
-                yield rejected_read(self.key, ident, raw, error, "requisition")
-                continue
-            yield SourceRecord(
-                key=self.key(str(item.id)),
-                id=str(item.id),
-                payload=requisition_snapshot(item, project),
-                modified_at=item.updated_at,
-            )
+
+        def get(project: int, ident: int) -> Requisition:
+            return self.client.requisitions.get(project, ident, with_items=True)
+
+        return self._fetched(partition, ids, get, requisition_snapshot)
 
 
 class ProcoreDirectCostSource(_ProjectSource):
@@ -373,22 +388,7 @@ class ProcoreDirectCostSource(_ProjectSource):
 
     def fetch(self, partition: str, ids: Sequence[str]) -> Iterator[SourceRecord | Rejected]:
         """The named direct costs of one project (with lines); one deleted since is skipped."""
-        project = self.projects.get(partition)
-        for ident in ids:
-            try:
-                cost = self.client.direct_costs.get(int(partition), int(ident))
-            except NotFound:
-                continue
-            except DecodeError as error:
-                raw = {"id": ident, "project_id": int(partition)}
-                yield rejected_read(self.key, ident, raw, error, "direct cost")
-                continue
-            yield SourceRecord(
-                key=self.key(str(cost.id)),
-                id=str(cost.id),
-                payload=direct_cost_snapshot(cost, project),
-                modified_at=cost.updated_at,
-            )
+        return self._fetched(partition, ids, self.client.direct_costs.get, direct_cost_snapshot)
 
 
 def payment_snapshot(
