@@ -119,6 +119,12 @@ def crash_and_finish(config: Path, seed: int) -> tuple[int, list[int]]:
     for _ in range(KILLS):
         if _run_once(config, kill_after=rng.uniform(0.4, 1.2)) is None:
             killed += 1
+    return killed, _finish(config, open_states=("pending", "posting", "failed"))
+
+
+def _finish(config: Path, *, open_states: tuple[str, ...]) -> list[int]:
+    """Run to the end (at most 20 runs) until no record is in ``open_states``; the exit
+    codes. Failed records become due after the config's 1 s retry base."""
     codes = []
     for _ in range(20):
         code = _run_once(config, kill_after=None)
@@ -132,24 +138,16 @@ def crash_and_finish(config: Path, seed: int) -> tuple[int, list[int]]:
                 check=True,
             ).stdout
         )
-        open_states = ("pending", "posting", "failed")
         if code == 0 and not any(
             f["counts"][s] for f in status["flows"].values() for s in open_states
         ):
             break
-        time.sleep(1.0)  # failed records become due after the config's 1 s retry base
-    return killed, codes
+        time.sleep(1.0)
+    return codes
 
 
 def check_target_matches_ledger(config: Path, info: dict[str, Any]) -> None:
-    records = json.loads(
-        subprocess.run(
-            _cli("records", "--config", str(config), "--json"),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )["records"]
+    records = _records(config)
     with _procurify(info) as client:
         vendors = list(client.vendors.list(page_size=1000))
         codes = list(client.account_codes.list(page_size=1000))
@@ -157,14 +155,7 @@ def check_target_matches_ledger(config: Path, info: dict[str, Any]) -> None:
     by_code = collections.Counter(c.code for c in codes)
     suppliers = [r for r in records if r["flow"] == "qad_suppliers_to_procurify"]
     accounts = [r for r in records if r["flow"] == "qad_gl_accounts_to_procurify"]
-    q = info["qad"]
-    with QADClient(
-        tenant_url=q["tenant_url"],
-        domain=q["domain"],
-        entity=q["entity"],
-        username=q["username"],
-        password=q["password"],
-    ) as qad:
+    with _qad(info["qad"]) as qad:
         qad_suppliers = {s.code for s in qad.suppliers.list()}
         qad_accounts = {a.code for a in qad.gl_accounts.list()}
         qad_orders = list(qad.purchase_orders.list())
@@ -304,7 +295,8 @@ def test_sigkill_on_the_procore_flows_never_loses_or_doubles_an_invoice_payment_
         "[mappings.cost_codes]\n", f'[mappings.cost_codes]\n"{UNMAPPED_CODE}|X" = "5400"\n'
     )
     config.write_text(text)
-    _finish(config)
+    codes = _finish(config, open_states=("pending", "posting", "failed", "held"))
+    assert codes[-1] == 0
     records = _records(config)
     by_flow = collections.defaultdict(list)
     for row in records:
@@ -366,27 +358,6 @@ def test_sigkill_on_the_procore_flows_never_loses_or_doubles_an_invoice_payment_
         qad_codes, qad_payable = qad_totals(qad)
     assert qad_codes == procore_codes, "money per project and cost code differs"
     assert qad_payable == procore_payable
-
-
-def _finish(config: Path) -> None:
-    """Run to completion until nothing is open (failed records wait their 1 s retry base)."""
-    for _ in range(20):
-        code = _run_once(config, kill_after=None)
-        status = json.loads(
-            subprocess.run(
-                _cli("status", "--config", str(config), "--json"),
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        open_states = ("pending", "posting", "failed", "held")
-        if code == 0 and not any(
-            f["counts"][s] for f in status["flows"].values() for s in open_states
-        ):
-            return
-        time.sleep(1.0)
-    raise AssertionError(f"records still open after 20 runs: {status}")
 
 
 def _records(config: Path) -> list[dict[str, Any]]:
