@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.mlconnector_http.decode_parity import check_one_junk_field, check_real_records
 
-from mlconnector_http import DECODE_FAILURES
 from procurify_client import Bill, PurchaseOrder, Vendor
 from procurify_client._convert import decoder
 from procurify_client.testing import ProcurifySimulator
@@ -48,51 +48,13 @@ def _records() -> dict[type, list[Any]]:
 RECORDS = _records()
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value[:2]):
-            found += _paths(inner, (*prefix, index))
-    return found
-
-
-def _replaced(value: Any, path: tuple[Any, ...], junk: Any) -> Any:
-    if not path:
-        return junk
-    head, rest = path[0], path[1:]
-    copy: Any = dict(value) if isinstance(value, dict) else list(value)
-    copy[head] = _replaced(copy[head], rest, junk)
-    return copy
-
-
-def _outcome(converter: Any, data: Any, model: type) -> tuple[str, Any]:
-    try:
-        return "ok", converter.structure(data, model)
-    except DECODE_FAILURES:
-        return "refused", None
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), junk=JUNK)
 def test_fast_and_detailed_agree_on_real_records_with_one_junk_field(
     data: st.DataObject, junk: Any
 ) -> None:
-    model = data.draw(st.sampled_from(sorted(RECORDS, key=lambda cls: cls.__name__)))
-    record = data.draw(st.sampled_from(RECORDS[model]))
-    path = data.draw(st.sampled_from(_paths(record)))
-    changed = _replaced(record, path, junk)
-    fast = _outcome(decoder.fast, changed, model)
-    detailed = _outcome(decoder.detailed, changed, model)
-    assert fast[0] == detailed[0], (path, junk, fast, detailed)
-    assert fast[1] == detailed[1]
+    check_one_junk_field(decoder, RECORDS, data, junk)
 
 
 def test_every_real_record_decodes_on_the_fast_path() -> None:
-    for model, records in RECORDS.items():
-        for record in records:
-            assert decoder.fast.structure(record, model) == decoder.detailed.structure(
-                record, model
-            )
+    check_real_records(decoder, RECORDS)
